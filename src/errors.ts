@@ -1,0 +1,86 @@
+/**
+ * Typed errors. Every condition has its own class and a stable `code` string: tests and the test vectors
+ * refer to codes, never to messages. Errors about archive bytes carry the byte `offset` they concern and,
+ * when known, the `entry` path being read.
+ */
+
+export interface ErrorDetails {
+  /** Byte offset in the (uncompressed) archive where the problem was found. */
+  offset?: number
+  /** Path of the archive entry concerned, as text (non-UTF-8 bytes replaced for display). */
+  entry?: string
+  /** Any further data a caller may want (limit name and value, expected and actual digests, …). */
+  [key: string]: unknown
+}
+
+export class ArchiveManifestError extends Error {
+  static readonly code: string = 'ERR_ARCHIVE_MANIFEST'
+  readonly code: string
+  readonly offset?: number
+  readonly entry?: string
+  readonly details: ErrorDetails
+
+  constructor (message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    const where = [
+      details.entry !== undefined ? `entry ${JSON.stringify(details.entry)}` : undefined,
+      details.offset !== undefined ? `offset ${details.offset}` : undefined
+    ].filter(Boolean).join(', ')
+    super(where === '' ? message : `${message} (${where})`, options)
+    this.code = (new.target as typeof ArchiveManifestError).code
+    this.name = new.target.name
+    this.details = details
+    if (details.offset !== undefined) this.offset = details.offset
+    if (details.entry !== undefined) this.entry = details.entry
+  }
+}
+
+// --- Reading archive bytes ---
+
+/** The input ended inside a header, an extension record or an entry's data. */
+export class TruncatedArchiveError extends ArchiveManifestError { static override readonly code = 'ERR_TRUNCATED_ARCHIVE' }
+/** A header block's checksum does not match its bytes (neither the unsigned nor the historical signed sum). */
+export class HeaderChecksumError extends ArchiveManifestError { static override readonly code = 'ERR_HEADER_CHECKSUM' }
+/** A numeric header field (size, mode, uid, mtime, …) is neither valid octal nor valid base-256, or is out of range. */
+export class HeaderFieldError extends ArchiveManifestError { static override readonly code = 'ERR_HEADER_FIELD' }
+/** A PAX extended header record is malformed (bad length, no `=`, not newline-terminated, bad value). */
+export class PaxRecordError extends ArchiveManifestError { static override readonly code = 'ERR_PAX_RECORD' }
+/** A path or link target contains a NUL byte, or is empty where a name is required. */
+export class InvalidPathError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_PATH' }
+/** A named resource limit (see limits.ts) was exceeded; `details.limit` names it. */
+export class LimitExceededError extends ArchiveManifestError { static override readonly code = 'ERR_LIMIT_EXCEEDED' }
+/** The bytes are not an archive format this library reads (the message says what they look like). */
+export class UnsupportedFormatError extends ArchiveManifestError { static override readonly code = 'ERR_UNSUPPORTED_FORMAT' }
+
+// --- Options and inputs ---
+
+/** The profile name is not one of the IPIP-499 profiles this library implements. */
+export class UnknownProfileError extends ArchiveManifestError { static override readonly code = 'ERR_UNKNOWN_PROFILE' }
+/** An argument has the wrong type or value (e.g. a source that is neither bytes nor an iterable of bytes). */
+export class InvalidArgumentError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_ARGUMENT' }
+
+// --- Reading manifests and blocks back ---
+
+/** The blockstore does not have a block that the manifest or a DAG links to. */
+export class BlockNotFoundError extends ArchiveManifestError { static override readonly code = 'ERR_BLOCK_NOT_FOUND' }
+/** A block's bytes do not hash to its CID. */
+export class BlockHashMismatchError extends ArchiveManifestError { static override readonly code = 'ERR_BLOCK_HASH_MISMATCH' }
+/** A CID uses a codec or hash function this library does not read. */
+export class UnsupportedCidError extends ArchiveManifestError { static override readonly code = 'ERR_UNSUPPORTED_CID' }
+/** A manifest block does not match the schema, or its parts contradict each other. */
+export class InvalidManifestError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_MANIFEST' }
+/** A UnixFS node is malformed (wrong type, blocksizes that do not add up, …). */
+export class InvalidUnixFSError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_UNIXFS' }
+/** Restored bytes do not have the size or digest the manifest records. */
+export class DigestMismatchError extends ArchiveManifestError { static override readonly code = 'ERR_DIGEST_MISMATCH' }
+/** Something would be written outside the extraction directory, or over something that is already there. */
+export class UnsafeExtractionError extends ArchiveManifestError { static override readonly code = 'ERR_UNSAFE_EXTRACTION' }
+/** A CAR file is malformed or does not have exactly one root. */
+export class InvalidCarError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_CAR' }
+
+/** Every error class, for documentation and for the test that proves codes are unique. */
+export const errorClasses = [
+  TruncatedArchiveError, HeaderChecksumError, HeaderFieldError, PaxRecordError, InvalidPathError,
+  LimitExceededError, UnsupportedFormatError, UnknownProfileError, InvalidArgumentError, BlockNotFoundError,
+  BlockHashMismatchError, UnsupportedCidError, InvalidManifestError, InvalidUnixFSError, DigestMismatchError,
+  UnsafeExtractionError, InvalidCarError
+] as const
