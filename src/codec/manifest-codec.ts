@@ -1,0 +1,95 @@
+/**
+ * Encoding and decoding of manifest blocks: dag-cbor (the block format, deterministic) with every block
+ * checked against the schema on the way in and on the way out, and a dag-json rendering for people.
+ */
+import * as dagCbor from '@ipld/dag-cbor'
+import * as dagJson from '@ipld/dag-json'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { InvalidManifestError } from '../errors.js'
+import { MAX_BLOCK_BYTES } from '../limits.js'
+import { profiles } from '../unixfs/profile.js'
+import { MANIFEST_VERSION, type Entry, type EntryPage, type Manifest } from '../schema/types.js'
+import * as schema from '../schema/validate.generated.js'
+
+export interface EncodedBlock { cid: CID, bytes: Uint8Array }
+
+/** Encodes one entry (pages are concatenations of these: see encodeEntryPage). */
+export function encodeEntry (entry: Entry): Uint8Array {
+  if (schema.Entry.toTyped(entry) === undefined) {
+    throw new InvalidManifestError('entry does not match the schema', { entry: typeof entry.path === 'string' ? entry.path : undefined })
+  }
+  return dagCbor.encode(entry)
+}
+
+/**
+ * A page block from already-encoded entries: a CBOR array is its head followed by its items, so the page
+ * is assembled without encoding any entry twice.
+ */
+export async function encodeEntryPage (encodedEntries: Uint8Array[]): Promise<EncodedBlock> {
+  const head = cborArrayHead(encodedEntries.length)
+  let length = head.length
+  for (const e of encodedEntries) length += e.length
+  if (length > MAX_BLOCK_BYTES) {
+    throw new InvalidManifestError(`entry page of ${length} bytes exceeds the ${MAX_BLOCK_BYTES}-byte block limit`, { limit: 'maxBlockBytes' })
+  }
+  const bytes = new Uint8Array(length)
+  bytes.set(head, 0)
+  let at = head.length
+  for (const e of encodedEntries) { bytes.set(e, at); at += e.length }
+  return { cid: CID.createV1(dagCbor.code, await sha256.digest(bytes)), bytes }
+}
+
+/** CBOR major type 4 (array) head with the shortest length encoding (RFC 8949 §3, dag-cbor strictness). */
+function cborArrayHead (n: number): Uint8Array {
+  if (n < 24) return Uint8Array.of(0x80 | n)
+  if (n < 0x100) return Uint8Array.of(0x98, n)
+  if (n < 0x10000) return Uint8Array.of(0x99, n >> 8, n & 0xff)
+  return Uint8Array.of(0x9a, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff)
+}
+
+export async function encodeManifest (manifest: Manifest): Promise<EncodedBlock> {
+  checkManifest(manifest)
+  const bytes = dagCbor.encode(manifest)
+  return { cid: CID.createV1(dagCbor.code, await sha256.digest(bytes)), bytes }
+}
+
+/** Decodes and validates a manifest root block (strict dag-cbor, schema, version, profile). */
+export function decodeManifest (bytes: Uint8Array): Manifest {
+  const value = decodeStrict(bytes, 'manifest')
+  checkManifest(value)
+  return value as Manifest
+}
+
+export function decodeEntryPage (bytes: Uint8Array): EntryPage {
+  const value = decodeStrict(bytes, 'entry page')
+  if (schema.EntryPage.toTyped(value) === undefined) throw new InvalidManifestError('entry page does not match the schema')
+  return value as EntryPage
+}
+
+function decodeStrict (bytes: Uint8Array, what: string): unknown {
+  let value: unknown
+  try {
+    value = dagCbor.decode(bytes)
+  } catch (err) {
+    throw new InvalidManifestError(`${what} is not valid dag-cbor: ${(err as Error).message}`, {}, { cause: err })
+  }
+  // @ipld/dag-cbor's decoder accepts some non-canonical forms; a manifest has exactly one encoding.
+  const again = dagCbor.encode(value)
+  if (again.length !== bytes.length || again.some((b, i) => b !== bytes[i])) {
+    throw new InvalidManifestError(`${what} is not in canonical dag-cbor form`)
+  }
+  return value
+}
+
+function checkManifest (value: unknown): asserts value is Manifest {
+  if (schema.Manifest.toTyped(value) === undefined) throw new InvalidManifestError('manifest does not match the schema')
+  const m = value as Manifest
+  if (m.version !== MANIFEST_VERSION) throw new InvalidManifestError(`manifest version ${m.version} is not supported (this reader knows ${MANIFEST_VERSION})`)
+  if (!Object.hasOwn(profiles, m.profile)) throw new InvalidManifestError(`manifest profile ${JSON.stringify(m.profile)} is unknown`)
+}
+
+/** The dag-json rendering of any manifest block (links as {"/": cid}, bytes as {"/": {"bytes": …}}). */
+export function toDagJson (value: unknown): string {
+  return new TextDecoder().decode(dagJson.encode(value))
+}

@@ -1,0 +1,59 @@
+/**
+ * Incremental SHA-2 for whole-archive digests (multiformats hashes a whole buffer at once; an archive
+ * arrives as a stream). Node's OpenSSL-backed hashes are several times faster than any JavaScript one, so
+ * they are used when the runtime offers them; `process.getBuiltinModule` (Node ≥ 20.16) reaches them
+ * without a static `node:` import, which keeps this module loadable in browsers, where @noble/hashes
+ * (audited, dependency-free) does the work.
+ */
+import { sha256 as nobleSha256, sha512 as nobleSha512 } from '@noble/hashes/sha2.js'
+
+export type DigestName = 'sha256' | 'sha512'
+
+export interface IncrementalDigest {
+  update(bytes: Uint8Array): void
+  digest(): Uint8Array
+}
+
+interface NodeCrypto { createHash(name: string): { update(b: Uint8Array): unknown, digest(): Uint8Array } }
+
+const nodeCrypto: NodeCrypto | undefined = (() => {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+  try {
+    return proc?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined
+  } catch {
+    return undefined
+  }
+})()
+
+export function createDigest (name: DigestName): IncrementalDigest {
+  if (nodeCrypto !== undefined) {
+    const hash = nodeCrypto.createHash(name)
+    return {
+      update (bytes) { hash.update(bytes) },
+      digest () { return new Uint8Array(hash.digest()) }
+    }
+  }
+  const hash = (name === 'sha256' ? nobleSha256 : nobleSha512).create()
+  return {
+    update (bytes) { hash.update(bytes) },
+    digest () { return hash.digest() }
+  }
+}
+
+/** The digests a manifest records for an archive: size, sha256 and sha512, over one pass of its bytes. */
+export class ArchiveDigests {
+  #size = 0
+  get size (): number { return this.#size }
+  readonly #sha256 = createDigest('sha256')
+  readonly #sha512 = createDigest('sha512')
+
+  update (bytes: Uint8Array): void {
+    this.#size += bytes.length
+    this.#sha256.update(bytes)
+    this.#sha512.update(bytes)
+  }
+
+  finish (): { size: number, sha256: Uint8Array, sha512: Uint8Array } {
+    return { size: this.#size, sha256: this.#sha256.digest(), sha512: this.#sha512.digest() }
+  }
+}

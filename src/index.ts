@@ -1,0 +1,20 @@
+/**
+ * ipld-archive-manifest: describe an existing tar archive as UnixFS chunks in a deterministic IPLD
+ * manifest, deduplicated with the unpacked tree, and rebuild it byte for byte.
+ *
+ * This entry point is pure (bytes and async iterables in, CIDs and blocks out) and runs in browsers;
+ * file system helpers and the CLI are in `ipld-archive-manifest/node`.
+ */
+export { manifestFromTarball, type ManifestOptions, type ManifestResult } from './manifest/create.js'
+export { restoreArchive } from './manifest/restore.js'
+export { verifyManifest, type VerifyReport } from './manifest/verify.js'
+export { loadManifest, loadEntries } from './manifest/load.js'
+export { exportCar, importCar, walkBlocks } from './codec/car.js'
+export { decodeManifest, decodeEntryPage, toDagJson } from './codec/manifest-codec.js'
+export { readFile } from './unixfs/file-reader.js'
+export { profiles, getProfile, defaultProfileName, type Profile, type ProfileName } from './unixfs/profile.js'
+export { defaultLimits, type Limits } from './limits.js'
+export { MemoryBlocks, discardBlocks, type BlockSink, type BlockSource, type Blockstore } from './blocks.js'
+export type { ByteSource } from './source.js'
+export type { Manifest, Archive, Tree, Entry, EntryPage, EntryType, Exclusion, Name } from './schema/types.js'
+export * from './errors.js'

@@ -1,0 +1,64 @@
+/**
+ * The entry list: one schema Entry per archive member, and its cutting into page blocks.
+ */
+import type { BlockSink } from '../blocks.js'
+import { putBlock } from '../blocks.js'
+import type { TarMember } from '../archive/tar/reader.js'
+import { encodeEntry, encodeEntryPage } from '../codec/manifest-codec.js'
+import type { Entry } from '../schema/types.js'
+import type { CID } from 'multiformats/cid'
+import { nameFromBytes } from './names.js'
+
+/** A page closes before the entry that would take its entries' encodings past this many bytes. */
+export const ENTRY_PAGE_BYTES = 262144
+
+/** The schema Entry for a member, before the tree decides `content` and `excluded`. */
+export function entryFromMember (member: TarMember): Entry {
+  const entry: Entry = {
+    path: nameFromBytes(member.path),
+    type: member.type,
+    typeflag: member.typeflag,
+    mode: member.mode,
+    uid: member.uid,
+    gid: member.gid,
+    mtime: member.mtime,
+    size: member.size,
+    headerOffset: member.headerOffset,
+    dataOffset: member.dataOffset,
+    dataSize: member.dataSize
+  }
+  if (member.uname.length > 0) entry.uname = nameFromBytes(member.uname)
+  if (member.gname.length > 0) entry.gname = nameFromBytes(member.gname)
+  if (member.mtimeNanos !== undefined && member.mtimeNanos !== 0) entry.mtimeNanos = member.mtimeNanos
+  if (member.linkTarget !== undefined) entry.linkTarget = nameFromBytes(member.linkTarget)
+  if (member.devMajor !== undefined) entry.devMajor = member.devMajor
+  if (member.devMinor !== undefined) entry.devMinor = member.devMinor
+  if (member.pax !== undefined && member.pax.length > 0) {
+    const pax: Record<string, Entry['path']> = {}
+    for (const [key, value] of member.pax) pax[key] = nameFromBytes(value)
+    entry.pax = pax
+  }
+  return entry
+}
+
+/** Encodes the entries into pages, stores each page block, and returns the page CIDs in order. */
+export async function writeEntryPages (entries: readonly Entry[], sink: BlockSink): Promise<CID[]> {
+  const pages: CID[] = []
+  let pending: Uint8Array[] = []
+  let pendingBytes = 0
+  const flush = async (): Promise<void> => {
+    const block = await encodeEntryPage(pending)
+    await putBlock(sink, block.cid, block.bytes)
+    pages.push(block.cid)
+    pending = []
+    pendingBytes = 0
+  }
+  for (const entry of entries) {
+    const bytes = encodeEntry(entry)
+    if (pending.length > 0 && pendingBytes + bytes.length > ENTRY_PAGE_BYTES) await flush()
+    pending.push(bytes)
+    pendingBytes += bytes.length
+  }
+  if (pending.length > 0) await flush()
+  return pages
+}

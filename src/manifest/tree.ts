@@ -1,0 +1,160 @@
+/**
+ * The unpacked tree: what extracting the archive and running `ipfs add -r` on the result gives under the
+ * profile (no mode, no mtime). Entries are applied in archive order with extraction semantics:
+ *   - leading "/" and "." components are dropped (as GNU tar does); a ".." component keeps the entry out;
+ *   - missing parent directories are created; a parent that is a file or symlink keeps the entry out;
+ *   - a directory entry over a directory keeps its contents; any other entry replaces what was at its path,
+ *     and every entry that defined something it replaced is marked "shadowed";
+ *   - a hardlink becomes a copy of its target as the tree holds it at that point (a file or a symlink);
+ *   - devices, fifos, sparse files, non-UTF-8 paths and metadata members stay out, marked with the reason.
+ */
+import type { BlockSink } from '../blocks.js'
+import { LimitExceededError } from '../errors.js'
+import type { Limits } from '../limits.js'
+import type { Entry, Exclusion } from '../schema/types.js'
+import type { DagRef } from '../unixfs/dag-ref.js'
+import { buildDirectory, buildSymlink } from '../unixfs/directory.js'
+import type { Profile } from '../unixfs/profile.js'
+import type { CID } from 'multiformats/cid'
+import { displayName, utf8OrUndefined } from './names.js'
+
+interface DirNode { kind: 'dir', children: Map<string, Node>, entry?: number }
+interface FileNode { kind: 'file', ref: DagRef, entry: number }
+interface SymlinkNode { kind: 'symlink', target: Uint8Array, entry: number }
+type Node = DirNode | FileNode | SymlinkNode
+
+export interface TreeCids { root: CID, stripped?: CID }
+
+export class UnpackedTree {
+  readonly #root: DirNode = { kind: 'dir', children: new Map() }
+  readonly #limits: Limits
+  /** Called with the index of each entry whose node a later entry replaced. */
+  readonly #onShadowed: (entryIndex: number) => void
+
+  constructor (limits: Limits, onShadowed: (entryIndex: number) => void) {
+    this.#limits = limits
+    this.#onShadowed = onShadowed
+  }
+
+  /**
+   * Applies one entry. `content` is the file's content DAG for regular files. Returns why the entry stays
+   * out of the tree, or for a hardlink to a file the content it now shares, or undefined.
+   */
+  add (index: number, entry: Entry, rawPath: Uint8Array, rawLinkTarget: Uint8Array | undefined, content?: DagRef): { excluded?: Exclusion, content?: DagRef } {
+    switch (entry.type) {
+      case 'char-device': case 'block-device': case 'fifo': return { excluded: 'special-file' }
+      case 'pax-global': case 'volume-label': case 'other': return { excluded: 'metadata' }
+      default: break
+    }
+    if (entry.type === 'file' && content === undefined) return { excluded: 'sparse' }
+    const path = this.#components(rawPath, entry)
+    if (typeof path === 'string') return { excluded: path }
+    if (path.length === 0) {
+      // "./" and the like name the root itself: only a directory can be it.
+      if (entry.type === 'directory') { this.#root.entry = index; return {} }
+      return { excluded: 'unsafe-path' }
+    }
+    const parent = this.#parentOf(path)
+    if (parent === undefined) return { excluded: 'path-conflict' }
+    const name = path[path.length - 1] as string
+    const existing = parent.children.get(name)
+
+    let node: Node
+    let shared: DagRef | undefined
+    switch (entry.type) {
+      case 'directory':
+        if (existing?.kind === 'dir') { existing.entry = index; return {} }
+        node = { kind: 'dir', children: new Map(), entry: index }
+        break
+      case 'file':
+        node = { kind: 'file', ref: content as DagRef, entry: index }
+        break
+      case 'symlink':
+        node = { kind: 'symlink', target: rawLinkTarget ?? new Uint8Array(0), entry: index }
+        break
+      case 'hardlink': {
+        const target = rawLinkTarget === undefined ? undefined : this.#lookup(rawLinkTarget, entry)
+        if (target?.kind === 'file') {
+          node = { kind: 'file', ref: target.ref, entry: index }
+          shared = target.ref
+        } else if (target?.kind === 'symlink') {
+          node = { kind: 'symlink', target: target.target, entry: index }
+        } else {
+          return { excluded: 'dangling-hardlink' }
+        }
+        break
+      }
+    }
+    if (existing !== undefined) this.#shadow(existing)
+    parent.children.set(name, node)
+    return shared === undefined ? {} : { content: shared }
+  }
+
+  /** Builds the directory DAG (children first) and returns its root, and the stripped root when there is one. */
+  async build (profile: Profile, sink: BlockSink): Promise<TreeCids> {
+    const build = async (node: Node): Promise<{ cid: CID, dagSize: number }> => {
+      if (node.kind === 'file') return node.ref
+      if (node.kind === 'symlink') return await buildSymlink(node.target, profile, sink)
+      const links = []
+      for (const [name, child] of node.children) links.push({ name, ref: await build(child) })
+      return await buildDirectory(links, profile, sink)
+    }
+    const root = await build(this.#root)
+    const only = this.#root.children.size === 1 ? [...this.#root.children.values()][0] : undefined
+    if (only?.kind !== 'dir') return { root: root.cid }
+    return { root: root.cid, stripped: (await build(only)).cid }
+  }
+
+  /** Path components after normalisation, or the exclusion that applies. */
+  #components (rawPath: Uint8Array, entry: Entry): string[] | Exclusion {
+    const text = utf8OrUndefined(rawPath)
+    if (text === undefined) return 'non-utf8-path'
+    const parts = text.split('/').filter(p => p !== '' && p !== '.')
+    if (parts.includes('..')) return 'unsafe-path'
+    if (parts.length > this.#limits.maxPathDepth) {
+      throw new LimitExceededError(`path has ${parts.length} components, more than maxPathDepth ${this.#limits.maxPathDepth}`,
+        { limit: 'maxPathDepth', entry: displayName(entry.path), offset: entry.headerOffset })
+    }
+    return parts
+  }
+
+  /** The directory that holds `path`'s last component, creating missing ones; undefined on a conflict. */
+  #parentOf (path: string[]): DirNode | undefined {
+    let dir = this.#root
+    for (const part of path.slice(0, -1)) {
+      const next = dir.children.get(part)
+      if (next === undefined) {
+        const created: DirNode = { kind: 'dir', children: new Map() }
+        dir.children.set(part, created)
+        dir = created
+      } else if (next.kind === 'dir') {
+        dir = next
+      } else {
+        return undefined
+      }
+    }
+    return dir
+  }
+
+  #lookup (rawPath: Uint8Array, entry: Entry): Node | undefined {
+    const path = this.#components(rawPath, entry)
+    if (typeof path === 'string') return undefined
+    let node: Node = this.#root
+    for (const part of path) {
+      if (node.kind !== 'dir') return undefined
+      const next: Node | undefined = node.children.get(part)
+      if (next === undefined) return undefined
+      node = next
+    }
+    return node
+  }
+
+  #shadow (node: Node): void {
+    const stack: Node[] = [node]
+    while (stack.length > 0) {
+      const n = stack.pop() as Node
+      if (n.entry !== undefined) this.#onShadowed(n.entry)
+      if (n.kind === 'dir') stack.push(...n.children.values())
+    }
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * verifyManifest: everything a manifest claims, checked from its blocks alone.
+ *   1. every manifest block matches the schema and is canonical dag-cbor (load.ts, manifest-codec.ts);
+ *   2. the entry pages hold entryCount entries whose offsets go forward and stay inside the archive;
+ *   3. the archive DAG restores to bytes of the recorded size, sha256 and sha512 (every block re-hashed);
+ *   4. describing those restored bytes again gives the very same manifest CID, which proves every content
+ *      CID, tree CID, entry and page, because the format has exactly one encoding for one archive.
+ */
+import type { CID } from 'multiformats/cid'
+import type { BlockSource } from '../blocks.js'
+import { equalBytes } from '../blocks.js'
+import { createDigest } from '../digest/incremental.js'
+import { DigestMismatchError, InvalidManifestError } from '../errors.js'
+import type { Limits } from '../limits.js'
+import { manifestFromTarball } from './create.js'
+import { loadEntries, loadManifest } from './load.js'
+import { restoreArchive } from './restore.js'
+
+export interface VerifyReport {
+  cid: CID
+  entries: number
+  archiveBytes: number
+}
+
+export async function verifyManifest (cid: CID, source: BlockSource, options: { limits?: Partial<Limits> } = {}): Promise<VerifyReport> {
+  const manifest = await loadManifest(cid, source)
+  let entries = 0
+  let lastHeader = -1
+  for await (const entry of loadEntries(manifest, source)) {
+    const end = entry.dataOffset + entry.dataSize
+    if (entry.headerOffset <= lastHeader || entry.dataOffset < entry.headerOffset || end > manifest.archive.size) {
+      throw new InvalidManifestError(`entry ${entries} has offsets that do not fit the archive`, { offset: entry.headerOffset })
+    }
+    lastHeader = entry.headerOffset
+    entries++
+  }
+
+  const sha512 = createDigest('sha512')
+  const restored = (async function * () {
+    for await (const chunk of restoreArchive(cid, source)) { sha512.update(chunk); yield chunk }
+  })()
+  const again = await manifestFromTarball(restored, { profile: manifest.profile, ...(options.limits === undefined ? {} : { limits: options.limits }) })
+  if (!equalBytes(sha512.digest(), manifest.archive.sha512)) {
+    throw new DigestMismatchError('restored archive does not have the sha512 the manifest records')
+  }
+  if (!again.cid.equals(cid)) {
+    throw new InvalidManifestError(`describing the restored archive gives manifest ${again.cid}, not ${cid}`)
+  }
+  return { cid, entries, archiveBytes: manifest.archive.size }
+}

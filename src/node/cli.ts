@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+/**
+ * ipld-archive-manifest CLI. Blocks live in CAR files: `create` writes one (root: the manifest), the other
+ * commands read one. Exit codes: 0 success, 1 a typed error (its code is printed), 2 a usage error.
+ */
+import { parseArgs } from 'node:util'
+import { createWriteStream } from 'node:fs'
+import { once } from 'node:events'
+import { basename } from 'node:path'
+import { discardBlocks } from '../blocks.js'
+import { toDagJson } from '../codec/manifest-codec.js'
+import { ArchiveManifestError } from '../errors.js'
+import { manifestFromTarball, type ManifestResult } from '../manifest/create.js'
+import { loadEntries, loadManifest } from '../manifest/load.js'
+import { restoreArchive } from '../manifest/restore.js'
+import { verifyManifest } from '../manifest/verify.js'
+import { displayName } from '../manifest/names.js'
+import type { Entry } from '../schema/types.js'
+import { getProfile, type ProfileName } from '../unixfs/profile.js'
+import { createCarFile, openCarFile } from './car-file.js'
+import { extractTree } from './extract.js'
+import { openArchiveFile } from './files.js'
+
+const usage = `usage: ipld-archive-manifest <command> [options]
+
+  create ARCHIVE [--profile unixfs-v1-2025|unixfs-v0-2015] [--car OUT.car] [--json]
+      describe a tar archive; --car writes every block (root: the manifest) to OUT.car
+  restore MANIFEST.car [-o OUT]     write the original archive bytes (verified) to OUT or stdout
+  verify MANIFEST.car               check every block, digest, entry and CID of the manifest
+  extract MANIFEST.car DIR [--strip] [--allow-escaping-symlinks]
+      write the unpacked tree into the new or empty directory DIR
+  inspect MANIFEST.car [--json]     print the manifest (dag-json) or its summary as JSON`
+
+export async function main (argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      profile: { type: 'string' },
+      car: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      output: { type: 'string', short: 'o' },
+      strip: { type: 'boolean', default: false },
+      'allow-escaping-symlinks': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false }
+    }
+  })
+  const [command, ...args] = positionals
+  if (values.help || command === undefined) { console.log(usage); return command === undefined && !values.help ? 2 : 0 }
+
+  switch (command) {
+    case 'create': {
+      const [path] = args
+      if (path === undefined) return usageError('create needs an ARCHIVE')
+      const profile = getProfile((values.profile ?? 'unixfs-v1-2025') as ProfileName).name
+      const { size, chunks } = await openArchiveFile(path)
+      const car = values.car === undefined ? undefined : await createCarFile(values.car)
+      const progress = progressBar(size, basename(path))
+      const result = await manifestFromTarball(chunks, { profile, blockstore: car ?? discardBlocks, onProgress: progress.update })
+      progress.done()
+      await car?.finish(result.cid)
+      console.log(values.json ? JSON.stringify(summary(result.cid.toString(), result, result.entries), null, 2) : describe(result))
+      return 0
+    }
+    case 'restore': {
+      const car = await openCar(args[0])
+      try {
+        const out = values.output === undefined ? process.stdout : createWriteStream(values.output)
+        for await (const chunk of restoreArchive(car.root, car)) {
+          if (!out.write(chunk)) await once(out, 'drain')
+        }
+        if (out !== process.stdout) { out.end(); await once(out, 'finish') }
+      } finally { await car.close() }
+      return 0
+    }
+    case 'verify': {
+      const car = await openCar(args[0])
+      try {
+        const report = await verifyManifest(car.root, car)
+        console.log(`ok: manifest ${report.cid} (${report.entries} entries, ${report.archiveBytes} archive bytes) verified`)
+      } finally { await car.close() }
+      return 0
+    }
+    case 'extract': {
+      const [carPath, dir] = args
+      if (dir === undefined) return usageError('extract needs MANIFEST.car and DIR')
+      const car = await openCar(carPath)
+      try {
+        const report = await extractTree(car.root, car, dir, { strip: values.strip, allowEscapingSymlinks: values['allow-escaping-symlinks'] })
+        console.log(`extracted ${report.files} files, ${report.directories} directories, ${report.symlinks} symlinks (${report.bytes} bytes) into ${dir}`)
+      } finally { await car.close() }
+      return 0
+    }
+    case 'inspect': {
+      const car = await openCar(args[0])
+      try {
+        const manifest = await loadManifest(car.root, car)
+        if (!values.json) { console.log(toDagJson(manifest)); return 0 }
+        const entries: Entry[] = []
+        for await (const entry of loadEntries(manifest, car)) entries.push(entry)
+        console.log(JSON.stringify(summary(car.root.toString(), { manifest }, entries), null, 2))
+      } finally { await car.close() }
+      return 0
+    }
+    default:
+      return usageError(`unknown command ${JSON.stringify(command)}`)
+  }
+}
+
+async function openCar (path: string | undefined): Promise<Awaited<ReturnType<typeof openCarFile>>> {
+  if (path === undefined) throw new UsageError('this command needs a MANIFEST.car')
+  return await openCarFile(path)
+}
+
+class UsageError extends Error {}
+
+function usageError (message: string): number {
+  console.error(`${message}\n\n${usage}`)
+  return 2
+}
+
+/** The stable machine-readable summary printed by `create --json` and `inspect --json`. */
+function summary (cid: string, result: Pick<ManifestResult, 'manifest'>, entries: Entry[]): object {
+  const m = result.manifest
+  return {
+    manifest: cid,
+    profile: m.profile,
+    archive: {
+      cid: m.archive.root.toString(),
+      size: m.archive.size,
+      sha256: Buffer.from(m.archive.sha256).toString('hex'),
+      sha512: Buffer.from(m.archive.sha512).toString('hex')
+    },
+    tree: m.tree.root.toString(),
+    strippedTree: m.tree.stripped?.toString() ?? null,
+    entryCount: m.entryCount,
+    entries: entries.map(e => ({
+      path: displayName(e.path),
+      type: e.type,
+      size: e.size,
+      content: e.content?.toString() ?? null,
+      ...(e.excluded === undefined ? {} : { excluded: e.excluded })
+    }))
+  }
+}
+
+function describe (result: ManifestResult): string {
+  const c = result.counts
+  const pct = (n: number): string => c.archiveBytes === 0 ? '0%' : `${(100 * n / c.archiveBytes).toFixed(2)}%`
+  return [
+    `manifest  ${result.cid}`,
+    `archive   ${result.archiveCid}  (${c.archiveBytes} bytes, sha256 ${Buffer.from(result.manifest.archive.sha256).toString('hex')})`,
+    `tree      ${result.treeCid}`,
+    ...(result.strippedTreeCid === undefined ? [] : [`stripped  ${result.strippedTreeCid}`]),
+    `entries   ${c.entries}`,
+    `shared with the tree: ${pct(c.treeContentBytes)} of the archive bytes; segments (headers, padding, other): ${pct(c.segmentBytes)}`
+  ].join('\n')
+}
+
+function progressBar (total: number, label: string): { update: (n: number) => void, done: () => void } {
+  if (process.stderr.isTTY !== true || total < 64 * 1024 * 1024) return { update: () => {}, done: () => {} }
+  let last = -1
+  return {
+    update: (n) => {
+      const pct = Math.floor(100 * n / total)
+      if (pct !== last) { last = pct; process.stderr.write(`\r${label}: ${pct}% of ${(total / 1e6).toFixed(0)} MB`) }
+    },
+    done: () => { process.stderr.write('\n') }
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && /cli\.(ts|js)$/.test(process.argv[1])
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(code => { process.exitCode = code }, (err: unknown) => {
+    if (err instanceof ArchiveManifestError) {
+      console.error(`error ${err.code}: ${err.message}`)
+      process.exitCode = 1
+    } else if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true) {
+      console.error(`${(err as Error).message}\n\n${usage}`)
+      process.exitCode = 2
+    } else {
+      console.error(err)
+      process.exitCode = 1
+    }
+  })
+}

@@ -1,0 +1,105 @@
+/**
+ * extractTree: writes a manifest's unpacked tree into a new directory, with the permission bits of the
+ * entries that define each path. Safety does not rest on checking paths against the file system:
+ *   - the target must be new or empty, and everything below it is created by this function, directories with
+ *     mkdir and files with O_EXCL, so nothing is ever written through a symlink or over something existing;
+ *   - every name is checked (no "", ".", "..", "/", NUL; no duplicates in one directory), whatever the
+ *     blocks say, because a tree read from an untrusted blockstore may be crafted;
+ *   - symlinks are created, never followed, and by default one whose target would resolve outside the
+ *     target directory (absolute, or climbing out with "..") is refused.
+ */
+import { chmod, mkdir, open, readdir, symlink } from 'node:fs/promises'
+import { dirname, join, posix, resolve, sep } from 'node:path'
+import type { CID } from 'multiformats/cid'
+import type { BlockSource } from '../blocks.js'
+import { UnsafeExtractionError } from '../errors.js'
+import { loadEntries, loadManifest } from '../manifest/load.js'
+import type { Entry } from '../schema/types.js'
+import { readDirectory, readFile, readSymlinkTarget } from '../unixfs/file-reader.js'
+
+export interface ExtractOptions {
+  /** Extract the single top-level directory's contents (Nix fetchzip's stripRoot); fails when there is none. */
+  strip?: boolean
+  /** Create symlinks whose targets point outside the target directory (default false: refuse them). */
+  allowEscapingSymlinks?: boolean
+}
+
+export interface ExtractReport { files: number, directories: number, symlinks: number, bytes: number }
+
+export async function extractTree (manifestCid: CID, source: BlockSource, target: string, options: ExtractOptions = {}): Promise<ExtractReport> {
+  const manifest = await loadManifest(manifestCid, source)
+  const rootCid = options.strip === true ? manifest.tree.stripped : manifest.tree.root
+  if (rootCid === undefined) throw new UnsafeExtractionError('the tree has no single top-level directory to strip')
+  const modes = await modesByPath(manifest, source, options.strip === true)
+  const root = resolve(target)
+  await mkdir(root, { recursive: true })
+  if ((await readdir(root)).length > 0) throw new UnsafeExtractionError(`extraction target ${root} is not empty`)
+
+  const report: ExtractReport = { files: 0, directories: 0, symlinks: 0, bytes: 0 }
+  const directoryModes: Array<[string, number]> = []
+
+  const extractDirectory = async (cid: CID, dir: string, relative: string): Promise<void> => {
+    const seen = new Set<string>()
+    for await (const child of readDirectory(cid, source)) {
+      checkName(child.name, relative)
+      if (seen.has(child.name)) throw new UnsafeExtractionError(`directory ${relative || '.'} lists ${JSON.stringify(child.name)} twice`)
+      seen.add(child.name)
+      const path = join(dir, child.name)
+      const rel = relative === '' ? child.name : `${relative}/${child.name}`
+      const mode = modes.get(rel)
+      if (child.kind === 'directory') {
+        await mkdir(path)
+        report.directories++
+        await extractDirectory(child.cid, path, rel)
+        if (mode !== undefined) directoryModes.push([path, mode])
+      } else if (child.kind === 'file') {
+        const handle = await open(path, 'wx', 0o600)
+        try {
+          for await (const chunk of readFile(child.cid, source)) { await handle.write(chunk); report.bytes += chunk.length }
+        } finally {
+          await handle.close()
+        }
+        await chmod(path, mode ?? 0o644)
+        report.files++
+      } else {
+        const linkTarget = await readSymlinkTarget(child.cid, source)
+        if (options.allowEscapingSymlinks !== true) checkSymlink(root, path, linkTarget, rel)
+        await symlink(Buffer.from(linkTarget), path)
+        report.symlinks++
+      }
+    }
+  }
+  await extractDirectory(rootCid, root, '')
+  // Directory permissions last, deepest first, so that a read-only directory is still filled.
+  for (const [path, mode] of directoryModes.reverse()) await chmod(path, mode)
+  return report
+}
+
+function checkName (name: string, parent: string): void {
+  if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0') || (sep !== '/' && name.includes(sep))) {
+    throw new UnsafeExtractionError(`directory ${parent || '.'} has a child named ${JSON.stringify(name)}, which is not a plain name`)
+  }
+}
+
+function checkSymlink (root: string, path: string, target: Uint8Array, rel: string): void {
+  const text = new TextDecoder().decode(target)
+  const resolved = resolve(dirname(path), text)
+  if (posix.isAbsolute(text) || (resolved !== root && !resolved.startsWith(root + sep))) {
+    throw new UnsafeExtractionError(`symlink ${rel} -> ${text} points outside the extraction directory`, { entry: rel })
+  }
+}
+
+/** Permission bits per normalised path, from the last in-tree entry that defines the path. */
+async function modesByPath (manifest: Awaited<ReturnType<typeof loadManifest>>, source: BlockSource, strip: boolean): Promise<Map<string, number>> {
+  const modes = new Map<string, number>()
+  for await (const entry of loadEntries(manifest, source) as AsyncIterable<Entry>) {
+    if (entry.excluded !== undefined || typeof entry.path !== 'string') continue
+    if (entry.type !== 'file' && entry.type !== 'directory' && entry.type !== 'hardlink') continue
+    let parts = entry.path.split('/').filter(p => p !== '' && p !== '.')
+    if (strip) parts = parts.slice(1)
+    if (parts.length === 0) continue
+    modes.set(parts.join('/'), entry.mode & 0o777)
+  }
+  return modes
+}
+

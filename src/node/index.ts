@@ -1,0 +1,4 @@
+/** Node-only edges: files, CAR files on disk, extraction to a directory, and the CLI's entry. */
+export { openArchiveFile } from './files.js'
+export { openCarFile, createCarFile, type CarFileSource, type CarFileSink } from './car-file.js'
+export { extractTree, type ExtractOptions, type ExtractReport } from './extract.js'

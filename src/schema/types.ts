@@ -1,0 +1,69 @@
+/**
+ * TypeScript shapes of the blocks that manifest.ipldsch defines (the schema is normative; these mirror it
+ * field for field, and the generated validator checks every block against the schema itself).
+ */
+import type { CID } from 'multiformats/cid'
+import type { ProfileName } from '../unixfs/profile.js'
+
+/** Text when the bytes are valid UTF-8, else the bytes themselves. */
+export type Name = string | Uint8Array
+
+export type EntryType =
+  | 'file' | 'directory' | 'symlink' | 'hardlink' | 'char-device' | 'block-device' | 'fifo'
+  | 'pax-global' | 'volume-label' | 'other'
+
+export type Exclusion =
+  | 'shadowed' | 'unsafe-path' | 'non-utf8-path' | 'path-conflict' | 'dangling-hardlink'
+  | 'special-file' | 'sparse' | 'metadata'
+
+export interface Entry {
+  path: Name
+  type: EntryType
+  typeflag: number
+  mode: number
+  uid: number
+  gid: number
+  uname?: Name
+  gname?: Name
+  mtime: number
+  mtimeNanos?: number
+  size: number
+  linkTarget?: Name
+  devMajor?: number
+  devMinor?: number
+  pax?: Record<string, Name>
+  headerOffset: number
+  dataOffset: number
+  dataSize: number
+  content?: CID
+  excluded?: Exclusion
+}
+
+export type EntryPage = Entry[]
+
+export interface Archive {
+  format: 'tar'
+  size: number
+  sha256: Uint8Array
+  sha512: Uint8Array
+  root: CID
+  contentBytes: number
+  endOffset: number
+  endOfArchive: 'zero-blocks' | 'missing'
+}
+
+export interface Tree {
+  root: CID
+  stripped?: CID
+}
+
+export interface Manifest {
+  version: 1
+  profile: ProfileName
+  archive: Archive
+  entryCount: number
+  entries: CID[]
+  tree: Tree
+}
+
+export const MANIFEST_VERSION = 1

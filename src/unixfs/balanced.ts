@@ -1,0 +1,88 @@
+/**
+ * The balanced layout of ipfs-unixfs-importer (layout/balanced.js with the reducer of dag-builder/file.js),
+ * built as children arrive instead of after all of them: children are grouped in runs of at most
+ * `profile.fileWidth`, every run (even a final run of one) gets a parent, and the parents are grouped the
+ * same way until one node remains. Only the unfinished run of each level is kept: O(width × depth) memory.
+ */
+import { UnixFS } from 'ipfs-unixfs'
+import type { BlockSink } from '../blocks.js'
+import { InvalidArgumentError } from '../errors.js'
+import { putDagPb, type DagRef } from './dag-ref.js'
+import { putLeaf } from './leaf.js'
+import type { Profile } from './profile.js'
+
+/**
+ * Streaming balanced-layout builder over arbitrary children: chunk leaves, other files' roots, or a mix
+ * (a File node may link any UnixFS file sub-DAG, see NOTES §2).
+ *
+ * - A single child overall is the result itself (the importer's `reduceSingleLeafToSelf`).
+ * - No children gives the profile's empty leaf (the importer's one empty chunk).
+ * - Children with `fileSize` 0 add no bytes and are left out, as the importer's reducer filters them;
+ *   they are dropped on arrival, so they do not take a place in a run either.
+ */
+export class BalancedFileBuilder {
+  readonly #profile: Profile
+  readonly #sink: BlockSink
+  /** `#levels[i]`: the unfinished run of nodes at height i (0: the children given to `add`). */
+  readonly #levels: DagRef[][] = [[]]
+  #finished = false
+
+  constructor (profile: Profile, sink: BlockSink) {
+    this.#profile = profile
+    this.#sink = sink
+  }
+
+  /** Appends the next child, in content order. Await each call before the next. */
+  async add (child: DagRef): Promise<void> {
+    this.#assertOpen()
+    if (child.fileSize === 0) return
+    await this.#push(0, child)
+  }
+
+  /** Builds the remaining parents and returns the root. The builder cannot be used afterwards. */
+  async finish (): Promise<DagRef> {
+    this.#assertOpen()
+    this.#finished = true
+    const levels = this.#levels
+    for (let height = 0; ; height++) {
+      const run = levels[height] as DagRef[]
+      const isTop = height === levels.length - 1
+      if (isTop) {
+        if (run.length === 0) return await putLeaf(new Uint8Array(0), this.#profile, this.#sink)
+        if (run.length === 1) return run[0] as DagRef
+        return await this.#parent(run)
+      }
+      // Not the top: the runs above exist, so even a run of one gets a parent (balanced.js batches it).
+      if (run.length > 0) await this.#push(height + 1, await this.#parent(run.splice(0)))
+    }
+  }
+
+  async #push (height: number, node: DagRef): Promise<void> {
+    const run = this.#levels[height] as DagRef[]
+    run.push(node)
+    if (run.length < this.#profile.fileWidth) return
+    if (this.#levels.length === height + 1) this.#levels.push([])
+    await this.#push(height + 1, await this.#parent(run.splice(0)))
+  }
+
+  /** A UnixFS File node over `children` (dag-builder/file.js): blocksizes and links in content order. */
+  async #parent (children: readonly DagRef[]): Promise<DagRef> {
+    let fileSize = 0
+    let dagSize = 0
+    const blockSizes: bigint[] = []
+    // The empty Name is encoded (`12 00`) like every existing file node; Tsize is the child's whole sub-DAG.
+    const links = children.map(child => {
+      fileSize += child.fileSize
+      dagSize += child.dagSize
+      blockSizes.push(BigInt(child.fileSize))
+      return { Hash: child.cid, Name: '', Tsize: child.dagSize }
+    })
+    const data = new UnixFS({ type: 'file', blockSizes }).marshal()
+    const { cid, blockSize } = await putDagPb({ Data: data, Links: links }, this.#profile, this.#sink)
+    return { cid, fileSize, dagSize: dagSize + blockSize }
+  }
+
+  #assertOpen (): void {
+    if (this.#finished) throw new InvalidArgumentError('BalancedFileBuilder: already finished')
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * References to stored UnixFS nodes, and the one way dag-pb nodes are stored: encode, hash with sha2-256,
+ * name with the profile's CID version, put.
+ */
+import { encode, type PBNode } from '@ipld/dag-pb'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { putBlock, type BlockSink } from '../blocks.js'
+import type { Profile } from './profile.js'
+
+/** dag-pb multicodec (0x70). */
+export const DAG_PB_CODE = 0x70
+/** raw multicodec (0x55). */
+export const RAW_CODE = 0x55
+
+/** A stored node, as a parent links to it. */
+export interface NodeRef {
+  readonly cid: CID
+  /** Tsize: serialized bytes of the block plus all its descendants (a raw block: its length). */
+  readonly dagSize: number
+}
+
+/** A stored UnixFS file (sub-)DAG: what a File node needs to link it. */
+export interface DagRef extends NodeRef {
+  /** Content bytes this node stands for (its `blocksizes` entry in a parent). */
+  readonly fileSize: number
+}
+
+/**
+ * Encodes a dag-pb node (already in canonical form: links sorted by name), stores it under the profile's
+ * CID version and returns its CID and block length.
+ */
+export async function putDagPb (node: PBNode, profile: Profile, sink: BlockSink): Promise<{ cid: CID, blockSize: number }> {
+  const block = encode(node)
+  const digest = await sha256.digest(block)
+  const cid = profile.cidVersion === 0 ? CID.createV0(digest) : CID.createV1(DAG_PB_CODE, digest)
+  await putBlock(sink, cid, block)
+  return { cid, blockSize: block.length }
+}

@@ -1,0 +1,88 @@
+/**
+ * A UnixFS file DAG from bytes: the importer's fixed-size chunker (chunker/fixed-size.js) feeding leaves
+ * (leaf.ts) into the balanced layout (balanced.ts). Gives the importer's CIDs for the profile.
+ */
+import type { BlockSink } from '../blocks.js'
+import { InvalidArgumentError } from '../errors.js'
+import { BalancedFileBuilder } from './balanced.js'
+import type { DagRef } from './dag-ref.js'
+import { putLeaf } from './leaf.js'
+import type { Profile } from './profile.js'
+
+/**
+ * Streaming file importer. Input may arrive in pieces of any size; a chunk that lies inside one piece is
+ * used as a subarray of it (never copied), only a chunk spanning pieces is copied. The builder keeps
+ * references to the pieces it is given (and raw leaves are handed to the sink as they are), so do not
+ * modify a piece after passing it to `write`.
+ */
+export class FileDagBuilder {
+  readonly #profile: Profile
+  readonly #sink: BlockSink
+  readonly #layout: BalancedFileBuilder
+  /** Pieces of the next chunk, not yet `chunkSize` bytes in all. */
+  #pending: Uint8Array[] = []
+  #pendingLength = 0
+  #finished = false
+
+  constructor (profile: Profile, sink: BlockSink) {
+    this.#profile = profile
+    this.#sink = sink
+    this.#layout = new BalancedFileBuilder(profile, sink)
+  }
+
+  /** Appends bytes to the file. Await each call before the next. */
+  async write (bytes: Uint8Array): Promise<void> {
+    if (this.#finished) throw new InvalidArgumentError('FileDagBuilder: already finished')
+    if (bytes.length === 0) return
+    const chunkSize = this.#profile.chunkSize
+    let at = 0
+    if (this.#pendingLength > 0) {
+      at = Math.min(chunkSize - this.#pendingLength, bytes.length)
+      this.#pending.push(bytes.subarray(0, at))
+      this.#pendingLength += at
+      if (this.#pendingLength < chunkSize) return
+      await this.#chunk(this.#takePending())
+    }
+    for (; bytes.length - at >= chunkSize; at += chunkSize) {
+      await this.#chunk(bytes.subarray(at, at + chunkSize))
+    }
+    if (at < bytes.length) {
+      this.#pending.push(bytes.subarray(at))
+      this.#pendingLength = bytes.length - at
+    }
+  }
+
+  /** Stores the last chunk and the layout's parents; returns the file's root. */
+  async finish (): Promise<DagRef> {
+    if (this.#finished) throw new InvalidArgumentError('FileDagBuilder: already finished')
+    this.#finished = true
+    if (this.#pendingLength > 0) await this.#chunk(this.#takePending())
+    // No chunk at all: the layout stores the profile's empty leaf, as the importer's chunker yields one empty chunk.
+    return await this.#layout.finish()
+  }
+
+  async #chunk (bytes: Uint8Array): Promise<void> {
+    await this.#layout.add(await putLeaf(bytes, this.#profile, this.#sink))
+  }
+
+  /** The pending pieces as one chunk: the piece itself when there is one, else one exact-size copy. */
+  #takePending (): Uint8Array {
+    const pieces = this.#pending
+    const chunk = pieces.length === 1 ? pieces[0] as Uint8Array : new Uint8Array(this.#pendingLength)
+    if (pieces.length > 1) {
+      let at = 0
+      for (const piece of pieces) { chunk.set(piece, at); at += piece.length }
+    }
+    this.#pending = []
+    this.#pendingLength = 0
+    return chunk
+  }
+}
+
+/** Imports bytes held in memory as one UnixFS file; a file of at most one chunk is just its leaf. */
+export async function importBytes (bytes: Uint8Array, profile: Profile, sink: BlockSink): Promise<DagRef> {
+  if (bytes.length <= profile.chunkSize) return await putLeaf(bytes, profile, sink)
+  const builder = new FileDagBuilder(profile, sink)
+  await builder.write(bytes)
+  return await builder.finish()
+}
