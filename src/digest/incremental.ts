@@ -40,10 +40,21 @@ export function createDigest (name: DigestName): IncrementalDigest {
   }
 }
 
-/** The digests a manifest records for an archive: size, sha256 and sha512, over one pass of its bytes. */
-export class ArchiveDigests {
+export interface ArchiveDigestValues { size: number, sha256: Uint8Array, sha512: Uint8Array }
+
+/**
+ * Computes the digests a manifest records for an archive over one pass of its bytes. `update` may return a
+ * promise to slow the caller down (a digester running elsewhere applies backpressure that way); the bytes
+ * passed in must not be modified afterwards.
+ */
+export interface ArchiveDigester {
+  update(bytes: Uint8Array): void | Promise<void>
+  finish(): ArchiveDigestValues | Promise<ArchiveDigestValues>
+}
+
+/** The in-thread digester: size, sha256 and sha512 computed as the bytes pass. */
+export class ArchiveDigests implements ArchiveDigester {
   #size = 0
-  get size (): number { return this.#size }
   readonly #sha256 = createDigest('sha256')
   readonly #sha512 = createDigest('sha512')
 
@@ -53,7 +64,7 @@ export class ArchiveDigests {
     this.#sha512.update(bytes)
   }
 
-  finish (): { size: number, sha256: Uint8Array, sha512: Uint8Array } {
+  finish (): ArchiveDigestValues {
     return { size: this.#size, sha256: this.#sha256.digest(), sha512: this.#sha512.digest() }
   }
 }

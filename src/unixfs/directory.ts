@@ -18,7 +18,7 @@ export interface DirectoryLink {
 }
 
 /** multihash code of murmur3-x64-64, the only HAMT hash in use (UnixFS spec, HAMTDirectory). */
-export const HAMT_HASH_CODE = 0x22
+const HAMT_HASH_CODE = 0x22
 
 interface Entry {
   readonly name: string

@@ -85,6 +85,7 @@ describe('BalancedFileBuilder over mixed children', () => {
       expect(root.fileSize).toBe(parts.reduce((sum, part) => sum + part.length, 0))
       expect(await digestOf(readFile(root.cid, store))).toBe(expected)
       const entry = await exporter(root.cid, store)
+      if (entry.type !== 'file') throw new Error(`not a file: ${entry.type}`)
       expect(await digestOf(entry.content())).toBe(expected)
 
       // The node itself: blocksizes = children's file sizes, empty (but present) names, Tsize = sub-DAG size.

@@ -5,13 +5,42 @@ import { InvalidPathError } from '../../errors.js'
 const NUL = 0
 const SLASH = 0x2f
 const displayDecoder = new TextDecoder('utf-8', { fatal: false })
+/** Shared zero-length value for empty fields. */
+export const EMPTY = new Uint8Array(0)
+
+/**
+ * A copy of `bytes` in a plain Uint8Array. (Not `bytes.slice()`: on a Node Buffer that is a view, and
+ * members must not alias the caller's chunks, which the caller may reuse.)
+ */
+export function copyBytes (bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length)
+  out.set(bytes)
+  return out
+}
 
 /** A fixed-width header string field as C reads it: up to the first NUL (copied, so it outlives the block). */
 export function cString (block: Uint8Array, start: number, length: number): Uint8Array {
   let end = start
   const limit = start + length
   while (end < limit && block[end] !== NUL) end++
-  return block.slice(start, end)
+  return end === start ? EMPTY : copyBytes(block.subarray(start, end))
+}
+
+/**
+ * Like cString, but returns `previous` when the field holds the same bytes: owner and group names repeat
+ * across members, and sharing them saves two allocations per member.
+ */
+export function cStringReusing (block: Uint8Array, start: number, length: number, previous: Uint8Array): Uint8Array {
+  let end = start
+  const limit = start + length
+  while (end < limit && block[end] !== NUL) end++
+  const n = end - start
+  if (n === previous.length) {
+    let same = true
+    for (let i = 0; i < n; i++) if (block[start + i] !== previous[i]) { same = false; break }
+    if (same) return previous
+  }
+  return n === 0 ? EMPTY : copyBytes(block.subarray(start, end))
 }
 
 /** `prefix + '/' + name` (POSIX ustar: "the pathname is the concatenation of prefix, a slash, and name"). */

@@ -9,7 +9,7 @@
  * archives with a non-"00" version still get their prefix.
  */
 
-import { cString, joinPrefix } from './bytes.js'
+import { cString, cStringReusing, EMPTY, joinPrefix } from './bytes.js'
 import {
   DEVMAJOR_LENGTH, DEVMAJOR_OFFSET, DEVMINOR_LENGTH, DEVMINOR_OFFSET, GID_LENGTH, GID_OFFSET, GNAME_LENGTH,
   GNAME_OFFSET, LINKNAME_LENGTH, LINKNAME_OFFSET, MAGIC_OFFSET, MODE_LENGTH, MODE_OFFSET, MTIME_LENGTH,
@@ -48,8 +48,6 @@ export interface HeaderFields {
   isExtended: boolean
 }
 
-const EMPTY = new Uint8Array(0)
-
 /** The magic of a (valid) header block. */
 export function headerMagic (block: Uint8Array): HeaderMagic {
   const m = MAGIC_OFFSET
@@ -65,8 +63,11 @@ export function decodeSize (block: Uint8Array, headerOffset: number): number {
   return nonNegative(parseNumericField(block, SIZE_OFFSET, SIZE_LENGTH, { field: 'size', headerOffset }), 'size', headerOffset)
 }
 
-/** All fields of a header block whose checksum was already verified. */
-export function decodeHeader (block: Uint8Array, headerOffset: number): HeaderFields {
+/**
+ * All fields of a header block whose checksum was already verified. `previous` (the last header decoded
+ * by the same reader) lets equal uname/gname values share one array.
+ */
+export function decodeHeader (block: Uint8Array, headerOffset: number, previous?: HeaderFields): HeaderFields {
   const typeflag = block[TYPEFLAG_OFFSET]!
   const magic = headerMagic(block)
   const num = (start: number, length: number, field: string): number =>
@@ -90,8 +91,8 @@ export function decodeHeader (block: Uint8Array, headerOffset: number): HeaderFi
     gid: nonNegative(num(GID_OFFSET, GID_LENGTH, 'gid'), 'gid', headerOffset),
     size: nonNegative(num(SIZE_OFFSET, SIZE_LENGTH, 'size'), 'size', headerOffset),
     mtime: num(MTIME_OFFSET, MTIME_LENGTH, 'mtime'),
-    uname: magic === 'v7' ? EMPTY : cString(block, UNAME_OFFSET, UNAME_LENGTH),
-    gname: magic === 'v7' ? EMPTY : cString(block, GNAME_OFFSET, GNAME_LENGTH),
+    uname: magic === 'v7' ? EMPTY : cStringReusing(block, UNAME_OFFSET, UNAME_LENGTH, previous?.uname ?? EMPTY),
+    gname: magic === 'v7' ? EMPTY : cStringReusing(block, GNAME_OFFSET, GNAME_LENGTH, previous?.gname ?? EMPTY),
     devMajor: device ? nonNegative(num(DEVMAJOR_OFFSET, DEVMAJOR_LENGTH, 'devmajor'), 'devmajor', headerOffset) : 0,
     devMinor: device ? nonNegative(num(DEVMINOR_OFFSET, DEVMINOR_LENGTH, 'devminor'), 'devminor', headerOffset) : 0,
     realSize: sparse

@@ -4,9 +4,9 @@
  * next header.
  */
 
-import { cleanPath } from './bytes.js'
+import { cleanPath, copyBytes } from './bytes.js'
 
 /** The name carried by an 'L'/'K' record's data (a copy; trailing NULs removed; an inner NUL is an error). */
 export function decodeLongName (data: Uint8Array, dataOffset: number, what: 'GNU long name' | 'GNU long link'): Uint8Array {
-  return cleanPath(data, what, dataOffset).slice()
+  return copyBytes(cleanPath(data, what, dataOffset))
 }

@@ -5,7 +5,7 @@
  * interprets are checked as soon as the record is read, so that errors carry the record's offset.
  */
 
-import { asciiOrUtf8, cleanPath } from './bytes.js'
+import { asciiOrUtf8, cleanPath, copyBytes } from './bytes.js'
 import { HeaderFieldError, PaxRecordError } from '../../errors.js'
 
 /** One record: keyword and raw value bytes. */
@@ -48,7 +48,7 @@ export function parsePaxRecords (data: Uint8Array, dataOffset: number): PaxRecor
     const eq = data.subarray(keyStart, recordEnd - 1).indexOf(EQUALS)
     if (eq <= 0) throw new PaxRecordError('PAX record has no "keyword="', { offset })
     const key = asciiOrUtf8(data.subarray(keyStart, keyStart + eq))
-    const value = data.slice(keyStart + eq + 1, recordEnd - 1)
+    const value = copyBytes(data.subarray(keyStart + eq + 1, recordEnd - 1))
     if (value.length > 0) checkValue(key, value, offset)
     records.push([key, value])
     pos = recordEnd

@@ -6,7 +6,7 @@
  * subarrays of the input chunks.
  */
 
-import { cleanPath, displayPath } from './bytes.js'
+import { cleanPath, copyBytes, displayPath, EMPTY } from './bytes.js'
 import { classifyBlock } from './checksum.js'
 import { detectCompression } from './compression.js'
 import {
@@ -37,7 +37,6 @@ const S_TRAILER = 5 // after the end of the archive: everything is raw
 /** Extension records: 'x' (also Solaris 'X'), 'g', GNU 'L' and 'K'. */
 type ExtensionKind = 'x' | 'g' | 'L' | 'K'
 
-const EMPTY = new Uint8Array(0)
 const GNU_SPARSE_PREFIX = 'GNU.sparse.'
 
 function paddingOf (size: number): number {
@@ -105,6 +104,8 @@ export class TarReader {
   /** The member whose sparse blocks, data or padding are being read (for errors). */
   private current: TarMember | undefined = undefined
   private sparseBlocks = 0
+  /** The last main header decoded, so that repeated owner/group names share their bytes. */
+  private lastHeader: HeaderFields | undefined = undefined
 
   constructor (options: TarReaderOptions = {}) {
     this.limits = resolveLimits(options.limits)
@@ -264,7 +265,7 @@ export class TarReader {
       this.raw(start, start + BLOCK_SIZE)
     } else {
       this.flushRaw()
-      this.out.push({ kind: 'raw', bytes: block.slice() })
+      this.out.push({ kind: 'raw', bytes: copyBytes(block) })
     }
   }
 
@@ -442,7 +443,8 @@ export class TarReader {
 
   private beginMember (block: Uint8Array, start: number, offset: number): void {
     this.countEntry(offset)
-    const header = decodeHeader(block, offset)
+    const header = decodeHeader(block, offset, this.lastHeader)
+    this.lastHeader = header
     const member = this.buildMember(header, this.memberStart < 0 ? offset : this.memberStart, offset)
     this.resetPending()
     this.emitBlock(block, start)

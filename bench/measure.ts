@@ -1,0 +1,78 @@
+/**
+ * One measurement, run in its own process so that its peak RSS is its own. Prints one JSON line:
+ * { kind, bytes, seconds, maxRssMB }. Kinds:
+ *   sha256 FILE            plain SHA-256 of the file's bytes, streamed (the physical floor)
+ *   manifest FILE PROFILE  manifestFromTarball streaming the file, blocks discarded
+ *   manifest-store FILE PROFILE  the same, blocks kept in a MemoryBlocks (what a real run pays)
+ *   manifest-file FILE PROFILE   manifestFromFile (Node edge): streaming, digests on worker threads
+ *   manifest-memory FILE PROFILE the archive in memory beforehand (like the importer's files), digests on workers
+ *   importer FILE PROFILE  ipfs-unixfs-importer importing the tar's files from memory (loaded before timing)
+ */
+import { createHash } from 'node:crypto'
+import { createReadStream, readFileSync, statSync } from 'node:fs'
+import { importer, type ImportCandidate } from 'ipfs-unixfs-importer'
+import { manifestFromTarball, MemoryBlocks, type ProfileName } from '../src/index.js'
+import { TarReader } from '../src/archive/tar/reader.js'
+import { manifestFromFile, createWorkerDigester } from '../src/node/index.js'
+
+const [kind, file, profileArg] = process.argv.slice(2) as [string, string, string | undefined]
+const profile = (profileArg ?? 'unixfs-v1-2025') as ProfileName
+const readChunks = (): AsyncIterable<Uint8Array> => createReadStream(file, { highWaterMark: 1 << 20 })
+
+async function run (): Promise<{ bytes: number, seconds: number }> {
+  const size = statSync(file).size
+  if (kind === 'sha256') {
+    const t = performance.now()
+    const h = createHash('sha256')
+    for await (const c of readChunks()) h.update(c)
+    h.digest()
+    return { bytes: size, seconds: (performance.now() - t) / 1000 }
+  }
+  if (kind === 'manifest' || kind === 'manifest-store') {
+    const t = performance.now()
+    await manifestFromTarball(readChunks(), { profile, ...(kind === 'manifest-store' ? { blockstore: new MemoryBlocks() } : {}) })
+    return { bytes: size, seconds: (performance.now() - t) / 1000 }
+  }
+  if (kind === 'manifest-file') {
+    const t = performance.now()
+    await manifestFromFile(file, { profile })
+    return { bytes: size, seconds: (performance.now() - t) / 1000 }
+  }
+  if (kind === 'manifest-memory') {
+    // The archive in memory (as the importer baseline has its files), 1 MiB pieces, digests on workers.
+    const bytes = readFileSync(file)
+    const pieces = function * () { for (let at = 0; at < bytes.length; at += 1 << 20) yield bytes.subarray(at, at + (1 << 20)) }
+    const digester = createWorkerDigester()
+    const t = performance.now()
+    await manifestFromTarball(pieces(), { profile, digester })
+    return { bytes: size, seconds: (performance.now() - t) / 1000 }
+  }
+  if (kind === 'importer') {
+    // The files of the tar, in memory, read with our reader (not timed).
+    const files: ImportCandidate[] = []
+    const reader = new TarReader({ limits: { maxEntries: 10_000_000 } })
+    let current: { path: string, parts: Uint8Array[] } | undefined
+    let contentBytes = 0
+    const take = (parts: ReturnType<TarReader['push']>): void => {
+      for (const part of parts) {
+        if (part.kind === 'member') {
+          current = part.member.type === 'file' ? { path: new TextDecoder().decode(part.member.path), parts: [] } : undefined
+          if (current !== undefined) files.push({ path: current.path, content: current.parts })
+        } else if (part.kind === 'data' && current !== undefined) {
+          current.parts.push(part.bytes.slice()); contentBytes += part.bytes.length
+        } else if (part.kind !== 'data') current = undefined
+      }
+    }
+    take(reader.push(readFileSync(file)))
+    take(reader.end())
+    const candidates = files.map(f => ({ path: f.path, content: Buffer.concat((f as { content: Uint8Array[] }).content) }))
+    const discard = { put: (cid: unknown) => cid, get: () => { throw new Error('not kept') }, has: () => false }
+    const t = performance.now()
+    for await (const _ of importer(candidates, discard as any, { profile })) { /* drain */ }
+    return { bytes: size, seconds: (performance.now() - t) / 1000, ...{ contentBytes } }
+  }
+  throw new Error(`unknown kind ${kind}`)
+}
+
+const result = await run()
+console.log(JSON.stringify({ kind, profile, ...result, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }))

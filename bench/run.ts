@@ -1,0 +1,100 @@
+/**
+ * npm run bench: throughput and peak memory of manifestFromTarball beside two baselines measured in the
+ * same run on the same machine — plain SHA-256 of the same bytes (the floor: every byte must be hashed)
+ * and ipfs-unixfs-importer importing the same files from memory — on
+ *   (a) a 1 GiB synthetic tar of large files (ChaCha20 bytes), made once in .bench-data/;
+ *   (b) a real source tree with thousands of small files: CPython 3.11's release tarball (apt-get source).
+ * Targets (issue #2): ≥ 3x the importer on (b), ≥ 70% of SHA-256 on (a), peak RSS < 200 MB on (a).
+ * BENCH_QUICK=1 uses a 256 MiB synthetic tar. Every measurement is the best of three fresh processes.
+ */
+import { execFileSync } from 'node:child_process'
+import { createCipheriv, createHash } from 'node:crypto'
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = process.cwd()
+const data = join(root, '.bench-data')
+mkdirSync(data, { recursive: true })
+const quick = process.env.BENCH_QUICK === '1'
+
+/** A ustar header for a regular file (enough for this synthetic archive; names are short). */
+function header (name: string, size: number): Buffer {
+  const h = Buffer.alloc(512)
+  h.write(name, 0); h.write('0000644\0', 100); h.write('0001750\0', 108); h.write('0001750\0', 116)
+  h.write(size.toString(8).padStart(11, '0') + '\0', 124); h.write('14537333000\0', 136)
+  h.write('        ', 148); h[156] = 0x30; h.write('ustar\x0000', 257)
+  let sum = 0
+  for (const b of h) sum += b
+  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148)
+  return h
+}
+
+function syntheticTar (): string {
+  const total = quick ? 256 : 1024
+  const path = join(data, `synthetic-${total}MiB.tar`)
+  if (existsSync(path)) return path
+  const fd = openSync(path, 'w')
+  const cipher = createCipheriv('chacha20', createHash('sha256').update('bench').digest(), Buffer.alloc(16))
+  const fileMiB = 64
+  for (let i = 0; i < total / fileMiB; i++) {
+    const size = fileMiB * 1024 * 1024 - 1000 * i // not multiples of the chunk size
+    writeSync(fd, header(`data/file-${i}.bin`, size))
+    for (let left = size; left > 0; left -= 1 << 22) writeSync(fd, cipher.update(Buffer.alloc(Math.min(left, 1 << 22))))
+    writeSync(fd, Buffer.alloc((512 - size % 512) % 512))
+  }
+  writeSync(fd, Buffer.alloc(1024))
+  closeSync(fd)
+  return path
+}
+
+function realTar (): string {
+  const dir = join(data, 'real')
+  mkdirSync(dir, { recursive: true })
+  const tar = join(dir, 'python3.11.orig.tar')
+  if (existsSync(tar)) return tar
+  execFileSync('bash', [join(root, 'test/fixtures/enable-deb-src.sh')], { stdio: 'inherit' })
+  execFileSync('apt-get', ['source', '--download-only', '-qq', 'python3.11'], { cwd: dir, stdio: 'inherit' })
+  const orig = readdirSync(dir).find(f => /\.orig\.tar\.(gz|xz)$/.test(f))
+  if (orig === undefined) throw new Error('apt-get source python3.11 gave no .orig.tar.gz or .orig.tar.xz')
+  execFileSync('bash', ['-c', `${orig.endsWith('.xz') ? 'xz' : 'gzip'} -dc '${join(dir, orig)}' > '${tar}'`])
+  return tar
+}
+
+interface Measurement { kind: string, bytes: number, seconds: number, maxRssMB: number }
+
+function measure (kind: string, file: string, profile = 'unixfs-v1-2025'): Measurement {
+  // Best of three, each in a fresh process (the page cache is warm after the first).
+  let best: Measurement | undefined
+  for (let i = 0; i < 3; i++) {
+    // Compiled output (npm run bench builds first): a TypeScript loader would measure itself too.
+    const out = execFileSync(process.execPath, [join(root, 'dist/bench/measure.js'), kind, file, profile], { encoding: 'utf8', maxBuffer: 1 << 26 })
+    const m = JSON.parse(out.trim().split('\n').pop() as string) as Measurement
+    if (best === undefined || m.seconds < best.seconds) best = m
+  }
+  return best as Measurement
+}
+
+const mbps = (m: Measurement): number => m.bytes / 1e6 / m.seconds
+const line = (label: string, m: Measurement): string =>
+  `  ${label.padEnd(34)} ${mbps(m).toFixed(0).padStart(6)} MB/s  ${m.seconds.toFixed(2).padStart(7)} s  peak RSS ${String(m.maxRssMB).padStart(5)} MB`
+
+const report: string[] = []
+for (const [name, file] of [['(a) large files', syntheticTar()], ['(b) many small files (CPython 3.11 source)', realTar()]] as const) {
+  for (const profile of ['unixfs-v1-2025', 'unixfs-v0-2015']) {
+    const sha = measure('sha256', file, profile)
+    const inThread = measure('manifest', file, profile)
+    const fromFile = measure('manifest-file', file, profile)
+    const fromMemory = measure('manifest-memory', file, profile)
+    const imp = measure('importer', file, profile)
+    const ratio = (m: Measurement, base: Measurement): string => (mbps(m) / mbps(base)).toFixed(2)
+    report.push(`${name}, ${profile}: ${(sha.bytes / 1e6).toFixed(0)} MB`,
+      line('sha256 of the file (floor)', sha),
+      line('manifestFromTarball, one thread', inThread),
+      line('manifestFromFile (sha512 on a worker)', fromFile),
+      line('same, archive already in memory', fromMemory),
+      line('importer, files already in memory', imp),
+      `  ratios: file/sha256 = ${ratio(fromFile, sha)}, one-thread/sha256 = ${ratio(inThread, sha)}, ` +
+        `memory/importer = ${ratio(fromMemory, imp)}, file/importer = ${ratio(fromFile, imp)}`, '')
+    console.log(report.slice(-8).join('\n'))
+  }
+}
