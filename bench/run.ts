@@ -52,7 +52,7 @@ function realTar (): string {
   mkdirSync(dir, { recursive: true })
   const tar = join(dir, 'python3.11.orig.tar')
   if (existsSync(tar)) return tar
-  execFileSync('bash', [join(root, 'test/fixtures/enable-deb-src.sh')], { stdio: 'inherit' })
+  execFileSync('bash', [join(root, 'test/setup/enable-deb-src.sh')], { stdio: 'inherit' })
   execFileSync('apt-get', ['source', '--download-only', '-qq', 'python3.11'], { cwd: dir, stdio: 'inherit' })
   const orig = readdirSync(dir).find(f => /\.orig\.tar\.(gz|xz)$/.test(f))
   if (orig === undefined) throw new Error('apt-get source python3.11 gave no .orig.tar.gz or .orig.tar.xz')

@@ -1,6 +1,6 @@
 /**
  * Real archives from real producers (GNU tar release tarballs, node-tar npm packages, dpkg-deb data tars):
- * committed small ones in test/fixtures/real, larger ones fetched by test/fixtures/fetch-real.sh.
+ * committed small ones in test/fixtures/real, larger ones fetched by test/setup/fetch-real.sh.
  * Each must restore byte for byte, give the importer's tree CID for GNU tar's extraction, and extract to
  * the same tree as GNU tar (nix-store --dump identical).
  */
@@ -21,7 +21,7 @@ const fetched = join(root, '.cache/real')
 
 beforeAll(() => {
   if (!existsSync(join(fetched, '.done'))) {
-    execFileSync('bash', [join(root, 'test/fixtures/fetch-real.sh')], { stdio: 'inherit', timeout: 600_000 })
+    execFileSync('bash', [join(root, 'test/setup/fetch-real.sh')], { stdio: 'inherit', timeout: 600_000 })
   }
 }, 660_000)
 

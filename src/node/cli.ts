@@ -5,12 +5,13 @@
  */
 import { parseArgs } from 'node:util'
 import { createWriteStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { once } from 'node:events'
 import { basename } from 'node:path'
 import { discardBlocks } from '../blocks.js'
 import { toDagJson } from '../codec/manifest-codec.js'
 import { ArchiveManifestError } from '../errors.js'
-import { manifestFromTarball, type ManifestResult } from '../manifest/create.js'
+import type { ManifestResult } from '../manifest/create.js'
 import { loadEntries, loadManifest } from '../manifest/load.js'
 import { restoreArchive } from '../manifest/restore.js'
 import { verifyManifest } from '../manifest/verify.js'
@@ -19,7 +20,7 @@ import type { Entry } from '../schema/types.js'
 import { getProfile, type ProfileName } from '../unixfs/profile.js'
 import { createCarFile, openCarFile } from './car-file.js'
 import { extractTree } from './extract.js'
-import { openArchiveFile } from './files.js'
+import { manifestFromFile } from './manifest-file.js'
 
 const usage = `usage: ipld-archive-manifest <command> [options]
 
@@ -53,10 +54,9 @@ export async function main (argv: string[]): Promise<number> {
       const [path] = args
       if (path === undefined) return usageError('create needs an ARCHIVE')
       const profile = getProfile((values.profile ?? 'unixfs-v1-2025') as ProfileName).name
-      const { size, chunks } = await openArchiveFile(path)
       const car = values.car === undefined ? undefined : await createCarFile(values.car)
-      const progress = progressBar(size, basename(path))
-      const result = await manifestFromTarball(chunks, { profile, blockstore: car ?? discardBlocks, onProgress: progress.update })
+      const progress = progressBar((await stat(path)).size, basename(path))
+      const result = await manifestFromFile(path, { profile, blockstore: car ?? discardBlocks, onProgress: progress.update })
       progress.done()
       await car?.finish(result.cid)
       console.log(values.json ? JSON.stringify(summary(result.cid.toString(), result, result.entries), null, 2) : describe(result))

@@ -54,14 +54,14 @@ export function writeTree (spec: TreeSpec, root = tempDir()): string {
 export function gnuTar (dir: string, names: string[], format: typeof gnuFormats[number], extra: string[] = []): Uint8Array {
   const out = join(dir, '..', `out-${format}-${Math.random().toString(36).slice(2)}.tar`)
   execFileSync('tar', ['--create', `--format=${format}`, '--file', out, '--sort=name', '--mtime=@1700000000',
-    '--owner=0', '--group=0', '--numeric-owner', ...extra, '-C', dir, ...names])
+    '--owner=0', '--group=0', '--numeric-owner', ...extra, '-C', dir, ...names], { stdio: ['ignore', 'pipe', 'pipe'] })
   const bytes = readFileSync(out)
   rmSync(out)
   return new Uint8Array(bytes)
 }
 
 export function bsdtar (dir: string, names: string[], format: typeof bsdtarFormats[number]): Uint8Array {
-  return new Uint8Array(execFileSync('bsdtar', ['-c', '--format', format, '-f', '-', '-C', dir, ...names], { maxBuffer: 1 << 30 }))
+  return new Uint8Array(execFileSync('bsdtar', ['-c', '--format', format, '-f', '-', '-C', dir, ...names], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] }))
 }
 
 /** Extracts with GNU tar into a new directory (the reference extraction). */
