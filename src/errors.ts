@@ -77,10 +77,20 @@ export class UnsafeExtractionError extends ArchiveManifestError { static overrid
 /** A CAR file is malformed or does not have exactly one root. */
 export class InvalidCarError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_CAR' }
 
+// --- Zip archives ---
+
+/** A zip record is not where or what the central directory / end records say (bad signature, offset outside the file, counts or zip64 fields that contradict each other). */
+export class ZipStructureError extends ArchiveManifestError { static override readonly code = 'ERR_ZIP_STRUCTURE' }
+/** A local header or data descriptor disagrees with its central directory entry (name, method, flags, CRC or sizes). */
+export class ZipHeaderMismatchError extends ArchiveManifestError { static override readonly code = 'ERR_ZIP_HEADER_MISMATCH' }
+/** Two entries' byte ranges overlap (the "overlapping files" zip bomb), or an entry overlaps the central directory. */
+export class ZipOverlappingEntriesError extends ArchiveManifestError { static override readonly code = 'ERR_ZIP_OVERLAPPING_ENTRIES' }
+
 /** Every error class, for documentation and for the test that proves codes are unique. */
 export const errorClasses = [
   TruncatedArchiveError, HeaderChecksumError, HeaderFieldError, PaxRecordError, InvalidPathError,
   LimitExceededError, UnsupportedFormatError, UnknownProfileError, InvalidArgumentError, BlockNotFoundError,
   BlockHashMismatchError, UnsupportedCidError, InvalidManifestError, InvalidUnixFSError, DigestMismatchError,
-  UnsafeExtractionError, InvalidCarError
+  UnsafeExtractionError, InvalidCarError,
+  ZipStructureError, ZipHeaderMismatchError, ZipOverlappingEntriesError
 ] as const

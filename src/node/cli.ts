@@ -4,7 +4,8 @@
  * commands read one. Exit codes: 0 success, 1 a typed error (its code is printed), 2 a usage error.
  */
 import { parseArgs } from 'node:util'
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { stat } from 'node:fs/promises'
 import { once } from 'node:events'
 import { basename } from 'node:path'
@@ -169,8 +170,17 @@ function progressBar (total: number, label: string): { update: (n: number) => vo
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && /cli\.(ts|js)$/.test(process.argv[1])
-if (invokedDirectly) {
+/** Run as a program (also through npm's bin symlink), not when imported. */
+function invokedDirectly (): boolean {
+  if (process.argv[1] === undefined) return false
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+}
+
+if (invokedDirectly()) {
   main(process.argv.slice(2)).then(code => { process.exitCode = code }, (err: unknown) => {
     if (err instanceof ArchiveManifestError) {
       console.error(`error ${err.code}: ${err.message}`)
