@@ -40,7 +40,7 @@ export interface ManifestOptions {
 export interface ManifestResult {
   /** CID of the manifest's root block (dag-cbor). */
   cid: CID
-  /** CID of the UnixFS file whose bytes are the archive's exact bytes. */
+  /** CID of the UnixFS file whose bytes are the archive's exact bytes (for a tar, its segment DAG). */
   archiveCid: CID
   /** CID of the unpacked tree, and of the tree with its single top-level directory stripped, if any. */
   treeCid: CID
@@ -96,11 +96,10 @@ export async function manifestFromTarball (source: ByteSource, options: Manifest
   const manifest: Manifest = {
     version: MANIFEST_VERSION,
     profile: profile.name,
-    archive: {
-      format: 'tar',
+    archive: { format: 'tar', size, sha256, sha512, root: described.archive.root.cid },
+    tar: {
       size,
       sha256,
-      sha512,
       root: described.archive.root.cid,
       contentBytes: described.treeContentBytes,
       endOffset: described.endOffset,

@@ -28,7 +28,7 @@ export async function verifyManifest (cid: CID, source: BlockSource, options: { 
   let lastHeader = -1
   for await (const entry of loadEntries(manifest, source)) {
     const end = entry.dataOffset + entry.dataSize
-    if (entry.headerOffset <= lastHeader || entry.dataOffset < entry.headerOffset || end > manifest.archive.size) {
+    if (entry.headerOffset <= lastHeader || entry.dataOffset < entry.headerOffset || end > manifest.tar.size) {
       throw new InvalidManifestError(`entry ${entries} has offsets that do not fit the archive`, { offset: entry.headerOffset })
     }
     lastHeader = entry.headerOffset

@@ -47,6 +47,12 @@ export interface Archive {
   sha256: Uint8Array
   sha512: Uint8Array
   root: CID
+}
+
+export interface Tar {
+  size: number
+  sha256: Uint8Array
+  root: CID
   contentBytes: number
   endOffset: number
   endOfArchive: 'zero-blocks' | 'missing'
@@ -61,6 +67,7 @@ export interface Manifest {
   version: 1
   profile: ProfileName
   archive: Archive
+  tar: Tar
   entryCount: number
   entries: CID[]
   tree: Tree

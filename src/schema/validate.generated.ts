@@ -14,6 +14,7 @@
  *   # The IPIP-499 UnixFS profile every CID below was made with: "unixfs-v1-2025" or "unixfs-v0-2015".
  *   profile String
  *   archive Archive
+ *   tar Tar
  *   # Number of entries over all pages.
  *   entryCount Int
  *   # The entry list, in archive order, cut into pages (see EntryPage).
@@ -23,20 +24,28 @@
  *
  * ## The archive file exactly as given (what fetchers pin by hash).
  * type Archive struct {
- *   # "tar"
+ *   # "tar" (an uncompressed tar stream).
  *   format String
  *   size Int
  *   sha256 Bytes
  *   sha512 Bytes
- *   # A UnixFS file whose bytes are exactly the archive's bytes: raw segments for headers, padding and
- *   # trailing bytes, and each member file's own content DAG, linked as it is.
+ *   # A UnixFS file whose bytes are exactly the archive's bytes. For format "tar" it is `tar.root`.
  *   root &Any
- *   # Bytes of the archive that are member file content reachable from `tree.root` (the deduplicated share).
+ * }
+ *
+ * ## The tar stream (for format "tar", the archive itself; its size and sha256 then equal the archive's).
+ * type Tar struct {
+ *   size Int
+ *   sha256 Bytes
+ *   # A UnixFS file whose bytes are exactly the tar stream: raw segments for headers, padding and trailing
+ *   # bytes, and each member file's own content DAG, linked as it is.
+ *   root &Any
+ *   # Bytes of the tar that are member file content reachable from `tree.root` (the deduplicated share).
  *   contentBytes Int
  *   # Offset of the end-of-archive marker (the first all-zero header block), or of the end of the input
  *   # when the archive has none.
  *   endOffset Int
- *   # "zero-blocks" when the archive ends with an all-zero header block, "missing" when the input just stops.
+ *   # "zero-blocks" when the tar ends with an all-zero header block, "missing" when the input just stops.
  *   endOfArchive String
  * }
  *
@@ -156,7 +165,7 @@ const Types = {
     const entries = Object.entries(obj)
     /** @type {{[k in string]: any}} */
     let ret = obj
-    let requiredCount = 8
+    let requiredCount = 5
     for (let i = 0; i < entries.length; i++) {
       const [key, value] = entries[i]
       switch (key) {
@@ -240,6 +249,85 @@ const Types = {
           {
             requiredCount--
             const v = Types['Archive > root (anon)'](obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.root = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
+  'Tar > root (anon)': Kinds.Link,
+  Tar: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 6
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'size':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.size = v
+            }
+          }
+          break
+        case 'sha256':
+          {
+            requiredCount--
+            const v = Types.Bytes(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.sha256 = v
+            }
+          }
+          break
+        case 'root':
+          {
+            requiredCount--
+            const v = Types['Tar > root (anon)'](obj[key])
             if (v === undefined) {
               return undefined
             }
@@ -415,7 +503,7 @@ const Types = {
     const entries = Object.entries(obj)
     /** @type {{[k in string]: any}} */
     let ret = obj
-    let requiredCount = 6
+    let requiredCount = 7
     for (let i = 0; i < entries.length; i++) {
       const [key, value] = entries[i]
       switch (key) {
@@ -473,6 +561,25 @@ const Types = {
                 }
               }
               ret.archive = v
+            }
+          }
+          break
+        case 'tar':
+          {
+            requiredCount--
+            const v = Types.Tar(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.tar = v
             }
           }
           break
@@ -1085,7 +1192,7 @@ const Reprs = {
     const entries = Object.entries(obj)
     /** @type {{[k in string]: any}} */
     let ret = obj
-    let requiredCount = 8
+    let requiredCount = 5
     for (let i = 0; i < entries.length; i++) {
       const [key, value] = entries[i]
       switch (key) {
@@ -1169,6 +1276,84 @@ const Reprs = {
           {
             requiredCount--
             const v = Reprs['Archive > root (anon)'](value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.root = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
+  'Tar > root (anon)': Kinds.Link,
+  Tar: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 6
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'size':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.size = v
+            }
+          }
+          break
+        case 'sha256':
+          {
+            requiredCount--
+            const v = Reprs.Bytes(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.sha256 = v
+            }
+          }
+          break
+        case 'root':
+          {
+            requiredCount--
+            const v = Reprs['Tar > root (anon)'](value)
             if (v === undefined) {
               return undefined
             }
@@ -1342,7 +1527,7 @@ const Reprs = {
     const entries = Object.entries(obj)
     /** @type {{[k in string]: any}} */
     let ret = obj
-    let requiredCount = 6
+    let requiredCount = 7
     for (let i = 0; i < entries.length; i++) {
       const [key, value] = entries[i]
       switch (key) {
@@ -1400,6 +1585,25 @@ const Reprs = {
                 }
               }
               ret.archive = v
+            }
+          }
+          break
+        case 'tar':
+          {
+            requiredCount--
+            const v = Reprs.Tar(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.tar = v
             }
           }
           break
@@ -2012,6 +2216,11 @@ export const Manifest = {
 export const Archive = {
   toTyped: Types.Archive,
   toRepresentation: Reprs.Archive
+}
+
+export const Tar = {
+  toTyped: Types.Tar,
+  toRepresentation: Reprs.Tar
 }
 
 export const Tree = {

@@ -88,15 +88,15 @@ describe('archive ends', () => {
     const base = await packTar([[{ name: 'f' }, 'data']])
     const tar = new Uint8Array(Buffer.concat([Buffer.from(base), Buffer.from('trailing garbage that is not tar')]))
     const { result } = await roundTrip(tar)
-    expect(result.manifest.archive.endOfArchive).toBe('zero-blocks')
-    expect(result.manifest.archive.endOffset).toBe(1024)
+    expect(result.manifest.tar.endOfArchive).toBe('zero-blocks')
+    expect(result.manifest.tar.endOffset).toBe(1024)
   })
 
   it('accepts an archive without end-of-archive blocks', async () => {
     const base = await packTar([[{ name: 'f' }, 'data']])
     const tar = base.subarray(0, 1024)
     const { result } = await roundTrip(tar)
-    expect(result.manifest.archive.endOfArchive).toBe('missing')
+    expect(result.manifest.tar.endOfArchive).toBe('missing')
     expect(result.entries).toHaveLength(1)
   })
 
