@@ -1,0 +1,24 @@
+/**
+ * A rebuild recipe names a deterministic encoder and its parameters; given the uncompressed bytes, the
+ * encoder reproduces a compressed body exactly (for gzip: the raw deflate stream between a member's header
+ * and trailer). Encoders are push-based and synchronous, so that many candidates can run in lockstep over
+ * one stream and each can be dropped at its first wrong byte (see race.ts).
+ */
+export interface Recipe {
+  /** Encoder name, e.g. "zlib" (vanilla zlib 1.2.x), "zlib-chromium" (Node's zlib), "gnu-gzip", "bzip2". */
+  readonly encoder: string
+  /** Its parameters, all integers (e.g. level, memLevel, strategy). */
+  readonly params: Readonly<Record<string, number>>
+}
+
+export interface StreamEncoder {
+  /** Takes the next uncompressed bytes; returns the compressed bytes produced so far (possibly none). */
+  write(bytes: Uint8Array): Uint8Array[]
+  /** Input ended: returns the last compressed bytes. */
+  end(): Uint8Array[]
+}
+
+export interface EncoderFactory {
+  readonly recipe: Recipe
+  create(): StreamEncoder
+}
