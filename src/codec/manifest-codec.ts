@@ -64,7 +64,16 @@ export function decodeManifest (bytes: Uint8Array): Manifest {
 export function decodeEntryPage (bytes: Uint8Array): EntryPage {
   const value = decodeStrict(bytes, 'entry page')
   if (schema.EntryPage.toTyped(value) === undefined) throw new InvalidManifestError('entry page does not match the schema')
+  for (const entry of value as EntryPage) checkEntryValues(entry)
   return value as EntryPage
+}
+
+/** What the schema's Int cannot say: ranges. */
+function checkEntryValues (e: Entry): void {
+  const naturals = [e.typeflag, e.mode, e.uid, e.gid, e.size, e.headerOffset, e.dataOffset, e.dataSize, e.devMajor ?? 0, e.devMinor ?? 0]
+  if (naturals.some(n => n < 0) || e.typeflag > 255 || (e.mtimeNanos !== undefined && (e.mtimeNanos <= 0 || e.mtimeNanos > 999_999_999))) {
+    throw new InvalidManifestError('entry has a value out of range', { offset: e.headerOffset })
+  }
 }
 
 function decodeStrict (bytes: Uint8Array, what: string): unknown {
@@ -87,6 +96,13 @@ function checkManifest (value: unknown): asserts value is Manifest {
   const m = value as Manifest
   if (m.version !== MANIFEST_VERSION) throw new InvalidManifestError(`manifest version ${m.version} is not supported (this reader knows ${MANIFEST_VERSION})`)
   if (!Object.hasOwn(profiles, m.profile)) throw new InvalidManifestError(`manifest profile ${JSON.stringify(m.profile)} is unknown`)
+  if (m.archive.sha256.length !== 32 || m.tar.sha256.length !== 32 || m.archive.sha512.length !== 64) {
+    throw new InvalidManifestError('manifest digests have the wrong length')
+  }
+  const naturals = [m.archive.size, m.tar.size, m.tar.treeContentBytes, m.tar.endOffset, m.entryCount]
+  if (naturals.some(n => n < 0) || m.tar.endOffset > m.tar.size || m.tar.treeContentBytes > m.tar.size) {
+    throw new InvalidManifestError('manifest sizes are out of range')
+  }
 }
 
 /** The dag-json rendering of any manifest block (links as {"/": cid}, bytes as {"/": {"bytes": …}}). */

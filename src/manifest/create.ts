@@ -9,7 +9,6 @@ import { TarReader, type TarMember, type TarPart } from '../archive/tar/reader.j
 import { discardBlocks, putBlock, type BlockSink } from '../blocks.js'
 import { encodeManifest } from '../codec/manifest-codec.js'
 import { ArchiveDigests, type ArchiveDigester } from '../digest/incremental.js'
-import { LimitExceededError } from '../errors.js'
 import { resolveLimits, type Limits } from '../limits.js'
 import { MANIFEST_VERSION, type Entry, type Manifest } from '../schema/types.js'
 import { toChunks, type ByteSource } from '../source.js'
@@ -101,7 +100,7 @@ export async function manifestFromTarball (source: ByteSource, options: Manifest
       size,
       sha256,
       root: described.archive.root.cid,
-      contentBytes: described.treeContentBytes,
+      treeContentBytes: described.treeContentBytes,
       endOffset: described.endOffset,
       endOfArchive: described.endOfArchive
     },
@@ -175,10 +174,6 @@ class MemberAssembler {
   }
 
   #openMember (member: TarMember): void {
-    if (this.#entries.length >= this.#limits.maxEntries) {
-      throw new LimitExceededError(`archive has more than maxEntries ${this.#limits.maxEntries} entries`,
-        { limit: 'maxEntries', offset: member.headerOffset })
-    }
     this.#member = member
     // Only a regular file's data is its content; a sparse file's data is a map plus fragments.
     if (member.type === 'file' && !member.sparse) this.#file = new FileDagBuilder(this.#profile, this.#sink)

@@ -7,7 +7,9 @@ import type { TarMember } from '../archive/tar/reader.js'
 import { encodeEntry, encodeEntryPage } from '../codec/manifest-codec.js'
 import type { Entry } from '../schema/types.js'
 import type { CID } from 'multiformats/cid'
-import { nameFromBytes } from './names.js'
+import { displayName, nameFromBytes } from './names.js'
+import { LimitExceededError } from '../errors.js'
+import { MAX_BLOCK_BYTES } from '../limits.js'
 
 /** A page closes before the entry that would take its entries' encodings past this many bytes. */
 export const ENTRY_PAGE_BYTES = 262144
@@ -33,11 +35,10 @@ export function entryFromMember (member: TarMember): Entry {
   if (member.linkTarget !== undefined) entry.linkTarget = nameFromBytes(member.linkTarget)
   if (member.devMajor !== undefined) entry.devMajor = member.devMajor
   if (member.devMinor !== undefined) entry.devMinor = member.devMinor
-  if (member.pax !== undefined && member.pax.length > 0) {
-    const pax: Record<string, Entry['path']> = {}
-    for (const [key, value] of member.pax) pax[key] = nameFromBytes(value)
-    entry.pax = pax
-  }
+  // `path` and `linkpath` are the entry's path and linkTarget already; repeating them could double an
+  // entry's size (a PAX path may be up to maxPaxHeaderBytes long).
+  const pax = member.pax?.filter(([key]) => key !== 'path' && key !== 'linkpath') ?? []
+  if (pax.length > 0) entry.pax = Object.fromEntries(pax.map(([key, value]) => [key, nameFromBytes(value)]))
   return entry
 }
 
@@ -55,6 +56,10 @@ export async function writeEntryPages (entries: readonly Entry[], sink: BlockSin
   }
   for (const entry of entries) {
     const bytes = encodeEntry(entry)
+    if (bytes.length + 5 > MAX_BLOCK_BYTES) {
+      throw new LimitExceededError(`entry encodes to ${bytes.length} bytes, more than one block may hold`,
+        { limit: 'maxBlockBytes', max: MAX_BLOCK_BYTES, offset: entry.headerOffset, entry: displayName(entry.path) })
+    }
     if (pending.length > 0 && pendingBytes + bytes.length > ENTRY_PAGE_BYTES) await flush()
     pending.push(bytes)
     pendingBytes += bytes.length

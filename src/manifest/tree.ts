@@ -18,7 +18,8 @@ import type { Profile } from '../unixfs/profile.js'
 import type { CID } from 'multiformats/cid'
 import { displayName, utf8OrUndefined } from './names.js'
 
-interface DirNode { kind: 'dir', children: Map<string, Node>, entry?: number }
+/** A directory remembers every entry that named it: all of them are shadowed if it is replaced. */
+interface DirNode { kind: 'dir', children: Map<string, Node>, entries: number[] }
 interface FileNode { kind: 'file', ref: DagRef, entry: number }
 interface SymlinkNode { kind: 'symlink', target: Uint8Array, entry: number }
 type Node = DirNode | FileNode | SymlinkNode
@@ -26,7 +27,7 @@ type Node = DirNode | FileNode | SymlinkNode
 export interface TreeCids { root: CID, stripped?: CID }
 
 export class UnpackedTree {
-  readonly #root: DirNode = { kind: 'dir', children: new Map() }
+  readonly #root: DirNode = { kind: 'dir', children: new Map(), entries: [] }
   readonly #limits: Limits
   /** Called with the index of each entry whose node a later entry replaced. */
   readonly #onShadowed: (entryIndex: number) => void
@@ -51,7 +52,7 @@ export class UnpackedTree {
     if (typeof path === 'string') return { excluded: path }
     if (path.length === 0) {
       // "./" and the like name the root itself: only a directory can be it.
-      if (entry.type === 'directory') { this.#root.entry = index; return {} }
+      if (entry.type === 'directory') { this.#root.entries.push(index); return {} }
       return { excluded: 'unsafe-path' }
     }
     const parent = this.#parentOf(path)
@@ -63,8 +64,8 @@ export class UnpackedTree {
     let shared: DagRef | undefined
     switch (entry.type) {
       case 'directory':
-        if (existing?.kind === 'dir') { existing.entry = index; return {} }
-        node = { kind: 'dir', children: new Map(), entry: index }
+        if (existing?.kind === 'dir') { existing.entries.push(index); return {} }
+        node = { kind: 'dir', children: new Map(), entries: [index] }
         break
       case 'file':
         node = { kind: 'file', ref: content as DagRef, entry: index }
@@ -124,7 +125,7 @@ export class UnpackedTree {
     for (const part of path.slice(0, -1)) {
       const next = dir.children.get(part)
       if (next === undefined) {
-        const created: DirNode = { kind: 'dir', children: new Map() }
+        const created: DirNode = { kind: 'dir', children: new Map(), entries: [] }
         dir.children.set(part, created)
         dir = created
       } else if (next.kind === 'dir') {
@@ -153,8 +154,12 @@ export class UnpackedTree {
     const stack: Node[] = [node]
     while (stack.length > 0) {
       const n = stack.pop() as Node
-      if (n.entry !== undefined) this.#onShadowed(n.entry)
-      if (n.kind === 'dir') stack.push(...n.children.values())
+      if (n.kind === 'dir') {
+        for (const entry of n.entries) this.#onShadowed(entry)
+        stack.push(...n.children.values())
+      } else {
+        this.#onShadowed(n.entry)
+      }
     }
   }
 }

@@ -53,7 +53,7 @@ export interface Tar {
   size: number
   sha256: Uint8Array
   root: CID
-  contentBytes: number
+  treeContentBytes: number
   endOffset: number
   endOfArchive: 'zero-blocks' | 'missing'
 }

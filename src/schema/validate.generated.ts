@@ -24,8 +24,7 @@
  *
  * ## The archive file exactly as given (what fetchers pin by hash).
  * type Archive struct {
- *   # "tar" (an uncompressed tar stream).
- *   format String
+ *   format ArchiveFormat
  *   size Int
  *   sha256 Bytes
  *   sha512 Bytes
@@ -40,13 +39,24 @@
  *   # A UnixFS file whose bytes are exactly the tar stream: raw segments for headers, padding and trailing
  *   # bytes, and each member file's own content DAG, linked as it is.
  *   root &Any
- *   # Bytes of the tar that are member file content reachable from `tree.root` (the deduplicated share).
- *   contentBytes Int
+ *   # The sum of `dataSize` over the entries of type "file" that are in the tree (not excluded): the tar
+ *   # bytes whose blocks the unpacked tree holds too.
+ *   treeContentBytes Int
  *   # Offset of the end-of-archive marker (the first all-zero header block), or of the end of the input
  *   # when the archive has none.
  *   endOffset Int
- *   # "zero-blocks" when the tar ends with an all-zero header block, "missing" when the input just stops.
- *   endOfArchive String
+ *   endOfArchive EndOfArchive
+ * }
+ *
+ * ## "tar": an uncompressed tar stream.
+ * type ArchiveFormat enum {
+ *   | Tar ("tar")
+ * }
+ *
+ * ## "zero-blocks": the tar ends with an all-zero header block; "missing": the input just stops.
+ * type EndOfArchive enum {
+ *   | ZeroBlocks ("zero-blocks")
+ *   | Missing ("missing")
  * }
  *
  * ## The unpacked archive as `ipfs add -r` of the extracted directory makes it under the profile
@@ -80,21 +90,23 @@
  *   mtime Int
  *   # Nanoseconds of a fractional PAX mtime; omitted when zero or absent.
  *   mtimeNanos optional Int
- *   # Logical size: the file's content length for files (the expanded size for sparse files), else the
- *   # header's size.
+ *   # The member's size: its stored data size (a PAX size record wins over the header field), except for
+ *   # sparse files, where it is the expanded file size.
  *   size Int
  *   # Link target of symlinks and hardlinks.
  *   linkTarget optional Name
  *   devMajor optional Int
  *   devMinor optional Int
- *   # The member's own PAX extended-header records (the last of each key); global records are entries.
+ *   # The member's own PAX extended-header records (the last of each keyword), except `path` and
+ *   # `linkpath`, which are `path` and `linkTarget`; omitted when none remain. Global records are entries.
  *   pax optional {String:Name}
  *   # Offset of the member's first header byte (its first extension header, if any).
  *   headerOffset Int
  *   # Offset of its first data byte, and the number of data bytes stored (padding excluded).
  *   dataOffset Int
  *   dataSize Int
- *   # The UnixFS file DAG of the entry's content as it stands in the tree (files, and hardlinks to files).
+ *   # The UnixFS file DAG of the entry's content: for regular (non-sparse) files their data, whether or not
+ *   # the entry is in the tree; for hardlinks in the tree whose target is a file, that file's content.
  *   content optional &Any
  *   # Why the entry is not part of the tree; omitted when it is.
  *   excluded optional Exclusion
@@ -156,6 +168,15 @@ const Kinds = {
 const Types = {
   Int: Kinds.Int,
   String: Kinds.String,
+  ArchiveFormat: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.String(obj) === undefined) {
+      return undefined
+    }
+    if (obj === 'tar') {
+      return 'Tar'
+    }
+    return undefined
+  },
   Bytes: Kinds.Bytes,
   'Archive > root (anon)': Kinds.Link,
   Archive: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
@@ -172,7 +193,7 @@ const Types = {
         case 'format':
           {
             requiredCount--
-            const v = Types.String(obj[key])
+            const v = Types.ArchiveFormat(obj[key])
             if (v === undefined) {
               return undefined
             }
@@ -275,6 +296,18 @@ const Types = {
     return ret
   },
   'Tar > root (anon)': Kinds.Link,
+  EndOfArchive: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.String(obj) === undefined) {
+      return undefined
+    }
+    if (obj === 'zero-blocks') {
+      return 'ZeroBlocks'
+    }
+    if (obj === 'missing') {
+      return 'Missing'
+    }
+    return undefined
+  },
   Tar: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
     if (Kinds.Map(obj) === undefined) {
       return undefined
@@ -343,7 +376,7 @@ const Types = {
             }
           }
           break
-        case 'contentBytes':
+        case 'treeContentBytes':
           {
             requiredCount--
             const v = Types.Int(obj[key])
@@ -358,7 +391,7 @@ const Types = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.contentBytes = v
+              ret.treeContentBytes = v
             }
           }
           break
@@ -384,7 +417,7 @@ const Types = {
         case 'endOfArchive':
           {
             requiredCount--
-            const v = Types.String(obj[key])
+            const v = Types.EndOfArchive(obj[key])
             if (v === undefined) {
               return undefined
             }
@@ -1183,6 +1216,15 @@ const Types = {
 const Reprs = {
   Int: Kinds.Int,
   String: Kinds.String,
+  ArchiveFormat: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.String(obj) === undefined) {
+      return undefined
+    }
+    if (obj === 'Tar') {
+      return 'tar'
+    }
+    return undefined
+  },
   Bytes: Kinds.Bytes,
   'Archive > root (anon)': Kinds.Link,
   Archive: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
@@ -1199,7 +1241,7 @@ const Reprs = {
         case 'format':
           {
             requiredCount--
-            const v = Reprs.String(value)
+            const v = Reprs.ArchiveFormat(value)
             if (v === undefined) {
               return undefined
             }
@@ -1301,6 +1343,18 @@ const Reprs = {
     return ret
   },
   'Tar > root (anon)': Kinds.Link,
+  EndOfArchive: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.String(obj) === undefined) {
+      return undefined
+    }
+    if (obj === 'ZeroBlocks') {
+      return 'zero-blocks'
+    }
+    if (obj === 'Missing') {
+      return 'missing'
+    }
+    return undefined
+  },
   Tar: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
     if (Kinds.Map(obj) === undefined) {
       return undefined
@@ -1369,7 +1423,7 @@ const Reprs = {
             }
           }
           break
-        case 'contentBytes':
+        case 'treeContentBytes':
           {
             requiredCount--
             const v = Reprs.Int(value)
@@ -1384,7 +1438,7 @@ const Reprs = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.contentBytes = v
+              ret.treeContentBytes = v
             }
           }
           break
@@ -1410,7 +1464,7 @@ const Reprs = {
         case 'endOfArchive':
           {
             requiredCount--
-            const v = Reprs.String(value)
+            const v = Reprs.EndOfArchive(value)
             if (v === undefined) {
               return undefined
             }
@@ -2221,6 +2275,16 @@ export const Archive = {
 export const Tar = {
   toTyped: Types.Tar,
   toRepresentation: Reprs.Tar
+}
+
+export const ArchiveFormat = {
+  toTyped: Types.ArchiveFormat,
+  toRepresentation: Reprs.ArchiveFormat
+}
+
+export const EndOfArchive = {
+  toTyped: Types.EndOfArchive,
+  toRepresentation: Reprs.EndOfArchive
 }
 
 export const Tree = {

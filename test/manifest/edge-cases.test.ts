@@ -124,3 +124,40 @@ describe('entry list paging', () => {
     await verifyManifest(result.cid, blocks)
   })
 })
+
+describe('review findings (docs/spec.md §17)', () => {
+  it('a long PAX path and linkpath are not stored twice, so the entry fits a block', async () => {
+    const long = 'dir/' + 'n'.repeat(268_000) + '-link'
+    const tar = await packTar([[{ name: long, type: 'symlink', linkname: long.replace('link', 'target') }]])
+    const { result } = await roundTrip(tar)
+    expect(result.entries[0]?.path).toBe(long)
+    expect(result.entries[0]?.pax).toBeUndefined()
+  })
+
+  it('a directory named twice and then replaced marks both directory entries shadowed', async () => {
+    const tar = await packTar([[{ name: 'd', type: 'directory' }], [{ name: 'd/f' }, 'f'], [{ name: 'd', type: 'directory' }], [{ name: 'd' }, 'file now']])
+    const { result } = await roundTrip(tar)
+    expect(result.entries.map(e => e.excluded)).toEqual(['shadowed', 'shadowed', 'shadowed', undefined])
+  })
+
+  it('treeContentBytes counts the data of in-tree files once per entry', async () => {
+    const tar = await packTar([[{ name: 'a' }, 'same'], [{ name: 'b' }, 'same'], [{ name: 'a' }, 'later']])
+    const { result } = await roundTrip(tar)
+    expect(result.manifest.tar.treeContentBytes).toBe('same'.length + 'later'.length)
+  })
+
+  it('a PAX keyword that is not UTF-8 is a malformed record', async () => {
+    const tar = await packTar([[{ name: 'x'.repeat(120) }, 'needs a PAX path']])
+    // Flip a byte of the keyword "path" in the PAX record ("NN path=...") to 0xff.
+    const at = Buffer.from(tar).indexOf(Buffer.from(' path='))
+    const bad = tar.slice(); bad[at + 1] = 0xff
+    // Fix the PAX header's checksum is not needed: the record is data, not a header field.
+    await expect(manifestFromTarball(bad)).rejects.toMatchObject({ code: 'ERR_PAX_RECORD' })
+  })
+
+  it('verification accepts a manifest whose entry count exceeds the verifier\'s own maxEntries', async () => {
+    const tar = await packTar([[{ name: 'a' }, '1'], [{ name: 'b' }, '2'], [{ name: 'c' }, '3']])
+    const { blocks, result } = await roundTrip(tar)
+    await expect(verifyManifest(result.cid, blocks, { limits: { maxEntries: 1 } })).resolves.toMatchObject({ entries: 3 })
+  })
+})

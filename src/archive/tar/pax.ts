@@ -47,7 +47,9 @@ export function parsePaxRecords (data: Uint8Array, dataOffset: number): PaxRecor
     const keyStart = i + 1
     const eq = data.subarray(keyStart, recordEnd - 1).indexOf(EQUALS)
     if (eq <= 0) throw new PaxRecordError('PAX record has no "keyword="', { offset })
-    const key = asciiOrUtf8(data.subarray(keyStart, keyStart + eq))
+    // POSIX: keywords are UTF-8. Decoding strictly keeps distinct keywords distinct in the manifest.
+    const key = strictUtf8(data.subarray(keyStart, keyStart + eq))
+    if (key === undefined) throw new PaxRecordError('PAX keyword is not valid UTF-8', { offset })
     const value = copyBytes(data.subarray(keyStart + eq + 1, recordEnd - 1))
     if (value.length > 0) checkValue(key, value, offset)
     records.push([key, value])
@@ -113,4 +115,10 @@ export function parsePaxTime (key: string, value: Uint8Array, offset: number): P
   if (seconds > Number.MAX_SAFE_INTEGER - 1) throw new HeaderFieldError(`PAX ${key} is out of range`, { offset, field: key })
   if (!negative) return { seconds, nanos }
   return nanos === 0 ? { seconds: -seconds, nanos: 0 } : { seconds: -seconds - 1, nanos: 1_000_000_000 - nanos }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+function strictUtf8 (bytes: Uint8Array): string | undefined {
+  try { return utf8.decode(bytes) } catch { return undefined }
 }

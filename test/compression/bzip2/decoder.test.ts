@@ -1,0 +1,82 @@
+/** bzip2Decompress: inverse of the bzip2 binary, streaming, with typed errors on bad input. */
+import { describe, it, expect } from 'vitest'
+import fc from 'fast-check'
+import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { bzip2Decompress } from '../../../src/compression/bzip2/index.js'
+import { ArchiveManifestError, InvalidArgumentError, TruncatedArchiveError, UnsupportedFormatError } from '../../../src/errors.js'
+import { BZIP2, expectSameBytes, lcg, referenceCompress } from './reference.js'
+
+async function decompress (data: Uint8Array, chunk = 65536): Promise<Uint8Array> {
+  async function * chunks (): AsyncIterable<Uint8Array> {
+    for (let i = 0; i < data.length; i += chunk) yield data.subarray(i, Math.min(i + chunk, data.length))
+  }
+  const parts: Uint8Array[] = []
+  for await (const p of bzip2Decompress(chunks())) parts.push(p)
+  return Buffer.concat(parts)
+}
+
+describe('bzip2Decompress', () => {
+  it('decodes what the bzip2 binary writes (several sizes, levels, chunkings)', async () => {
+    const inputs = [new Uint8Array(0), new Uint8Array([7]), new Uint8Array(5000).fill(0x61), new Uint8Array(randomBytes(250000)),
+      new Uint8Array(2_000_000)]
+    for (const data of inputs) {
+      for (const level of [1, 9]) {
+        for (const chunk of [1 << 20, 4093]) {
+          if (chunk < 100000 && data.length > 300000) continue
+          expectSameBytes(await decompress(referenceCompress(data, level), chunk), data, `${data.length} bytes -${level}`)
+        }
+      }
+    }
+  })
+
+  it('decodes the real tar compressed by bzip2 -9, and concatenated streams', async () => {
+    const tar = new Uint8Array(readFileSync(new URL('../../fixtures/real/hello-2.10.tar', import.meta.url)))
+    const c = referenceCompress(tar, 9)
+    expectSameBytes(await decompress(c, 100003), tar, 'hello-2.10.tar')
+    const a = new TextEncoder().encode('first stream\n')
+    const b = new TextEncoder().encode('second stream\n')
+    const both = Buffer.concat([referenceCompress(a, 9), referenceCompress(b, 1)])
+    expect(Buffer.from(await decompress(both))).toEqual(Buffer.concat([a, b]))
+    // bzip2 -d agrees on concatenation
+    expect(execFileSync(BZIP2, ['-dc'], { input: both })).toEqual(Buffer.concat([a, b]))
+  })
+
+  it('typed errors: not bzip2, truncated, trailing garbage, corrupt', async () => {
+    const data = new TextEncoder().encode('hello hello hello bzip2 '.repeat(100))
+    const c = referenceCompress(data, 9)
+    await expect(decompress(new TextEncoder().encode('not bzip2 at all'))).rejects.toBeInstanceOf(UnsupportedFormatError)
+    await expect(decompress(new Uint8Array(0))).rejects.toBeInstanceOf(UnsupportedFormatError)
+    for (const cut of [2, 4, 10, 20, c.length - 5, c.length - 1]) {
+      await expect(decompress(c.subarray(0, cut)), `cut at ${cut}`).rejects.toBeInstanceOf(TruncatedArchiveError)
+    }
+    await expect(decompress(Buffer.concat([c, Buffer.from('garbage')]))).rejects.toBeInstanceOf(UnsupportedFormatError)
+    const flipped = Uint8Array.from(c)
+    flipped[c.length - 3]! ^= 0x10 // inside the stream CRC
+    await expect(decompress(flipped)).rejects.toBeInstanceOf(InvalidArgumentError)
+  })
+
+  it('every single-bit corruption ends in a typed error (or, rarely, the same output)', async () => {
+    const data = new Uint8Array(3000)
+    const r = lcg(9)
+    for (let i = 0; i < data.length; i++) data[i] = r() < 0.3 ? 0x20 : 97 + Math.floor(r() * 6)
+    const c = referenceCompress(data, 9)
+    for (let bit = 0; bit < c.length * 8; bit += 5) {
+      const bad = Uint8Array.from(c)
+      bad[bit >> 3]! ^= 0x80 >> (bit & 7)
+      try {
+        const out = await decompress(bad)
+        expectSameBytes(out, data, `bit ${bit} flipped but decoded`)
+      } catch (e) {
+        expect(e, `bit ${bit}: ${String(e)}`).toBeInstanceOf(ArchiveManifestError)
+      }
+    }
+  })
+
+  it('round-trips random small-alphabet inputs (fast-check)', async () => {
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 5000, min: 97, max: 99 }), fc.integer({ min: 1, max: 9 }), async (data, level) => {
+      expectSameBytes(await decompress(referenceCompress(data, level), 997), data, 'round trip')
+    }), { numRuns: 100 })
+  })
+})
