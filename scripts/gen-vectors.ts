@@ -1,0 +1,1050 @@
+/**
+ * Generates test-vectors/: the cases a port (Rust, Go, Nix, …) runs to prove it makes the same manifests.
+ *
+ *   npm run gen:vectors                  rebuilds every expected output from the committed inputs
+ *   npm run gen:vectors -- --remake-inputs   re-creates the inputs with the real tools first (GNU tar, bsdtar,
+ *                                        tar-stream, gzip, mknod: run as root), then rebuilds the outputs
+ *
+ * Inputs are made once and committed (test-vectors/inputs/, or for large ones a recipe of parts in
+ * index.json: hex bytes, runs of one byte, and seeded ChaCha20 bytes). The normal mode reads only those, so
+ * its output does not depend on the installed tools; the commands that made each input are kept in
+ * index.json as documentation. test/vectors.test.ts fails when the committed outputs differ from what this
+ * script produces now.
+ */
+import { execFileSync } from 'node:child_process'
+import { createCipheriv, createHash } from 'node:crypto'
+import {
+  closeSync, existsSync, lstatSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync,
+  utimesSync, lutimesSync, writeFileSync, writeSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { pack } from 'tar-stream'
+import type { CID } from 'multiformats/cid'
+import * as dagCbor from '@ipld/dag-cbor'
+import { TarReader } from '../src/archive/tar/reader.js'
+import { exportCar } from '../src/codec/car.js'
+import { toDagJson } from '../src/codec/manifest-codec.js'
+import { manifestFromTarball, type ManifestResult } from '../src/manifest/create.js'
+import { MemoryBlocks, type BlockSink } from '../src/blocks.js'
+import type { Limits } from '../src/limits.js'
+import type { ProfileName } from '../src/unixfs/profile.js'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const vectorsDir = join(root, 'test-vectors')
+export const indexPath = join(vectorsDir, 'index.json')
+/** Version of the index.json layout (not of the manifest format, which is `manifestVersion`). */
+export const INDEX_VERSION = 1
+export const vectorProfiles: readonly ProfileName[] = ['unixfs-v1-2025', 'unixfs-v0-2015']
+/** Inputs up to this size keep all their blocks: a CAR is written and the test restores the archive. */
+export const KEEP_BLOCKS_MAX = 64 * 1024 * 1024
+
+// ---------------------------------------------------------------------------------------------------------
+// Index types (index.schema.json describes the same)
+
+export type Part = { hex: string, repeat?: number } | { seed: string, size: number }
+
+export type InputSpec =
+  | { file: string, size: number, sha256: string }
+  | { parts: Part[], size: number, sha256: string }
+
+export interface ProfileExpectation {
+  manifest: string
+  manifestBlock: string
+  manifestDagJson: string
+  entriesDagJson?: string
+  car?: string
+  archive: string
+  tree: string
+  strippedTree?: string
+  entryCount: number
+  entryPages: number
+  counts: { segmentBytes: number, contentBytes: number, treeContentBytes: number }
+  endOffset: number
+  endOfArchive: 'zero-blocks' | 'missing'
+  files: Array<{ path: string, content: string }>
+}
+
+export interface ExpectedError { code: string, offset?: number, limit?: string }
+
+export interface IndexCase {
+  name: string
+  description: string
+  features: string[]
+  madeBy: string
+  commands: string[]
+  input: InputSpec
+  limits?: Partial<Limits>
+  oracle?: 'importer'
+  knownContent?: Array<{ path: string, profile: ProfileName, cid: string }>
+  expected?: Partial<Record<ProfileName, ProfileExpectation>>
+  error?: ExpectedError
+}
+
+export interface VectorIndex {
+  version: number
+  manifestVersion: number
+  library: string
+  profiles: readonly ProfileName[]
+  seededBytes: string
+  cases: IndexCase[]
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Case definitions
+
+/** What --remake-inputs produces for a case. */
+interface Made {
+  bytes?: Uint8Array
+  /** A tar file on disk or a command's stdout, split into parts with the named members' data seeded. */
+  stream?: () => AsyncIterable<Uint8Array>
+  seeded?: Record<string, { seed: string, size: number }>
+  commands: string[]
+}
+
+export interface CaseDef {
+  name: string
+  description: string
+  features: string[]
+  madeBy: string
+  /** Input file name under inputs/ (default `<name>.tar`), or 'parts' for a recipe in index.json. */
+  store?: string | 'parts'
+  /** A negative case that reads another case's input file. */
+  inputOf?: string
+  limits?: Partial<Limits>
+  oracle?: 'importer'
+  knownContent?: Array<{ path: string, profile: ProfileName, cid: string }>
+  error?: { code: string }
+  make?: (w: Workspace) => Promise<Made> | Made
+}
+
+const MTIME = 1700000000
+const GNU_BASE = ['--sort=name', `--mtime=@${MTIME}`, '--owner=0', '--group=0', '--numeric-owner']
+const PAX_OPTS = '--pax-option=exthdr.name=%d/PaxHeaders/%f,globexthdr.name=/GlobalHead,delete=atime,delete=ctime'
+
+/** The small tree of the format cases (no symlinks, so ipfs-unixfs-importer can check it). */
+const basicTree: TreeSpec = {
+  files: { 'top/hello.txt': 'hello\n', 'top/sub/world.txt': 'hello world', 'top/empty.txt': '', 'top/run.sh': '#!/bin/sh\necho hi\n' },
+  dirs: ['top/emptydir'],
+  hardlinks: { 'top/hello-again.txt': 'top/hello.txt' },
+  executable: ['top/run.sh']
+}
+const basicDescription = 'top/ with hello.txt ("hello\\n"), sub/world.txt ("hello world"), an empty file, an executable, an empty directory and a hardlink to hello.txt'
+
+const longA = 'a'.repeat(60) + '/' + 'b'.repeat(60) + '/' + 'c'.repeat(30) + '.txt' // 155 bytes
+const longB = ['d'.repeat(90), 'e'.repeat(90), 'f'.repeat(90)].join('/') + '/file-over-255.txt' // 291 bytes
+const longTree: TreeSpec = {
+  files: { [`top/${longA}`]: 'long name over 100 bytes\n', [`top/${longB}`]: 'long name over 255 bytes\n', 'top/short.txt': 'short\n' },
+  hardlinks: { [`top/${'h'.repeat(40)}/link-to-long-name`]: `top/${longB}` },
+  dirs: [`top/${'h'.repeat(40)}`]
+}
+const prefixTree: TreeSpec = {
+  files: { [`top/${'p'.repeat(90)}/${'q'.repeat(50)}/${'r'.repeat(60)}.txt`]: 'ustar prefix split\n', 'top/short.txt': 'short\n' }
+}
+const longTarget = 'target/' + 't'.repeat(140) + '/' + 'u'.repeat(140) // 288 bytes
+const longSymlinkTree: TreeSpec = {
+  files: { 'top/file.txt': 'file\n' },
+  symlinks: { 'top/short-link': 'file.txt', 'top/long-link': longTarget, 'top/mid-link': 'm'.repeat(150) }
+}
+const linksTree: TreeSpec = {
+  files: { 'top/file.txt': 'linked content\n', 'top/sub/x.txt': 'x\n' },
+  symlinks: { 'top/sym': 'file.txt', 'top/dirlink': 'sub', 'top/dangling': 'no/such/file' },
+  hardlinks: { 'top/hard': 'top/file.txt', 'top/sub/hard2': 'top/file.txt', 'top/hardsym': 'top/sym' }
+}
+
+function gnuCase (format: string): CaseDef {
+  return {
+    name: `gnu-${format}`,
+    description: `GNU tar --format=${format} of ${basicDescription}${format === 'pax' ? ' (mtime 1700000000.5: a PAX header per member)' : ''}.`,
+    features: ['gnu-tar', `format-${format}`, 'empty-file', 'empty-directory', 'hardlink', 'single-top-directory'],
+    madeBy: 'GNU tar 1.34',
+    oracle: 'importer',
+    // GNU tar writes a PAX header only when a record is needed: a sub-second mtime makes one per member.
+    make: w => w.gnuTar(basicTree, ['top'], [`--format=${format}`, ...GNU_BASE, ...(format === 'pax' ? [`--mtime=@${MTIME}.5`, PAX_OPTS] : [])])
+  }
+}
+
+function bsdCase (format: string): CaseDef {
+  return {
+    name: `bsdtar-${format}`,
+    description: `bsdtar --format ${format} of ${basicDescription} (all mtimes ${MTIME}, owner root).`,
+    features: ['bsdtar', `format-${format}`, 'empty-file', 'empty-directory', 'hardlink', 'single-top-directory'],
+    madeBy: 'bsdtar 3.6.2 (libarchive 3.6.2)',
+    oracle: 'importer',
+    make: w => w.bsdtar(basicTree, ['top'], ['--format', format])
+  }
+}
+
+/** Seeds and sizes of NOTES §3 (kubo / IPIP-499), so the file CIDs are known independently. */
+const KNOWN = {
+  chunkV0: { seed: 'chunk-v0-seed', size: 262145, cid: 'QmYyLxtzZyW22zpoVAtKANLRHpDjZtNeDjQdJrcQNWoRkJ' },
+  widthV0: { seed: 'v0-seed', size: 174 * 262144 + 1, cid: 'QmV81WL765sC8DXsRhE5fJv2rwhS4icHRaf3J9Zk5FdRnW' },
+  chunkV1: { seed: 'chunk-v1-seed', size: 1048577, cid: 'bafybeigmix7t42i6jacydtquhet7srwvgpizfg7gjbq7627d35mjomtu64' },
+  widthV1: { seed: 'v1-2025-seed', size: 1024 * 1048576 + 1, cid: 'bafybeibdsi225ugbkmpbdohnxioyab6jsqrmkts3twhpvfnzp77xtzpyhe' }
+}
+
+function seededCase (name: string, description: string, features: string[], files: Record<string, { seed: string, size: number }>,
+  knownContent: CaseDef['knownContent'], oracle?: 'importer'): CaseDef {
+  return {
+    name,
+    description,
+    features: ['gnu-tar', 'format-gnu', 'seeded-content', ...features],
+    madeBy: 'GNU tar 1.34',
+    store: 'parts',
+    ...(oracle === undefined ? {} : { oracle }),
+    knownContent,
+    make: async w => {
+      const spec: TreeSpec = { seeded: Object.fromEntries(Object.entries(files).map(([p, s]) => [`top/${p}`, s])) }
+      const seeded = Object.fromEntries(Object.entries(files).map(([p, s]) => [`top/${p}`, s]))
+      return { ...await w.gnuTar(spec, ['top'], ['--format=gnu', ...GNU_BASE], true), seeded }
+    }
+  }
+}
+
+export const caseDefs: CaseDef[] = [
+  // --- Tar flavours ---
+  ...['gnu', 'oldgnu', 'ustar', 'pax', 'v7'].map(gnuCase),
+  ...['ustar', 'pax', 'gnutar', 'v7'].map(bsdCase),
+
+  // --- Names ---
+  {
+    name: 'gnu-long-names',
+    description: 'GNU tar --format=gnu: paths of 159 and 295 bytes (GNU \'L\' records) and a hardlink whose target is over 100 bytes (a \'K\' record).',
+    features: ['gnu-tar', 'format-gnu', 'long-name', 'long-name-over-255', 'long-link-target', 'hardlink'],
+    madeBy: 'GNU tar 1.34',
+    oracle: 'importer',
+    make: w => w.gnuTar(longTree, ['top'], ['--format=gnu', ...GNU_BASE])
+  },
+  {
+    name: 'pax-long-names',
+    description: 'GNU tar --format=pax: the same long paths and long hardlink target as PAX path and linkpath records.',
+    features: ['gnu-tar', 'format-pax', 'pax', 'long-name', 'long-name-over-255', 'long-link-target', 'hardlink'],
+    madeBy: 'GNU tar 1.34',
+    oracle: 'importer',
+    make: w => w.gnuTar(longTree, ['top'], ['--format=pax', ...GNU_BASE, PAX_OPTS])
+  },
+  {
+    name: 'ustar-prefix',
+    description: 'GNU tar --format=ustar: a 208-byte path stored as the 155-byte prefix field plus the name field.',
+    features: ['gnu-tar', 'format-ustar', 'long-name', 'ustar-prefix'],
+    madeBy: 'GNU tar 1.34',
+    oracle: 'importer',
+    make: w => w.gnuTar(prefixTree, ['top'], ['--format=ustar', ...GNU_BASE])
+  },
+  {
+    name: 'gnu-long-symlinks',
+    description: 'GNU tar --format=gnu: symlinks with targets of 8, 150 and 288 bytes (\'K\' records for the long ones).',
+    features: ['gnu-tar', 'format-gnu', 'symlink', 'long-link-target'],
+    madeBy: 'GNU tar 1.34',
+    make: w => w.gnuTar(longSymlinkTree, ['top'], ['--format=gnu', ...GNU_BASE])
+  },
+  {
+    name: 'pax-long-symlinks',
+    description: 'GNU tar --format=pax: the same symlinks, long targets as PAX linkpath records.',
+    features: ['gnu-tar', 'format-pax', 'pax', 'symlink', 'long-link-target'],
+    madeBy: 'GNU tar 1.34',
+    make: w => w.gnuTar(longSymlinkTree, ['top'], ['--format=pax', ...GNU_BASE, PAX_OPTS])
+  },
+  {
+    name: 'pax-features',
+    description: 'GNU tar --format=pax with a PAX global header (vendor.note), per-file PAX headers, a sub-second mtime (1700000000.123456789), uid 3000000000 (too big for octal), a UTF-8 name and a non-UTF-8 (Latin-1) name.',
+    features: ['gnu-tar', 'format-pax', 'pax', 'pax-global', 'sub-second-mtime', 'utf8-name', 'non-utf8-name', 'huge-uid'],
+    madeBy: 'GNU tar 1.34',
+    make: w => w.gnuTar({
+      files: { 'top/plain.txt': 'plain\n', 'top/h\u00e9llo-\u4e16\u754c.txt': 'utf-8 name\n' },
+      rawFiles: [[['top/', Buffer.from([0x63, 0x61, 0x66, 0xe9]), '.txt'], 'latin-1 name\n']]
+    }, ['top'], ['--format=pax', '--sort=name', '--mtime=@1700000000.123456789', '--owner=big:3000000000', '--group=0',
+      PAX_OPTS + ',vendor.note=global record'])
+  },
+  {
+    name: 'gnu-non-utf8-names',
+    description: 'GNU tar --format=gnu with a Latin-1 file name and a Latin-1 directory holding a file (not valid UTF-8: excluded from the tree as non-utf8-path).',
+    features: ['gnu-tar', 'format-gnu', 'non-utf8-name'],
+    madeBy: 'GNU tar 1.34',
+    make: w => w.gnuTar({
+      files: { 'top/ok.txt': 'ok\n' },
+      rawFiles: [
+        [['top/', Buffer.from([0x6e, 0x61, 0xef, 0x76, 0x65]), '.txt'], 'latin-1\n'],
+        [['top/', Buffer.from([0xe9, 0x74, 0xe9]), '/inner.txt'], 'inside a latin-1 directory\n']
+      ]
+    }, ['top'], ['--format=gnu', ...GNU_BASE])
+  },
+  {
+    name: 'gnu-base256',
+    description: 'GNU tar --format=gnu with uid 3000000000 and mtime -100 (both need base-256 numeric fields).',
+    features: ['gnu-tar', 'format-gnu', 'base-256', 'huge-uid', 'negative-mtime'],
+    madeBy: 'GNU tar 1.34',
+    oracle: 'importer',
+    make: w => w.gnuTar({ files: { 'top/a.txt': 'a\n' } }, ['top'], ['--format=gnu', '--sort=name', '--mtime=@-100', '--owner=big:3000000000', '--group=0'])
+  },
+
+  // --- Links, special files ---
+  {
+    name: 'gnu-links',
+    description: 'GNU tar --format=gnu: a file, hardlinks to it (one in a subdirectory), symlinks to it, to a directory and to nothing, and a hardlink to a symlink.',
+    features: ['gnu-tar', 'format-gnu', 'hardlink', 'symlink', 'hardlink-to-symlink', 'dangling-symlink'],
+    madeBy: 'GNU tar 1.34',
+    make: w => w.gnuTar(linksTree, ['top'], ['--format=gnu', ...GNU_BASE])
+  },
+  {
+    name: 'bsdtar-links',
+    description: 'bsdtar --format pax of the same links tree.',
+    features: ['bsdtar', 'format-pax', 'pax', 'hardlink', 'symlink', 'hardlink-to-symlink', 'dangling-symlink'],
+    madeBy: 'bsdtar 3.6.2 (libarchive 3.6.2)',
+    make: w => w.bsdtar(linksTree, ['top'], ['--format', 'pax'])
+  },
+  {
+    name: 'gnu-special-files',
+    description: 'GNU tar --format=gnu: a fifo, a character device (1,3), a block device (7,0) and a file (devices and fifos are excluded as special-file).',
+    features: ['gnu-tar', 'format-gnu', 'fifo', 'char-device', 'block-device'],
+    madeBy: 'GNU tar 1.34 (tree made as root: mkfifo, mknod)',
+    make: w => w.gnuTar({ files: { 'top/file.txt': 'f\n' }, special: [['top/fifo', 'p'], ['top/null', 'c', 1, 3], ['top/loop', 'b', 7, 0]] },
+      ['top'], ['--format=gnu', ...GNU_BASE])
+  },
+  {
+    name: 'gnu-sparse-oldgnu',
+    description: 'GNU tar --format=gnu --sparse: a 1 MiB file with two 4 KiB data runs (old-GNU \'S\' member, excluded as sparse) next to a plain file.',
+    features: ['gnu-tar', 'format-gnu', 'sparse'],
+    madeBy: 'GNU tar 1.34',
+    make: w => w.gnuTar({ files: { 'top/plain.txt': 'plain\n' }, sparse: { 'top/sparse.bin': 1048576 } }, ['top'], ['--format=gnu', '--sparse', ...GNU_BASE])
+  },
+  {
+    name: 'gnu-sparse-pax-1.0',
+    description: 'GNU tar --format=pax --sparse --sparse-version=1.0: the same sparse file as a PAX GNU.sparse 1.0 member.',
+    features: ['gnu-tar', 'format-pax', 'pax', 'sparse'],
+    madeBy: 'GNU tar 1.34',
+    make: w => w.gnuTar({ files: { 'top/plain.txt': 'plain\n' }, sparse: { 'top/sparse.bin': 1048576 } }, ['top'],
+      ['--format=pax', '--sparse', '--sparse-version=1.0', ...GNU_BASE, PAX_OPTS])
+  },
+
+  // --- Tree semantics ---
+  {
+    name: 'gnu-duplicates',
+    description: 'GNU tar --format=gnu, then --append: a.txt again with new content (shadows the first), and a file d replacing directory d/ and its child (both shadowed).',
+    features: ['gnu-tar', 'format-gnu', 'duplicate-path', 'shadowed', 'append'],
+    madeBy: 'GNU tar 1.34',
+    oracle: 'importer',
+    make: w => w.duplicates()
+  },
+  {
+    name: 'gnu-unsafe-paths',
+    description: 'GNU tar -P --transform: ../evil.txt and top/../../up.txt (unsafe-path), /abs/file.txt (leading "/" dropped: in the tree as abs/file.txt), ./dot/x.txt and safe.txt.',
+    features: ['gnu-tar', 'format-gnu', 'unsafe-path', 'absolute-path', 'dot-path'],
+    madeBy: 'GNU tar 1.34',
+    make: w => w.unsafe()
+  },
+  {
+    name: 'path-conflicts',
+    description: 'tar-stream: file a then a/b (path-conflict), symlink l -> dir then l/c (path-conflict), hardlinks to nothing (dangling-hardlink) and to a symlink, a "./" entry (the root) and a file named "." (unsafe-path).',
+    features: ['tar-stream', 'format-ustar', 'path-conflict', 'dangling-hardlink', 'hardlink-to-symlink', 'symlink', 'root-entry'],
+    madeBy: 'tar-stream 3.x (packTar, test/helpers/archives.ts)',
+    make: async () => ({
+      bytes: await packTar([
+        [{ name: './', type: 'directory' }],
+        [{ name: 'a', type: 'file' }, 'file a\n'],
+        [{ name: 'a/b', type: 'file' }, 'under a file\n'],
+        [{ name: 'dir', type: 'directory' }],
+        [{ name: 'l', type: 'symlink', linkname: 'dir' }],
+        [{ name: 'l/c', type: 'file' }, 'under a symlink\n'],
+        [{ name: 'h', type: 'link', linkname: 'missing' }],
+        [{ name: 'h2', type: 'link', linkname: 'l' }],
+        [{ name: '.', type: 'file' }, 'named dot\n'],
+        [{ name: 'ok.txt', type: 'file' }, 'ok\n']
+      ]),
+      commands: ['tar-stream pack: ./ (dir), a (file), a/b (file), dir (dir), l -> dir (symlink), l/c (file), h => missing (link), h2 => l (link), . (file), ok.txt (file); mtime 1700000000']
+    })
+  },
+
+  // --- Archive ends ---
+  {
+    name: 'gnu-trailing-garbage',
+    description: 'GNU tar --format=gnu output (end blocks and record padding) followed by 37 bytes of text.',
+    features: ['gnu-tar', 'format-gnu', 'trailing-bytes'],
+    madeBy: 'GNU tar 1.34, then bytes appended',
+    oracle: 'importer',
+    make: async w => {
+      const made = await w.gnuTar({ files: { 'top/a.txt': 'a\n' } }, ['top'], ['--format=gnu', ...GNU_BASE])
+      return { bytes: concat([made.bytes!, Buffer.from('trailing garbage that is not a tar\n\0\0')]), commands: [...made.commands, 'printf \'trailing garbage that is not a tar\\n\\0\\0\' >> OUT'] }
+    }
+  },
+  {
+    name: 'missing-end',
+    description: 'GNU tar --format=gnu output cut right after the last member\'s padding: no end-of-archive blocks (endOfArchive "missing").',
+    features: ['gnu-tar', 'format-gnu', 'missing-end-of-archive'],
+    madeBy: 'GNU tar 1.34, then truncated',
+    oracle: 'importer',
+    make: async w => {
+      const made = await w.gnuTar({ files: { 'top/a.txt': 'a\n', 'top/b.txt': 'bb\n' } }, ['top'], ['--format=gnu', ...GNU_BASE])
+      const end = endOffsetOf(made.bytes!)
+      return { bytes: made.bytes!.subarray(0, end), commands: [...made.commands, `truncate -s ${end} OUT`] }
+    }
+  },
+  {
+    name: 'zero-blocks-only',
+    description: 'GNU tar of nothing: 10240 zero bytes (an end-of-archive marker and record padding, no members).',
+    features: ['gnu-tar', 'no-members'],
+    madeBy: 'GNU tar 1.34',
+    oracle: 'importer',
+    make: w => {
+      const out = join(w.tmp, 'zero.tar')
+      execFileSync('tar', ['--create', '--file', out, '--format=gnu', '--files-from=/dev/null'])
+      return { bytes: new Uint8Array(readFileSync(out)), commands: ['tar --create --file OUT --format=gnu --files-from=/dev/null'] }
+    }
+  },
+  {
+    name: 'empty-input',
+    description: 'Zero bytes of input (endOfArchive "missing" at offset 0; the tree is the empty directory).',
+    features: ['empty-input', 'no-members', 'missing-end-of-archive'],
+    madeBy: 'hand-made',
+    make: () => ({ bytes: new Uint8Array(0), commands: [': > OUT'] })
+  },
+
+  // --- Sizes ---
+  {
+    name: 'many-files',
+    description: 'GNU tar --format=gnu of 90 one-byte files: 181 archive children, over the v0 profile\'s 174 links per node (a two-level archive DAG).',
+    features: ['gnu-tar', 'format-gnu', 'archive-dag-width'],
+    madeBy: 'GNU tar 1.34',
+    oracle: 'importer',
+    make: w => w.gnuTar({ files: Object.fromEntries(Array.from({ length: 90 }, (_, i) => [`top/f${String(i).padStart(2, '0')}`, String.fromCharCode(0x41 + i % 26)])) },
+      ['top'], ['--format=gnu', ...GNU_BASE])
+  },
+  {
+    name: 'entry-pages',
+    description: 'GNU tar --format=pax with a 100000-byte PAX comment record on the directory and each of three files (mtime 1700000000.5, so that every member gets a PAX header): the entries need two entry pages.',
+    features: ['gnu-tar', 'format-pax', 'pax', 'entry-pages'],
+    madeBy: 'GNU tar 1.34',
+    store: 'parts',
+    oracle: 'importer',
+    make: w => w.gnuTar({ files: { 'top/1.txt': '1\n', 'top/2.txt': '2\n', 'top/3.txt': '3\n' } }, ['top'],
+      ['--format=pax', ...GNU_BASE, `--mtime=@${MTIME}.5`, `${PAX_OPTS},comment:=${'c'.repeat(100000)}`], true)
+  },
+  seededCase('chunk-v0', 'GNU tar of a file of exactly 262144 bytes (one v0 chunk) and one of 262145 bytes (seed chunk-v0-seed: IPIP-499\'s known CID).',
+    ['chunk-boundary'], { 'at.bin': { seed: 'chunk-v0-at', size: 262144 }, 'over.bin': KNOWN.chunkV0 },
+    [{ path: 'top/over.bin', profile: 'unixfs-v0-2015', cid: KNOWN.chunkV0.cid }], 'importer'),
+  seededCase('chunk-v1', 'GNU tar of a file of exactly 1048576 bytes (one v1 chunk) and one of 1048577 bytes (seed chunk-v1-seed: IPIP-499\'s known CID).',
+    ['chunk-boundary'], { 'at.bin': { seed: 'chunk-v1-at', size: 1048576 }, 'over.bin': KNOWN.chunkV1 },
+    [{ path: 'top/over.bin', profile: 'unixfs-v1-2025', cid: KNOWN.chunkV1.cid }], 'importer'),
+  seededCase('width-v0', 'GNU tar of one file of 174×262144+1 bytes (seed v0-seed): one more chunk than a v0 File node holds, so its DAG has two levels.',
+    ['width-boundary', 'large'], { 'big.bin': KNOWN.widthV0 }, [{ path: 'top/big.bin', profile: 'unixfs-v0-2015', cid: KNOWN.widthV0.cid }]),
+  seededCase('width-v1', 'GNU tar of one file of 1024×1048576+1 bytes (seed v1-2025-seed): one more chunk than a v1 File node holds (1 GiB: slow).',
+    ['width-boundary', 'large'], { 'big.bin': KNOWN.widthV1 }, [{ path: 'top/big.bin', profile: 'unixfs-v1-2025', cid: KNOWN.widthV1.cid }]),
+
+  // --- Negative cases ---
+  neg('neg-truncated-header', 'ERR_TRUNCATED_ARCHIVE', 'A member (6 bytes of data) and then only 200 bytes of the next header.',
+    ['truncated'], () => concat([hdr({ name: 'a.txt', size: 6 }), padded('hello\n'), hdr({ name: 'b.txt', size: 0 }).subarray(0, 200)])),
+  neg('neg-truncated-data', 'ERR_TRUNCATED_ARCHIVE', 'A header for 1000 bytes followed by only 600 bytes of data.',
+    ['truncated'], () => concat([hdr({ name: 'a.txt', size: 1000 }), new Uint8Array(600).fill(0x61)])),
+  neg('neg-truncated-long-name', 'ERR_TRUNCATED_ARCHIVE', 'A GNU \'L\' header announcing 300 bytes, followed by 100.',
+    ['truncated', 'long-name'], () => concat([hdr({ name: '././@LongLink', size: 300, typeflag: 'L', magic: 'gnu' }), new Uint8Array(100).fill(0x62)])),
+  neg('neg-bad-checksum', 'ERR_HEADER_CHECKSUM', 'A valid member, then a header whose name byte was changed after its checksum was computed.',
+    ['checksum'], () => {
+      const second = hdr({ name: 'b.txt', size: 0 })
+      second[0] = 0x63
+      return concat([hdr({ name: 'a.txt', size: 6 }), padded('hello\n'), second, new Uint8Array(1024)])
+    }),
+  neg('neg-bad-octal', 'ERR_HEADER_FIELD', 'A header whose size field is "0000000009x\\0" (valid checksum).',
+    ['numeric-field'], () => concat([hdr({ name: 'a.txt', size: 0, raw: { 124: '0000000009x\0' } }), new Uint8Array(1024)])),
+  neg('neg-negative-size', 'ERR_HEADER_FIELD', 'A header whose size field is a negative base-256 number (0xff bytes).',
+    ['numeric-field', 'base-256'], () => concat([hdr({ name: 'a.txt', size: 0, raw: { 124: new Uint8Array(12).fill(0xff) } }), new Uint8Array(1024)])),
+  neg('neg-pax-bad-length', 'ERR_PAX_RECORD', 'A PAX \'x\' header whose only record claims 99 bytes but the header holds 10.',
+    ['pax'], () => paxTar('99 path=a\n')),
+  neg('neg-pax-no-equals', 'ERR_PAX_RECORD', 'A PAX record without "=": "11 pathabc\\n".',
+    ['pax'], () => paxTar('11 pathabc\n')),
+  neg('neg-pax-bad-mtime', 'ERR_PAX_RECORD', 'A PAX mtime record that is not a number: "14 mtime=abc\\n".',
+    ['pax'], () => paxTar('14 mtime=abc\n')),
+  neg('neg-pax-nul-path', 'ERR_INVALID_PATH', 'A PAX path record whose value has a NUL byte inside: "12 path=a\\0b\\n".',
+    ['pax', 'nul-in-path'], () => paxTar('12 path=a\0b\n')),
+  neg('neg-long-name-nul', 'ERR_INVALID_PATH', 'A GNU \'L\' record "a\\0b" (a NUL before other bytes).',
+    ['long-name', 'nul-in-path'], () => concat([hdr({ name: '././@LongLink', size: 4, typeflag: 'L', magic: 'gnu' }), padded('a\0b\0'),
+      hdr({ name: 'short', size: 0, magic: 'gnu' }), new Uint8Array(1024)])),
+  {
+    ...neg('neg-pax-oversized', 'ERR_LIMIT_EXCEEDED', 'pax-long-names.tar read with maxPaxHeaderBytes 100: the first PAX header is bigger.', ['pax', 'limit']),
+    inputOf: 'pax-long-names',
+    limits: { maxPaxHeaderBytes: 100 }
+  },
+  {
+    ...neg('neg-long-name-oversized', 'ERR_LIMIT_EXCEEDED', 'gnu-long-names.tar read with maxLongNameBytes 200: the 300-byte GNU long name is bigger.', ['long-name', 'limit']),
+    inputOf: 'gnu-long-names',
+    limits: { maxLongNameBytes: 200 }
+  },
+  {
+    ...neg('neg-max-entries', 'ERR_LIMIT_EXCEEDED', 'gnu-gnu.tar read with maxEntries 3.', ['limit']),
+    inputOf: 'gnu-gnu',
+    limits: { maxEntries: 3 }
+  },
+  {
+    ...neg('neg-max-path-depth', 'ERR_LIMIT_EXCEEDED', 'gnu-gnu.tar read with maxPathDepth 2: top/sub/world.txt has 3 components.', ['limit']),
+    inputOf: 'gnu-gnu',
+    limits: { maxPathDepth: 2 }
+  },
+  {
+    name: 'neg-gzip',
+    description: 'gzip -n -9 of gnu-gnu.tar handed to the tar reader.',
+    features: ['compressed-input'],
+    madeBy: 'GNU gzip',
+    store: 'neg-gzip.tar.gz',
+    error: { code: 'ERR_UNSUPPORTED_FORMAT' },
+    make: w => {
+      const tar = readFileSync(join(w.inputsDir, 'gnu-gnu.tar'))
+      return { bytes: new Uint8Array(execFileSync('gzip', ['-n', '-9', '-c'], { input: tar })), commands: ['gzip -n -9 -c inputs/gnu-gnu.tar > OUT'] }
+    }
+  }
+]
+
+function neg (name: string, code: string, description: string, features: string[], build?: () => Uint8Array): CaseDef {
+  return {
+    name,
+    description,
+    features: ['negative', ...features],
+    madeBy: 'hand-made (scripts/gen-vectors.ts)',
+    error: { code },
+    ...(build === undefined ? {} : { make: () => ({ bytes: build(), commands: ['hand-made bytes, see scripts/gen-vectors.ts'] }) })
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Hand-made tar bytes
+
+interface HeaderSpec {
+  name: string
+  size: number
+  typeflag?: string
+  mode?: number
+  magic?: 'ustar' | 'gnu' | 'v7'
+  /** Bytes written over the block at these offsets before the checksum is computed. */
+  raw?: Record<number, string | Uint8Array>
+}
+
+/** One 512-byte header block with a correct checksum. */
+export function hdr (spec: HeaderSpec): Uint8Array {
+  const b = Buffer.alloc(512)
+  const octal = (v: number, width: number): string => v.toString(8).padStart(width - 1, '0') + '\0'
+  b.write(spec.name, 0, 100, 'latin1')
+  b.write(octal(spec.mode ?? 0o644, 8), 100, 'latin1')
+  b.write(octal(0, 8), 108, 'latin1')
+  b.write(octal(0, 8), 116, 'latin1')
+  b.write(octal(spec.size, 12), 124, 'latin1')
+  b.write(octal(MTIME, 12), 136, 'latin1')
+  b.write(spec.typeflag ?? '0', 156, 'latin1')
+  const magic = spec.magic ?? 'ustar'
+  if (magic === 'ustar') b.write('ustar\x0000', 257, 'latin1')
+  if (magic === 'gnu') b.write('ustar  \0', 257, 'latin1')
+  for (const [at, value] of Object.entries(spec.raw ?? {})) {
+    if (typeof value === 'string') b.write(value, Number(at), 'latin1')
+    else b.set(value, Number(at))
+  }
+  b.fill(0x20, 148, 156)
+  let sum = 0
+  for (const c of b) sum += c
+  b.write(octal(sum, 7) + ' ', 148, 'latin1')
+  return new Uint8Array(b)
+}
+
+function padded (data: string | Uint8Array): Uint8Array {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data
+  const out = new Uint8Array(Math.ceil(bytes.length / 512) * 512)
+  out.set(bytes)
+  return out
+}
+
+function paxTar (records: string): Uint8Array {
+  const data = Buffer.from(records, 'latin1')
+  return concat([hdr({ name: 'PaxHeaders/a.txt', size: data.length, typeflag: 'x' }), padded(data),
+    hdr({ name: 'a.txt', size: 0 }), new Uint8Array(1024)])
+}
+
+export function concat (parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const p of parts) { out.set(p, at); at += p.length }
+  return out
+}
+
+function endOffsetOf (bytes: Uint8Array): number {
+  const reader = new TarReader()
+  for (const part of [...reader.push(bytes), ...reader.end()]) if (part.kind === 'end') return part.offset
+  throw new Error('no end')
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Inputs: reading them back (normal mode, and the test)
+
+export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
+
+/** `n` bytes of the ChaCha20 keystream seeded by `seed` (NOTES §3), in chunks of at most 1 MiB. */
+export async function * seededStream (seed: string, n: number): AsyncGenerator<Uint8Array> {
+  const cipher = createCipheriv('chacha20', createHash('sha256').update(seed).digest(), Buffer.alloc(16))
+  const zeros = Buffer.alloc(1 << 20)
+  for (let left = n; left > 0;) {
+    const k = Math.min(left, zeros.length)
+    const out = cipher.update(zeros.subarray(0, k))
+    yield new Uint8Array(out.buffer, out.byteOffset, out.length)
+    left -= k
+  }
+}
+
+/** The bytes of a parts recipe, as a stream. */
+export async function * partsStream (parts: Part[]): AsyncGenerator<Uint8Array> {
+  for (const part of parts) {
+    if ('seed' in part) {
+      yield * seededStream(part.seed, part.size)
+    } else {
+      const unit = Buffer.from(part.hex, 'hex')
+      const repeat = part.repeat ?? 1
+      // Repeats of a one-byte unit can be long: emit them in slices.
+      const per = Math.max(1, Math.floor((1 << 20) / Math.max(unit.length, 1)))
+      for (let done = 0; done < repeat; done += per) {
+        const k = Math.min(per, repeat - done)
+        const out = Buffer.alloc(unit.length * k)
+        for (let i = 0; i < k; i++) unit.copy(out, i * unit.length)
+        yield new Uint8Array(out)
+      }
+    }
+  }
+}
+
+/** A case's input as a stream (the file's bytes, or the parts). */
+export function inputStream (input: InputSpec): () => AsyncIterable<Uint8Array> {
+  if ('file' in input) {
+    const bytes = new Uint8Array(readFileSync(join(vectorsDir, input.file)))
+    return async function * () { yield bytes }
+  }
+  return () => partsStream(input.parts)
+}
+
+/** Size and sha256 of a stream. */
+export async function measure (stream: AsyncIterable<Uint8Array>): Promise<{ size: number, sha256: string }> {
+  const hash = createHash('sha256')
+  let size = 0
+  for await (const chunk of stream) { hash.update(chunk); size += chunk.length }
+  return { size, sha256: hash.digest('hex') }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Expected outputs
+
+/** Keeps every block, or only dag-cbor ones (the manifest and its pages) for large inputs. */
+class KeepingSink implements BlockSink {
+  readonly blocks = new MemoryBlocks()
+  constructor (readonly all: boolean) {}
+  put (cid: CID, bytes: Uint8Array): void {
+    if (this.all || cid.code === dagCbor.code) this.blocks.put(cid, bytes)
+  }
+}
+
+export interface Computed {
+  result: ManifestResult
+  blocks: MemoryBlocks
+  /** Whether `blocks` holds every block (so the archive can be restored from it). */
+  complete: boolean
+  expectation: ProfileExpectation
+  /** Output files, by path relative to test-vectors/. */
+  files: Map<string, Uint8Array>
+}
+
+export function normalizedPath (path: string): string {
+  return path.split('/').filter(p => p !== '' && p !== '.').join('/')
+}
+
+async function collect (stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = []
+  for await (const c of stream) chunks.push(c)
+  return concat(chunks)
+}
+
+/** Runs one positive case under one profile and renders everything the vectors record. */
+export async function computePositive (c: IndexCase, profile: ProfileName): Promise<Computed> {
+  const complete = c.input.size <= KEEP_BLOCKS_MAX
+  const sink = new KeepingSink(complete)
+  const result = await manifestFromTarball(inputStream(c.input)(), { profile, blockstore: sink, ...(c.limits === undefined ? {} : { limits: c.limits }) })
+  const dir = `expected/${c.name}/${profile}`
+  const files = new Map<string, Uint8Array>()
+  const rootBytes = sink.blocks.get(result.cid)
+  const manifestBlock = `${dir}/${result.cid.toString()}.dag-cbor`
+  files.set(manifestBlock, rootBytes)
+  files.set(`${dir}/manifest.dag-json`, new TextEncoder().encode(toDagJson(result.manifest)))
+  const pages = result.manifest.entries.map(cid => dagCbor.decode(sink.blocks.get(cid)))
+  const expectation: ProfileExpectation = {
+    manifest: result.cid.toString(),
+    manifestBlock,
+    manifestDagJson: `${dir}/manifest.dag-json`,
+    archive: result.archiveCid.toString(),
+    tree: result.treeCid.toString(),
+    ...(result.strippedTreeCid === undefined ? {} : { strippedTree: result.strippedTreeCid.toString() }),
+    entryCount: result.counts.entries,
+    entryPages: result.manifest.entries.length,
+    counts: { segmentBytes: result.counts.segmentBytes, contentBytes: result.counts.contentBytes, treeContentBytes: result.counts.treeContentBytes },
+    endOffset: result.manifest.tar.endOffset,
+    endOfArchive: result.manifest.tar.endOfArchive as 'zero-blocks' | 'missing',
+    files: result.entries
+      .filter(e => e.content !== undefined && e.excluded === undefined && typeof e.path === 'string')
+      .map(e => ({ path: normalizedPath(e.path as string), content: (e.content as CID).toString() }))
+  }
+  if ('file' in c.input) {
+    files.set(`${dir}/entries.dag-json`, new TextEncoder().encode(toDagJson(pages)))
+    expectation.entriesDagJson = `${dir}/entries.dag-json`
+    files.set(`${dir}/blocks.car`, await collect(exportCar(result.cid, sink.blocks)))
+    expectation.car = `${dir}/blocks.car`
+  }
+  return { result, blocks: sink.blocks, complete, expectation, files }
+}
+
+/** Runs one negative case under one profile: the error it must throw. */
+export async function computeNegative (c: IndexCase, profile: ProfileName): Promise<ExpectedError> {
+  try {
+    await manifestFromTarball(inputStream(c.input)(), { profile, ...(c.limits === undefined ? {} : { limits: c.limits }) })
+  } catch (err) {
+    const e = err as { code?: string, offset?: number, details?: { limit?: string } }
+    if (typeof e.code !== 'string') throw err
+    return {
+      code: e.code,
+      ...(e.offset === undefined ? {} : { offset: e.offset }),
+      ...(e.details?.limit === undefined ? {} : { limit: e.details.limit })
+    }
+  }
+  throw new Error(`negative case ${c.name} did not fail under ${profile}`)
+}
+
+/** The index with its cases' `expected` / `error` recomputed, and every output file. */
+export async function buildVectors (committed: VectorIndex, onCase?: (name: string) => void): Promise<{ index: VectorIndex, files: Map<string, Uint8Array> }> {
+  const files = new Map<string, Uint8Array>()
+  const cases: IndexCase[] = []
+  for (const def of caseDefs) {
+    onCase?.(def.name)
+    const c = caseSkeleton(def, committed)
+    if (def.error !== undefined) {
+      let error: ExpectedError | undefined
+      for (const profile of vectorProfiles) {
+        const e = await computeNegative(c, profile)
+        if (e.code !== def.error.code) throw new Error(`${def.name}: expected ${def.error.code}, got ${e.code}`)
+        if (error !== undefined && JSON.stringify(error) !== JSON.stringify(e)) throw new Error(`${def.name}: profiles disagree`)
+        error = e
+      }
+      c.error = error
+    } else {
+      c.expected = {}
+      for (const profile of vectorProfiles) {
+        const computed = await computePositive(c, profile)
+        c.expected[profile] = computed.expectation
+        for (const [path, bytes] of computed.files) files.set(path, bytes)
+      }
+    }
+    cases.push(c)
+  }
+  return { index: makeIndex(cases), files }
+}
+
+/** A case as the index records it, without its expected outputs: the definition plus the committed input. */
+export function caseSkeleton (def: CaseDef, committed: VectorIndex): IndexCase {
+  const from = committed.cases.find(x => x.name === (def.inputOf ?? def.name))
+  if (from === undefined) throw new Error(`no input recorded for ${def.name}: run with --remake-inputs`)
+  return {
+    name: def.name,
+    description: def.description,
+    features: def.features,
+    madeBy: def.inputOf === undefined ? def.madeBy : `the input of ${def.inputOf}`,
+    commands: from.commands,
+    input: from.input,
+    ...(def.limits === undefined ? {} : { limits: def.limits }),
+    ...(def.oracle === undefined ? {} : { oracle: def.oracle }),
+    ...(def.knownContent === undefined ? {} : { knownContent: def.knownContent })
+  }
+}
+
+export function makeIndex (cases: IndexCase[]): VectorIndex {
+  return {
+    version: INDEX_VERSION,
+    manifestVersion: 1,
+    library: 'ipld-archive-manifest',
+    profiles: vectorProfiles,
+    seededBytes: 'seed parts: the first `size` bytes of the ChaCha20 keystream with key = SHA-256(UTF-8 seed), 12-byte nonce all zero, block counter 0 (kubo test/cli/testutils/random_deterministic.go)',
+    cases
+  }
+}
+
+export function renderIndex (index: VectorIndex): string {
+  return JSON.stringify(index, null, 2) + '\n'
+}
+
+export function readCommittedIndex (): VectorIndex {
+  return JSON.parse(readFileSync(indexPath, 'utf8')) as VectorIndex
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// --remake-inputs: the real tools
+
+interface TreeSpec {
+  files?: Record<string, string | Uint8Array>
+  /** Files whose path has non-UTF-8 bytes: [pieces of the path, content]. */
+  rawFiles?: Array<[Array<string | Buffer>, string]>
+  seeded?: Record<string, { seed: string, size: number }>
+  dirs?: string[]
+  symlinks?: Record<string, string>
+  hardlinks?: Record<string, string>
+  executable?: string[]
+  special?: Array<[string, 'p'] | [string, 'c' | 'b', number, number]>
+  /** Sparse files of the given size, with 4 KiB of data at 0 and at the middle. */
+  sparse?: Record<string, number>
+}
+
+class Workspace {
+  readonly tmp = mkdtempSync(join(tmpdir(), 'iam-vectors-'))
+  constructor (readonly inputsDir: string) {}
+
+  writeTree (spec: TreeSpec): string {
+    const dir = mkdtempSync(join(this.tmp, 'tree-'))
+    const p = (rel: string): string => join(dir, rel)
+    for (const d of spec.dirs ?? []) mkdirSync(p(d), { recursive: true })
+    const parent = (rel: string): void => { mkdirSync(dirname(p(rel)), { recursive: true }) }
+    for (const [rel, content] of Object.entries(spec.files ?? {})) {
+      parent(rel)
+      writeFileSync(p(rel), content, { mode: spec.executable?.includes(rel) === true ? 0o755 : 0o644 })
+    }
+    for (const [pieces, content] of spec.rawFiles ?? []) {
+      const path = Buffer.concat([Buffer.from(dir + '/'), ...pieces.map(x => typeof x === 'string' ? Buffer.from(x) : x)])
+      mkdirSync(path.subarray(0, path.lastIndexOf(0x2f)), { recursive: true })
+      writeFileSync(path, content)
+    }
+    for (const [rel, s] of Object.entries(spec.seeded ?? {})) {
+      parent(rel)
+      const fd = openSync(p(rel), 'w')
+      const cipher = createCipheriv('chacha20', createHash('sha256').update(s.seed).digest(), Buffer.alloc(16))
+      const zeros = Buffer.alloc(1 << 20)
+      for (let left = s.size; left > 0;) { const k = Math.min(left, zeros.length); writeSync(fd, cipher.update(zeros.subarray(0, k))); left -= k }
+      closeSync(fd)
+    }
+    for (const [rel, size] of Object.entries(spec.sparse ?? {})) {
+      parent(rel)
+      const fd = openSync(p(rel), 'w')
+      writeSync(fd, Buffer.alloc(4096, 0x53), 0, 4096, 0)
+      writeSync(fd, Buffer.alloc(4096, 0x54), 0, 4096, size / 2)
+      closeSync(fd)
+      execFileSync('truncate', ['-s', String(size), p(rel)])
+    }
+    for (const [rel, target] of Object.entries(spec.symlinks ?? {})) { parent(rel); symlinkSync(target, p(rel)) }
+    for (const [rel, target] of Object.entries(spec.hardlinks ?? {})) { parent(rel); linkSync(p(target), p(rel)) }
+    for (const s of spec.special ?? []) {
+      parent(s[0])
+      if (s[1] === 'p') execFileSync('mkfifo', [p(s[0])])
+      else execFileSync('mknod', [p(s[0]), s[1], String(s[2]), String(s[3])])
+    }
+    // Every mtime the same (bsdtar has no --mtime).
+    const touch = (abs: Buffer): void => {
+      for (const name of readdirSync(abs, { encoding: 'buffer' })) {
+        const child = Buffer.concat([abs, Buffer.from('/'), name])
+        if (lstatSync(child).isDirectory()) touch(child)
+        lutimesSync(child, MTIME, MTIME)
+      }
+    }
+    touch(Buffer.from(dir))
+    utimesSync(dir, MTIME, MTIME)
+    return dir
+  }
+
+  /** GNU tar into OUT; `asStream` leaves the tar on disk and streams it (for parts). */
+  async gnuTar (spec: TreeSpec, names: string[], args: string[], asStream = false): Promise<Made> {
+    const dir = this.writeTree(spec)
+    const out = join(this.tmp, `out-${Math.random().toString(36).slice(2)}.tar`)
+    const argv = ['--create', '--file', out, ...args, '-C', dir, ...names]
+    execFileSync('tar', argv, { stdio: ['ignore', 'ignore', 'inherit'] })
+    const show = (a: string): string => a.length > 80 ? `${a.slice(0, 60)}…(${a.length} chars)` : a
+    const commands = [`tar ${argv.map(a => a === out ? 'OUT' : a === dir ? 'TREE' : show(a)).join(' ')}`]
+    if (asStream) return { stream: () => fileChunks(out), commands }
+    return { bytes: new Uint8Array(readFileSync(out)), commands }
+  }
+
+  async bsdtar (spec: TreeSpec, names: string[], args: string[]): Promise<Made> {
+    const dir = this.writeTree(spec)
+    const argv = ['-c', ...args, '--uid', '0', '--gid', '0', '--uname', 'root', '--gname', 'root', '-f', '-', '-C', dir, ...names]
+    const bytes = new Uint8Array(execFileSync('bsdtar', argv, { maxBuffer: 1 << 30 }))
+    return { bytes, commands: [`bsdtar ${argv.map(a => a === dir ? 'TREE' : a).join(' ')} > OUT`] }
+  }
+
+  async duplicates (): Promise<Made> {
+    const dir = this.writeTree({ files: { 'top/a.txt': 'first\n', 'top/d/child.txt': 'child\n', 'top/b.txt': 'b\n' } })
+    const out = join(this.tmp, 'dup.tar')
+    const base = ['--format=gnu', ...GNU_BASE, '-C', dir]
+    execFileSync('tar', ['--create', '--file', out, ...base, 'top'])
+    writeFileSync(join(dir, 'top/a.txt'), 'second, longer\n')
+    rmSync(join(dir, 'top/d'), { recursive: true })
+    writeFileSync(join(dir, 'top/d'), 'a file where the directory was\n')
+    utimesSync(join(dir, 'top/d'), MTIME, MTIME)
+    execFileSync('tar', ['--append', '--file', out, ...base, 'top/a.txt', 'top/d'])
+    return {
+      bytes: new Uint8Array(readFileSync(out)),
+      commands: [`tar --create --file OUT ${base.join(' ').replace(dir, 'TREE')} top`,
+        'then: new content in top/a.txt; top/d/ replaced by a file top/d',
+        `tar --append --file OUT ${base.join(' ').replace(dir, 'TREE')} top/a.txt top/d`]
+    }
+  }
+
+  async unsafe (): Promise<Made> {
+    const dir = this.writeTree({ files: { 'evil.txt': 'evil\n', 'up.txt': 'up\n', 'abs/file.txt': 'abs\n', 'dot/x.txt': 'dot\n', 'safe.txt': 'safe\n' } })
+    const argv = ['--create', '--file', 'OUT', '--format=gnu', ...GNU_BASE, '--absolute-names', '--no-recursion',
+      '--transform=s,^evil,../evil,;s,^up,top/../../up,;s,^abs/file,/abs/file,;s,^dot/x,./dot/x,', '-C', 'TREE', 'evil.txt', 'up.txt', 'abs/file.txt', 'dot/x.txt', 'safe.txt']
+    const out = join(this.tmp, 'unsafe.tar')
+    execFileSync('tar', argv.map(a => a === 'OUT' ? out : a === 'TREE' ? dir : a), { stdio: ['ignore', 'ignore', 'inherit'] })
+    return { bytes: new Uint8Array(readFileSync(out)), commands: [`tar ${argv.join(' ')}`] }
+  }
+}
+
+async function * fileChunks (path: string): AsyncGenerator<Uint8Array> {
+  const { createReadStream } = await import('node:fs')
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) yield new Uint8Array(chunk as Buffer)
+}
+
+/** Splits a stream into parts: named members' data as seeds (checked), runs of one byte as repeats, the rest hex. */
+async function splitIntoParts (stream: AsyncIterable<Uint8Array>, seeded: Record<string, { seed: string, size: number }>): Promise<Part[]> {
+  const parts: Part[] = []
+  let hex: number[] = []
+  let runByte = -1
+  let runLength = 0
+  const MIN_RUN = 64
+  const flushRun = (): void => {
+    if (runLength >= MIN_RUN) {
+      if (hex.length > 0) { parts.push({ hex: Buffer.from(hex).toString('hex') }); hex = [] }
+      parts.push({ hex: runByte.toString(16).padStart(2, '0'), repeat: runLength })
+    } else {
+      for (let i = 0; i < runLength; i++) hex.push(runByte)
+    }
+    runLength = 0
+    runByte = -1
+  }
+  const addBytes = (bytes: Uint8Array): void => {
+    for (const b of bytes) {
+      if (b === runByte) { runLength++; continue }
+      flushRun()
+      runByte = b
+      runLength = 1
+    }
+  }
+  const flushAll = (): void => {
+    flushRun()
+    if (hex.length > 0) { parts.push({ hex: Buffer.from(hex).toString('hex') }); hex = [] }
+  }
+  const reader = new TarReader()
+  let current: { seed: string, size: number, hash: ReturnType<typeof createHash>, seen: number } | undefined
+  const finishSeeded = async (): Promise<void> => {
+    if (current === undefined) return
+    const expected = createHash('sha256')
+    for await (const c of seededStream(current.seed, current.size)) expected.update(c)
+    if (current.seen !== current.size || expected.digest('hex') !== current.hash.digest('hex')) throw new Error(`member data is not seed ${current.seed}`)
+    parts.push({ seed: current.seed, size: current.size })
+    current = undefined
+  }
+  const take = async (partsOut: ReturnType<TarReader['push']>): Promise<void> => {
+    for (const part of partsOut) {
+      if (part.kind === 'member') {
+        await finishSeeded()
+        const s = seeded[Buffer.from(part.member.path).toString('utf8')]
+        if (s !== undefined) { flushAll(); current = { ...s, hash: createHash('sha256'), seen: 0 } }
+      } else if (part.kind === 'data' && current !== undefined) {
+        current.hash.update(part.bytes)
+        current.seen += part.bytes.length
+      } else if (part.kind === 'raw' || part.kind === 'data') {
+        await finishSeeded()
+        addBytes(part.bytes)
+      }
+    }
+  }
+  for await (const chunk of stream) await take(reader.push(chunk))
+  await take(reader.end())
+  await finishSeeded()
+  flushAll()
+  return parts
+}
+
+async function remakeInputs (committed: VectorIndex | undefined): Promise<VectorIndex> {
+  const inputsDir = join(vectorsDir, 'inputs')
+  mkdirSync(inputsDir, { recursive: true })
+  const w = new Workspace(inputsDir)
+  const cases: IndexCase[] = []
+  try {
+    for (const def of caseDefs) {
+      if (def.make === undefined) continue
+      console.log(`making input of ${def.name}`)
+      const made = await def.make(w)
+      let input: InputSpec
+      if (def.store === 'parts') {
+        const parts = made.stream !== undefined ? await splitIntoParts(made.stream(), made.seeded ?? {}) : await splitIntoParts((async function * () { yield made.bytes! })(), {})
+        input = { parts, ...await measure(partsStream(parts)) }
+        if (made.stream !== undefined) {
+          const original = await measure(made.stream())
+          if (original.sha256 !== input.sha256) throw new Error(`${def.name}: parts do not rebuild the tar`)
+        }
+      } else {
+        const bytes = made.bytes ?? await collect(made.stream!())
+        const file = `inputs/${def.store ?? `${def.name}.tar`}`
+        writeFileSync(join(vectorsDir, file), bytes)
+        input = { file, size: bytes.length, sha256: sha256Hex(bytes) }
+      }
+      cases.push({ name: def.name, description: def.description, features: def.features, madeBy: def.madeBy, commands: made.commands, input })
+    }
+  } finally {
+    rmSync(w.tmp, { recursive: true, force: true })
+  }
+  // Input files no case names any more.
+  const used = new Set(cases.flatMap(c => 'file' in c.input ? [c.input.file] : []))
+  for (const name of readdirSync(inputsDir)) if (!used.has(`inputs/${name}`)) rmSync(join(inputsDir, name))
+  void committed
+  return makeIndex(cases)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** Writes the outputs; removes expected files that are no longer produced. */
+function writeOutputs (index: VectorIndex, files: Map<string, Uint8Array>): void {
+  rmSync(join(vectorsDir, 'expected'), { recursive: true, force: true })
+  for (const [path, bytes] of files) {
+    mkdirSync(dirname(join(vectorsDir, path)), { recursive: true })
+    writeFileSync(join(vectorsDir, path), bytes)
+  }
+  writeFileSync(indexPath, renderIndex(index))
+}
+
+/** Every file under test-vectors/expected, relative to test-vectors/. */
+export function listExpectedFiles (): string[] {
+  const out: string[] = []
+  const walk = (abs: string): void => {
+    for (const e of readdirSync(abs, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(abs, e.name))
+      else out.push(relative(vectorsDir, join(abs, e.name)))
+    }
+  }
+  if (existsSync(join(vectorsDir, 'expected'))) walk(join(vectorsDir, 'expected'))
+  return out.sort()
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const remake = process.argv.includes('--remake-inputs')
+  const committed = existsSync(indexPath) ? readCommittedIndex() : undefined
+  let base = committed
+  if (remake) base = await remakeInputs(committed)
+  if (base === undefined) throw new Error('test-vectors/index.json is missing: run with --remake-inputs')
+  const started = Date.now()
+  const { index, files } = await buildVectors(base, name => { process.stdout.write(`${name} `) })
+  writeOutputs(index, files)
+  console.log(`\nwrote ${index.cases.length} cases, ${files.size} files in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+}
+
+// tar-stream packing (as test/helpers/archives.ts packTar; kept here so the script stands alone).
+type PackHeader = Parameters<ReturnType<typeof pack>['entry']>[0]
+async function packTar (members: Array<[PackHeader, string?]>): Promise<Uint8Array> {
+  const p = pack()
+  const chunks: Buffer[] = []
+  p.on('data', (c: unknown) => { chunks.push(c as Buffer) })
+  const done = new Promise<void>(resolve => { p.on('end', () => { resolve() }) })
+  for (const [header, content] of members) {
+    await new Promise<void>((resolve, reject) => {
+      const cb = (err?: Error | null): void => { err == null ? resolve() : reject(err) }
+      const full = { mtime: new Date(MTIME * 1000), uid: 0, gid: 0, ...header }
+      if (content === undefined) p.entry(full, cb)
+      else p.entry(full, Buffer.from(content), cb)
+    })
+  }
+  p.finalize()
+  await done
+  return new Uint8Array(Buffer.concat(chunks))
+}
