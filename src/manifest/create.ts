@@ -10,7 +10,7 @@ import { discardBlocks, putBlock, type BlockSink } from '../blocks.js'
 import { encodeManifest } from '../codec/manifest-codec.js'
 import { ArchiveDigests, type ArchiveDigester } from '../digest/incremental.js'
 import { resolveLimits, type Limits } from '../limits.js'
-import { MANIFEST_VERSION, type Entry, type Manifest } from '../schema/types.js'
+import { MANIFEST_VERSION, type Entry, type Manifest, type Tar, type Tree } from '../schema/types.js'
 import { toChunks, type ByteSource } from '../source.js'
 import type { DagRef } from '../unixfs/dag-ref.js'
 import { FileDagBuilder } from '../unixfs/file-builder.js'
@@ -76,55 +76,102 @@ export async function manifestFromTarball (source: ByteSource, options: Manifest
   const sink = options.blockstore ?? discardBlocks
   const limits = resolveLimits(options.limits)
   const digests = options.digester ?? new ArchiveDigests()
-  const reader = new TarReader({ limits })
-  const assembler = new MemberAssembler(profile, sink, limits)
+  const tar = new TarDescriber(profile, sink, limits)
 
   let bytesRead = 0
   for await (const chunk of toChunks(source)) {
     const pending = digests.update(chunk)
     if (pending !== undefined) await pending
-    for (const part of reader.push(chunk)) await assembler.take(part)
+    await tar.push(chunk)
     bytesRead += chunk.length
     options.onProgress?.(bytesRead)
   }
-  for (const part of reader.end()) await assembler.take(part)
-
+  const described = await tar.end()
   const { size, sha256, sha512 } = await digests.finish()
-  const described = await assembler.finish()
-  const pages = await writeEntryPages(described.entries, sink)
   const manifest: Manifest = {
     version: MANIFEST_VERSION,
     profile: profile.name,
-    archive: { format: 'tar', size, sha256, sha512, root: described.archive.root.cid },
-    tar: {
-      size,
-      sha256,
-      root: described.archive.root.cid,
-      treeContentBytes: described.treeContentBytes,
-      endOffset: described.endOffset,
-      endOfArchive: described.endOfArchive
-    },
+    archive: { format: 'tar', size, sha256, sha512, root: described.root.cid },
+    tar: described.tarFields(size, sha256),
     entryCount: described.entries.length,
-    entries: pages,
-    tree: described.tree.stripped === undefined
-      ? { root: described.tree.root }
-      : { root: described.tree.root, stripped: described.tree.stripped }
+    entries: described.pages,
+    tree: described.tree
   }
+  return await finishManifest(manifest, described, sink)
+}
+
+/** Stores the root block and assembles the result. */
+export async function finishManifest (manifest: Manifest, described: DescribedTar, sink: BlockSink): Promise<ManifestResult> {
   const block = await encodeManifest(manifest)
   await putBlock(sink, block.cid, block.bytes)
   return {
     cid: block.cid,
-    archiveCid: manifest.archive.root,
+    archiveCid: manifest.archive.root ?? manifest.tar.root,
     treeCid: manifest.tree.root,
     ...(manifest.tree.stripped === undefined ? {} : { strippedTreeCid: manifest.tree.stripped }),
     manifest,
     entries: described.entries,
     counts: {
       entries: described.entries.length,
-      archiveBytes: size,
-      segmentBytes: described.archive.segmentBytes,
-      contentBytes: described.archive.contentBytes,
+      archiveBytes: manifest.archive.size,
+      segmentBytes: described.segmentBytes,
+      contentBytes: described.contentBytes,
       treeContentBytes: described.treeContentBytes
+    }
+  }
+}
+
+/** What describing a tar stream gives: its DAG, entries (paged and stored), tree, and the Tar fields. */
+export interface DescribedTar {
+  root: DagRef
+  entries: Entry[]
+  pages: CID[]
+  tree: Tree
+  segmentBytes: number
+  contentBytes: number
+  treeContentBytes: number
+  tarFields: (size: number, sha256: Uint8Array) => Tar
+}
+
+/**
+ * A tar stream, pushed in chunks of any size, described as it passes: members, each file's content DAG, the
+ * segment DAG of the whole, the entry pages and the tree. Plain and decompressed tars both go through it.
+ */
+export class TarDescriber {
+  readonly #reader: TarReader
+  readonly #assembler: MemberAssembler
+  readonly #sink: BlockSink
+
+  constructor (profile: Profile, sink: BlockSink, limits: Limits) {
+    this.#reader = new TarReader({ limits })
+    this.#assembler = new MemberAssembler(profile, sink, limits)
+    this.#sink = sink
+  }
+
+  async push (chunk: Uint8Array): Promise<void> {
+    for (const part of this.#reader.push(chunk)) await this.#assembler.take(part)
+  }
+
+  async end (): Promise<DescribedTar> {
+    for (const part of this.#reader.end()) await this.#assembler.take(part)
+    const d = await this.#assembler.finish()
+    const pages = await writeEntryPages(d.entries, this.#sink)
+    return {
+      root: d.archive.root,
+      entries: d.entries,
+      pages,
+      tree: d.tree.stripped === undefined ? { root: d.tree.root } : { root: d.tree.root, stripped: d.tree.stripped },
+      segmentBytes: d.archive.segmentBytes,
+      contentBytes: d.archive.contentBytes,
+      treeContentBytes: d.treeContentBytes,
+      tarFields: (size, sha256) => ({
+        size,
+        sha256,
+        root: d.archive.root.cid,
+        treeContentBytes: d.treeContentBytes,
+        endOffset: d.endOffset,
+        endOfArchive: d.endOfArchive
+      })
     }
   }
 }
