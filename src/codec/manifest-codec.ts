@@ -7,6 +7,7 @@ import * as dagJson from '@ipld/dag-json'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { InvalidManifestError } from '../errors.js'
+import { equalBytes } from '../blocks.js'
 import { MAX_BLOCK_BYTES } from '../limits.js'
 import { profiles } from '../unixfs/profile.js'
 import { MANIFEST_VERSION, type Entry, type EntryPage, type Manifest } from '../schema/types.js'
@@ -102,6 +103,42 @@ function checkManifest (value: unknown): asserts value is Manifest {
   const naturals = [m.archive.size, m.tar.size, m.tar.treeContentBytes, m.tar.endOffset, m.entryCount]
   if (naturals.some(n => n < 0) || m.tar.endOffset > m.tar.size || m.tar.treeContentBytes > m.tar.size) {
     throw new InvalidManifestError('manifest sizes are out of range')
+  }
+  if (m.archive.format === 'tar') checkPlainTar(m)
+  else checkCompressed(m)
+}
+
+/** A plain tar is its own tar stream: one DAG, the same size and digest, no compression layer. */
+function checkPlainTar (m: Manifest): void {
+  if (m.compression !== undefined || m.archive.root === undefined || !m.archive.root.equals(m.tar.root) ||
+      m.archive.size !== m.tar.size || !equalBytes(m.archive.sha256, m.tar.sha256)) {
+    throw new InvalidManifestError('a "tar" manifest must describe one stream: archive and tar must agree and there is no compression')
+  }
+}
+
+/** Members tile the archive and the tar; the archive's bytes are linked exactly when a recipe is missing. */
+function checkCompressed (m: Manifest): void {
+  const c = m.compression
+  if (c === undefined || c.members.length === 0) throw new InvalidManifestError(`a "${m.archive.format}" manifest needs a compression layer with members`)
+  try { CID.decode(c.fileCid) } catch { throw new InvalidManifestError('compression.fileCid is not a binary CID') }
+  let offset = 0
+  let tarOffset = 0
+  for (const member of c.members) {
+    if (member.offset !== offset || member.tarOffset !== tarOffset || member.size < member.header.length + member.trailer.length || member.tarSize < 0) {
+      throw new InvalidManifestError(`compressed members do not tile the archive and the tar (at offset ${offset})`)
+    }
+    offset += member.size
+    tarOffset += member.tarSize
+  }
+  if (offset + (c.trailing?.length ?? 0) !== m.archive.size || tarOffset !== m.tar.size) {
+    throw new InvalidManifestError('compressed members and trailing bytes do not add up to the archive and the tar')
+  }
+  const missing = c.members.some(member => member.recipe === undefined)
+  if (missing !== (m.archive.root !== undefined)) {
+    throw new InvalidManifestError('archive.root must be linked exactly when some compressed member has no recipe')
+  }
+  if (m.archive.root !== undefined && !equalBytes(m.archive.root.bytes, c.fileCid)) {
+    throw new InvalidManifestError('archive.root and compression.fileCid name different files')
   }
 }
 

@@ -4,6 +4,7 @@
  * commands read one. Exit codes: 0 success, 1 a typed error (its code is printed), 2 a usage error.
  */
 import { parseArgs } from 'node:util'
+import { CID } from 'multiformats/cid'
 import { createWriteStream, realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { stat } from 'node:fs/promises'
@@ -127,7 +128,7 @@ function summary (cid: string, result: Pick<ManifestResult, 'manifest'>, entries
     manifest: cid,
     profile: m.profile,
     archive: {
-      cid: m.archive.root.toString(),
+      cid: (m.archive.root ?? (m.compression === undefined ? m.tar.root : CID.decode(m.compression.fileCid))).toString(),
       size: m.archive.size,
       sha256: Buffer.from(m.archive.sha256).toString('hex'),
       sha512: Buffer.from(m.archive.sha512).toString('hex')

@@ -41,12 +41,35 @@ export interface Entry {
 
 export type EntryPage = Entry[]
 
+export type ArchiveFormat = 'tar' | 'tar+gzip' | 'tar+bzip2' | 'tar+xz' | 'tar+zstd'
+
 export interface Archive {
-  format: 'tar'
+  format: ArchiveFormat
   size: number
   sha256: Uint8Array
   sha512: Uint8Array
-  root: CID
+  root?: CID
+}
+
+export interface Recipe {
+  encoder: string
+  params: Record<string, number>
+}
+
+export interface CompressedMember {
+  offset: number
+  size: number
+  tarOffset: number
+  tarSize: number
+  header: Uint8Array
+  trailer: Uint8Array
+  recipe?: Recipe
+}
+
+export interface Compression {
+  fileCid: Uint8Array
+  members: CompressedMember[]
+  trailing?: Uint8Array
 }
 
 export interface Tar {
@@ -67,6 +90,7 @@ export interface Manifest {
   version: 1
   profile: ProfileName
   archive: Archive
+  compression?: Compression
   tar: Tar
   entryCount: number
   entries: CID[]

@@ -14,6 +14,8 @@
  *   # The IPIP-499 UnixFS profile every CID below was made with: "unixfs-v1-2025" or "unixfs-v0-2015".
  *   profile String
  *   archive Archive
+ *   # Present when the archive is a compressed tar: how its bytes are made from the tar stream.
+ *   compression optional Compression
  *   tar Tar
  *   # Number of entries over all pages.
  *   entryCount Int
@@ -28,8 +30,10 @@
  *   size Int
  *   sha256 Bytes
  *   sha512 Bytes
- *   # A UnixFS file whose bytes are exactly the archive's bytes. For format "tar" it is `tar.root`.
- *   root &Any
+ *   # A UnixFS file whose bytes are exactly the archive's bytes, when this manifest's DAG holds one: for
+ *   # "tar" always (it is `tar.root`); for a compressed archive only when some member has no recipe (then
+ *   # it is the archive file as `ipfs add` chunks it under the profile, and `compression.fileCid` names it).
+ *   root optional &Any
  * }
  *
  * ## The tar stream (for format "tar", the archive itself; its size and sha256 then equal the archive's).
@@ -48,9 +52,49 @@
  *   endOfArchive EndOfArchive
  * }
  *
- * ## "tar": an uncompressed tar stream.
+ * ## "tar": an uncompressed tar stream; "tar+gzip" etc.: a tar stream compressed with that codec.
  * type ArchiveFormat enum {
  *   | Tar ("tar")
+ *   | TarGzip ("tar+gzip")
+ *   | TarBzip2 ("tar+bzip2")
+ *   | TarXz ("tar+xz")
+ *   | TarZstd ("tar+zstd")
+ * }
+ *
+ * ## How a compressed archive's bytes are made from the tar stream.
+ * type Compression struct {
+ *   # The CID of the archive file as `ipfs add` chunks it under the profile, as binary CID bytes: a
+ *   # reference, not a link, because its blocks belong to this DAG only when `archive.root` links them.
+ *   fileCid Bytes
+ *   # The archive's members in order: gzip members, bzip2 streams, xz streams, zstd frames.
+ *   members CompressedMembers
+ *   # Bytes after the last member, verbatim; omitted when there are none.
+ *   trailing optional Bytes
+ * }
+ *
+ * type CompressedMembers [CompressedMember]
+ *
+ * type CompressedMember struct {
+ *   # Where the member's bytes sit in the archive, and the tar bytes it holds.
+ *   offset Int
+ *   size Int
+ *   tarOffset Int
+ *   tarSize Int
+ *   # The member's bytes before and after its encoded body, verbatim. gzip: the header, and CRC32 + ISIZE;
+ *   # bzip2, xz, zstd: empty (a bzip2 recipe makes the whole stream).
+ *   header Bytes
+ *   trailer Bytes
+ *   # The encoder that makes the body from the tar bytes exactly; absent when none was found.
+ *   recipe optional Recipe
+ * }
+ *
+ * ## A deterministic encoder and its integer parameters. Encoders: "gnu-gzip" (GNU gzip 1.x's own
+ * ## deflate; params level), "zlib" (zlib 1.2.x deflate, as pako 2.1.0; level, and memLevel, strategy,
+ * ## windowBits when not 8, 0, 15), "zlib-chromium" (Node's zlib, as pako 3.0.3; same params),
+ * ## "bzip2" (bzip2 1.0.x; level).
+ * type Recipe struct {
+ *   encoder String
+ *   params {String:Int}
  * }
  *
  * ## "zero-blocks": the tar ends with an all-zero header block; "missing": the input just stops.
@@ -175,6 +219,18 @@ const Types = {
     if (obj === 'tar') {
       return 'Tar'
     }
+    if (obj === 'tar+gzip') {
+      return 'TarGzip'
+    }
+    if (obj === 'tar+bzip2') {
+      return 'TarBzip2'
+    }
+    if (obj === 'tar+xz') {
+      return 'TarXz'
+    }
+    if (obj === 'tar+zstd') {
+      return 'TarZstd'
+    }
     return undefined
   },
   Bytes: Kinds.Bytes,
@@ -186,7 +242,7 @@ const Types = {
     const entries = Object.entries(obj)
     /** @type {{[k in string]: any}} */
     let ret = obj
-    let requiredCount = 5
+    let requiredCount = 4
     for (let i = 0; i < entries.length; i++) {
       const [key, value] = entries[i]
       switch (key) {
@@ -268,7 +324,6 @@ const Types = {
           break
         case 'root':
           {
-            requiredCount--
             const v = Types['Archive > root (anon)'](obj[key])
             if (v === undefined) {
               return undefined
@@ -282,6 +337,353 @@ const Types = {
                 }
               }
               ret.root = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
+  'Recipe > params (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const keys = Object.keys(obj)
+    for (let i = 0; i < keys.length; i++) {
+      let v = obj[keys[i]]
+      v = Types.Int(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[keys[i]]) {
+        /** @type {{[k in string]: any}} */
+        const ret = {}
+        for (let j = 0; j < keys.length; j++) {
+          if (j < i) {
+            ret[keys[j]] = obj[keys[i]]
+          } else if (j === i) {
+            ret[keys[j]] = v
+          } else {
+            let v = obj[keys[j]]
+            v = Types.Int(v)
+            if (v === undefined) {
+              return undefined
+            }
+            ret[keys[j]] = v
+          }
+        }
+        return ret
+      }
+    }
+    return obj
+  },
+  Recipe: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 2
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'encoder':
+          {
+            requiredCount--
+            const v = Types.String(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.encoder = v
+            }
+          }
+          break
+        case 'params':
+          {
+            requiredCount--
+            const v = Types['Recipe > params (anon)'](obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.params = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
+  CompressedMember: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 6
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'offset':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.offset = v
+            }
+          }
+          break
+        case 'size':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.size = v
+            }
+          }
+          break
+        case 'tarOffset':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.tarOffset = v
+            }
+          }
+          break
+        case 'tarSize':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.tarSize = v
+            }
+          }
+          break
+        case 'header':
+          {
+            requiredCount--
+            const v = Types.Bytes(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.header = v
+            }
+          }
+          break
+        case 'trailer':
+          {
+            requiredCount--
+            const v = Types.Bytes(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.trailer = v
+            }
+          }
+          break
+        case 'recipe':
+          {
+            const v = Types.Recipe(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.recipe = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
+  CompressedMembers: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.List(obj) === undefined) {
+      return undefined
+    }
+    for (let i = 0; i < obj.length; i++) {
+      let v = obj[i]
+      v = Types.CompressedMember(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[i]) {
+        const ret = obj.slice(0, i)
+        for (let j = i; j < obj.length; j++) {
+          let v = obj[j]
+          v = Types.CompressedMember(v)
+          if (v === undefined) {
+            return undefined
+          }
+          ret.push(v)
+        }
+        return ret
+      }
+    }
+    return obj
+  },
+  Compression: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 2
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'fileCid':
+          {
+            requiredCount--
+            const v = Types.Bytes(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.fileCid = v
+            }
+          }
+          break
+        case 'members':
+          {
+            requiredCount--
+            const v = Types.CompressedMembers(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.members = v
+            }
+          }
+          break
+        case 'trailing':
+          {
+            const v = Types.Bytes(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.trailing = v
             }
           }
           break
@@ -594,6 +996,24 @@ const Types = {
                 }
               }
               ret.archive = v
+            }
+          }
+          break
+        case 'compression':
+          {
+            const v = Types.Compression(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.compression = v
             }
           }
           break
@@ -1223,6 +1643,18 @@ const Reprs = {
     if (obj === 'Tar') {
       return 'tar'
     }
+    if (obj === 'TarGzip') {
+      return 'tar+gzip'
+    }
+    if (obj === 'TarBzip2') {
+      return 'tar+bzip2'
+    }
+    if (obj === 'TarXz') {
+      return 'tar+xz'
+    }
+    if (obj === 'TarZstd') {
+      return 'tar+zstd'
+    }
     return undefined
   },
   Bytes: Kinds.Bytes,
@@ -1234,7 +1666,7 @@ const Reprs = {
     const entries = Object.entries(obj)
     /** @type {{[k in string]: any}} */
     let ret = obj
-    let requiredCount = 5
+    let requiredCount = 4
     for (let i = 0; i < entries.length; i++) {
       const [key, value] = entries[i]
       switch (key) {
@@ -1316,7 +1748,6 @@ const Reprs = {
           break
         case 'root':
           {
-            requiredCount--
             const v = Reprs['Archive > root (anon)'](value)
             if (v === undefined) {
               return undefined
@@ -1330,6 +1761,350 @@ const Reprs = {
                 }
               }
               ret.root = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
+  'Recipe > params (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const keys = Object.keys(obj)
+    for (let i = 0; i < keys.length; i++) {
+      let v = obj[keys[i]]
+      v = Reprs.Int(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[keys[i]]) {
+        /** @type {{[k in string]: any}} */
+        const ret = {}
+        for (let j = 0; j < keys.length; j++) {
+          if (j < i) {
+            ret[keys[j]] = obj[keys[i]]
+          } else if (j === i) {
+            ret[keys[j]] = v
+          } else {
+            let v = obj[keys[j]]
+            v = Reprs.Int(v)
+            if (v === undefined) {
+              return undefined
+            }
+            ret[keys[j]] = v
+          }
+        }
+        return ret
+      }
+    }
+    return obj
+  },
+  Recipe: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 2
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'encoder':
+          {
+            requiredCount--
+            const v = Reprs.String(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.encoder = v
+            }
+          }
+          break
+        case 'params':
+          {
+            requiredCount--
+            const v = Reprs['Recipe > params (anon)'](value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.params = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
+  CompressedMember: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 6
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'offset':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.offset = v
+            }
+          }
+          break
+        case 'size':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.size = v
+            }
+          }
+          break
+        case 'tarOffset':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.tarOffset = v
+            }
+          }
+          break
+        case 'tarSize':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.tarSize = v
+            }
+          }
+          break
+        case 'header':
+          {
+            requiredCount--
+            const v = Reprs.Bytes(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.header = v
+            }
+          }
+          break
+        case 'trailer':
+          {
+            requiredCount--
+            const v = Reprs.Bytes(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.trailer = v
+            }
+          }
+          break
+        case 'recipe':
+          {
+            const v = Reprs.Recipe(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.recipe = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
+  CompressedMembers: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.List(obj) === undefined) {
+      return undefined
+    }
+    for (let i = 0; i < obj.length; i++) {
+      let v = obj[i]
+      v = Reprs.CompressedMember(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[i]) {
+        const ret = obj.slice(0, i)
+        for (let j = i; j < obj.length; j++) {
+          let v = obj[j]
+          v = Reprs.CompressedMember(v)
+          if (v === undefined) {
+            return undefined
+          }
+          ret.push(v)
+        }
+        return ret
+      }
+    }
+    return obj
+  },
+  Compression: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 2
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'fileCid':
+          {
+            requiredCount--
+            const v = Reprs.Bytes(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.fileCid = v
+            }
+          }
+          break
+        case 'members':
+          {
+            requiredCount--
+            const v = Reprs.CompressedMembers(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.members = v
+            }
+          }
+          break
+        case 'trailing':
+          {
+            const v = Reprs.Bytes(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.trailing = v
             }
           }
           break
@@ -1639,6 +2414,24 @@ const Reprs = {
                 }
               }
               ret.archive = v
+            }
+          }
+          break
+        case 'compression':
+          {
+            const v = Reprs.Compression(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.compression = v
             }
           }
           break
@@ -2280,6 +3073,26 @@ export const Tar = {
 export const ArchiveFormat = {
   toTyped: Types.ArchiveFormat,
   toRepresentation: Reprs.ArchiveFormat
+}
+
+export const Compression = {
+  toTyped: Types.Compression,
+  toRepresentation: Reprs.Compression
+}
+
+export const CompressedMembers = {
+  toTyped: Types.CompressedMembers,
+  toRepresentation: Reprs.CompressedMembers
+}
+
+export const CompressedMember = {
+  toTyped: Types.CompressedMember,
+  toRepresentation: Reprs.CompressedMember
+}
+
+export const Recipe = {
+  toTyped: Types.Recipe,
+  toRepresentation: Reprs.Recipe
 }
 
 export const EndOfArchive = {

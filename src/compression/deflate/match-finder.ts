@@ -70,6 +70,7 @@ export class MatchFinder {
     let chainLength = this.maxChain
     const niceMatch = this.niceMatch
     let bestLen = prevLength
+    let matchStart = this.matchStart
     const limit = strstart > MAX_DIST ? strstart - MAX_DIST : 0
     const strend = strstart + MAX_MATCH
     const scan0 = w[strstart]!
@@ -88,13 +89,14 @@ export class MatchFinder {
       while (s < strend && w[s] === w[m]) { s++; m++ }
       const len = s - strstart
       if (len > bestLen) {
-        this.matchStart = curMatch
+        matchStart = curMatch
         bestLen = len
         if (len >= niceMatch) break
         scanEnd1 = w[strstart + bestLen - 1]!
         scanEnd = w[strstart + bestLen]!
       }
     } while ((curMatch = prev[curMatch & WMASK]!) > limit && --chainLength !== 0)
+    this.matchStart = matchStart
     return bestLen
   }
 

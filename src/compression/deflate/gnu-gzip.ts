@@ -1,0 +1,342 @@
+/**
+ * A deflate encoder that reproduces GNU gzip 1.12's raw deflate output byte for byte (levels 1-9), written
+ * from a reading of gzip's deflate.c / trees.c / bits.c. Only the deflate stream is produced: the gzip header
+ * and trailer are the caller's.
+ *
+ * What has to match gzip, and where it lives:
+ * - configuration table, deflate_fast (levels 1-3) and lazy deflate (4-9), lm_init, fill_window: here;
+ * - window, hash chains, longest_match, slide: match-finder.ts;
+ * - ct_tally (incl. the early-flush guess at levels > 2), flush_block, tree sending: block.ts;
+ * - Huffman construction with gzip's tie breaks and overflow repair: huffman.ts.
+ *
+ * Input is consumed the way gzip reads a regular file: a 64 KiB read into the window at start, then reads that
+ * fill the window to its end, each returning as many bytes as asked unless the input ends. The encoder is a
+ * resumable state machine so that it can wait for input chunks without changing any of those reads.
+ */
+import { BitWriter } from './bit-writer.js'
+import { BlockWriter } from './block.js'
+import {
+  MAX_DIST, MIN_LOOKAHEAD, MIN_MATCH, MatchFinder, TOO_FAR, WINDOW_SIZE, WSIZE
+} from './match-finder.js'
+
+export type GnuGzipLevel = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
+
+/** gzip's configuration_table: good_length, max_lazy, nice_length, max_chain for levels 1..9. */
+const CONFIG: ReadonlyArray<readonly [good: number, lazy: number, nice: number, chain: number]> = [
+  [0, 0, 0, 0],
+  [4, 4, 8, 4],
+  [4, 5, 16, 8],
+  [4, 6, 32, 32],
+  [4, 4, 16, 16],
+  [8, 16, 32, 32],
+  [8, 16, 128, 128],
+  [8, 32, 128, 256],
+  [32, 128, 258, 1024],
+  [32, 258, 258, 4096]
+]
+
+/** Output is handed back once this much is pending (checked after each block). */
+const OUTPUT_HIGH_WATER = 1 << 16
+
+/** Result of `GnuGzipDeflater.run`: it needs more input, has output to drain, or has finished the stream. */
+export const RunStatus = { NeedInput: 0, OutputReady: 1, Done: 2 } as const
+export type RunStatus = typeof RunStatus[keyof typeof RunStatus]
+const Status = RunStatus
+const Phase = { Start: 0, InitFill: 1, Loop: 2, Finished: 3 } as const
+type Phase = typeof Phase[keyof typeof Phase]
+
+/**
+ * Resumable GNU-gzip-compatible deflater. Push input with `push`, mark its end with `end`, call `run` until it
+ * returns Done, draining output with `take` in between.
+ */
+export class GnuGzipDeflater {
+  private readonly finder: MatchFinder
+  private readonly blocks: BlockWriter
+  private readonly out = new BitWriter()
+  private readonly lazy: boolean
+  private readonly maxLazy: number
+
+  // deflate.c state
+  private strstart = 0
+  private blockStart = 0
+  private lookahead = 0
+  private eofile = false
+  private matchLength: number
+  private matchAvailable = false
+  private phase: Phase = Phase.Start
+
+  // pending input (what the next read_buf calls will return)
+  private readonly chunks: Uint8Array[] = []
+  private chunkOffset = 0
+  private queued = 0
+  private ended = false
+
+  constructor (level: number) {
+    if (!Number.isInteger(level) || level < 1 || level > 9) {
+      throw new RangeError(`GNU gzip level must be an integer 1..9, got ${String(level)}`)
+    }
+    const [good, lazy, nice, chain] = CONFIG[level]!
+    this.finder = new MatchFinder(chain, good, nice)
+    this.maxLazy = lazy
+    this.lazy = level > 3
+    this.blocks = new BlockWriter(level, this.out)
+    // deflate_fast starts with 0, lazy deflate with MIN_MATCH-1.
+    this.matchLength = this.lazy ? MIN_MATCH - 1 : 0
+  }
+
+  /** Queue input bytes. The array is referenced, not copied: do not modify it until it has been consumed. */
+  push (chunk: Uint8Array): void {
+    if (this.ended) throw new Error('push after end')
+    if (chunk.length === 0) return
+    this.chunks.push(chunk)
+    this.queued += chunk.length
+  }
+
+  /** Mark the end of input. */
+  end (): void {
+    this.ended = true
+  }
+
+  /** Bytes of compressed output ready to take. */
+  get pendingOutput (): number {
+    return this.out.pending
+  }
+
+  /** Remove and return the output produced so far. */
+  take (): Uint8Array {
+    return this.out.take()
+  }
+
+  /** gzip's read_buf on a regular file: as many bytes as asked, fewer only at end of input. */
+  private read (dst: Uint8Array, at: number, size: number): number {
+    let n = 0
+    while (n < size && this.chunks.length > 0) {
+      const c = this.chunks[0]!
+      const take = Math.min(size - n, c.length - this.chunkOffset)
+      dst.set(c.subarray(this.chunkOffset, this.chunkOffset + take), at + n)
+      n += take
+      this.chunkOffset += take
+      if (this.chunkOffset === c.length) {
+        this.chunks.shift()
+        this.chunkOffset = 0
+      }
+    }
+    this.queued -= n
+    return n
+  }
+
+  /**
+   * gzip's fill_window. Returns false, changing nothing, when the read it would make cannot yet be answered as
+   * a regular file would answer it (more input may still come).
+   */
+  private fillWindow (): boolean {
+    let more = WINDOW_SIZE - this.lookahead - this.strstart
+    const slide = this.strstart >= WSIZE + MAX_DIST
+    if (slide) more += WSIZE
+    if (!this.ended && this.queued < more) return false
+    if (slide) {
+      this.finder.slide()
+      this.strstart -= WSIZE
+      this.blockStart -= WSIZE
+    }
+    if (!this.eofile) {
+      const at = this.strstart + this.lookahead
+      const n = this.read(this.finder.window, at, more)
+      if (n === 0) {
+        this.eofile = true
+        // gzip zeroes MIN_MATCH-1 bytes after the data so stale bytes do not enter the hash.
+        this.finder.window.fill(0, at, at + MIN_MATCH - 1)
+      } else {
+        this.lookahead += n
+      }
+    }
+    return true
+  }
+
+  /** gzip's FLUSH_BLOCK macro followed by block_start = strstart. */
+  private flushBlock (eof: boolean): void {
+    const bs = this.blockStart
+    this.blocks.flushBlock(this.finder.window, bs >= 0 ? bs : -1, this.strstart - bs, eof)
+    this.blockStart = this.strstart
+  }
+
+  /** Advance as far as possible. */
+  run (): RunStatus {
+    if (this.phase === Phase.Start) {
+      // lm_init: one read of 2*WSIZE bytes.
+      if (!this.ended && this.queued < WINDOW_SIZE) return Status.NeedInput
+      const n = this.read(this.finder.window, 0, WINDOW_SIZE)
+      if (n === 0) {
+        this.eofile = true
+        this.lookahead = 0
+        this.phase = Phase.Loop
+      } else {
+        this.lookahead = n
+        this.phase = Phase.InitFill
+      }
+    }
+    if (this.phase === Phase.InitFill) {
+      while (this.lookahead < MIN_LOOKAHEAD && !this.eofile) {
+        if (!this.fillWindow()) return Status.NeedInput
+      }
+      this.finder.resetHash(0)
+      this.phase = Phase.Loop
+    }
+    if (this.phase === Phase.Loop) {
+      for (;;) {
+        while (this.lookahead < MIN_LOOKAHEAD && !this.eofile) {
+          if (!this.fillWindow()) return Status.NeedInput
+        }
+        if (this.lookahead === 0) break
+        const flushed = this.lazy ? this.stepLazy() : this.stepFast()
+        if (flushed && this.out.pending >= OUTPUT_HIGH_WATER) return Status.OutputReady
+      }
+      if (this.lazy && this.matchAvailable) {
+        this.blocks.tallyLiteral(this.finder.window[this.strstart - 1]!, this.strstart, this.blockStart)
+      }
+      this.flushBlock(true)
+      this.phase = Phase.Finished
+    }
+    return Status.Done
+  }
+
+  /** One iteration of gzip's deflate_fast loop (levels 1-3: greedy, no lazy evaluation). */
+  private stepFast (): boolean {
+    const f = this.finder
+    let strstart = this.strstart
+    let matchLength = this.matchLength
+    const hashHead = f.insert(strstart)
+    if (hashHead !== 0 && strstart - hashHead <= MAX_DIST && strstart <= WINDOW_SIZE - MIN_LOOKAHEAD) {
+      // deflate_fast searches with prev_length = MIN_MATCH-1.
+      matchLength = f.longestMatch(hashHead, strstart, MIN_MATCH - 1)
+      if (matchLength > this.lookahead) matchLength = this.lookahead
+    }
+    let flush: boolean
+    if (matchLength >= MIN_MATCH) {
+      flush = this.blocks.tallyMatch(strstart - f.matchStart, matchLength, strstart, this.blockStart)
+      this.lookahead -= matchLength
+      if (matchLength <= this.maxLazy) {
+        // max_insert_length == max_lazy_match: insert every string of a short match.
+        matchLength--
+        do {
+          strstart++
+          f.insert(strstart)
+        } while (--matchLength !== 0)
+        strstart++
+      } else {
+        strstart += matchLength
+        matchLength = 0
+        f.resetHash(strstart)
+      }
+    } else {
+      flush = this.blocks.tallyLiteral(f.window[strstart]!, strstart, this.blockStart)
+      this.lookahead--
+      strstart++
+    }
+    this.strstart = strstart
+    this.matchLength = matchLength
+    if (flush) this.flushBlock(false)
+    return flush
+  }
+
+  /** One iteration of gzip's lazy deflate loop (levels 4-9). */
+  private stepLazy (): boolean {
+    const f = this.finder
+    let strstart = this.strstart
+    const hashHead = f.insert(strstart)
+    let prevLength = this.matchLength
+    const prevMatch = f.matchStart
+    let matchLength = MIN_MATCH - 1
+    if (hashHead !== 0 && prevLength < this.maxLazy && strstart - hashHead <= MAX_DIST &&
+        strstart <= WINDOW_SIZE - MIN_LOOKAHEAD) {
+      matchLength = f.longestMatch(hashHead, strstart, prevLength)
+      if (matchLength > this.lookahead) matchLength = this.lookahead
+      // Drop a length-3 match that is too far away to be worth it.
+      if (matchLength === MIN_MATCH && strstart - f.matchStart > TOO_FAR) matchLength--
+    }
+    let flush = false
+    if (prevLength >= MIN_MATCH && matchLength <= prevLength) {
+      // The previous match wins: emit it and insert the strings it covers.
+      flush = this.blocks.tallyMatch(strstart - 1 - prevMatch, prevLength, strstart, this.blockStart)
+      this.lookahead -= prevLength - 1
+      prevLength -= 2
+      do {
+        strstart++
+        f.insert(strstart)
+      } while (--prevLength !== 0)
+      this.matchAvailable = false
+      this.matchLength = MIN_MATCH - 1
+      this.strstart = strstart + 1
+      if (flush) this.flushBlock(false)
+    } else if (this.matchAvailable) {
+      // The previous position becomes a literal (no match there, or the current match is longer).
+      this.matchLength = matchLength
+      flush = this.blocks.tallyLiteral(f.window[strstart - 1]!, strstart, this.blockStart)
+      if (flush) this.flushBlock(false) // block boundary at strstart, before advancing
+      this.strstart = strstart + 1
+      this.lookahead--
+    } else {
+      // Nothing to emit yet: wait one step to compare with the next position.
+      this.matchLength = matchLength
+      this.matchAvailable = true
+      this.strstart = strstart + 1
+      this.lookahead--
+    }
+    return flush
+  }
+}
+
+/** Compress `bytes` to a raw deflate stream identical to GNU gzip 1.12 `gzip -<level>` (header/trailer excluded). */
+export function gnuGzipDeflateSync (bytes: Uint8Array, level: GnuGzipLevel | number): Uint8Array {
+  const d = new GnuGzipDeflater(level)
+  d.push(bytes)
+  d.end()
+  const parts: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const status = d.run()
+    if (d.pendingOutput > 0) {
+      const p = d.take()
+      parts.push(p)
+      total += p.length
+    }
+    if (status === Status.Done) break
+  }
+  if (parts.length === 1) return parts[0]!
+  const out = new Uint8Array(total)
+  let at = 0
+  for (const p of parts) { out.set(p, at); at += p.length }
+  return out
+}
+
+/**
+ * Stream a raw deflate encoding identical to GNU gzip 1.12 `gzip -<level>` of the input (header and trailer
+ * excluded). Memory is bounded by gzip's 64 KiB window, its 32 Ki-symbol block buffer, about 64 KiB of
+ * pending output and the input chunks not yet consumed (input chunks are copied when they must be kept).
+ */
+export async function * gnuGzipDeflate (
+  input: Uint8Array | AsyncIterable<Uint8Array>,
+  level: GnuGzipLevel | number
+): AsyncIterable<Uint8Array> {
+  const d = new GnuGzipDeflater(level)
+  if (input instanceof Uint8Array) {
+    d.push(input)
+    d.end()
+  } else {
+    for await (const chunk of input) {
+      // Copy: the producer may reuse its buffer while part of this chunk is still queued.
+      d.push(chunk.slice())
+      for (;;) {
+        const status = d.run()
+        if (d.pendingOutput > 0) yield d.take()
+        if (status === Status.NeedInput) break
+      }
+    }
+    d.end()
+  }
+  for (;;) {
+    const status = d.run()
+    if (d.pendingOutput > 0) yield d.take()
+    if (status === Status.Done) break
+  }
+}
