@@ -86,11 +86,19 @@ export class ZipHeaderMismatchError extends ArchiveManifestError { static overri
 /** Two entries' byte ranges overlap (the "overlapping files" zip bomb), or an entry overlaps the central directory. */
 export class ZipOverlappingEntriesError extends ArchiveManifestError { static override readonly code = 'ERR_ZIP_OVERLAPPING_ENTRIES' }
 
+// --- Compressed containers (gzip, bzip2, xz, zstd) ---
+
+/** Compressed data is malformed: a bad header or magic, an invalid code, or a CRC32 / ISIZE / check mismatch. `offset` is a byte offset in the compressed input (not the archive); `details.format` names the codec and `details.reason` the problem. */
+export class CorruptCompressedDataError extends ArchiveManifestError { static override readonly code = 'ERR_CORRUPT_COMPRESSED' }
+/** The compressed input ended inside a gzip member, bzip2 stream, xz stream or zstd frame. `offset` is the compressed input's length; `details.format` names the codec. */
+export class TruncatedCompressedDataError extends ArchiveManifestError { static override readonly code = 'ERR_TRUNCATED_COMPRESSED' }
+
 /** Every error class, for documentation and for the test that proves codes are unique. */
 export const errorClasses = [
   TruncatedArchiveError, HeaderChecksumError, HeaderFieldError, PaxRecordError, InvalidPathError,
   LimitExceededError, UnsupportedFormatError, UnknownProfileError, InvalidArgumentError, BlockNotFoundError,
   BlockHashMismatchError, UnsupportedCidError, InvalidManifestError, InvalidUnixFSError, DigestMismatchError,
   UnsafeExtractionError, InvalidCarError,
-  ZipStructureError, ZipHeaderMismatchError, ZipOverlappingEntriesError
+  ZipStructureError, ZipHeaderMismatchError, ZipOverlappingEntriesError,
+  CorruptCompressedDataError, TruncatedCompressedDataError
 ] as const

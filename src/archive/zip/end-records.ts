@@ -57,7 +57,6 @@ export async function readEndRecords (source: RandomAccessSource): Promise<EndRe
   const comment = copyBytes(tail.subarray(at + EOCD_SIZE, at + EOCD_SIZE + commentLength))
   const disk = u16(tail, at + 4)
   const cdDisk = u16(tail, at + 6)
-  const entriesOnDisk = u16(tail, at + 8)
   let entryCount = u16(tail, at + 10)
   let cdSize = u32(tail, at + 12)
   let cdDeclared = u32(tail, at + 16)
@@ -91,6 +90,11 @@ export async function readEndRecords (source: RandomAccessSource): Promise<EndRe
     const entries64 = u64(r, 32, recordOffset + 32, 'zip64 entry count')
     const cdSize64 = u64(r, 40, recordOffset + 40, 'zip64 central directory size')
     const cdOffset64 = u64(r, 48, recordOffset + 48, 'zip64 central directory offset')
+    // Found before the locator rather than where it points: only when the locator's offset is off by exactly
+    // the prepended bytes, i.e. it is where the directory as written ends.
+    if (recordOffset !== declaredRecord && declaredRecord !== cdOffset64 + cdSize64) {
+      throw new ZipStructureError('zip64 end of central directory locator points to no zip64 end record', { offset: locatorOffset, recordOffset: declaredRecord })
+    }
     // The EOCD's own fields must say "see zip64" or agree: two readers must not see two archives. Counts may
     // also be the zip64 count modulo 2^16 (some writers truncate instead of saturating).
     const agree = (v: number, v64: number, max: number, wraps: boolean): boolean =>
@@ -107,7 +111,6 @@ export async function readEndRecords (source: RandomAccessSource): Promise<EndRe
   } else if (disk !== 0 || cdDisk !== 0) {
     throw new UnsupportedFormatError(`zip archives spanning several disks are not supported (disk ${disk})`, { offset: p })
   }
-  void entriesOnDisk
 
   // Where the directory ends (the first end record) minus what it says about itself: the number of bytes
   // prepended without adjusting offsets (Info-ZIP unzip: "extra bytes at beginning or within zipfile").

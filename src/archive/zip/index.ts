@@ -1,0 +1,7 @@
+/** Byte-exact zip reader over a random-access source: see {@link readZipLayout}. */
+export { readZipLayout } from './reader.js'
+export { bytesSource } from './source.js'
+export { defaultZipLimits, resolveZipLimits } from './limits.js'
+export type {
+  ExtraField, RandomAccessSource, ZipEntry, ZipEntryType, ZipLayout, ZipLimits, ZipReadOptions, ZipSegment, ZipSegmentKind
+} from './types.js'
