@@ -20,7 +20,7 @@ import {
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { pack } from 'tar-stream'
+import { packTar as packWithTarStream, type Header } from '../test/helpers/archives.js'
 import type { CID } from 'multiformats/cid'
 import * as dagCbor from '@ipld/dag-cbor'
 import { TarReader } from '../src/archive/tar/reader.js'
@@ -1029,22 +1029,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(`\nwrote ${index.cases.length} cases, ${files.size} files in ${((Date.now() - started) / 1000).toFixed(1)} s`)
 }
 
-// tar-stream packing (as test/helpers/archives.ts packTar; kept here so the script stands alone).
-type PackHeader = Parameters<ReturnType<typeof pack>['entry']>[0]
-async function packTar (members: Array<[PackHeader, string?]>): Promise<Uint8Array> {
-  const p = pack()
-  const chunks: Buffer[] = []
-  p.on('data', (c: unknown) => { chunks.push(c as Buffer) })
-  const done = new Promise<void>(resolve => { p.on('end', () => { resolve() }) })
-  for (const [header, content] of members) {
-    await new Promise<void>((resolve, reject) => {
-      const cb = (err?: Error | null): void => { err == null ? resolve() : reject(err) }
-      const full = { mtime: new Date(MTIME * 1000), uid: 0, gid: 0, ...header }
-      if (content === undefined) p.entry(full, cb)
-      else p.entry(full, Buffer.from(content), cb)
-    })
-  }
-  p.finalize()
-  await done
-  return new Uint8Array(Buffer.concat(chunks))
+/** tar-stream packing with the vectors' fixed metadata. */
+async function packTar (members: Array<[Header, string?]>): Promise<Uint8Array> {
+  return await packWithTarStream(members, { mtime: new Date(MTIME * 1000), uid: 0, gid: 0 })
 }

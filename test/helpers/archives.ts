@@ -78,8 +78,11 @@ export function narOf (path: string): Buffer {
 
 export type Header = Parameters<ReturnType<typeof pack>['entry']>[0]
 
-/** A tar made by tar-stream's pack (ustar, PAX where needed) from headers and contents. */
-export async function packTar (members: Array<[Header, (string | Uint8Array)?]>): Promise<Uint8Array> {
+/**
+ * A tar made by tar-stream's pack (ustar, PAX where needed) from headers and contents; `defaults` apply to
+ * every header (mtime 1700000000 unless given).
+ */
+export async function packTar (members: Array<[Header, (string | Uint8Array)?]>, defaults: Partial<Header> = {}): Promise<Uint8Array> {
   const p = pack()
   const chunks: Buffer[] = []
   p.on('data', (c: unknown) => { chunks.push(c as Buffer) })
@@ -87,7 +90,7 @@ export async function packTar (members: Array<[Header, (string | Uint8Array)?]>)
   for (const [header, content] of members) {
     await new Promise<void>((resolve, reject) => {
       const callback = (err?: Error | null): void => { err == null ? resolve() : reject(err) }
-      const full = { mtime: new Date(1700000000000), ...header }
+      const full = { mtime: new Date(1700000000000), ...defaults, ...header }
       if (content === undefined) p.entry(full, callback)
       else p.entry(full, Buffer.from(content), callback)
     })

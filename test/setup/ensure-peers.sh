@@ -15,6 +15,7 @@ command -v zip >/dev/null || need+=(zip)
 command -v unzip >/dev/null || need+=(unzip)
 command -v 7z >/dev/null || need+=(p7zip-full)
 command -v python3 >/dev/null || need+=(python3)
+command -v jar >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v apt-get >/dev/null && { command -v dpkg-source >/dev/null || need+=(dpkg-dev); }
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""; if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi

@@ -295,7 +295,7 @@ describe('other writers', () => {
     expect(named(layout, 'p/dir/text.txt').mtime).toBe(MTIME)
   })
 
-  it.skipIf(!hasTool('jar'))('a jar written by the JDK (descriptors, the 0xCAFE extra field)', async () => {
+  it('a jar written by the JDK (descriptors, the 0xCAFE extra field)', async () => {
     const path = out('jar')
     run('jar', ['cf', path, '-C', tree, 'dir', '-C', tree, 'hello.txt'])
     const { layout } = await check(path)
