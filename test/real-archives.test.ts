@@ -13,17 +13,14 @@ import { MemoryBlockstore } from 'blockstore-core/memory'
 import { manifestFromTarball, restoreArchive } from '../src/index.js'
 import { extractTree } from '../src/node/extract.js'
 import { gnuExtract, narOf, removeDir, tempDir } from './helpers/archives.js'
+import { ensureRealArchives } from './helpers/real-archives.js'
 import { hasSymlinks, importerTree, walkedTree } from './helpers/trees.js'
 
 const root = join(import.meta.dirname, '..')
 const committed = join(root, 'test/fixtures/real')
 const fetched = join(root, '.cache/real')
 
-beforeAll(() => {
-  if (!existsSync(join(fetched, '.done'))) {
-    execFileSync('bash', [join(root, 'test/setup/fetch-real.sh')], { stdio: 'inherit', timeout: 600_000 })
-  }
-}, 660_000)
+beforeAll(() => { ensureRealArchives() }, 660_000)
 
 const archives = [
   ...readdirSync(committed).filter(f => f.endsWith('.tar')).map(f => join(committed, f)),
