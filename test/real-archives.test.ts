@@ -5,8 +5,7 @@
  * the same tree as GNU tar (nix-store --dump identical).
  */
 import { describe, it, expect, beforeAll } from 'vitest'
-import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createHash } from 'node:crypto'
 import { MemoryBlockstore } from 'blockstore-core/memory'

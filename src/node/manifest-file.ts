@@ -7,7 +7,9 @@ export async function manifestFromFile (path: string, options: Omit<ManifestOpti
   const { chunks } = await openArchiveFile(path)
   const digester = createWorkerDigester()
   try {
-    return await manifestFromTarball(chunks, { ...options, digester })
+    // A second read, only if a compressed archive turns out to need its own blocks stored.
+    const reread = async function * (): AsyncGenerator<Uint8Array> { yield * (await openArchiveFile(path)).chunks }
+    return await manifestFromTarball(chunks, { ...options, digester, reread })
   } finally {
     await digester.close()
   }

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto'
 import { manifestFromTarball, restoreArchive, type ManifestResult } from '../../src/index.js'
 import { walkBlocks } from '../../src/codec/car.js'
 import { profiles, type ProfileName } from '../../src/unixfs/profile.js'
-import { gnuTar, bsdtar, gnuExtract, gnuFormats, bsdtarFormats, patternBytes, tempDir, writeTree, removeDir, type TreeSpec } from '../helpers/archives.js'
+import { gnuTar, bsdtar, gnuExtract, gnuFormats, bsdtarFormats, patternBytes, writeTree, removeDir, type TreeSpec } from '../helpers/archives.js'
 import { importerTree, walkedTree, hasSymlinks } from '../helpers/trees.js'
 
 const profileNames = Object.keys(profiles) as ProfileName[]

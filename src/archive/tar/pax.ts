@@ -5,7 +5,7 @@
  * interprets are checked as soon as the record is read, so that errors carry the record's offset.
  */
 
-import { asciiOrUtf8, cleanPath, copyBytes } from './bytes.js'
+import { cleanPath, copyBytes } from './bytes.js'
 import { HeaderFieldError, PaxRecordError } from '../../errors.js'
 
 /** One record: keyword and raw value bytes. */

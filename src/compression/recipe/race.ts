@@ -47,8 +47,12 @@ export class RecipeRace {
     this.#drop()
   }
 
-  /** Both streams ended: the candidates that produced exactly the real bytes, first one wins. */
-  end (): RaceResult {
+  /**
+   * The input ended, and the real body is the first `length` bytes fed to `expected` (default: all of
+   * them; more may have been fed when the caller could not yet tell where the body ends): the candidates
+   * that produced exactly those bytes, first one wins.
+   */
+  end (length = this.#received): RaceResult {
     for (const runner of this.#runners) {
       // Anything still parked is beyond the real stream's end.
       if (this.#parked.has(runner)) { this.#parked.delete(runner); this.#reject(runner, 'too-long'); continue }
@@ -57,7 +61,8 @@ export class RecipeRace {
     }
     this.#drop()
     for (const runner of this.#runners) {
-      if (runner.compared < this.#received) this.#reject(runner, 'too-short')
+      if (runner.compared < length) this.#reject(runner, 'too-short')
+      else if (runner.compared > length) this.#reject(runner, 'too-long')
     }
     this.#drop()
     const winner = this.#runners[0]

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { zipSync } from 'fflate'
-import { checkLayout, compareWithPython, hasTool, pythonInfo, readChecked, run, zipinfoEntries, type PyInfo } from './helpers.js'
+import { checkLayout, compareWithPython, pythonInfo, readChecked, run, zipinfoEntries, type PyInfo } from './helpers.js'
 import { patternBytes } from '../../helpers/archives.js'
 import type { ZipEntry, ZipLayout } from '../../../src/archive/zip/index.js'
 

@@ -3,7 +3,7 @@ import { gunzip } from '../../../src/compression/decompress/gzip.js'
 import { decompress } from '../../../src/compression/decompress/index.js'
 import { encodeGzipHeader, GZIP_FCOMMENT, GZIP_FEXTRA, GZIP_FHCRC, GZIP_FNAME } from '../../../src/compression/container/gzip.js'
 import { crc32 } from '../../../src/compression/container/crc32.js'
-import { chunked, collect, concat, errorCode, file, has, run, sample, sha256 } from './helpers.js'
+import { chunked, collect, concat, errorCode, file, run, sample, sha256 } from './helpers.js'
 
 const data = sample(600_000, 11)
 const small = sample(40_000, 12)

@@ -1,0 +1,262 @@
+/**
+ * A compressed tarball: archive bytes → decompressed tar → (the tar pipeline of create.ts), while each
+ * compressed member (gzip member, bzip2 stream, xz stream, zstd frame) looks for a recipe that rebuilds
+ * its bytes from the tar's (see compression/recipe/race.ts). One pass over the input; memory is bounded
+ * by the chunk sizes, the candidates' lag and a retention window, never by the archive.
+ *
+ * When every member has a recipe, the manifest names the compressed file's own CID only as bytes and its
+ * blocks are not needed: the archive is rebuilt from the tree's blocks. Otherwise `archive.root` links
+ * the compressed file as `ipfs add` makes it, and those blocks must be stored: during the pass (the
+ * default, since a stream cannot be read twice) or, given `reread`, in a second pass only when needed.
+ */
+import type { CID } from 'multiformats/cid'
+import { discardBlocks, type BlockSink } from '../blocks.js'
+import { isGzipMemberStart, parseGzipHeader } from '../compression/container/gzip.js'
+import { decompressorFor } from '../compression/decompress/index.js'
+import type { DecompressEvent } from '../compression/decompress/events.js'
+import type { CompressionFormat } from '../compression/container/detect.js'
+import { RecipeRace } from '../compression/recipe/race.js'
+import { bzip2Candidates, gzipCandidates } from '../compression/recipe/registry.js'
+import { ArchiveDigests, createDigest } from '../digest/incremental.js'
+import { InvalidArgumentError } from '../errors.js'
+import { resolveLimits } from '../limits.js'
+import { MANIFEST_VERSION, type ArchiveFormat, type CompressedMember, type Manifest } from '../schema/types.js'
+import { toChunks, type ByteSource } from '../source.js'
+import { FileDagBuilder } from '../unixfs/file-builder.js'
+import type { Profile } from '../unixfs/profile.js'
+import { finishManifest, type ManifestOptions, type ManifestResult } from './result.js'
+import { TarDescriber } from './tar-describer.js'
+
+/** Trailing bytes after the last member kept in the manifest itself; longer tails make the archive verbatim. */
+export const MAX_INLINE_TRAILING_BYTES = 65536
+/** Members described one by one; an archive with more (e.g. BGZF, a member per 64 KiB) is kept verbatim. */
+export const MAX_COMPRESSED_MEMBERS = 4096
+
+export async function describeCompressed (format: CompressionFormat, chunks: AsyncIterable<Uint8Array>, profile: Profile, options: ManifestOptions): Promise<ManifestResult> {
+  const sink = options.blockstore ?? discardBlocks
+  const limits = resolveLimits(options.limits)
+  const digests = options.digester ?? new ArchiveDigests()
+  const fileDag = new FileDagBuilder(profile, options.reread === undefined ? sink : discardBlocks)
+  const tar = new TarDescriber(profile, sink, limits)
+  const tarHash = createDigest('sha256')
+  const members = new MemberRecipes(format)
+  let tarSize = 0
+  let bytesRead = 0
+
+  // Every compressed chunk the decompressor pulls is hashed, chunked as a plain file, and seen by the recipes.
+  const tapped = (async function * (): AsyncGenerator<Uint8Array> {
+    for await (const chunk of chunks) {
+      const pending = digests.update(chunk)
+      if (pending !== undefined) await pending
+      await fileDag.write(chunk)
+      members.tapped(chunk)
+      bytesRead += chunk.length
+      options.onProgress?.(bytesRead)
+      yield chunk
+    }
+  })()
+
+  let trailing: { offset: number, length: number } = { offset: 0, length: 0 }
+  for await (const event of decompressorFor(format)(tapped)) {
+    if (event.kind === 'data') {
+      tarHash.update(event.bytes)
+      tarSize += event.bytes.length
+      members.input(event.bytes)
+      await tar.push(event.bytes)
+    } else if (event.kind === 'end') {
+      trailing = event.trailing
+    } else {
+      members.unitEnded(event)
+    }
+  }
+
+  const described = await tar.end()
+  const { size, sha256, sha512 } = await digests.finish()
+  const file = await fileDag.finish()
+  const recorded = members.finish(trailing, size)
+  let root: CID | undefined
+  if (!recorded.complete) {
+    root = file.cid
+    if (options.reread !== undefined) await storeFileAgain(options.reread(), profile, sink, file.cid)
+  }
+  const manifest: Manifest = {
+    version: MANIFEST_VERSION,
+    profile: profile.name,
+    archive: { format: `tar+${format}` as ArchiveFormat, size, sha256, sha512, ...(root === undefined ? {} : { root }) },
+    compression: {
+      fileCid: file.cid.bytes,
+      members: recorded.members,
+      ...(recorded.trailing === undefined ? {} : { trailing: recorded.trailing })
+    },
+    tar: described.tarFields(tarSize, tarHash.digest()),
+    entryCount: described.entries.length,
+    entries: described.pages,
+    tree: described.tree
+  }
+  return await finishManifest(manifest, described, sink)
+}
+
+/** The second pass: the compressed file's blocks, which must give the CID the first pass computed. */
+async function storeFileAgain (source: ByteSource, profile: Profile, sink: BlockSink, expected: CID): Promise<void> {
+  const builder = new FileDagBuilder(profile, sink)
+  for await (const chunk of toChunks(source)) await builder.write(chunk)
+  const again = (await builder.finish()).cid
+  if (!again.equals(expected)) throw new InvalidArgumentError(`reading the archive again gave other bytes (${again} instead of ${expected})`)
+}
+
+/**
+ * The members of the compressed stream and their recipe races. Compressed bytes arrive through `tapped`
+ * (as the decompressor pulls them), uncompressed bytes through `input`, and each unit's end, with its
+ * exact extent, through `unitEnded`. The decompressor reads ahead of a unit's end by at most its buffer
+ * and one source chunk, so the bytes kept after the current unit's start are bounded by RETAIN.
+ */
+class MemberRecipes {
+  readonly #format: CompressionFormat
+  readonly #members: CompressedMember[] = []
+  /** Recently tapped bytes, from #keptFrom on (for the next unit's header and the trailing bytes). */
+  #kept: Uint8Array[] = []
+  #keptFrom = 0
+  #tapEnd = 0
+  #largestChunk = 0
+  /** Where the current unit starts, where its recipe body starts (once known), and what the race has seen. */
+  #unitStart = 0
+  #bodyStart: number | undefined
+  #fed = 0
+  #race: RecipeRace | undefined
+  #tarOffset = 0
+  #tooMany = false
+
+  constructor (format: CompressionFormat) {
+    this.#format = format
+  }
+
+  tapped (chunk: Uint8Array): void {
+    this.#kept.push(chunk)
+    this.#tapEnd += chunk.length
+    this.#largestChunk = Math.max(this.#largestChunk, chunk.length)
+    this.#feed()
+    // Keep what the next unit might need: the decompressor's lookahead is below 2 chunks + 4 MiB.
+    const retain = 2 * this.#largestChunk + 4 * 1024 * 1024
+    while (this.#kept.length > 1 && this.#tapEnd - (this.#keptFrom + (this.#kept[0] as Uint8Array).length) >= retain) {
+      this.#keptFrom += (this.#kept.shift() as Uint8Array).length
+    }
+  }
+
+  input (bytes: Uint8Array): void {
+    this.#feed()
+    this.#race?.input(bytes)
+  }
+
+  unitEnded (event: Exclude<DecompressEvent, { kind: 'data' | 'end' }>): void {
+    if (event.kind === 'gzip-member') {
+      const m = event.member
+      const size = m.trailerOffset + 8 - m.offset
+      this.#record({
+        offset: m.offset, size, tarOffset: m.uncompressedOffset, tarSize: m.uncompressedSize,
+        header: m.headerBytes, trailer: this.#bytes(m.trailerOffset, 8)
+      }, m.deflateSize)
+    } else if (event.kind === 'bzip2-stream') {
+      this.#record({ offset: event.offset, size: event.size, tarOffset: event.uncompressedOffset, tarSize: event.uncompressedSize, header: new Uint8Array(0), trailer: new Uint8Array(0) }, event.size)
+    } else if (event.kind === 'xz-stream' || event.kind === 'zstd-frame') {
+      // No recipe for xz or zstd yet: the member is recorded, and the archive is kept verbatim.
+      this.#record({ offset: event.offset, size: event.size, tarOffset: event.uncompressedOffset, tarSize: event.uncompressedSize, header: new Uint8Array(0), trailer: new Uint8Array(0) }, undefined)
+    } else {
+      // xz stream padding and zstd skippable frames hold no tar bytes: they join the member list as
+      // members without a recipe, which keeps the archive verbatim.
+      this.#record({ offset: event.offset, size: event.size, tarOffset: this.#tarOffset, tarSize: 0, header: new Uint8Array(0), trailer: new Uint8Array(0) }, undefined)
+    }
+  }
+
+  finish (trailing: { offset: number, length: number }, size: number): { members: CompressedMember[], trailing?: Uint8Array, complete: boolean } {
+    const end = this.#unitStart
+    const inline = trailing.length > 0 && trailing.length <= MAX_INLINE_TRAILING_BYTES && trailing.offset === end && end + trailing.length === size
+    const tail = inline ? this.#bytes(trailing.offset, trailing.length) : undefined
+    const complete = !this.#tooMany && (trailing.length === 0 || inline) && this.#members.every(m => m.recipe !== undefined)
+    if (this.#tooMany) {
+      // Too many to list: one member covering everything, without a recipe.
+      return { members: [{ offset: 0, size, tarOffset: 0, tarSize: this.#tarOffset, header: new Uint8Array(0), trailer: new Uint8Array(0) }], complete: false }
+    }
+    return { members: this.#members, ...(tail === undefined ? {} : { trailing: tail }), complete }
+  }
+
+  /** Records the unit that just ended, with its race's verdict over `bodyLength` bytes. */
+  #record (member: CompressedMember, bodyLength: number | undefined): void {
+    this.#feed()
+    const race = this.#race
+    if (race !== undefined && bodyLength !== undefined) {
+      const { recipe } = race.end(bodyLength)
+      if (recipe !== undefined) member.recipe = { encoder: recipe.encoder, params: { ...recipe.params } }
+    }
+    if (this.#members.length >= MAX_COMPRESSED_MEMBERS) this.#tooMany = true
+    else this.#members.push(member)
+    this.#unitStart = member.offset + member.size
+    this.#tarOffset = member.tarOffset + member.tarSize
+    this.#race = undefined
+    this.#bodyStart = undefined
+    this.#fed = this.#unitStart
+    this.#feed()
+  }
+
+  /** Starts the current unit's race once its header is visible, then feeds it every tapped byte of its body. */
+  #feed (): void {
+    if (this.#tooMany) return
+    if (this.#race === undefined) {
+      if (this.#tapEnd <= this.#unitStart) return
+      const start = this.#startRace()
+      if (start === undefined) return
+      this.#bodyStart = start
+      this.#fed = start
+    }
+    if (this.#bodyStart === undefined || this.#fed >= this.#tapEnd) return
+    let at = this.#keptFrom
+    for (const chunk of this.#kept) {
+      const end = at + chunk.length
+      if (end > this.#fed) this.#race?.expected(chunk.subarray(Math.max(0, this.#fed - at)))
+      at = end
+    }
+    this.#fed = this.#tapEnd
+  }
+
+  /** The race for the unit at #unitStart and where its body starts, or undefined until enough is tapped. */
+  #startRace (): number | undefined {
+    const available = this.#tapEnd - this.#unitStart
+    if (this.#format === 'gzip') {
+      // Bytes that do not start a member are trailing bytes: the decompressor reports them at the end.
+      if (available < 3) return undefined
+      if (!isGzipMemberStart(this.#bytes(this.#unitStart, 3))) return undefined
+      const parsed = parseGzipHeader(this.#bytes(this.#unitStart, Math.min(available, 10 + 2 + 65535 + 2 * 65537 + 2)), this.#unitStart)
+      if (!parsed.complete) return undefined
+      this.#race = new RecipeRace(gzipCandidates())
+      return this.#unitStart + parsed.length
+    }
+    if (this.#format === 'bzip2') {
+      if (available < 4) return undefined
+      const magic = this.#bytes(this.#unitStart, 4)
+      if (magic[0] !== 0x42 || magic[1] !== 0x5a || magic[2] !== 0x68) return undefined
+      const level = (magic[3] as number) - 0x30
+      if (level < 1 || level > 9) return undefined
+      this.#race = new RecipeRace(bzip2Candidates(level))
+      return this.#unitStart
+    }
+    return undefined
+  }
+
+  /** `length` tapped bytes from `offset` (they must still be kept). */
+  #bytes (offset: number, length: number): Uint8Array {
+    const out = new Uint8Array(length)
+    let at = this.#keptFrom
+    let filled = 0
+    for (const chunk of this.#kept) {
+      const end = at + chunk.length
+      if (end > offset && at < offset + length) {
+        const from = Math.max(offset, at)
+        const to = Math.min(offset + length, end)
+        out.set(chunk.subarray(from - at, to - at), from - offset)
+        filled += to - from
+      }
+      at = end
+    }
+    if (filled !== length) throw new InvalidArgumentError(`compressed bytes at ${offset} were no longer kept (internal window too small)`)
+    return out
+  }
+}

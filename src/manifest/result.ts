@@ -1,0 +1,78 @@
+/** The options and result of describing an archive, and the last step every description shares. */
+import type { CID } from 'multiformats/cid'
+import { putBlock, type BlockSink } from '../blocks.js'
+import { encodeManifest } from '../codec/manifest-codec.js'
+import type { ArchiveDigester } from '../digest/incremental.js'
+import type { Limits } from '../limits.js'
+import type { Entry, Manifest } from '../schema/types.js'
+import type { ByteSource } from '../source.js'
+import type { ProfileName } from '../unixfs/profile.js'
+import type { DescribedTar } from './tar-describer.js'
+
+export interface ManifestOptions {
+  /** IPIP-499 profile for every UnixFS DAG (default `unixfs-v1-2025`). */
+  profile?: ProfileName
+  /** Receives every block of the manifest, the archive DAG, the content DAGs and the tree. Default: none kept. */
+  blockstore?: BlockSink
+  /** Overrides of the named resource limits (see limits.ts). */
+  limits?: Partial<Limits>
+  /** Called as input is consumed, with the number of archive bytes read so far. */
+  onProgress?: (bytesRead: number) => void
+  /**
+   * Computes the archive's sha256 and sha512. Default: in this thread. On Node, `createWorkerDigester()`
+   * from `ipld-archive-manifest/node` computes them on other cores, which roughly halves the time for
+   * large archives (the digests cost more than chunk hashing).
+   */
+  digester?: ArchiveDigester
+  /**
+   * For compressed archives: reads the same archive bytes again. When given, the compressed file's own
+   * blocks are stored only when some member has no recipe (in a second pass); without it they are stored
+   * during the only pass, in case they are needed. `manifestFromFile` passes it.
+   */
+  reread?: () => ByteSource
+}
+
+export interface ManifestResult {
+  /** CID of the manifest's root block (dag-cbor). */
+  cid: CID
+  /** CID of the UnixFS file whose bytes are the archive's exact bytes (for a tar, its segment DAG). */
+  archiveCid: CID
+  /** CID of the unpacked tree, and of the tree with its single top-level directory stripped, if any. */
+  treeCid: CID
+  strippedTreeCid?: CID
+  manifest: Manifest
+  /** The entries, as the manifest's pages hold them. */
+  entries: Entry[]
+  counts: {
+    entries: number
+    archiveBytes: number
+    /** Archive bytes kept as segment leaves: headers, padding, end blocks, trailing bytes, non-file data. */
+    segmentBytes: number
+    /** Archive bytes linked as member files' content DAGs (segmentBytes + contentBytes = archiveBytes). */
+    contentBytes: number
+    /** The part of contentBytes that the tree holds too (deduplicated with the unpacked tree). */
+    treeContentBytes: number
+  }
+}
+
+/** Stores the root block and assembles the result. */
+export async function finishManifest (manifest: Manifest, described: DescribedTar, sink: BlockSink): Promise<ManifestResult> {
+  const block = await encodeManifest(manifest)
+  await putBlock(sink, block.cid, block.bytes)
+  return {
+    cid: block.cid,
+    archiveCid: manifest.archive.root ?? manifest.tar.root,
+    treeCid: manifest.tree.root,
+    ...(manifest.tree.stripped === undefined ? {} : { strippedTreeCid: manifest.tree.stripped }),
+    manifest,
+    entries: described.entries,
+    counts: {
+      entries: described.entries.length,
+      archiveBytes: manifest.archive.size,
+      segmentBytes: described.segmentBytes,
+      contentBytes: described.contentBytes,
+      treeContentBytes: described.treeContentBytes
+    }
+  }
+}
+

@@ -1,0 +1,133 @@
+/**
+ * Compressed tarballs: the inner tar is described exactly as a plain tar would be, each member gets the
+ * recipe that rebuilds it when one of ours reproduces it, and the archive restores byte for byte either
+ * from the tar's blocks (recipes) or from its own (verbatim).
+ */
+import { describe, it, expect } from 'vitest'
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { CID } from 'multiformats/cid'
+import { MemoryBlocks, manifestFromTarball, restoreArchive, verifyManifest, exportCar, importCar } from '../../src/index.js'
+import { manifestFromFile } from '../../src/node/manifest-file.js'
+import { importerFile } from '../unixfs/oracle.js'
+import { removeDir, tempDir } from '../helpers/archives.js'
+
+const tar = new Uint8Array(readFileSync(join(import.meta.dirname, '../fixtures/real/hello-2.10.tar')))
+const small = new Uint8Array(readFileSync(join(import.meta.dirname, '../fixtures/real/tar-stream-3.1.7.tar')))
+
+const tool = (cmd: string, args: string[], input: Uint8Array): Uint8Array => new Uint8Array(execFileSync(cmd, args, { input, maxBuffer: 1 << 28 }))
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
+
+async function collect (chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = []
+  for await (const c of chunks) parts.push(c)
+  return new Uint8Array(Buffer.concat(parts))
+}
+
+/** Describes `archive`, checks the inner tar against the plain tar's description, restores from `keep` blocks. */
+async function check (archive: Uint8Array, inner: Uint8Array) {
+  const blocks = new MemoryBlocks()
+  const result = await manifestFromTarball(archive, { blockstore: blocks })
+  const plain = await manifestFromTarball(inner)
+  expect(result.treeCid.toString()).toBe(plain.treeCid.toString())
+  expect(result.manifest.tar.root.toString()).toBe(plain.manifest.tar.root.toString())
+  expect(Buffer.from(result.manifest.tar.sha256).toString('hex')).toBe(sha256(inner))
+  expect(Buffer.from(result.manifest.archive.sha256).toString('hex')).toBe(sha256(archive))
+  // What `ipfs add` gives the compressed file, recorded as bytes.
+  const fileCid = CID.decode(result.manifest.compression?.fileCid as Uint8Array)
+  expect(fileCid.toString()).toBe((await importerFile([archive], 'unixfs-v1-2025')).cid.toString())
+  // Restore through a CAR of exactly the manifest's DAG: recipes need no compressed block.
+  const car = await collect(exportCar(result.cid, blocks))
+  const fresh = new MemoryBlocks()
+  await importCar(car, fresh)
+  expect(Buffer.compare(Buffer.from(await collect(restoreArchive(result.cid, fresh))), Buffer.from(archive))).toBe(0)
+  return { result, blocks: fresh }
+}
+
+describe('gzip', () => {
+  it.each([1, 6, 9])('GNU gzip -n -%i: recipe gnu-gzip, rebuilt from the tar\'s blocks', async (level) => {
+    const { result } = await check(tool('gzip', ['-n', `-${level}`, '-c'], tar), tar)
+    expect(result.manifest.archive.format).toBe('tar+gzip')
+    expect(result.manifest.archive.root).toBeUndefined()
+    expect(result.manifest.compression?.members.map(m => m.recipe)).toEqual([{ encoder: 'gnu-gzip', params: { level } }])
+  })
+
+  it('GNU gzip with a name and mtime in the header (no -n): the header is kept verbatim', async () => {
+    const dir = tempDir()
+    try {
+      writeFileSync(join(dir, 'hello-2.10.tar'), tar)
+      execFileSync('gzip', ['-9', join(dir, 'hello-2.10.tar')])
+      const gz = new Uint8Array(readFileSync(join(dir, 'hello-2.10.tar.gz')))
+      const { result } = await check(gz, tar)
+      expect(new TextDecoder().decode(result.manifest.compression?.members[0]?.header.subarray(10, 24))).toBe('hello-2.10.tar')
+    } finally { removeDir(dir) }
+  })
+
+  it('Python\'s tarfile/gzip (vanilla zlib, level 9, FNAME and MTIME): recipe zlib', async () => {
+    const gz = tool('python3', ['-c', 'import gzip,sys; sys.stdout.buffer.write(gzip.compress(sys.stdin.buffer.read(), compresslevel=9, mtime=1700000000))'], small)
+    const { result } = await check(gz, small)
+    expect(result.manifest.compression?.members[0]?.recipe).toEqual({ encoder: 'zlib', params: { level: 9 } })
+  })
+
+  it('Node\'s zlib (recent npm): recipe zlib-chromium', async () => {
+    const gz = new Uint8Array(gzipSync(small, { level: 6 }))
+    const { result } = await check(gz, small)
+    expect(result.manifest.compression?.members[0]?.recipe).toEqual({ encoder: 'zlib-chromium', params: { level: 6 } })
+  })
+
+  it('multi-member gzip and short trailing bytes: every member has its recipe', async () => {
+    const half = small.length / 2
+    const gz = new Uint8Array(Buffer.concat([tool('gzip', ['-n', '-9', '-c'], small.subarray(0, half)), tool('gzip', ['-n', '-1', '-c'], small.subarray(half)), Buffer.alloc(512)]))
+    const { result } = await check(gz, small)
+    expect(result.manifest.compression?.members.map(m => [m.tarOffset, m.recipe?.params.level])).toEqual([[0, 9], [half, 1]])
+    expect(result.manifest.compression?.trailing?.length).toBe(512)
+  })
+
+  it('pigz output is not reproduced: the archive is kept verbatim, stored in one pass or, from a file, in a second', async () => {
+    const gz = tool('pigz', ['-n', '-9', '-c', '-b', '128'], tar)
+    const { result, blocks } = await check(gz, tar)
+    expect(result.manifest.archive.root?.toString()).toBe(CID.decode(result.manifest.compression?.fileCid as Uint8Array).toString())
+    expect(result.manifest.compression?.members.every(m => m.recipe === undefined)).toBe(true)
+    await expect(verifyManifest(result.cid, blocks)).resolves.toMatchObject({ archiveBytes: gz.length })
+    const dir = tempDir()
+    try {
+      writeFileSync(join(dir, 'a.tar.gz'), gz)
+      const store = new MemoryBlocks()
+      const fromFile = await manifestFromFile(join(dir, 'a.tar.gz'), { blockstore: store })
+      expect(fromFile.cid.toString()).toBe(result.cid.toString())
+      expect(Buffer.compare(Buffer.from(await collect(restoreArchive(fromFile.cid, store))), Buffer.from(gz))).toBe(0)
+    } finally { removeDir(dir) }
+  })
+
+  it('corrupt gzip data is a typed error with its compressed offset', async () => {
+    const gz = tool('gzip', ['-n', '-6', '-c'], small)
+    gz[gz.length - 5] = (gz[gz.length - 5] as number) ^ 0xff
+    await expect(manifestFromTarball(gz)).rejects.toMatchObject({ code: 'ERR_CORRUPT_COMPRESSED' })
+  })
+})
+
+describe('bzip2, xz, zstd', () => {
+  it.each([1, 9])('bzip2 -%i: recipe bzip2', async (level) => {
+    const { result } = await check(tool('bzip2', [`-${level}`, '-c'], small), small)
+    expect(result.manifest.compression?.members.map(m => m.recipe)).toEqual([{ encoder: 'bzip2', params: { level } }])
+    expect(result.manifest.archive.root).toBeUndefined()
+  })
+
+  it.each([['xz', ['-6', '-c']], ['zstd', ['-3', '-c', '-q']]] as const)('%s: described, kept verbatim (no recipe yet), verified', async (cmd, args) => {
+    const packed = tool(cmd, [...args], small)
+    const { result, blocks } = await check(packed, small)
+    expect(result.manifest.archive.format).toBe(`tar+${cmd}`)
+    expect(result.manifest.archive.root).toBeDefined()
+    await expect(verifyManifest(result.cid, blocks)).resolves.toMatchObject({ archiveBytes: packed.length })
+  })
+})
+
+describe('verification of a rebuilt archive', () => {
+  it('verifyManifest re-derives the same manifest from the rebuilt gzip', async () => {
+    const { result, blocks } = await check(tool('gzip', ['-n', '-9', '-c'], small), small)
+    await expect(verifyManifest(result.cid, blocks)).resolves.toMatchObject({ cid: result.cid })
+  })
+})
