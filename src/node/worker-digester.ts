@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads'
 import { createDigest, type ArchiveDigester, type ArchiveDigestValues } from '../digest/incremental.js'
 
 const SLOT_BYTES = 4 * 1024 * 1024
-const SLOTS = 8
+const SLOTS = 4
 
 // Runs as CommonJS inside the worker (eval), so it needs no separate file in either src/ or dist/.
 const workerSource = `
