@@ -16,5 +16,5 @@ export { profiles, getProfile, defaultProfileName, type Profile, type ProfileNam
 export { defaultLimits, type Limits } from './limits.js'
 export { MemoryBlocks, discardBlocks, type BlockSink, type BlockSource, type Blockstore } from './blocks.js'
 export type { ByteSource } from './source.js'
-export type { Manifest, Archive, Tar, Tree, Entry, EntryPage, EntryType, Exclusion, Name } from './schema/types.js'
+export type { Manifest, Archive, ArchiveFormat, Compression, CompressedMember, Recipe, Tar, Tree, Entry, EntryPage, EntryType, Exclusion, Name } from './schema/types.js'
 export * from './errors.js'

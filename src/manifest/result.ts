@@ -1,10 +1,10 @@
 /** The options and result of describing an archive, and the last step every description shares. */
-import type { CID } from 'multiformats/cid'
+import { CID } from 'multiformats/cid'
 import { putBlock, type BlockSink } from '../blocks.js'
 import { encodeManifest } from '../codec/manifest-codec.js'
 import type { ArchiveDigester } from '../digest/incremental.js'
 import type { Limits } from '../limits.js'
-import type { Entry, Manifest } from '../schema/types.js'
+import type { Compression, Entry, Manifest } from '../schema/types.js'
 import type { ByteSource } from '../source.js'
 import type { ProfileName } from '../unixfs/profile.js'
 import type { DescribedTar } from './tar-describer.js'
@@ -35,7 +35,11 @@ export interface ManifestOptions {
 export interface ManifestResult {
   /** CID of the manifest's root block (dag-cbor). */
   cid: CID
-  /** CID of the UnixFS file whose bytes are the archive's exact bytes (for a tar, its segment DAG). */
+  /**
+   * CID of a UnixFS file whose bytes are the archive's exact bytes: for a tar, its segment DAG; for a
+   * compressed archive, the file as `ipfs add` chunks it, whose blocks are stored only when some member
+   * has no recipe (otherwise the archive is rebuilt from the tar: see restoreArchive).
+   */
   archiveCid: CID
   /** CID of the unpacked tree, and of the tree with its single top-level directory stripped, if any. */
   treeCid: CID
@@ -61,7 +65,7 @@ export async function finishManifest (manifest: Manifest, described: DescribedTa
   await putBlock(sink, block.cid, block.bytes)
   return {
     cid: block.cid,
-    archiveCid: manifest.archive.root ?? manifest.tar.root,
+    archiveCid: manifest.archive.root ?? CID.decode((manifest.compression as Compression).fileCid),
     treeCid: manifest.tree.root,
     ...(manifest.tree.stripped === undefined ? {} : { strippedTreeCid: manifest.tree.stripped }),
     manifest,

@@ -131,3 +131,12 @@ describe('verification of a rebuilt archive', () => {
     await expect(verifyManifest(result.cid, blocks)).resolves.toMatchObject({ cid: result.cid })
   })
 })
+
+describe('result', () => {
+  it('archiveCid of a compressed archive is the compressed file\'s CID, even when its blocks are not stored', async () => {
+    const gz = tool('gzip', ['-n', '-9', '-c'], small)
+    const result = await manifestFromTarball(gz)
+    expect(result.archiveCid.toString()).toBe((await importerFile([gz], 'unixfs-v1-2025')).cid.toString())
+    expect(result.archiveCid.equals(result.manifest.tar.root)).toBe(false)
+  })
+})
