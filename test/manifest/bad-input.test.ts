@@ -32,7 +32,9 @@ describe('bad input', () => {
       ['truncated in a header', tar.subarray(0, 700), 'ERR_TRUNCATED_ARCHIVE', 700],
       ['truncated in data', tar.subarray(0, 1024 + 512 + 100), 'ERR_TRUNCATED_ARCHIVE', 1636],
       ['bad checksum', (() => { const b = tar.slice(); b[1024 + 5] = (b[1024 + 5] ?? 0) ^ 1; return b })(), 'ERR_HEADER_CHECKSUM', 1024],
-      ['gzip bytes', Uint8Array.of(0x1f, 0x8b, 8, 0, ...new Array(600).fill(0)), 'ERR_UNSUPPORTED_FORMAT', 0]
+      // gzip is decompressed (and these bytes are not valid gzip); zip is not a tar and is not handled yet.
+      ['gzip with a bad header', Uint8Array.of(0x1f, 0x8b, 8, 0xe0, ...new Array(600).fill(0)), 'ERR_CORRUPT_COMPRESSED', 3],
+      ['zip bytes', Uint8Array.of(0x50, 0x4b, 3, 4, ...new Array(600).fill(0)), 'ERR_UNSUPPORTED_FORMAT', 0]
     ]
     for (const [name, bytes, code, offset] of cases) {
       const err = await manifestFromTarball(bytes).then(() => undefined, (e: unknown) => e as ArchiveManifestError)
