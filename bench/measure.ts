@@ -7,11 +7,16 @@
  *   manifest-file FILE PROFILE   manifestFromFile (Node edge): streaming, digests on worker threads
  *   manifest-memory FILE PROFILE the archive in memory beforehand (like the importer's files), digests on workers
  *   importer FILE PROFILE  ipfs-unixfs-importer importing the tar's files from memory (loaded before timing)
+ *   decompress FILE        our streaming decompression of a compressed tar, output discarded
+ *   rebuild FILE           restoreArchive of a compressed tar from its manifest (recipes), blocks in memory
+ *   "native:gzip -n -9" FILE  the native compressor on the decompressed tar (decompression not timed)
  */
 import { createHash } from 'node:crypto'
 import { createReadStream, readFileSync, statSync } from 'node:fs'
 import { importer, type ImportCandidate } from 'ipfs-unixfs-importer'
-import { manifestFromTarball, MemoryBlocks, type ProfileName } from '../src/index.js'
+import { execFileSync } from 'node:child_process'
+import { manifestFromTarball, MemoryBlocks, restoreArchive, type ProfileName } from '../src/index.js'
+import { decompress } from '../src/compression/decompress/index.js'
 import { TarReader } from '../src/archive/tar/reader.js'
 import { manifestFromFile, createWorkerDigester } from '../src/node/index.js'
 
@@ -70,6 +75,29 @@ async function run (): Promise<{ bytes: number, seconds: number }> {
     const t = performance.now()
     for await (const _ of importer(candidates, discard as any, { profile })) { /* drain */ }
     return { bytes: size, seconds: (performance.now() - t) / 1000, ...{ contentBytes } }
+  }
+  if (kind === 'decompress') {
+    // Decompression alone, with our streaming decompressor (the floor for describing a compressed tar).
+    const t = performance.now()
+    let out = 0
+    for await (const e of decompress(createReadStream(file, { highWaterMark: 4 << 20 }))) if (e.kind === 'data') out += e.bytes.length
+    return { bytes: size, seconds: (performance.now() - t) / 1000, ...{ out } }
+  }
+  if (kind === 'rebuild') {
+    // Describe (blocks kept in memory, not timed), then time the rebuild of the compressed bytes from the tar.
+    const blocks = new MemoryBlocks()
+    const result = await manifestFromFile(file, { profile, blockstore: blocks })
+    const t = performance.now()
+    for await (const _ of restoreArchive(result.cid, blocks)) { /* drain */ }
+    return { bytes: size, seconds: (performance.now() - t) / 1000 }
+  }
+  if (kind.startsWith('native:')) {
+    // The native tool compressing the inner tar at the recipe's settings (e.g. native:gzip -n -9).
+    const [tool, ...args] = kind.slice('native:'.length).split(' ') as [string, ...string[]]
+    const inner = execFileSync(tool === 'bzip2' ? 'bzip2' : 'gzip', ['-dc', file], { maxBuffer: 1 << 30 })
+    const t = performance.now()
+    execFileSync(tool, [...args, '-c'], { input: inner, maxBuffer: 1 << 30 })
+    return { bytes: size, seconds: (performance.now() - t) / 1000 }
   }
   throw new Error(`unknown kind ${kind}`)
 }

@@ -102,6 +102,35 @@ async function knownLargeCid (): Promise<void> {
 }
 await knownLargeCid()
 
+/**
+ * Compressed tarballs (issue #3): describing (recipe search included) beside decompression alone, and
+ * rebuilding from the tar beside the native tool at the recipe's settings. Real archives fetched by
+ * test/setup/fetch-real.sh: Debian's pcre2 10.42 (GNU gzip -9), npm typescript 5.9.3 (Node's zlib 9),
+ * zlib 1.2.13 (bzip2 -9).
+ */
+function compressedBench (): void {
+  execFileSync('bash', [join(root, 'test/setup/fetch-real.sh')], { stdio: 'inherit' })
+  const real = join(root, '.cache/real')
+  const cases: Array<[string, string, string]> = [
+    ['pcre2 10.42 .orig.tar.gz (GNU gzip -9)', 'pcre2_10.42.orig.tar.gz', 'native:gzip -n -9'],
+    ['typescript 5.9.3 .tgz (Node zlib 9)', 'typescript-5.9.3.tgz', 'native:gzip -n -9'],
+    ['zlib 1.2.13 .orig.tar.bz2 (bzip2 -9)', 'zlib_1.2.13.dfsg.orig.tar.bz2', 'native:bzip2 -9']
+  ]
+  for (const [label, name, native] of cases) {
+    const file = join(real, name)
+    const dec = measure('decompress', file)
+    const create = measure('manifest-file', file)
+    const rebuild = measure('rebuild', file)
+    const tool = measure(native, file)
+    console.log(`${label}: ${(dec.bytes / 1e6).toFixed(1)} MB compressed`,
+      `\n${line('decompression only', dec)}\n${line('manifestFromFile (recipe search)', create)}`,
+      `\n${line('rebuild from the tar (restoreArchive)', rebuild)}\n${line(native.slice(7), tool)}`,
+      `\n  ratios: create/decompress = ${(dec.seconds / create.seconds).toFixed(2)}, rebuild/native = ${(tool.seconds / rebuild.seconds).toFixed(2)}\n`)
+  }
+}
+if (process.env.BENCH_ONLY !== 'tar') compressedBench()
+if (process.env.BENCH_ONLY === 'compressed') process.exit(process.exitCode ?? 0)
+
 const report: string[] = []
 for (const [name, file] of [['(a) large files', syntheticTar()], ['(b) many small files (CPython 3.11 source)', realTar()]] as const) {
   for (const profile of ['unixfs-v1-2025', 'unixfs-v0-2015']) {
