@@ -3,7 +3,10 @@
  *
  *   npm run gen:vectors                  rebuilds every expected output from the committed inputs
  *   npm run gen:vectors -- --remake-inputs   re-creates the inputs with the real tools first (GNU tar, bsdtar,
- *                                        tar-stream, gzip, mknod: run as root), then rebuilds the outputs
+ *                                        tar-stream, gzip, pigz, bzip2, xz, zstd, python3, mknod: run as root),
+ *                                        then rebuilds the outputs
+ *   npm run gen:vectors -- --remake-inputs --only=a,b   re-creates only the named cases' inputs (the others
+ *                                        keep their committed inputs and commands)
  *
  * Inputs are made once and committed (test-vectors/inputs/, or for large ones a recipe of parts in
  * index.json: hex bytes, runs of one byte, and seeded ChaCha20 bytes). The normal mode reads only those, so
@@ -18,10 +21,11 @@ import {
   utimesSync, lutimesSync, writeFileSync, writeSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { gzipSync } from 'node:zlib'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { packTar as packWithTarStream, type Header } from '../test/helpers/archives.js'
-import type { CID } from 'multiformats/cid'
+import { CID } from 'multiformats/cid'
 import * as dagCbor from '@ipld/dag-cbor'
 import { TarReader } from '../src/archive/tar/reader.js'
 import { exportCar } from '../src/codec/car.js'
@@ -30,12 +34,13 @@ import { manifestFromTarball, type ManifestResult } from '../src/manifest/create
 import { MemoryBlocks, type BlockSink } from '../src/blocks.js'
 import type { Limits } from '../src/limits.js'
 import type { ProfileName } from '../src/unixfs/profile.js'
+import type { ArchiveFormat } from '../src/schema/types.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const vectorsDir = join(root, 'test-vectors')
 export const indexPath = join(vectorsDir, 'index.json')
 /** Version of the index.json layout (not of the manifest format, which is `manifestVersion`). */
-export const INDEX_VERSION = 1
+export const INDEX_VERSION = 2
 export const vectorProfiles: readonly ProfileName[] = ['unixfs-v1-2025', 'unixfs-v0-2015']
 /** Inputs up to this size keep all their blocks: a CAR is written and the test restores the archive. */
 export const KEEP_BLOCKS_MAX = 64 * 1024 * 1024
@@ -49,13 +54,39 @@ export type InputSpec =
   | { file: string, size: number, sha256: string }
   | { parts: Part[], size: number, sha256: string }
 
+export interface RecipeExpectation { encoder: string, params: Record<string, number> }
+
+export interface MemberExpectation {
+  offset: number
+  size: number
+  tarOffset: number
+  tarSize: number
+  /** Hex of the member's verbatim header and trailer bytes. */
+  header: string
+  trailer: string
+  recipe?: RecipeExpectation
+}
+
+/** The `compression` layer of a compressed archive's manifest, with bytes as hex and fileCid as a CID string. */
+export interface CompressionExpectation {
+  fileCid: string
+  members: MemberExpectation[]
+  trailing?: string
+}
+
 export interface ProfileExpectation {
   manifest: string
   manifestBlock: string
   manifestDagJson: string
   entriesDagJson?: string
   car?: string
-  archive: string
+  /** Manifest archive.format. */
+  format: ArchiveFormat
+  /** Manifest archive.root: always for a tar; for a compressed archive only when some member has no recipe. */
+  archive?: string
+  /** Compressed archives: the manifest's tar (the decompressed stream) and compression layer. */
+  tar?: { root: string, size: number, sha256: string }
+  compression?: CompressionExpectation
   tree: string
   strippedTree?: string
   entryCount: number
@@ -78,6 +109,7 @@ export interface IndexCase {
   limits?: Partial<Limits>
   oracle?: 'importer'
   knownContent?: Array<{ path: string, profile: ProfileName, cid: string }>
+  innerTar?: string
   expected?: Partial<Record<ProfileName, ProfileExpectation>>
   error?: ExpectedError
 }
@@ -115,6 +147,8 @@ export interface CaseDef {
   limits?: Partial<Limits>
   oracle?: 'importer'
   knownContent?: Array<{ path: string, profile: ProfileName, cid: string }>
+  /** Compressed cases: the tar case whose input is this input decompressed (same tar, tree and entries). */
+  innerTar?: string
   error?: { code: string }
   make?: (w: Workspace) => Promise<Made> | Made
 }
@@ -479,19 +513,122 @@ export const caseDefs: CaseDef[] = [
     inputOf: 'gnu-gnu',
     limits: { maxPathDepth: 2 }
   },
-  {
-    name: 'neg-gzip',
-    description: 'gzip -n -9 of gnu-gnu.tar handed to the tar reader.',
-    features: ['compressed-input'],
-    madeBy: 'GNU gzip',
-    store: 'neg-gzip.tar.gz',
-    error: { code: 'ERR_UNSUPPORTED_FORMAT' },
-    make: w => {
-      const tar = readFileSync(join(w.inputsDir, 'gnu-gnu.tar'))
-      return { bytes: new Uint8Array(execFileSync('gzip', ['-n', '-9', '-c'], { input: tar })), commands: ['gzip -n -9 -c inputs/gnu-gnu.tar > OUT'] }
-    }
-  }
+
+  // --- Compressed tarballs (inputs made from committed tars; `innerTar` names the tar case) ---
+  ...compressedCases()
 ]
+
+/** A compressed input made from a committed tar (read from inputs/, so a full --remake-inputs makes the tar first). */
+function compressedCase (name: string, ext: string, innerTar: string, description: string, features: string[], madeBy: string,
+  make: (tar: Buffer, w: Workspace) => Made, error?: string): CaseDef {
+  return {
+    name,
+    description,
+    features: [...(error === undefined ? [] : ['negative']), 'compressed', ...features],
+    madeBy,
+    store: `${name}.${ext}`,
+    ...(error === undefined ? { innerTar } : { error: { code: error } }),
+    make: w => make(readFileSync(join(w.inputsDir, `${innerTar}.tar`)), w)
+  }
+}
+
+/** Runs a compressor over `input` (stdin) and returns its stdout. */
+function run (cmd: string, args: string[], input: Uint8Array, options: { cwd?: string } = {}): Uint8Array {
+  return new Uint8Array(execFileSync(cmd, args, { input, maxBuffer: 1 << 28, ...options }))
+}
+
+/** Runs a compressor on a file named as in `commands` (relative to test-vectors/) and returns its stdout. */
+function runOn (cmd: string, args: string[]): Uint8Array {
+  return new Uint8Array(execFileSync(cmd, args, { cwd: vectorsDir, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 }))
+}
+
+function toolVersion (cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0]!.replace(/^\*+|\*+$/g, '').trim()
+}
+
+function compressedCases (): CaseDef[] {
+  const gnuGnu = 'inputs/gnu-gnu.tar'
+  const basicOf = `gnu-gnu.tar (GNU tar --format=gnu of ${basicDescription}; 10240 bytes)`
+  const gzip = (level: number): CaseDef => compressedCase(`gzip-${level}`, 'tar.gz', 'gnu-gnu',
+    `GNU gzip -n -${level} of ${basicOf}: one member, no name or mtime in the header; recipe gnu-gzip level ${level}, so the manifest links no compressed bytes.`,
+    ['gzip', 'recipe', 'gnu-gzip'], 'GNU gzip 1.12',
+    () => ({ bytes: runOn('gzip', ['-n', `-${level}`, '-c', gnuGnu]), commands: [`gzip -n -${level} -c ${gnuGnu} > OUT`, toolVersion('gzip', ['--version'])] }))
+  return [
+    gzip(9), gzip(6), gzip(1),
+    compressedCase('gzip-name-mtime', 'tar.gz', 'gnu-gnu',
+      `GNU gzip -9 (without -n) of ${basicOf}: the header has FLG.FNAME "gnu-gnu.tar" and MTIME 1700000000, kept verbatim in the member's header; recipe gnu-gzip level 9.`,
+      ['gzip', 'recipe', 'gnu-gzip', 'gzip-fname', 'gzip-mtime'], 'GNU gzip 1.12',
+      (tar, w) => {
+        const dir = mkdtempSync(join(w.tmp, 'gz-'))
+        writeFileSync(join(dir, 'gnu-gnu.tar'), tar)
+        utimesSync(join(dir, 'gnu-gnu.tar'), MTIME, MTIME)
+        return {
+          bytes: run('gzip', ['-9', '-c', 'gnu-gnu.tar'], new Uint8Array(0), { cwd: dir }),
+          commands: [`cp ${gnuGnu} gnu-gnu.tar`, `touch -d @${MTIME} gnu-gnu.tar`, 'gzip -9 -c gnu-gnu.tar > OUT', toolVersion('gzip', ['--version'])]
+        }
+      }),
+    compressedCase('gzip-python-zlib-9', 'tar.gz', 'gnu-gnu',
+      `Python's gzip module (vanilla zlib) at compresslevel 9, mtime ${MTIME}, of ${basicOf}: header XFL 2, OS 255. On this small input zlib level 9 and GNU gzip -9 make the same deflate bytes, so the recipe is gnu-gzip level 9: the first matching candidate in the normative order, not zlib.`,
+      ['gzip', 'recipe', 'gnu-gzip', 'zlib', 'gzip-mtime', 'candidate-order'], 'Python 3 gzip module (zlib 1.2.13)',
+      tar => {
+        const script = `import gzip, sys; sys.stdout.buffer.write(gzip.compress(sys.stdin.buffer.read(), compresslevel=9, mtime=${MTIME}))`
+        return {
+          bytes: run('python3', ['-c', script], tar),
+          commands: [`python3 -c '${script}' < ${gnuGnu} > OUT`,
+            toolVersion('python3', ['-c', 'import sys, zlib; print("Python", sys.version.split()[0], "zlib", zlib.ZLIB_RUNTIME_VERSION)'])]
+        }
+      }),
+    compressedCase('gzip-node-zlib-6', 'tar.gz', 'gnu-gnu',
+      `Node.js zlib.gzipSync(tar, { level: 6 }) of ${basicOf}: Node's zlib (Chromium's fork) makes other deflate bytes than GNU gzip -6 and zlib 1.2.x; header OS byte 3 (Unix, as Node writes it on Linux); recipe zlib-chromium level 6.`,
+      ['gzip', 'recipe', 'zlib-chromium'], 'Node.js 20 zlib.gzipSync',
+      tar => ({
+        bytes: new Uint8Array(gzipSync(tar, { level: 6 })),
+        commands: [`node -e "process.stdout.write(require('zlib').gzipSync(require('fs').readFileSync('${gnuGnu}'), { level: 6 }))" > OUT`,
+          `Node.js ${process.version} on ${process.platform}, zlib ${process.versions.zlib}`]
+      })),
+    compressedCase('gzip-multi-member', 'tar.gz', 'gnu-gnu',
+      `Two gzip members and zero padding: GNU gzip -n -9 of the first 5120 bytes of ${basicOf}, then GNU gzip -n -1 of the other 5120 bytes, then 512 zero bytes (trailing, kept inline). Recipes gnu-gzip level 9 and level 1; each member's tarOffset/tarSize is its range of the tar.`,
+      ['gzip', 'recipe', 'gnu-gzip', 'multi-member', 'trailing-bytes'], 'GNU gzip 1.12, concatenated',
+      tar => ({
+        bytes: concat([run('gzip', ['-n', '-9', '-c'], tar.subarray(0, 5120)), run('gzip', ['-n', '-1', '-c'], tar.subarray(5120)), new Uint8Array(512)]),
+        commands: [`head -c 5120 ${gnuGnu} | gzip -n -9 > OUT`, `tail -c +5121 ${gnuGnu} | gzip -n -1 >> OUT`, 'head -c 512 /dev/zero >> OUT', toolVersion('gzip', ['--version'])]
+      })),
+    compressedCase('gzip-pigz-blocks', 'tar.gz', 'many-files',
+      'pigz -n -9 -b 32 of many-files.tar (102400 bytes: four 32 KiB blocks compressed in parallel, joined with sync-flush markers). No candidate encoder makes these deflate bytes: the member has no recipe, archive.root links the compressed file as `ipfs add` chunks it (= compression.fileCid), and its blocks are in the CAR. (-b 128, or any input under one block, gives the same bytes as gzip -9.)',
+      ['gzip', 'pigz', 'no-recipe', 'verbatim'], 'pigz 2.6',
+      () => ({ bytes: runOn('pigz', ['-n', '-9', '-b', '32', '-c', 'inputs/many-files.tar']), commands: ['pigz -n -9 -b 32 -c inputs/many-files.tar > OUT', toolVersion('pigz', ['--version'])] })),
+    ...[9, 1].map(level => compressedCase(`bzip2-${level}`, 'tar.bz2', 'gnu-gnu',
+      `bzip2 -${level} of ${basicOf}: one stream ("BZh${level}"), header and trailer empty; recipe bzip2 level ${level} (the level is the stream header's block size).`,
+      ['bzip2', 'recipe'], 'bzip2 1.0.8',
+      () => ({ bytes: runOn('bzip2', [`-${level}`, '-c', gnuGnu]), commands: [`bzip2 -${level} -c ${gnuGnu} > OUT`, 'bzip2 1.0.8'] }))),
+    compressedCase('xz-6', 'tar.xz', 'gnu-gnu',
+      `xz -6 of ${basicOf}: one xz stream; no xz encoder is a recipe yet, so the archive is verbatim (archive.root = compression.fileCid).`,
+      ['xz', 'no-recipe', 'verbatim'], 'XZ Utils 5.4.1',
+      () => ({ bytes: runOn('xz', ['-6', '-c', gnuGnu]), commands: [`xz -6 -c ${gnuGnu} > OUT`, toolVersion('xz', ['--version'])] })),
+    compressedCase('zstd-3', 'tar.zst', 'gnu-gnu',
+      `zstd -3 of ${basicOf}: one zstd frame (with the content size, since zstd read a file, and an XXH64 checksum); no zstd encoder is a recipe yet, so the archive is verbatim.`,
+      ['zstd', 'no-recipe', 'verbatim'], 'zstd 1.5.4',
+      () => ({ bytes: runOn('zstd', ['-q', '-3', '-c', gnuGnu]), commands: [`zstd -q -3 -c ${gnuGnu} > OUT`, toolVersion('zstd', ['--version'])] })),
+    compressedCase('neg-gzip-corrupt', 'tar.gz', 'gnu-gnu',
+      'gzip-9.tar.gz with bit 1 of the first deflate byte (offset 10) flipped: the block type becomes 3 (reserved), invalid for every inflater. The offset is where zlib\'s inflate stops: the byte after the block header, 11.',
+      ['gzip', 'corrupt'], 'GNU gzip 1.12, then one bit flipped',
+      () => {
+        const bytes = runOn('gzip', ['-n', '-9', '-c', gnuGnu])
+        bytes[10] = (bytes[10] as number) ^ 0x02
+        return { bytes, commands: [`gzip -n -9 -c ${gnuGnu} > OUT`, 'then byte 10 (the first deflate byte) XOR 0x02', toolVersion('gzip', ['--version'])] }
+      }, 'ERR_CORRUPT_COMPRESSED'),
+    compressedCase('neg-gzip-truncated', 'tar.gz', 'gnu-gnu',
+      'The first 130 bytes of gzip-9.tar.gz: the input ends inside the member\'s deflate data (offset: the input\'s length).',
+      ['gzip', 'truncated'], 'GNU gzip 1.12, then truncated',
+      () => ({ bytes: runOn('gzip', ['-n', '-9', '-c', gnuGnu]).subarray(0, 130), commands: [`gzip -n -9 -c ${gnuGnu} | head -c 130 > OUT`, toolVersion('gzip', ['--version'])] }),
+      'ERR_TRUNCATED_COMPRESSED'),
+    compressedCase('neg-gzip-truncated-tar', 'tar.gz', 'neg-truncated-data',
+      'GNU gzip -n -9 of neg-truncated-data.tar: a valid gzip member whose tar ends inside a member\'s data (the offset is in the tar: its length, 1112).',
+      ['gzip', 'truncated'], 'GNU gzip 1.12',
+      () => ({ bytes: runOn('gzip', ['-n', '-9', '-c', 'inputs/neg-truncated-data.tar']), commands: ['gzip -n -9 -c inputs/neg-truncated-data.tar > OUT', toolVersion('gzip', ['--version'])] }),
+      'ERR_TRUNCATED_ARCHIVE')
+  ]
+}
 
 function neg (name: string, code: string, description: string, features: string[], build?: () => Uint8Array): CaseDef {
   return {
@@ -666,11 +803,32 @@ export async function computePositive (c: IndexCase, profile: ProfileName): Prom
   files.set(manifestBlock, rootBytes)
   files.set(`${dir}/manifest.dag-json`, new TextEncoder().encode(toDagJson(result.manifest)))
   const pages = result.manifest.entries.map(cid => dagCbor.decode(sink.blocks.get(cid)))
+  const { archive, tar, compression } = result.manifest
+  const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex')
   const expectation: ProfileExpectation = {
     manifest: result.cid.toString(),
     manifestBlock,
     manifestDagJson: `${dir}/manifest.dag-json`,
-    archive: result.archiveCid.toString(),
+    format: archive.format,
+    ...(archive.root === undefined ? {} : { archive: archive.root.toString() }),
+    ...(compression === undefined
+      ? {}
+      : {
+          tar: { root: tar.root.toString(), size: tar.size, sha256: hexOf(tar.sha256) },
+          compression: {
+            fileCid: CID.decode(compression.fileCid).toString(),
+            members: compression.members.map(m => ({
+              offset: m.offset,
+              size: m.size,
+              tarOffset: m.tarOffset,
+              tarSize: m.tarSize,
+              header: hexOf(m.header),
+              trailer: hexOf(m.trailer),
+              ...(m.recipe === undefined ? {} : { recipe: { encoder: m.recipe.encoder, params: { ...m.recipe.params } } })
+            })),
+            ...(compression.trailing === undefined ? {} : { trailing: hexOf(compression.trailing) })
+          }
+        }),
     tree: result.treeCid.toString(),
     ...(result.strippedTreeCid === undefined ? {} : { strippedTree: result.strippedTreeCid.toString() }),
     entryCount: result.counts.entries,
@@ -749,7 +907,8 @@ export function caseSkeleton (def: CaseDef, committed: VectorIndex): IndexCase {
     input: from.input,
     ...(def.limits === undefined ? {} : { limits: def.limits }),
     ...(def.oracle === undefined ? {} : { oracle: def.oracle }),
-    ...(def.knownContent === undefined ? {} : { knownContent: def.knownContent })
+    ...(def.knownContent === undefined ? {} : { knownContent: def.knownContent }),
+    ...(def.innerTar === undefined ? {} : { innerTar: def.innerTar })
   }
 }
 
@@ -956,14 +1115,25 @@ async function splitIntoParts (stream: AsyncIterable<Uint8Array>, seeded: Record
   return parts
 }
 
-async function remakeInputs (committed: VectorIndex | undefined): Promise<VectorIndex> {
+/**
+ * Re-creates the inputs with the real tools. `only`: re-create just these cases' inputs and keep every
+ * other case's committed input (new cases must be named).
+ */
+async function remakeInputs (committed: VectorIndex | undefined, only?: Set<string>): Promise<VectorIndex> {
   const inputsDir = join(vectorsDir, 'inputs')
   mkdirSync(inputsDir, { recursive: true })
   const w = new Workspace(inputsDir)
   const cases: IndexCase[] = []
+  for (const name of only ?? []) if (!caseDefs.some(d => d.name === name && d.make !== undefined)) throw new Error(`--only: no case ${name} with an input to make`)
   try {
     for (const def of caseDefs) {
       if (def.make === undefined) continue
+      if (only !== undefined && !only.has(def.name)) {
+        const kept = committed?.cases.find(c => c.name === def.name)
+        if (kept === undefined) throw new Error(`no input recorded for ${def.name}: name it in --only`)
+        cases.push({ name: def.name, description: def.description, features: def.features, madeBy: def.madeBy, commands: kept.commands, input: kept.input })
+        continue
+      }
       console.log(`making input of ${def.name}`)
       const made = await def.make(w)
       let input: InputSpec
@@ -988,7 +1158,6 @@ async function remakeInputs (committed: VectorIndex | undefined): Promise<Vector
   // Input files no case names any more.
   const used = new Set(cases.flatMap(c => 'file' in c.input ? [c.input.file] : []))
   for (const name of readdirSync(inputsDir)) if (!used.has(`inputs/${name}`)) rmSync(join(inputsDir, name))
-  void committed
   return makeIndex(cases)
 }
 
@@ -1019,9 +1188,12 @@ export function listExpectedFiles (): string[] {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const remake = process.argv.includes('--remake-inputs')
+  const onlyArg = process.argv.find(a => a.startsWith('--only='))
+  const only = onlyArg === undefined ? undefined : new Set(onlyArg.slice('--only='.length).split(',').filter(x => x !== ''))
   const committed = existsSync(indexPath) ? readCommittedIndex() : undefined
   let base = committed
-  if (remake) base = await remakeInputs(committed)
+  if (remake) base = await remakeInputs(committed, only)
+  else if (only !== undefined) throw new Error('--only goes with --remake-inputs')
   if (base === undefined) throw new Error('test-vectors/index.json is missing: run with --remake-inputs')
   const started = Date.now()
   const { index, files } = await buildVectors(base, name => { process.stdout.write(`${name} `) })

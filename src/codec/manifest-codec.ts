@@ -8,6 +8,7 @@ import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { InvalidManifestError } from '../errors.js'
 import { equalBytes } from '../blocks.js'
+import { checkRecipe } from '../compression/recipe/params.js'
 import { MAX_BLOCK_BYTES } from '../limits.js'
 import { profiles } from '../unixfs/profile.js'
 import { MANIFEST_VERSION, type Entry, type EntryPage, type Manifest } from '../schema/types.js'
@@ -133,6 +134,8 @@ function checkCompressed (m: Manifest): void {
   if (offset + (c.trailing?.length ?? 0) !== m.archive.size || tarOffset !== m.tar.size) {
     throw new InvalidManifestError('compressed members and trailing bytes do not add up to the archive and the tar')
   }
+  for (const member of c.members) if (member.recipe !== undefined) checkRecipe(member.recipe)
+  if (c.trailing !== undefined && c.trailing.length === 0) throw new InvalidManifestError('compression.trailing is present but empty (omit it)')
   const missing = c.members.some(member => member.recipe === undefined)
   if (missing !== (m.archive.root !== undefined)) {
     throw new InvalidManifestError('archive.root must be linked exactly when some compressed member has no recipe')

@@ -31,6 +31,8 @@ import { TarDescriber } from './tar-describer.js'
 export const MAX_INLINE_TRAILING_BYTES = 65536
 /** Members described one by one; an archive with more (e.g. BGZF, a member per 64 KiB) is kept verbatim. */
 export const MAX_COMPRESSED_MEMBERS = 4096
+/** Largest piece of compressed input handed on at once (see `tapped`). */
+const TAP_PIECE = 1024 * 1024
 
 export async function describeCompressed (format: CompressionFormat, chunks: AsyncIterable<Uint8Array>, profile: Profile, options: ManifestOptions): Promise<ManifestResult> {
   const sink = options.blockstore ?? discardBlocks
@@ -43,16 +45,21 @@ export async function describeCompressed (format: CompressionFormat, chunks: Asy
   let tarSize = 0
   let bytesRead = 0
 
-  // Every compressed chunk the decompressor pulls is hashed, chunked as a plain file, and seen by the recipes.
+  // Every compressed chunk the decompressor pulls is hashed, chunked as a plain file, and seen by the
+  // recipes, in pieces of at most TAP_PIECE bytes: how far the recipes' view runs ahead of decompression,
+  // and so whether a candidate "lags", must not depend on how the caller cut the input.
   const tapped = (async function * (): AsyncGenerator<Uint8Array> {
     for await (const chunk of chunks) {
       const pending = digests.update(chunk)
       if (pending !== undefined) await pending
       await fileDag.write(chunk)
-      members.tapped(chunk)
+      for (let at = 0; at < chunk.length; at += TAP_PIECE) {
+        const piece = chunk.subarray(at, at + TAP_PIECE)
+        members.tapped(piece)
+        yield piece
+      }
       bytesRead += chunk.length
       options.onProgress?.(bytesRead)
-      yield chunk
     }
   })()
 
@@ -170,12 +177,18 @@ class MemberRecipes {
   finish (trailing: { offset: number, length: number }, size: number): { members: CompressedMember[], trailing?: Uint8Array, complete: boolean } {
     const end = this.#unitStart
     const inline = trailing.length > 0 && trailing.length <= MAX_INLINE_TRAILING_BYTES && trailing.offset === end && end + trailing.length === size
-    const tail = inline ? this.#bytes(trailing.offset, trailing.length) : undefined
-    const complete = !this.#tooMany && (trailing.length === 0 || inline) && this.#members.every(m => m.recipe !== undefined)
+    const empty = new Uint8Array(0)
     if (this.#tooMany) {
       // Too many to list: one member covering everything, without a recipe.
-      return { members: [{ offset: 0, size, tarOffset: 0, tarSize: this.#tarOffset, header: new Uint8Array(0), trailer: new Uint8Array(0) }], complete: false }
+      return { members: [{ offset: 0, size, tarOffset: 0, tarSize: this.#tarOffset, header: empty, trailer: empty }], complete: false }
     }
+    if (trailing.length > 0 && !inline) {
+      // A tail too long to keep in the manifest is a member that holds no tar bytes and has no recipe:
+      // the archive's own blocks keep it.
+      this.#members.push({ offset: end, size: size - end, tarOffset: this.#tarOffset, tarSize: 0, header: empty, trailer: empty })
+    }
+    const tail = inline ? this.#bytes(trailing.offset, trailing.length) : undefined
+    const complete = this.#members.every(m => m.recipe !== undefined)
     return { members: this.#members, ...(tail === undefined ? {} : { trailing: tail }), complete }
   }
 

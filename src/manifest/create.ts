@@ -6,6 +6,7 @@
  */
 import { discardBlocks } from '../blocks.js'
 import { detectCompression, DETECT_BYTES, type CompressionFormat } from '../compression/container/detect.js'
+import { classifyBlock } from '../archive/tar/checksum.js'
 import { ArchiveDigests } from '../digest/incremental.js'
 import { resolveLimits } from '../limits.js'
 import { MANIFEST_VERSION, type Manifest } from '../schema/types.js'
@@ -67,13 +68,15 @@ async function detectFormat (source: AsyncIterable<Uint8Array>): Promise<{ forma
   const head: Uint8Array[] = []
   let length = 0
   let done = false
-  while (length < DETECT_BYTES) {
+  // A whole first block: a tar whose first name happens to begin with a compressor's magic is still a
+  // tar when that block is a valid tar header (its checksum matches).
+  while (length < 512) {
     const next = await iterator.next()
     if (next.done === true) { done = true; break }
     head.push(next.value)
     length += next.value.length
   }
-  const first = new Uint8Array(Math.min(length, DETECT_BYTES))
+  const first = new Uint8Array(Math.min(length, 512))
   let at = 0
   for (const chunk of head) {
     if (at === first.length) break
@@ -90,7 +93,8 @@ async function detectFormat (source: AsyncIterable<Uint8Array>): Promise<{ forma
       yield next.value
     }
   })()
-  const format = detectCompression(first)
-  return format === undefined ? { chunks } : { format, chunks }
+  const format = detectCompression(first.subarray(0, DETECT_BYTES))
+  if (format === undefined || (first.length === 512 && classifyBlock(first, 0) === 'valid')) return { chunks }
+  return { format, chunks }
 }
 

@@ -37,7 +37,8 @@ export function entryFromMember (member: TarMember): Entry {
   if (member.devMinor !== undefined) entry.devMinor = member.devMinor
   // `path` and `linkpath` are the entry's path and linkTarget already; repeating them could double an
   // entry's size (a PAX path may be up to maxPaxHeaderBytes long).
-  const pax = member.pax?.filter(([key]) => key !== 'path' && key !== 'linkpath') ?? []
+  const own = member.type !== 'pax-global'
+  const pax = member.pax?.filter(([key]) => !own || (key !== 'path' && key !== 'linkpath')) ?? []
   if (pax.length > 0) entry.pax = Object.fromEntries(pax.map(([key, value]) => [key, nameFromBytes(value)]))
   return entry
 }

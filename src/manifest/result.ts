@@ -50,9 +50,9 @@ export interface ManifestResult {
   counts: {
     entries: number
     archiveBytes: number
-    /** Archive bytes kept as segment leaves: headers, padding, end blocks, trailing bytes, non-file data. */
+    /** Tar bytes kept as segment leaves: headers, padding, end blocks, trailing bytes, non-file data. */
     segmentBytes: number
-    /** Archive bytes linked as member files' content DAGs (segmentBytes + contentBytes = archiveBytes). */
+    /** Tar bytes linked as member files' content DAGs (segmentBytes + contentBytes = the tar's size). */
     contentBytes: number
     /** The part of contentBytes that the tree holds too (deduplicated with the unpacked tree). */
     treeContentBytes: number

@@ -88,10 +88,11 @@
  *   recipe optional Recipe
  * }
  *
- * ## A deterministic encoder and its integer parameters. Encoders: "gnu-gzip" (GNU gzip 1.x's own
- * ## deflate; params level), "zlib" (zlib 1.2.x deflate, as pako 2.1.0; level, and memLevel, strategy,
- * ## windowBits when not 8, 0, 15), "zlib-chromium" (Node's zlib, as pako 3.0.3; same params),
- * ## "bzip2" (bzip2 1.0.x; level).
+ * ## A deterministic encoder and its integer parameters, in canonical form (`level` always, others only
+ * ## when not at their defaults). Encoders: "gnu-gzip" (GNU gzip 1.x's own deflate; level 1-9), "zlib"
+ * ## (zlib 1.2.x deflate, as pako 2.1.0; level 1-9, memLevel 1-9 (default 8), strategy 0-4 (default 0),
+ * ## windowBits 9-15 (default 15)), "zlib-chromium" (Node's zlib, as pako 3.0.3; the same), "bzip2"
+ * ## (bzip2 1.0.x; level 1-9).
  * type Recipe struct {
  *   encoder String
  *   params {String:Int}
@@ -142,7 +143,8 @@
  *   devMajor optional Int
  *   devMinor optional Int
  *   # The member's own PAX extended-header records (the last of each keyword), except `path` and
- *   # `linkpath`, which are `path` and `linkTarget`; omitted when none remain. Global records are entries.
+ *   # `linkpath`, which are `path` and `linkTarget`; omitted when none remain. A PAX global header is an
+ *   # entry of type "pax-global" whose `pax` holds all of its records.
  *   pax optional {String:Name}
  *   # Offset of the member's first header byte (its first extension header, if any).
  *   headerOffset Int

@@ -13,7 +13,8 @@ import { CID } from 'multiformats/cid'
 import { MemoryBlocks, manifestFromTarball, restoreArchive, verifyManifest, exportCar, importCar } from '../../src/index.js'
 import { manifestFromFile } from '../../src/node/manifest-file.js'
 import { importerFile } from '../unixfs/oracle.js'
-import { removeDir, tempDir } from '../helpers/archives.js'
+import { packTar, patternBytes, removeDir, tempDir } from '../helpers/archives.js'
+import { encodeManifest } from '../../src/codec/manifest-codec.js'
 
 const tar = new Uint8Array(readFileSync(join(import.meta.dirname, '../fixtures/real/hello-2.10.tar')))
 const small = new Uint8Array(readFileSync(join(import.meta.dirname, '../fixtures/real/tar-stream-3.1.7.tar')))
@@ -138,5 +139,46 @@ describe('result', () => {
     const result = await manifestFromTarball(gz)
     expect(result.archiveCid.toString()).toBe((await importerFile([gz], 'unixfs-v1-2025')).cid.toString())
     expect(result.archiveCid.equals(result.manifest.tar.root)).toBe(false)
+  })
+})
+
+describe('review findings (docs/spec.md §18)', () => {
+  it('the manifest does not depend on how the input is cut (a 20 MB .tar.gz in one piece or in 64 KiB pieces)', async () => {
+    const big = await packTar([[{ name: 'noise.bin' }, patternBytes(20_000_000, 3)]])
+    const gz = tool('gzip', ['-n', '-1', '-c'], big)
+    expect(gz.length).toBeGreaterThan(16 * 1024 * 1024)
+    const whole = await manifestFromTarball(gz)
+    const pieces = function * () { for (let at = 0; at < gz.length; at += 65536) yield gz.subarray(at, at + 65536) }
+    const cut = await manifestFromTarball(pieces())
+    expect(whole.cid.toString()).toBe(cut.cid.toString())
+    expect(whole.manifest.compression?.members[0]?.recipe).toEqual({ encoder: 'gnu-gzip', params: { level: 1 } })
+  }, 120_000)
+
+  it('more trailing bytes than the manifest keeps inline: a member without a recipe, archive kept verbatim', async () => {
+    const gz = new Uint8Array(Buffer.concat([tool('gzip', ['-n', '-9', '-c'], small), Buffer.alloc(70_000, 7)]))
+    const { result, blocks } = await check(gz, small)
+    const members = result.manifest.compression?.members ?? []
+    expect(members.map(m => m.recipe?.encoder)).toEqual(['gnu-gzip', undefined])
+    expect(members[1]?.size).toBe(70_000)
+    await expect(verifyManifest(result.cid, blocks)).resolves.toMatchObject({ archiveBytes: gz.length })
+  })
+
+  it('a plain tar whose first name begins with a compressor\'s magic is a tar', async () => {
+    for (const name of ['BZh91AY&SY-file', '\x28\xb5\x2f\xfd-zstd-looking', '\x1f\x8b\x08-gzip-looking']) {
+      const plain = await packTar([[{ name }, 'content']])
+      const result = await manifestFromTarball(plain)
+      expect(result.manifest.archive.format).toBe('tar')
+      expect(result.entries[0]?.path).toBe(name)
+    }
+  })
+
+  it('recipes are read in canonical form only', async () => {
+    const { result } = await check(tool('gzip', ['-n', '-9', '-c'], small), small)
+    const m = result.manifest
+    const withParams = (params: Record<string, number>) => ({ ...m, compression: { ...m.compression!, members: m.compression!.members.map(x => ({ ...x, recipe: { encoder: 'gnu-gzip', params } })) } })
+    await expect(encodeManifest(withParams({}))).rejects.toMatchObject({ code: 'ERR_INVALID_MANIFEST' })
+    await expect(encodeManifest(withParams({ level: 9, memLevel: 8 }))).rejects.toMatchObject({ code: 'ERR_INVALID_MANIFEST' })
+    await expect(encodeManifest(withParams({ level: 10 }))).rejects.toMatchObject({ code: 'ERR_INVALID_MANIFEST' })
+    await expect(encodeManifest(withParams({ level: 9 }))).resolves.toBeDefined()
   })
 })

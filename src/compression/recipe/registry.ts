@@ -5,7 +5,7 @@
  */
 import { Bzip2Encoder } from '../bzip2/encoder.js'
 import { GnuGzipDeflater, RunStatus } from '../deflate/gnu-gzip.js'
-import { InvalidManifestError } from '../../errors.js'
+import { checkRecipe } from './params.js'
 import type { EncoderFactory, Recipe, StreamEncoder } from './encoder.js'
 import { zlibEncoder } from './zlib.js'
 
@@ -47,16 +47,7 @@ function bzip2Encoder (recipe: Recipe): EncoderFactory {
 
 /** The encoder a recipe names, ready to run; an unknown encoder or parameter is an invalid manifest. */
 export function encoderFor (recipe: Recipe): EncoderFactory {
-  const allowed: Record<string, string[]> = {
-    'gnu-gzip': ['level'], zlib: ['level', 'memLevel', 'strategy', 'windowBits'], 'zlib-chromium': ['level', 'memLevel', 'strategy', 'windowBits'], bzip2: ['level']
-  }
-  const keys = allowed[recipe.encoder]
-  if (keys === undefined) throw new InvalidManifestError(`unknown recipe encoder ${JSON.stringify(recipe.encoder)}`)
-  for (const key of Object.keys(recipe.params)) {
-    if (!keys.includes(key)) throw new InvalidManifestError(`recipe encoder ${recipe.encoder} has no parameter ${JSON.stringify(key)}`)
-  }
-  const level = recipe.params.level
-  if (level !== undefined && (level < 1 || level > 9)) throw new InvalidManifestError(`recipe level ${level} is out of range`)
+  checkRecipe(recipe)
   switch (recipe.encoder) {
     case 'gnu-gzip': return gnuGzipEncoder(recipe)
     case 'bzip2': return bzip2Encoder(recipe)
