@@ -15,6 +15,7 @@ import { manifestFromFile } from '../../src/node/manifest-file.js'
 import { importerFile } from '../unixfs/oracle.js'
 import { packTar, patternBytes, removeDir, tempDir } from '../helpers/archives.js'
 import { encodeManifest } from '../../src/codec/manifest-codec.js'
+import { buildOracle, cleanupOracle, goCopyFile } from '../compression/deflate-go/go-oracle.js'
 
 const tar = new Uint8Array(readFileSync(join(import.meta.dirname, '../fixtures/real/hello-2.10.tar')))
 const small = new Uint8Array(readFileSync(join(import.meta.dirname, '../fixtures/real/tar-stream-3.1.7.tar')))
@@ -181,4 +182,18 @@ describe('review findings (docs/spec.md §18)', () => {
     await expect(encodeManifest(withParams({ level: 10 }))).rejects.toMatchObject({ code: 'ERR_INVALID_MANIFEST' })
     await expect(encodeManifest(withParams({ level: 9 }))).resolves.toBeDefined()
   })
+})
+
+describe('Go\'s compress/gzip', () => {
+  it('a tarball written by Go (compress/gzip through io.Copy): recipe go-flate', async () => {
+    buildOracle()
+    const dir = tempDir()
+    try {
+      writeFileSync(join(dir, 'a.tar'), tar)
+      const body = goCopyFile(join(dir, 'a.tar'), 5, 'gzip')
+      const { result } = await check(body, tar)
+      expect(result.manifest.compression?.members.map(m => m.recipe)).toEqual([{ encoder: 'go-flate', params: { level: 5 } }])
+      expect(result.manifest.compression?.members[0]?.header[9]).toBe(255) // OS byte: Go writes "unknown"
+    } finally { removeDir(dir); cleanupOracle() }
+  }, 120_000)
 })

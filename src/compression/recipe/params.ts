@@ -18,6 +18,7 @@ const zlibParams: Record<string, ParamRule> = {
 
 export const encoderParams: Readonly<Record<string, Record<string, ParamRule>>> = Object.freeze({
   'gnu-gzip': { level },
+  'go-flate': { level },
   zlib: zlibParams,
   'zlib-chromium': zlibParams,
   bzip2: { level }

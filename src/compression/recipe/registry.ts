@@ -5,6 +5,7 @@
  */
 import { Bzip2Encoder } from '../bzip2/encoder.js'
 import { GnuGzipDeflater, RunStatus } from '../deflate/gnu-gzip.js'
+import { GoFlateDeflater } from '../deflate/go/go-flate.js'
 import { checkRecipe } from './params.js'
 import type { EncoderFactory, Recipe, StreamEncoder } from './encoder.js'
 import { zlibEncoder } from './zlib.js'
@@ -33,6 +34,17 @@ function gnuGzipEncoder (recipe: Recipe): EncoderFactory {
   }
 }
 
+function goFlateEncoder (recipe: Recipe): EncoderFactory {
+  const level = recipe.params.level ?? 6
+  return {
+    recipe,
+    create (): StreamEncoder {
+      const d = new GoFlateDeflater(level)
+      return { write: (bytes) => d.write(bytes), end: () => d.end() }
+    }
+  }
+}
+
 function bzip2Encoder (recipe: Recipe): EncoderFactory {
   const level = recipe.params.level ?? 9
   return {
@@ -50,6 +62,7 @@ export function encoderFor (recipe: Recipe): EncoderFactory {
   checkRecipe(recipe)
   switch (recipe.encoder) {
     case 'gnu-gzip': return gnuGzipEncoder(recipe)
+    case 'go-flate': return goFlateEncoder(recipe)
     case 'bzip2': return bzip2Encoder(recipe)
     default: return zlibEncoder(recipe)
   }
@@ -59,13 +72,13 @@ const LEVELS_BY_LIKELIHOOD = [9, 6, 1, 2, 3, 4, 5, 7, 8]
 
 /**
  * The candidates for a gzip member body, most likely first (NOTES §5: GNU gzip -9/-6 for GNU and Debian
- * release tarballs, zlib 6 for git archive and Python, Node's zlib 9/6 for npm): for each level in
- * LEVELS_BY_LIKELIHOOD, GNU gzip, then zlib, then zlib-chromium.
+ * release tarballs, zlib 6 for git archive and Python, Node's zlib 9/6 for npm, Go's compress/gzip for Go
+ * releases): for each level in LEVELS_BY_LIKELIHOOD, GNU gzip, zlib, zlib-chromium, then go-flate.
  */
 export function gzipCandidates (): EncoderFactory[] {
   const out: EncoderFactory[] = []
   for (const level of LEVELS_BY_LIKELIHOOD) {
-    for (const encoder of ['gnu-gzip', 'zlib', 'zlib-chromium']) out.push(encoderFor({ encoder, params: { level } }))
+    for (const encoder of ['gnu-gzip', 'zlib', 'zlib-chromium', 'go-flate']) out.push(encoderFor({ encoder, params: { level } }))
   }
   return out
 }
