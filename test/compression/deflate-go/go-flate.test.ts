@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { crc32, inflateRawSync } from 'node:zlib'
 import fc from 'fast-check'
+import { alphabetBytes, prng, randomBytes, text } from '../../helpers/corpus.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GoFlateDeflater, goFlateDeflateSync } from '../../../src/compression/deflate/go/go-flate.js'
 import {
@@ -22,32 +23,6 @@ beforeAll(() => {
   buildOracle()
 }, 300_000)
 afterAll(cleanupOracle)
-
-/** Small deterministic PRNG (xorshift32). */
-function prng (seed: number): () => number {
-  let x = (seed | 0) || 0x9e3779b9
-  return () => {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5
-    return (x >>> 0) / 0x100000000
-  }
-}
-
-const text = (s: string): Uint8Array => new TextEncoder().encode(s)
-
-function randomBytes (n: number, seed: number): Uint8Array {
-  const r = prng(seed)
-  const out = new Uint8Array(n)
-  for (let i = 0; i < n; i++) out[i] = Math.floor(r() * 256)
-  return out
-}
-
-/** Random bytes over a small alphabet: many short matches, many literals (so many tokens per block). */
-function alphabetBytes (n: number, k: number, seed: number, base = 97): Uint8Array {
-  const r = prng(seed)
-  const out = new Uint8Array(n)
-  for (let i = 0; i < n; i++) out[i] = base + Math.floor(r() * k)
-  return out
-}
 
 /** Text-like data: words from a small vocabulary, with occasional long copies from far back. */
 function words (n: number, seed: number): Uint8Array {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { inflateRawSync } from 'node:zlib'
 import fc from 'fast-check'
+import { alphabetBytes, prng, randomBytes, text } from '../../helpers/corpus.js'
 import { afterAll, describe, expect, it } from 'vitest'
 import { GnuGzipDeflater, gnuGzipDeflate, gnuGzipDeflateSync } from '../../../src/compression/deflate/gnu-gzip.js'
 import { cleanupOracle, firstDifference, gzipRawDeflate, gzipRawDeflateFile, gzipVersion } from './gnu-gzip-oracle.js'
@@ -14,36 +15,10 @@ const LEVELS = [1, 2, 3, 4, 5, 6, 7, 8, 9] as const
 
 afterAll(cleanupOracle)
 
-/** Small deterministic PRNG (xorshift32). */
-function prng (seed: number): () => number {
-  let x = (seed | 0) || 0x9e3779b9
-  return () => {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5
-    return (x >>> 0) / 0x100000000
-  }
-}
-
 function concat (...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
   let at = 0
   for (const p of parts) { out.set(p, at); at += p.length }
-  return out
-}
-
-const text = (s: string): Uint8Array => new TextEncoder().encode(s)
-
-function randomBytes (n: number, seed: number): Uint8Array {
-  const r = prng(seed)
-  const out = new Uint8Array(n)
-  for (let i = 0; i < n; i++) out[i] = Math.floor(r() * 256)
-  return out
-}
-
-/** Random bytes over a small alphabet: plenty of short matches, many literals. */
-function alphabetBytes (n: number, k: number, seed: number, base = 97): Uint8Array {
-  const r = prng(seed)
-  const out = new Uint8Array(n)
-  for (let i = 0; i < n; i++) out[i] = base + Math.floor(r() * k)
   return out
 }
 
