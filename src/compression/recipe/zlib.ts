@@ -35,16 +35,3 @@ export function zlibEncoder (recipe: Recipe): EncoderFactory {
     }
   }
 }
-
-/**
- * The zlib recipes worth trying, most likely first: the levels producers use (9 and 6 by far the most,
- * then 1), each lineage, default memLevel and strategy; then the other levels.
- */
-export function zlibCandidates (): EncoderFactory[] {
-  const levels = [9, 6, 1, 2, 3, 4, 5, 7, 8]
-  const out: EncoderFactory[] = []
-  for (const level of levels) {
-    for (const encoder of ['zlib', 'zlib-chromium']) out.push(zlibEncoder({ encoder, params: { level } }))
-  }
-  return out
-}
