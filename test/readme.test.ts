@@ -14,6 +14,15 @@ export function readmeExample (): { code: string, output: string } {
 }
 
 describe('README', () => {
+  it('`npm run example` prints what the README shows', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8')
+    const shown = /`npm run example` prints:\n\n```\n([\s\S]*?)```/.exec(readme)?.[1]
+    expect(shown).toBeDefined()
+    // The example's command without --car (the CAR file is not the point here).
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/node/cli.ts'), 'create', 'test/fixtures/real/hello-2.10.tar'], { cwd: root, encoding: 'utf8' })
+    expect(r.stdout).toBe(shown)
+  }, 30_000)
+
   it('the library example prints the documented output', () => {
     const { code, output } = readmeExample()
     mkdirSync(join(root, '.cache'), { recursive: true })
