@@ -1,5 +1,5 @@
 /**
- * A compressed tarball: archive bytes → decompressed tar → (the tar pipeline of create.ts), while each
+ * A compressed tarball: archive bytes → decompressed tar → (the tar pipeline, tar-describer.ts), while each
  * compressed member (gzip member, bzip2 stream, xz stream, zstd frame) looks for a recipe that rebuilds
  * its bytes from the tar's (see compression/recipe/race.ts). One pass over the input; memory is bounded
  * by the chunk sizes, the candidates' lag and a retention window, never by the archive.
