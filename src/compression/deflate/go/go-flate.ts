@@ -279,14 +279,13 @@ class LazyEngine implements Engine {
   }
 }
 
-/** Level 1 (Go: fillStore + encSpeed with deflateFast). */
-class BestSpeedEngine implements Engine {
-  private readonly window = new Uint8Array(MAX_STORE)
-  private windowEnd = 0
-  private readonly matcher = new BestSpeedMatcher()
-  private readonly tokens = new TokenBuffer(MAX_STORE + 1)
-
-  constructor (private readonly bw: GoBlockWriter) {}
+/**
+ * Go's fillStore: input fills a 65535-byte window, which is encoded and emptied whenever it is full
+ * (and once more at the end). Levels 0, 1 and -2 differ only in how they encode a full window.
+ */
+abstract class StoreWindowEngine implements Engine {
+  protected readonly window = new Uint8Array(MAX_STORE)
+  protected windowEnd = 0
 
   write (b: Uint8Array): void {
     let at = 0
@@ -303,7 +302,19 @@ class BestSpeedEngine implements Engine {
     this.step(true)
   }
 
-  private step (sync: boolean): void {
+  /** Encodes the window when it is full, or when `sync` (end of input) and it holds anything. */
+  protected abstract step (sync: boolean): void
+}
+
+/** Level 1 (Go: fillStore + encSpeed with deflateFast). */
+class BestSpeedEngine extends StoreWindowEngine {
+  private readonly matcher = new BestSpeedMatcher()
+  private readonly tokens = new TokenBuffer(MAX_STORE + 1)
+
+  constructor (private readonly bw: GoBlockWriter) { super() }
+
+
+  protected step (sync: boolean): void {
     const end = this.windowEnd
     const input = this.window.subarray(0, end)
     if (end < MAX_STORE) {
@@ -330,27 +341,11 @@ class BestSpeedEngine implements Engine {
 }
 
 /** Level 0 (stored blocks of 65535) and -2 (literal-only blocks of 65535), Go: fillStore + store/storeHuff. */
-class StoreEngine implements Engine {
-  private readonly window = new Uint8Array(MAX_STORE)
-  private windowEnd = 0
-  constructor (private readonly bw: GoBlockWriter, private readonly huff: boolean) {}
+class StoreEngine extends StoreWindowEngine {
+  constructor (private readonly bw: GoBlockWriter, private readonly huff: boolean) { super() }
 
-  write (b: Uint8Array): void {
-    let at = 0
-    while (at < b.length) {
-      this.step(false)
-      const n = Math.min(b.length - at, MAX_STORE - this.windowEnd)
-      this.window.set(b.subarray(at, at + n), this.windowEnd)
-      this.windowEnd += n
-      at += n
-    }
-  }
 
-  close (): void {
-    this.step(true)
-  }
-
-  private step (sync: boolean): void {
+  protected step (sync: boolean): void {
     const end = this.windowEnd
     if (end === 0 || (end < MAX_STORE && !sync)) return
     const input = this.window.subarray(0, end)
