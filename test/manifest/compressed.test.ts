@@ -197,3 +197,22 @@ describe('Go\'s compress/gzip', () => {
     } finally { removeDir(dir); cleanupOracle() }
   }, 120_000)
 })
+
+describe('git archive', () => {
+  it('`git archive --format=tar.gz` (GitHub\'s source tarballs): found by a recipe, rebuilt from the tar', async () => {
+    const dir = tempDir()
+    try {
+      const git = (...args: string[]): Buffer => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd: dir, maxBuffer: 1 << 28 })
+      git('init', '-q')
+      writeFileSync(join(dir, 'hello-2.10.tar'), tar)
+      writeFileSync(join(dir, 'README'), 'a repository\n')
+      git('add', '.')
+      git('commit', '-q', '-m', 'c')
+      const tgz = new Uint8Array(git('archive', '--format=tar.gz', '--prefix=repo/', 'HEAD'))
+      const inner = new Uint8Array(git('archive', '--format=tar', '--prefix=repo/', 'HEAD'))
+      const { result } = await check(tgz, inner)
+      expect(result.manifest.archive.root).toBeUndefined()
+      expect(result.manifest.compression?.members[0]?.recipe?.encoder).toBe('zlib')
+    } finally { removeDir(dir) }
+  }, 60_000)
+})

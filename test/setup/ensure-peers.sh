@@ -16,6 +16,7 @@ command -v unzip >/dev/null || need+=(unzip)
 command -v 7z >/dev/null || need+=(p7zip-full)
 command -v pigz >/dev/null || need+=(pigz)
 command -v go >/dev/null || need+=(golang-go)
+command -v git >/dev/null || need+=(git)
 command -v python3 >/dev/null || need+=(python3)
 command -v jar >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v apt-get >/dev/null && { command -v dpkg-source >/dev/null || need+=(dpkg-dev); }
