@@ -1,6 +1,6 @@
 /** The CLI as a user runs it: a real process, real files, exit codes and the stable --json summary. */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
@@ -44,6 +44,16 @@ describe('ipld-archive-manifest CLI', () => {
     const inspected = JSON.parse(cli('inspect', car, '--json').stdout)
     expect(inspected).toEqual(summary)
   }, 60_000)
+
+  it('a .tar.gz: the summary says how it is rebuilt, and shares are of the tar', () => {
+    const gz = join(dir, 'hello-2.10.tar.gz')
+    writeFileSync(gz, execFileSync('gzip', ['-n', '-9', '-c', example]))
+    const r = cli('create', gz)
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toContain('(tar+gzip, ')
+    expect(r.stdout).toContain('rebuild   from the tar by recipe: gnu-gzip 9 (1 member)')
+    expect(r.stdout).toContain('shared with the tree: 92.67% of the tar\'s bytes')
+  })
 
   it('the v0 profile gives CIDv0 trees', () => {
     const r = cli('create', example, '--profile', 'unixfs-v0-2015', '--json')

@@ -148,14 +148,21 @@ function summary (cid: string, result: Pick<ManifestResult, 'manifest'>, entries
 
 function describe (result: ManifestResult): string {
   const c = result.counts
-  const pct = (n: number): string => c.archiveBytes === 0 ? '0%' : `${(100 * n / c.archiveBytes).toFixed(2)}%`
+  const m = result.manifest
+  // Shares are of the tar stream, which is what the tree deduplicates (a compressed archive is smaller).
+  const pct = (n: number): string => m.tar.size === 0 ? '0%' : `${(100 * n / m.tar.size).toFixed(2)}%`
+  const members = m.compression?.members ?? []
+  const recipes = [...new Set(members.map(x => x.recipe === undefined ? 'none' : `${x.recipe.encoder} ${Object.values(x.recipe.params).join(' ')}`))]
   return [
     `manifest  ${result.cid}`,
-    `archive   ${result.archiveCid}  (${c.archiveBytes} bytes, sha256 ${Buffer.from(result.manifest.archive.sha256).toString('hex')})`,
+    `archive   ${result.archiveCid}  (${m.archive.format}, ${c.archiveBytes} bytes, sha256 ${Buffer.from(m.archive.sha256).toString('hex')})`,
+    ...(m.compression === undefined
+      ? []
+      : [`rebuild   ${m.archive.root === undefined ? `from the tar by recipe: ${recipes.join(', ')}` : 'from its own blocks (no recipe reproduces every member)'} (${members.length} member${members.length === 1 ? '' : 's'})`]),
     `tree      ${result.treeCid}`,
     ...(result.strippedTreeCid === undefined ? [] : [`stripped  ${result.strippedTreeCid}`]),
     `entries   ${c.entries}`,
-    `shared with the tree: ${pct(c.treeContentBytes)} of the archive bytes; segments (headers, padding, other): ${pct(c.segmentBytes)}`
+    `shared with the tree: ${pct(c.treeContentBytes)} of the tar's bytes; segments (headers, padding, other): ${pct(c.segmentBytes)}`
   ].join('\n')
 }
 
