@@ -4,7 +4,7 @@ import { putBlock, type BlockSink } from '../blocks.js'
 import { encodeManifest } from '../codec/manifest-codec.js'
 import type { ArchiveDigester } from '../digest/incremental.js'
 import type { Limits } from '../limits.js'
-import type { Compression, Entry, Manifest } from '../schema/types.js'
+import type { AnyEntry, Compression, Entry, Manifest } from '../schema/types.js'
 import type { ByteSource } from '../source.js'
 import type { ProfileName } from '../unixfs/profile.js'
 import type { DescribedTar } from './tar-describer.js'
@@ -32,7 +32,7 @@ export interface ManifestOptions {
   reread?: () => ByteSource
 }
 
-export interface ManifestResult {
+export interface ManifestResult<E extends AnyEntry = Entry> {
   /** CID of the manifest's root block (dag-cbor). */
   cid: CID
   /**
@@ -46,7 +46,7 @@ export interface ManifestResult {
   strippedTreeCid?: CID
   manifest: Manifest
   /** The entries, as the manifest's pages hold them. */
-  entries: Entry[]
+  entries: E[]
   counts: {
     entries: number
     archiveBytes: number
