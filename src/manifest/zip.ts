@@ -38,6 +38,15 @@ const READ_PIECE = 1024 * 1024
 /** A symlink's target is kept in memory for the tree; longer "targets" are not symlinks anyone extracts. */
 const MAX_SYMLINK_TARGET = 65536
 
+/**
+ * Entries up to this size (compressed and uncompressed) try the candidates one after another over the
+ * buffered data, stopping at the first that matches; larger ones run them in lockstep (RecipeRace). Both
+ * record the first candidate, in order, whose whole output equals the compressed data, so the choice is
+ * a matter of speed only: most entries of a jar are small, and the lockstep race would start all 36
+ * encoders for each of them.
+ */
+const SEQUENTIAL_MAX = 1024 * 1024
+
 const STORED = 0
 const DEFLATED = 8
 
@@ -202,7 +211,11 @@ async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSi
   if (entry.method === STORED) {
     await feed(take)
   } else {
-    const race = new RecipeRace(gzipCandidates())
+    const sequential = entry.uncompressedSize <= SEQUENTIAL_MAX && entry.compressedSize <= SEQUENTIAL_MAX
+    const race = sequential ? undefined : new RecipeRace(gzipCandidates())
+    const compressed: Uint8Array[] = []
+    const inflated: Uint8Array[] = []
+    let inflatedBytes = 0
     const inflator = new Inflate({ raw: true, chunkSize: 65536 })
     const out: Uint8Array[] = []
     inflator.onData = (chunk) => { out.push(chunk as Uint8Array) }
@@ -210,21 +223,27 @@ async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSi
     await feed(async (piece) => {
       const at = consumed
       consumed += piece.length
-      race.expected(piece)
+      if (race !== undefined) race.expected(piece)
+      else compressed.push(piece)
       if ((inflator as unknown as { ended: boolean }).ended) return
       inflator.push(piece, false)
       if (inflator.err !== 0) {
         throw new CorruptCompressedDataError(`corrupt deflate data: ${inflator.msg || `inflate error ${inflator.err}`}`,
           { offset: entry.dataOffset + at, entry: name, format: 'zip', reason: inflator.msg })
       }
-      for (const o of out) { race.input(o); await take(o) }
+      for (const o of out) {
+        if (race !== undefined) race.input(o)
+        else if ((inflatedBytes += o.length) <= SEQUENTIAL_MAX) inflated.push(o)
+        await take(o)
+      }
       out.length = 0
     })
     if (!(inflator as unknown as { ended: boolean }).ended) {
       throw new CorruptCompressedDataError('deflate data ends before its final block', { offset: entry.dataOffset, entry: name, format: 'zip', reason: 'truncated' })
     }
     // The recipe must make all `compressedSize` bytes (the whole range it replaces).
-    recipe = race.end(entry.compressedSize).recipe
+    if (race !== undefined) recipe = race.end(entry.compressedSize).recipe
+    else if (inflatedBytes <= SEQUENTIAL_MAX) recipe = firstMatch(concat(inflated), concat(compressed))
   }
   if (size !== entry.uncompressedSize) {
     throw new CorruptCompressedDataError(`entry data is ${size} bytes; the central directory records ${entry.uncompressedSize}`,
@@ -262,7 +281,26 @@ function zipEntry (raw: RawZipEntry, d: EntryData): ZipEntry {
   return entry
 }
 
+/** The first candidate, in order, whose whole output over `input` is exactly `expected`. */
+function firstMatch (input: Uint8Array, expected: Uint8Array): Recipe | undefined {
+  for (const candidate of gzipCandidates()) {
+    const encoder = candidate.create()
+    let at = 0
+    const same = (chunks: Uint8Array[]): boolean => {
+      for (const chunk of chunks) {
+        if (at + chunk.length > expected.length) return false
+        for (let i = 0; i < chunk.length; i++) if (chunk[i] !== expected[at + i]) return false
+        at += chunk.length
+      }
+      return true
+    }
+    if (same(encoder.write(input)) && same(encoder.end()) && at === expected.length) return candidate.recipe
+  }
+  return undefined
+}
+
 function concat (parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 0) return new Uint8Array(0)
   if (parts.length === 1) return parts[0] as Uint8Array
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
   let at = 0

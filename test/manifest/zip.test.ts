@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { zipSync } from 'fflate'
+import { symlinkSync } from 'node:fs'
 import { CID } from 'multiformats/cid'
 import {
   MemoryBlocks, manifestFromZip, restoreArchive, verifyManifest, exportCar, importCar, loadZipEntries, loadManifest,
@@ -20,7 +21,10 @@ import { importBytes } from '../../src/unixfs/file-builder.js'
 import { discardBlocks } from '../../src/blocks.js'
 import { getProfile } from '../../src/unixfs/profile.js'
 import { patternBytes } from '../helpers/archives.js'
-import { importerTree } from '../helpers/trees.js'
+import { importerTree, walkedTree } from '../helpers/trees.js'
+import { inflateSync } from 'fflate'
+import { RecipeRace } from '../../src/compression/recipe/race.js'
+import { gzipCandidates } from '../../src/compression/recipe/registry.js'
 import { main } from '../../src/node/cli.js'
 
 let root: string
@@ -162,6 +166,15 @@ z.close()`, path])
     found.push(`  jar cf: ${recipesOf(result.entries).join(', ')}`)
     // Directories (META-INF/) are deflated empty data without content: their 2 bytes stay in the skeleton.
     expect(result.entries.filter(e => e.method === 8 && e.type !== 'directory').every(e => e.recipe !== undefined)).toBe(true)
+    // Small entries try the candidates one by one; the lockstep race picks the same one.
+    const bytes = readFileSync(path)
+    for (const e of result.entries.filter(e => e.method === 8 && e.content !== undefined)) {
+      const compressed = bytes.subarray(e.dataOffset, e.dataOffset + e.compressedSize)
+      const race = new RecipeRace(gzipCandidates())
+      race.expected(compressed)
+      race.input(inflateSync(compressed))
+      expect(race.end(e.compressedSize).recipe).toEqual(e.recipe)
+    }
   })
 
   it('fflate zipSync', async () => {
@@ -172,6 +185,34 @@ z.close()`, path])
 })
 
 describe('unsafe and unusual entries', () => {
+  it('symlinks (zip -y) are symlinks in the tree, their target the entry data', async () => {
+    const dir = join(root, 'links')
+    mkdirSync(join(dir, 'l'), { recursive: true })
+    writeFileSync(join(dir, 'l/target.txt'), 'target\n')
+    symlinkSync('target.txt', join(dir, 'l/link'))
+    const path = out()
+    run('zip', ['-q', '-r', '-y', path, 'l'], dir)
+    const result = await roundTrip(new Uint8Array(readFileSync(path)))
+    const link = result.entries.find(e => e.path === 'l/link')!
+    expect(link.type).toBe('symlink')
+    expect((link.mode ?? 0) & 0o170000).toBe(0o120000)
+    const unzipped = mkdtempSync(join(root, 'unzip-'))
+    run('unzip', ['-q', path, '-d', unzipped], root)
+    expect(result.treeCid.toString()).toBe((await walkedTree(unzipped, 'unixfs-v1-2025')).toString())
+  })
+
+  it('a zip behind a stub (self-extracting) is detected from its end record and restores exactly', async () => {
+    const plain = out()
+    run('zip', ['-q', '-r', '-6', plain, 'pkg'])
+    const path = out()
+    writeFileSync(path, Buffer.concat([Buffer.from('#!/bin/sh\necho stub\nexit 0\n'.repeat(10)), readFileSync(plain)]))
+    const blocks = new MemoryBlocks()
+    const result = await manifestFromFile(path, { blockstore: blocks })
+    expect(result.manifest.archive.format).toBe('zip')
+    expect((await collect(restoreArchive(result.cid, blocks))).equals(readFileSync(path))).toBe(true)
+    expect(result.treeCid.toString()).toBe((await manifestFromZip(new Uint8Array(readFileSync(plain)))).treeCid.toString())
+  })
+
   it('zip-slip names are excluded from the tree, and extractTree writes nothing outside', async () => {
     const path = out()
     run('python3', ['-c', `import sys, zipfile
