@@ -50,11 +50,18 @@ export interface ManifestResult<E extends AnyEntry = Entry> {
   counts: {
     entries: number
     archiveBytes: number
-    /** Tar bytes kept as segment leaves: headers, padding, end blocks, trailing bytes, non-file data. */
+    /**
+     * Tar bytes kept as segment leaves: headers, padding, end blocks, trailing bytes, non-file data. For a
+     * zip: the skeleton's segment bytes (headers, central directory, data kept verbatim).
+     */
     segmentBytes: number
-    /** Tar bytes linked as member files' content DAGs (segmentBytes + contentBytes = the tar's size). */
+    /**
+     * Tar bytes linked as member files' content DAGs (segmentBytes + contentBytes = the tar's size). For a
+     * zip: the zip bytes linked as content (stored entries) or rebuilt from content by a recipe
+     * (segmentBytes + contentBytes = the zip's size).
+     */
     contentBytes: number
-    /** The part of contentBytes that the tree holds too (deduplicated with the unpacked tree). */
+    /** The part of contentBytes that the tree holds too (deduplicated with the unpacked tree; zip: `zip.treeContentBytes`). */
     treeContentBytes: number
   }
 }

@@ -21,8 +21,8 @@ import { crc32 } from '../compression/container/crc32.js'
 import { RecipeRace } from '../compression/recipe/race.js'
 import { gzipCandidates } from '../compression/recipe/registry.js'
 import { ArchiveDigests } from '../digest/incremental.js'
-import { CorruptCompressedDataError } from '../errors.js'
-import { resolveLimits } from '../limits.js'
+import { CorruptCompressedDataError, LimitExceededError } from '../errors.js'
+import { resolveLimits, type Limits } from '../limits.js'
 import { MANIFEST_VERSION, type Manifest, type Recipe, type ZipEntry } from '../schema/types.js'
 import type { DagRef } from '../unixfs/dag-ref.js'
 import { FileDagBuilder } from '../unixfs/file-builder.js'
@@ -35,8 +35,6 @@ import { UnpackedTree } from './tree.js'
 
 /** Bytes read from the source at once. */
 const READ_PIECE = 1024 * 1024
-/** A symlink's target is kept in memory for the tree; longer "targets" are not symlinks anyone extracts. */
-const MAX_SYMLINK_TARGET = 65536
 
 /**
  * Entries up to this size (compressed and uncompressed) try the candidates one after another over the
@@ -46,6 +44,9 @@ const MAX_SYMLINK_TARGET = 65536
  * encoders for each of them.
  */
 const SEQUENTIAL_MAX = 1024 * 1024
+
+/** Compressed bytes handed to the inflater at once. */
+const INFLATE_PIECE = 65536
 
 const STORED = 0
 const DEFLATED = 8
@@ -106,7 +107,7 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
       await readRange(segment.offset, segment.length, async (piece) => { await skeleton.addSegmentBytes(piece) })
       continue
     }
-    const described = await describeData(entry, profile, sink, (use) => readRange(segment.offset, segment.length, use))
+    const described = await describeData(entry, profile, sink, limits, (use) => readRange(segment.offset, segment.length, use))
     data.set(entry.index, described)
     if (described.recipe !== undefined) {
       recipeBytes += entry.compressedSize
@@ -122,7 +123,7 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
   // Entries without data bytes have no segment: an empty stored file is still an (empty) file.
   for (const entry of layout.entries) {
     if (data.has(entry.index) || !hasContent(entry)) continue
-    data.set(entry.index, await describeData(entry, profile, sink, async () => {}))
+    data.set(entry.index, await describeData(entry, profile, sink, limits, async () => {}))
   }
 
   const { size, sha256, sha512 } = await digests.finish()
@@ -194,17 +195,27 @@ function hasContent (entry: RawZipEntry): boolean {
  * One entry's data, pushed in pieces by `feed`: its content DAG (the uncompressed bytes), checked against
  * the central directory's size and CRC-32, and for a deflated entry the recipe that rebuilds it, if any.
  */
-async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSink,
+async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSink, limits: Limits,
   feed: (use: (piece: Uint8Array) => Promise<void>) => Promise<void>): Promise<EntryData> {
   const builder = new FileDagBuilder(profile, sink)
   const name = displayName(nameFromBytes(entry.path))
+  // A symlink's target is held in memory for the tree, bounded as a tar's long link names are.
+  if (entry.type === 'symlink' && entry.uncompressedSize > limits.maxLongNameBytes) {
+    throw new LimitExceededError(`symlink target of ${entry.uncompressedSize} bytes, more than maxLongNameBytes ${limits.maxLongNameBytes}`,
+      { limit: 'maxLongNameBytes', max: limits.maxLongNameBytes, offset: entry.dataOffset, entry: name })
+  }
   let crc = 0
   let size = 0
   const target: Uint8Array[] = []
   const take = async (bytes: Uint8Array): Promise<void> => {
     crc = crc32(bytes, crc)
     size += bytes.length
-    if (entry.type === 'symlink' && size <= MAX_SYMLINK_TARGET) target.push(bytes.slice())
+    // More data than the central directory records: fail now, not after inflating all of it.
+    if (size > entry.uncompressedSize) {
+      throw new CorruptCompressedDataError(`entry data is more than the ${entry.uncompressedSize} bytes the central directory records`,
+        { offset: entry.dataOffset, entry: name, format: 'zip', reason: 'size', stored: entry.uncompressedSize })
+    }
+    if (entry.type === 'symlink' && size <= limits.maxLongNameBytes) target.push(bytes.slice())
     await builder.write(bytes)
   }
   let recipe: Recipe | undefined
@@ -225,18 +236,21 @@ async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSi
       consumed += piece.length
       if (race !== undefined) race.expected(piece)
       else compressed.push(piece)
-      if ((inflator as unknown as { ended: boolean }).ended) return
-      inflator.push(piece, false)
-      if (inflator.err !== 0) {
-        throw new CorruptCompressedDataError(`corrupt deflate data: ${inflator.msg || `inflate error ${inflator.err}`}`,
-          { offset: entry.dataOffset + at, entry: name, format: 'zip', reason: inflator.msg })
+      // Inflated in small pieces, so that what one piece inflates to stays bounded (deflate's limit is 1032:1).
+      for (let from = 0; from < piece.length; from += INFLATE_PIECE) {
+        if ((inflator as unknown as { ended: boolean }).ended) return
+        inflator.push(piece.subarray(from, from + INFLATE_PIECE), false)
+        if (inflator.err !== 0) {
+          throw new CorruptCompressedDataError(`corrupt deflate data: ${inflator.msg || `inflate error ${inflator.err}`}`,
+            { offset: entry.dataOffset + at + from, entry: name, format: 'zip', reason: inflator.msg })
+        }
+        for (const o of out) {
+          if (race !== undefined) race.input(o)
+          else if ((inflatedBytes += o.length) <= SEQUENTIAL_MAX) inflated.push(o)
+          await take(o)
+        }
+        out.length = 0
       }
-      for (const o of out) {
-        if (race !== undefined) race.input(o)
-        else if ((inflatedBytes += o.length) <= SEQUENTIAL_MAX) inflated.push(o)
-        await take(o)
-      }
-      out.length = 0
     })
     if (!(inflator as unknown as { ended: boolean }).ended) {
       throw new CorruptCompressedDataError('deflate data ends before its final block', { offset: entry.dataOffset, entry: name, format: 'zip', reason: 'truncated' })

@@ -177,6 +177,24 @@ z.close()`, path])
     }
   })
 
+  it('7-Zip -mx9, bsdtar, an empty zip, a streamed zip (data descriptors) and a zip comment restore exactly', async () => {
+    const sevenZip = out()
+    run('7z', ['a', '-tzip', '-mx9', '-bso0', sevenZip, 'pkg'])
+    const bsd = out()
+    run('bsdtar', ['-a', '-cf', bsd, 'pkg'])
+    const empty = out()
+    run('python3', ['-c', 'import sys, zipfile\nzipfile.ZipFile(sys.argv[1], "w").close()', empty])
+    const streamed = out()
+    writeFileSync(streamed, execFileSync('sh', ['-c', 'cat pkg/dir/text.txt | zip -q - -'], { cwd: tree }))
+    const commented = out()
+    execFileSync('zip', ['-q', '-z', commented, 'pkg/hello.txt'], { cwd: tree, input: 'a comment\n' })
+    for (const [name, path] of [['7z -mx9', sevenZip], ['bsdtar', bsd], ['empty', empty], ['zip - (streamed)', streamed], ['zip -z', commented]] as const) {
+      const result = await roundTrip(new Uint8Array(readFileSync(path)))
+      if (name !== 'empty') expect(result.treeCid.toString()).toBe((await unzipTree(path)).toString())
+      found.push(`  ${name}: ${recipesOf(result.entries).join(', ') || '(no deflated entries)'}`)
+    }
+  })
+
   it('fflate zipSync', async () => {
     const bytes = zipSync({ 'a/text.txt': new TextEncoder().encode(text), 'a/random.bin': random, 'a/hello.txt': new TextEncoder().encode('hello\n') }, { level: 6 })
     const result = await roundTrip(bytes)
@@ -265,6 +283,17 @@ z.close()`, path])
     const at = bytes.indexOf(0x68, 30 + 'pkg/hello.txt'.length) // 'h' of "hello"
     bytes[at] = 0x48
     await expect(manifestFromZip(bytes)).rejects.toMatchObject({ code: 'ERR_CORRUPT_COMPRESSED', details: { reason: 'crc32' } })
+  })
+
+  it('deflate data longer than the central directory records fails early with a typed error', async () => {
+    const path = out()
+    run('zip', ['-q', '-6', path, 'pkg/dir/text.txt'])
+    const bytes = new Uint8Array(readFileSync(path))
+    const view = new DataView(bytes.buffer, bytes.byteOffset)
+    const cd = bytes.findIndex((b, i) => b === 0x50 && bytes[i + 1] === 0x4b && bytes[i + 2] === 1 && bytes[i + 3] === 2)
+    view.setUint32(22, 1000, true) // local header: uncompressed size
+    view.setUint32(cd + 24, 1000, true) // central directory: uncompressed size
+    await expect(manifestFromZip(bytes)).rejects.toMatchObject({ code: 'ERR_CORRUPT_COMPRESSED', details: { reason: 'size' } })
   })
 
   it('a manifest whose skeleton disagrees with its recipes fails verification', async () => {
