@@ -79,7 +79,8 @@
  *   skeleton &Any
  *   # The skeleton's size: the archive's size minus the compressedSize of every entry with a recipe.
  *   skeletonSize Int
- *   # The sum of the content sizes of the entries of type "file" that are in the tree (not excluded).
+ *   # The sum of `compressedSize` over the entries of type "file" in the tree (not excluded) whose data the
+ *   # skeleton links as content (stored) or a recipe rebuilds from content: the zip bytes the tree holds too.
  *   treeContentBytes Int
  * }
  *
