@@ -803,7 +803,8 @@ export async function computePositive (c: IndexCase, profile: ProfileName): Prom
   files.set(manifestBlock, rootBytes)
   files.set(`${dir}/manifest.dag-json`, new TextEncoder().encode(toDagJson(result.manifest)))
   const pages = result.manifest.entries.map(cid => dagCbor.decode(sink.blocks.get(cid)))
-  const { archive, tar, compression } = result.manifest
+  const { archive, compression } = result.manifest
+  const tar = result.manifest.tar!
   const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex')
   const expectation: ProfileExpectation = {
     manifest: result.cid.toString(),
@@ -834,8 +835,8 @@ export async function computePositive (c: IndexCase, profile: ProfileName): Prom
     entryCount: result.counts.entries,
     entryPages: result.manifest.entries.length,
     counts: { segmentBytes: result.counts.segmentBytes, contentBytes: result.counts.contentBytes, treeContentBytes: result.counts.treeContentBytes },
-    endOffset: result.manifest.tar.endOffset,
-    endOfArchive: result.manifest.tar.endOfArchive as 'zero-blocks' | 'missing',
+    endOffset: result.manifest.tar!.endOffset,
+    endOfArchive: result.manifest.tar!.endOfArchive as 'zero-blocks' | 'missing',
     files: result.entries
       .filter(e => e.content !== undefined && e.excluded === undefined && typeof e.path === 'string')
       .map(e => ({ path: normalizedPath(e.path as string), content: (e.content as CID).toString() }))

@@ -6,9 +6,11 @@
  * file system helpers and the CLI are in `ipld-archive-manifest/node`.
  */
 export { manifestFromTarball, type ManifestOptions, type ManifestResult } from './manifest/create.js'
+export { manifestFromZip, type ZipManifestOptions } from './manifest/zip.js'
+export { bytesSource, type RandomAccessSource } from './archive/zip/index.js'
 export { restoreArchive } from './manifest/restore.js'
 export { verifyManifest, type VerifyReport } from './manifest/verify.js'
-export { loadManifest, loadEntries } from './manifest/load.js'
+export { loadManifest, loadEntries, loadTarEntries, loadZipEntries } from './manifest/load.js'
 export { exportCar, importCar, walkBlocks } from './codec/car.js'
 export { decodeManifest, decodeEntryPage, toDagJson } from './codec/manifest-codec.js'
 export { readFile } from './unixfs/file-reader.js'
@@ -16,5 +18,5 @@ export { profiles, getProfile, defaultProfileName, type Profile, type ProfileNam
 export { defaultLimits, type Limits } from './limits.js'
 export { MemoryBlocks, discardBlocks, type BlockSink, type BlockSource, type Blockstore } from './blocks.js'
 export type { ByteSource } from './source.js'
-export type { Manifest, Archive, ArchiveFormat, Compression, CompressedMember, Recipe, Tar, Tree, Entry, EntryPage, EntryType, Exclusion, Name } from './schema/types.js'
+export type { Manifest, Archive, ArchiveFormat, Compression, CompressedMember, Recipe, Tar, Tree, Entry, EntryPage, EntryType, Exclusion, Name, Zip, ZipEntry, ZipEntryPage, ZipEntryType, AnyEntry } from './schema/types.js'
 export * from './errors.js'

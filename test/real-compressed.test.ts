@@ -31,7 +31,7 @@ describe.each(files.map(f => [f.slice(dir.length + 1), f]))('%s', (name, path) =
     expect(hash.digest('hex')).toBe(createHash('sha256').update(bytes).digest('hex'))
     const members = result.manifest.compression?.members ?? []
     const recipes = members.map(m => m.recipe === undefined ? 'none' : `${m.recipe.encoder} ${JSON.stringify(m.recipe.params)}`)
-    found.push(`  ${name}: ${result.manifest.archive.format}, ${recipes.join(', ')}; side data ${(100 * result.counts.segmentBytes / result.manifest.tar.size).toFixed(2)}% of the tar`)
+    found.push(`  ${name}: ${result.manifest.archive.format}, ${recipes.join(', ')}; side data ${(100 * result.counts.segmentBytes / result.manifest.tar!.size).toFixed(2)}% of the tar`)
     // Every gzip and bzip2 archive sampled here was made by a producer we reproduce (NOTES §5).
     if (/\.(gz|tgz|bz2)$/.test(name)) expect(result.manifest.archive.root).toBeUndefined()
   }, 240_000)

@@ -11,14 +11,15 @@ import { equalBytes } from '../blocks.js'
 import { checkRecipe } from '../compression/recipe/params.js'
 import { MAX_BLOCK_BYTES } from '../limits.js'
 import { profiles } from '../unixfs/profile.js'
-import { MANIFEST_VERSION, type Entry, type EntryPage, type Manifest } from '../schema/types.js'
+import { MANIFEST_VERSION, type AnyEntry, type ArchiveFormat, type Entry, type EntryPage, type Manifest, type Tar, type Zip, type ZipEntry, type ZipEntryPage } from '../schema/types.js'
 import * as schema from '../schema/validate.generated.js'
 
 export interface EncodedBlock { cid: CID, bytes: Uint8Array }
 
-/** Encodes one entry (pages are concatenations of these: see encodeEntryPage). */
-export function encodeEntry (entry: Entry): Uint8Array {
-  if (schema.Entry.toTyped(entry) === undefined) {
+/** Encodes one entry, a tar's or a zip's (pages are concatenations of these: see encodeEntryPage). */
+export function encodeEntry (entry: AnyEntry): Uint8Array {
+  const type = isZipEntry(entry) ? schema.ZipEntry : schema.Entry
+  if (type.toTyped(entry) === undefined) {
     throw new InvalidManifestError('entry does not match the schema', { entry: typeof entry.path === 'string' ? entry.path : undefined })
   }
   return dagCbor.encode(entry)
@@ -63,11 +64,40 @@ export function decodeManifest (bytes: Uint8Array): Manifest {
   return value as Manifest
 }
 
-export function decodeEntryPage (bytes: Uint8Array): EntryPage {
+/** A zip entry has `localHeaderOffset`; a tar entry has `headerOffset`. */
+export function isZipEntry (entry: AnyEntry): entry is ZipEntry {
+  return 'localHeaderOffset' in entry
+}
+
+/** Decodes an entry page: an EntryPage for tar formats (the default), a ZipEntryPage for "zip". */
+export function decodeEntryPage (bytes: Uint8Array): EntryPage
+export function decodeEntryPage (bytes: Uint8Array, format: 'zip'): ZipEntryPage
+export function decodeEntryPage (bytes: Uint8Array, format: ArchiveFormat): EntryPage | ZipEntryPage
+export function decodeEntryPage (bytes: Uint8Array, format: ArchiveFormat = 'tar'): EntryPage | ZipEntryPage {
   const value = decodeStrict(bytes, 'entry page')
+  if (format === 'zip') {
+    if (schema.ZipEntryPage.toTyped(value) === undefined) throw new InvalidManifestError('zip entry page does not match the schema')
+    for (const entry of value as ZipEntryPage) checkZipEntryValues(entry)
+    return value as ZipEntryPage
+  }
   if (schema.EntryPage.toTyped(value) === undefined) throw new InvalidManifestError('entry page does not match the schema')
   for (const entry of value as EntryPage) checkEntryValues(entry)
   return value as EntryPage
+}
+
+/** Ranges, and what the schema cannot say about a zip entry: a recipe needs content of a deflated entry. */
+function checkZipEntryValues (e: ZipEntry): void {
+  const naturals = [e.mode ?? 0, e.method, e.flags, e.crc32, e.compressedSize, e.size, e.localHeaderOffset, e.dataOffset]
+  if (naturals.some(n => n < 0) || e.method > 0xffff || e.flags > 0xffff || e.crc32 > 0xffffffff || e.dataOffset < e.localHeaderOffset) {
+    throw new InvalidManifestError('zip entry has a value out of range', { offset: e.localHeaderOffset })
+  }
+  if (e.encrypted !== undefined && e.encrypted !== true) throw new InvalidManifestError('zip entry has encrypted: false (omit it)', { offset: e.localHeaderOffset })
+  if (e.recipe !== undefined) {
+    checkRecipe(e.recipe)
+    if (e.method !== 8 || e.content === undefined || e.encrypted === true) {
+      throw new InvalidManifestError('a zip entry recipe needs a deflated, unencrypted entry with content', { offset: e.localHeaderOffset })
+    }
+  }
 }
 
 /** What the schema's Int cannot say: ranges. */
@@ -98,27 +128,52 @@ function checkManifest (value: unknown): asserts value is Manifest {
   const m = value as Manifest
   if (m.version !== MANIFEST_VERSION) throw new InvalidManifestError(`manifest version ${m.version} is not supported (this reader knows ${MANIFEST_VERSION})`)
   if (!Object.hasOwn(profiles, m.profile)) throw new InvalidManifestError(`manifest profile ${JSON.stringify(m.profile)} is unknown`)
-  if (m.archive.sha256.length !== 32 || m.tar.sha256.length !== 32 || m.archive.sha512.length !== 64) {
+  if (m.archive.sha256.length !== 32 || m.archive.sha512.length !== 64) {
     throw new InvalidManifestError('manifest digests have the wrong length')
   }
-  const naturals = [m.archive.size, m.tar.size, m.tar.treeContentBytes, m.tar.endOffset, m.entryCount]
-  if (naturals.some(n => n < 0) || m.tar.endOffset > m.tar.size || m.tar.treeContentBytes > m.tar.size) {
+  if (m.archive.size < 0 || m.entryCount < 0) throw new InvalidManifestError('manifest sizes are out of range')
+  if (m.archive.format === 'zip') { checkZip(m); return }
+  const tar = m.tar
+  if (tar === undefined || m.zip !== undefined) throw new InvalidManifestError(`a "${m.archive.format}" manifest has a tar and no zip`)
+  if (tar.sha256.length !== 32) throw new InvalidManifestError('manifest digests have the wrong length')
+  const naturals = [tar.size, tar.treeContentBytes, tar.endOffset]
+  if (naturals.some(n => n < 0) || tar.endOffset > tar.size || tar.treeContentBytes > tar.size) {
     throw new InvalidManifestError('manifest sizes are out of range')
   }
-  if (m.archive.format === 'tar') checkPlainTar(m)
-  else checkCompressed(m)
+  if (m.archive.format === 'tar') checkPlainTar(m, tar)
+  else checkCompressed(m, tar)
+}
+
+/**
+ * A zip: no tar, no compression layer; the skeleton is no larger than the archive, and equals it (and is
+ * `archive.root`) when the skeleton is the whole zip. Whether entries have recipes exactly when the
+ * skeleton is shorter is checked against the entries by verifyManifest.
+ */
+function checkZip (m: Manifest): void {
+  const zip: Zip | undefined = m.zip
+  if (zip === undefined || m.tar !== undefined || m.compression !== undefined) {
+    throw new InvalidManifestError('a "zip" manifest has a zip, and no tar or compression')
+  }
+  try { CID.decode(zip.fileCid) } catch { throw new InvalidManifestError('zip.fileCid is not a binary CID') }
+  if (zip.skeletonSize < 0 || zip.skeletonSize > m.archive.size || zip.treeContentBytes < 0 || zip.treeContentBytes > m.archive.size) {
+    throw new InvalidManifestError('manifest sizes are out of range')
+  }
+  const whole = zip.skeletonSize === m.archive.size
+  if (whole !== (m.archive.root !== undefined) || (m.archive.root !== undefined && !m.archive.root.equals(zip.skeleton))) {
+    throw new InvalidManifestError('archive.root must be zip.skeleton exactly when the skeleton is the whole zip (no entry has a recipe)')
+  }
 }
 
 /** A plain tar is its own tar stream: one DAG, the same size and digest, no compression layer. */
-function checkPlainTar (m: Manifest): void {
-  if (m.compression !== undefined || m.archive.root === undefined || !m.archive.root.equals(m.tar.root) ||
-      m.archive.size !== m.tar.size || !equalBytes(m.archive.sha256, m.tar.sha256)) {
+function checkPlainTar (m: Manifest, tar: Tar): void {
+  if (m.compression !== undefined || m.archive.root === undefined || !m.archive.root.equals(tar.root) ||
+      m.archive.size !== tar.size || !equalBytes(m.archive.sha256, tar.sha256)) {
     throw new InvalidManifestError('a "tar" manifest must describe one stream: archive and tar must agree and there is no compression')
   }
 }
 
 /** Members tile the archive and the tar; the archive's bytes are linked exactly when a recipe is missing. */
-function checkCompressed (m: Manifest): void {
+function checkCompressed (m: Manifest, tar: Tar): void {
   const c = m.compression
   if (c === undefined || c.members.length === 0) throw new InvalidManifestError(`a "${m.archive.format}" manifest needs a compression layer with members`)
   try { CID.decode(c.fileCid) } catch { throw new InvalidManifestError('compression.fileCid is not a binary CID') }
@@ -131,7 +186,7 @@ function checkCompressed (m: Manifest): void {
     offset += member.size
     tarOffset += member.tarSize
   }
-  if (offset + (c.trailing?.length ?? 0) !== m.archive.size || tarOffset !== m.tar.size) {
+  if (offset + (c.trailing?.length ?? 0) !== m.archive.size || tarOffset !== tar.size) {
     throw new InvalidManifestError('compressed members and trailing bytes do not add up to the archive and the tar')
   }
   for (const member of c.members) if (member.recipe !== undefined) checkRecipe(member.recipe)

@@ -15,6 +15,8 @@ import { getProfile } from '../unixfs/profile.js'
 import { describeCompressed } from './compressed.js'
 import { finishManifest, type ManifestOptions, type ManifestResult } from './result.js'
 import { TarDescriber } from './tar-describer.js'
+import { looksLikeZip } from './zip.js'
+import { UnsupportedFormatError } from '../errors.js'
 
 export type { ManifestOptions, ManifestResult } from './result.js'
 
@@ -93,6 +95,9 @@ async function detectFormat (source: AsyncIterable<Uint8Array>): Promise<{ forma
       yield next.value
     }
   })()
+  if (looksLikeZip(first) && !(first.length === 512 && classifyBlock(first, 0) === 'valid')) {
+    throw new UnsupportedFormatError('this is a zip archive: describe it with manifestFromZip (or manifestFromFile, which detects it)', { offset: 0 })
+  }
   const format = detectCompression(first.subarray(0, DETECT_BYTES))
   if (format === undefined || (first.length === 512 && classifyBlock(first, 0) === 'valid')) return { chunks }
   return { format, chunks }

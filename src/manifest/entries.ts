@@ -4,8 +4,8 @@
 import type { BlockSink } from '../blocks.js'
 import { putBlock } from '../blocks.js'
 import type { TarMember } from '../archive/tar/reader.js'
-import { encodeEntry, encodeEntryPage } from '../codec/manifest-codec.js'
-import type { Entry } from '../schema/types.js'
+import { encodeEntry, encodeEntryPage, isZipEntry } from '../codec/manifest-codec.js'
+import type { AnyEntry, Entry } from '../schema/types.js'
 import type { CID } from 'multiformats/cid'
 import { displayName, nameFromBytes } from './names.js'
 import { LimitExceededError } from '../errors.js'
@@ -44,7 +44,7 @@ export function entryFromMember (member: TarMember): Entry {
 }
 
 /** Encodes the entries into pages, stores each page block, and returns the page CIDs in order. */
-export async function writeEntryPages (entries: readonly Entry[], sink: BlockSink): Promise<CID[]> {
+export async function writeEntryPages (entries: readonly AnyEntry[], sink: BlockSink): Promise<CID[]> {
   const pages: CID[] = []
   let pending: Uint8Array[] = []
   let pendingBytes = 0
@@ -59,7 +59,7 @@ export async function writeEntryPages (entries: readonly Entry[], sink: BlockSin
     const bytes = encodeEntry(entry)
     if (bytes.length + 5 > MAX_BLOCK_BYTES) {
       throw new LimitExceededError(`entry encodes to ${bytes.length} bytes, more than one block may hold`,
-        { limit: 'maxBlockBytes', max: MAX_BLOCK_BYTES, offset: entry.headerOffset, entry: displayName(entry.path) })
+        { limit: 'maxBlockBytes', max: MAX_BLOCK_BYTES, offset: isZipEntry(entry) ? entry.localHeaderOffset : entry.headerOffset, entry: displayName(entry.path) })
     }
     if (pending.length > 0 && pendingBytes + bytes.length > ENTRY_PAGE_BYTES) await flush()
     pending.push(bytes)

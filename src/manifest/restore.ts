@@ -13,9 +13,9 @@ import { equalBytes } from '../blocks.js'
 import { encoderFor } from '../compression/recipe/registry.js'
 import { createDigest } from '../digest/incremental.js'
 import { DigestMismatchError, InvalidManifestError } from '../errors.js'
-import type { Manifest } from '../schema/types.js'
+import type { Manifest, ZipEntry } from '../schema/types.js'
 import { readFile } from '../unixfs/file-reader.js'
-import { loadManifest } from './load.js'
+import { loadManifest, loadZipEntries } from './load.js'
 
 /**
  * @example
@@ -28,7 +28,9 @@ export async function * restoreArchive (manifestCid: CID, source: BlockSource): 
   const manifest = await loadManifest(manifestCid, source)
   const hash = createDigest('sha256')
   let size = 0
-  const bytes = manifest.archive.root !== undefined ? readFile(manifest.archive.root, source) : rebuild(manifest, source)
+  const bytes = manifest.archive.root !== undefined
+    ? readFile(manifest.archive.root, source)
+    : manifest.archive.format === 'zip' ? rebuildZip(manifest, source) : rebuild(manifest, source)
   for await (const chunk of bytes) {
     if (chunk.length === 0) continue
     hash.update(chunk)
@@ -48,13 +50,14 @@ export async function * restoreArchive (manifestCid: CID, source: BlockSource): 
 /** A compressed archive from the tar's blocks and each member's recipe. */
 async function * rebuild (manifest: Manifest, source: BlockSource): AsyncGenerator<Uint8Array> {
   const compression = manifest.compression
-  if (compression === undefined) throw new InvalidManifestError('manifest links no archive bytes and has no compression recipes')
+  const tar = manifest.tar
+  if (compression === undefined || tar === undefined) throw new InvalidManifestError('manifest links no archive bytes and has no compression recipes')
   for (const member of compression.members) {
     if (member.recipe === undefined) throw new InvalidManifestError(`member at offset ${member.offset} has no recipe and the archive's bytes are not linked`)
     yield member.header
     const encoder = encoderFor(member.recipe).create()
     if (member.tarSize > 0) {
-      for await (const chunk of readFile(manifest.tar.root, source, { offset: member.tarOffset, length: member.tarSize })) {
+      for await (const chunk of readFile(tar.root, source, { offset: member.tarOffset, length: member.tarSize })) {
         yield * encoder.write(chunk)
       }
     }
@@ -62,4 +65,59 @@ async function * rebuild (manifest: Manifest, source: BlockSource): AsyncGenerat
     yield member.trailer
   }
   if (compression.trailing !== undefined) yield compression.trailing
+}
+
+/**
+ * A zip from its skeleton and its entries' recipes: the skeleton's bytes, with each recipe entry's
+ * compressed data (its encoder over its content, exactly `compressedSize` bytes) inserted at its
+ * `dataOffset`.
+ */
+async function * rebuildZip (manifest: Manifest, source: BlockSource): AsyncGenerator<Uint8Array> {
+  const zip = manifest.zip
+  if (zip === undefined) throw new InvalidManifestError('a "zip" manifest without its zip fields')
+  const gaps: ZipEntry[] = []
+  for await (const entry of loadZipEntries(manifest, source)) if (entry.recipe !== undefined) gaps.push(entry)
+  gaps.sort((a, b) => a.dataOffset - b.dataOffset)
+  let position = 0
+  let next = 0
+  /** Inserts every gap that starts at `position`. */
+  const fill = async function * (): AsyncGenerator<Uint8Array> {
+    for (let gap = gaps[next]; gap !== undefined && gap.dataOffset === position; gap = gaps[++next]) {
+      if (gap.dataOffset < position) throw new InvalidManifestError('zip entries with recipes overlap', { offset: gap.dataOffset })
+      yield * encodeEntry(gap, source)
+      position += gap.compressedSize
+    }
+    const after = gaps[next]
+    if (after !== undefined && after.dataOffset < position) throw new InvalidManifestError('zip entries with recipes overlap', { offset: after.dataOffset })
+  }
+  yield * fill()
+  for await (let chunk of readFile(zip.skeleton, source)) {
+    while (chunk.length > 0) {
+      const gap = gaps[next]
+      const n = gap === undefined ? chunk.length : Math.min(chunk.length, gap.dataOffset - position)
+      if (n > 0) { yield chunk.subarray(0, n); position += n; chunk = chunk.subarray(n) }
+      yield * fill()
+    }
+  }
+  if (next !== gaps.length) throw new InvalidManifestError('zip entries with recipes lie beyond the skeleton', { offset: gaps[next]?.dataOffset })
+}
+
+/** One entry's compressed data, made by its recipe from its content; exactly `compressedSize` bytes. */
+async function * encodeEntry (entry: ZipEntry, source: BlockSource): AsyncGenerator<Uint8Array> {
+  if (entry.recipe === undefined || entry.content === undefined) throw new InvalidManifestError('zip entry recipe without content', { offset: entry.dataOffset })
+  const encoder = encoderFor(entry.recipe).create()
+  let made = 0
+  const check = function * (chunks: Uint8Array[]): Generator<Uint8Array> {
+    for (const chunk of chunks) {
+      made += chunk.length
+      if (made > entry.compressedSize) break
+      yield chunk
+    }
+  }
+  for await (const chunk of readFile(entry.content, source)) yield * check(encoder.write(chunk))
+  yield * check(encoder.end())
+  if (made !== entry.compressedSize) {
+    throw new DigestMismatchError(`the recipe made ${made > entry.compressedSize ? 'more than' : 'only'} ${made} bytes for a zip entry of ${entry.compressedSize} compressed bytes`,
+      { offset: entry.dataOffset, expected: entry.compressedSize, actual: made })
+  }
 }

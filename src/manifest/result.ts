@@ -4,7 +4,7 @@ import { putBlock, type BlockSink } from '../blocks.js'
 import { encodeManifest } from '../codec/manifest-codec.js'
 import type { ArchiveDigester } from '../digest/incremental.js'
 import type { Limits } from '../limits.js'
-import type { Compression, Entry, Manifest } from '../schema/types.js'
+import type { AnyEntry, Compression, Entry, Manifest } from '../schema/types.js'
 import type { ByteSource } from '../source.js'
 import type { ProfileName } from '../unixfs/profile.js'
 import type { DescribedTar } from './tar-describer.js'
@@ -32,7 +32,7 @@ export interface ManifestOptions {
   reread?: () => ByteSource
 }
 
-export interface ManifestResult {
+export interface ManifestResult<E extends AnyEntry = Entry> {
   /** CID of the manifest's root block (dag-cbor). */
   cid: CID
   /**
@@ -46,15 +46,22 @@ export interface ManifestResult {
   strippedTreeCid?: CID
   manifest: Manifest
   /** The entries, as the manifest's pages hold them. */
-  entries: Entry[]
+  entries: E[]
   counts: {
     entries: number
     archiveBytes: number
-    /** Tar bytes kept as segment leaves: headers, padding, end blocks, trailing bytes, non-file data. */
+    /**
+     * Tar bytes kept as segment leaves: headers, padding, end blocks, trailing bytes, non-file data. For a
+     * zip: the skeleton's segment bytes (headers, central directory, data kept verbatim).
+     */
     segmentBytes: number
-    /** Tar bytes linked as member files' content DAGs (segmentBytes + contentBytes = the tar's size). */
+    /**
+     * Tar bytes linked as member files' content DAGs (segmentBytes + contentBytes = the tar's size). For a
+     * zip: the zip bytes linked as content (stored entries) or rebuilt from content by a recipe
+     * (segmentBytes + contentBytes = the zip's size).
+     */
     contentBytes: number
-    /** The part of contentBytes that the tree holds too (deduplicated with the unpacked tree). */
+    /** The part of contentBytes that the tree holds too (deduplicated with the unpacked tree; zip: `zip.treeContentBytes`). */
     treeContentBytes: number
   }
 }

@@ -11,7 +11,7 @@
 import type { BlockSink } from '../blocks.js'
 import { LimitExceededError } from '../errors.js'
 import type { Limits } from '../limits.js'
-import type { Entry, Exclusion } from '../schema/types.js'
+import type { EntryType, Exclusion, Name } from '../schema/types.js'
 import type { DagRef } from '../unixfs/dag-ref.js'
 import { buildDirectory, buildSymlink } from '../unixfs/directory.js'
 import type { Profile } from '../unixfs/profile.js'
@@ -25,6 +25,9 @@ interface SymlinkNode { kind: 'symlink', target: Uint8Array, entry: number }
 type Node = DirNode | FileNode | SymlinkNode
 
 export interface TreeCids { root: CID, stripped?: CID }
+
+/** What the tree needs of an entry: a tar Entry has it; a zip entry passes its local header offset. */
+export interface TreeEntry { type: EntryType, path: Name, headerOffset: number }
 
 export class UnpackedTree {
   readonly #root: DirNode = { kind: 'dir', children: new Map(), entries: [] }
@@ -41,7 +44,7 @@ export class UnpackedTree {
    * Applies one entry. `content` is the file's content DAG for regular files. Returns why the entry stays
    * out of the tree, or for a hardlink to a file the content it now shares, or undefined.
    */
-  add (index: number, entry: Entry, rawPath: Uint8Array, rawLinkTarget: Uint8Array | undefined, content?: DagRef): { excluded?: Exclusion, content?: DagRef } {
+  add (index: number, entry: TreeEntry, rawPath: Uint8Array, rawLinkTarget: Uint8Array | undefined, content?: DagRef): { excluded?: Exclusion, content?: DagRef } {
     switch (entry.type) {
       case 'char-device': case 'block-device': case 'fifo': return { excluded: 'special-file' }
       case 'pax-global': case 'volume-label': case 'other': return { excluded: 'metadata' }
@@ -107,7 +110,7 @@ export class UnpackedTree {
   }
 
   /** Path components after normalisation, or the exclusion that applies. */
-  #components (rawPath: Uint8Array, entry: Entry): string[] | Exclusion {
+  #components (rawPath: Uint8Array, entry: TreeEntry): string[] | Exclusion {
     const text = utf8OrUndefined(rawPath)
     if (text === undefined) return 'non-utf8-path'
     const parts = text.split('/').filter(p => p !== '' && p !== '.')
@@ -137,7 +140,7 @@ export class UnpackedTree {
     return dir
   }
 
-  #lookup (rawPath: Uint8Array, entry: Entry): Node | undefined {
+  #lookup (rawPath: Uint8Array, entry: TreeEntry): Node | undefined {
     const path = this.#components(rawPath, entry)
     if (typeof path === 'string') return undefined
     let node: Node = this.#root

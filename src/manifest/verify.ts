@@ -13,8 +13,10 @@ import { createDigest } from '../digest/incremental.js'
 import { DigestMismatchError, InvalidManifestError } from '../errors.js'
 import { defaultLimits, type Limits } from '../limits.js'
 import { manifestFromTarball } from './create.js'
-import { loadEntries, loadManifest } from './load.js'
+import { loadTarEntries, loadManifest, loadZipEntries } from './load.js'
 import { restoreArchive } from './restore.js'
+import { manifestFromZip } from './zip.js'
+import type { Manifest } from '../schema/types.js'
 
 export interface VerifyReport {
   cid: CID
@@ -24,11 +26,13 @@ export interface VerifyReport {
 
 export async function verifyManifest (cid: CID, source: BlockSource, options: { limits?: Partial<Limits> } = {}): Promise<VerifyReport> {
   const manifest = await loadManifest(cid, source)
+  if (manifest.archive.format === 'zip') return await verifyZip(cid, manifest, source, options)
+  const tarSize = manifest.tar?.size ?? 0
   let entries = 0
   let lastHeader = -1
-  for await (const entry of loadEntries(manifest, source)) {
+  for await (const entry of loadTarEntries(manifest, source)) {
     const end = entry.dataOffset + entry.dataSize
-    if (entry.headerOffset <= lastHeader || entry.dataOffset < entry.headerOffset || end > manifest.tar.size) {
+    if (entry.headerOffset <= lastHeader || entry.dataOffset < entry.headerOffset || end > tarSize) {
       throw new InvalidManifestError(`entry ${entries} has offsets that do not fit the archive`, { offset: entry.headerOffset })
     }
     lastHeader = entry.headerOffset
@@ -45,6 +49,43 @@ export async function verifyManifest (cid: CID, source: BlockSource, options: { 
   if (!equalBytes(sha512.digest(), manifest.archive.sha512)) {
     throw new DigestMismatchError('restored archive does not have the sha512 the manifest records')
   }
+  if (!again.cid.equals(cid)) {
+    throw new InvalidManifestError(`describing the restored archive gives manifest ${again.cid}, not ${cid}`)
+  }
+  return { cid, entries, archiveBytes: manifest.archive.size }
+}
+
+/**
+ * A zip: the entries' ranges lie inside the archive, the skeleton leaves out exactly the recipe entries'
+ * compressed data, and describing the restored bytes (buffered: a zip is read from its end) gives the same
+ * manifest CID.
+ */
+async function verifyZip (cid: CID, manifest: Manifest, source: BlockSource, options: { limits?: Partial<Limits> }): Promise<VerifyReport> {
+  const zip = manifest.zip
+  if (zip === undefined) throw new InvalidManifestError('a "zip" manifest without its zip fields')
+  let entries = 0
+  let recipeBytes = 0
+  let recipes = 0
+  for await (const entry of loadZipEntries(manifest, source)) {
+    if (entry.dataOffset + entry.compressedSize > manifest.archive.size) {
+      throw new InvalidManifestError(`zip entry ${entries} has offsets that do not fit the archive`, { offset: entry.localHeaderOffset })
+    }
+    if (entry.recipe !== undefined) { recipes++; recipeBytes += entry.compressedSize }
+    entries++
+  }
+  if (zip.skeletonSize !== manifest.archive.size - recipeBytes || (recipes === 0) !== (manifest.archive.root !== undefined)) {
+    throw new InvalidManifestError('the zip skeleton must leave out exactly the compressed data of the entries with a recipe, and be archive.root when there are none')
+  }
+  const restored = new Uint8Array(manifest.archive.size)
+  let at = 0
+  for await (const chunk of restoreArchive(cid, source)) { restored.set(chunk, at); at += chunk.length }
+  const sha512 = createDigest('sha512')
+  sha512.update(restored)
+  if (!equalBytes(sha512.digest(), manifest.archive.sha512)) {
+    throw new DigestMismatchError('restored archive does not have the sha512 the manifest records')
+  }
+  const limits = { ...options.limits, maxEntries: Math.max(options.limits?.maxEntries ?? defaultLimits.maxEntries, manifest.entryCount) }
+  const again = await manifestFromZip(restored, { profile: manifest.profile, limits })
   if (!again.cid.equals(cid)) {
     throw new InvalidManifestError(`describing the restored archive gives manifest ${again.cid}, not ${cid}`)
   }

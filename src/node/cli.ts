@@ -18,7 +18,7 @@ import { loadEntries, loadManifest } from '../manifest/load.js'
 import { restoreArchive } from '../manifest/restore.js'
 import { verifyManifest } from '../manifest/verify.js'
 import { displayName } from '../manifest/names.js'
-import type { Entry } from '../schema/types.js'
+import type { AnyEntry, Manifest } from '../schema/types.js'
 import { getProfile, type ProfileName } from '../unixfs/profile.js'
 import { createCarFile, openCarFile } from './car-file.js'
 import { extractTree } from './extract.js'
@@ -27,7 +27,7 @@ import { manifestFromFile } from './manifest-file.js'
 const usage = `usage: ipld-archive-manifest <command> [options]
 
   create ARCHIVE [--profile unixfs-v1-2025|unixfs-v0-2015] [--car OUT.car] [--json]
-      describe a tar archive; --car writes every block (root: the manifest) to OUT.car
+      describe a tar or zip archive; --car writes every block (root: the manifest) to OUT.car
   restore MANIFEST.car [-o OUT]     write the original archive bytes (verified) to OUT or stdout
   verify MANIFEST.car               check every block, digest, entry and CID of the manifest
   extract MANIFEST.car DIR [--strip] [--allow-escaping-symlinks]
@@ -98,7 +98,7 @@ export async function main (argv: string[]): Promise<number> {
       try {
         const manifest = await loadManifest(car.root, car)
         if (!values.json) { console.log(toDagJson(manifest)); return 0 }
-        const entries: Entry[] = []
+        const entries: AnyEntry[] = []
         for await (const entry of loadEntries(manifest, car)) entries.push(entry)
         console.log(JSON.stringify(summary(car.root.toString(), { manifest }, entries), null, 2))
       } finally { await car.close() }
@@ -122,13 +122,13 @@ function usageError (message: string): number {
 }
 
 /** The stable machine-readable summary printed by `create --json` and `inspect --json`. */
-function summary (cid: string, result: Pick<ManifestResult, 'manifest'>, entries: Entry[]): object {
+function summary (cid: string, result: Pick<ManifestResult<AnyEntry>, 'manifest'>, entries: AnyEntry[]): object {
   const m = result.manifest
   return {
     manifest: cid,
     profile: m.profile,
     archive: {
-      cid: (m.archive.root ?? (m.compression === undefined ? m.tar.root : CID.decode(m.compression.fileCid))).toString(),
+      cid: archiveCid(m).toString(),
       size: m.archive.size,
       sha256: Buffer.from(m.archive.sha256).toString('hex'),
       sha512: Buffer.from(m.archive.sha512).toString('hex')
@@ -146,7 +146,16 @@ function summary (cid: string, result: Pick<ManifestResult, 'manifest'>, entries
   }
 }
 
-function describe (result: ManifestResult): string {
+/** The archive's bytes: linked, else the `ipfs add` CID of the file the manifest records. */
+function archiveCid (m: Manifest): CID {
+  if (m.archive.root !== undefined) return m.archive.root
+  if (m.compression !== undefined) return CID.decode(m.compression.fileCid)
+  if (m.zip !== undefined) return CID.decode(m.zip.fileCid)
+  if (m.tar !== undefined) return m.tar.root
+  throw new UsageError('manifest names no archive bytes')
+}
+
+function describe (result: ManifestResult<AnyEntry>): string {
   const c = result.counts
   const m = result.manifest
   // Shares are of the tar stream, which is what the tree deduplicates (a compressed archive is smaller).

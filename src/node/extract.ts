@@ -14,7 +14,7 @@ import type { CID } from 'multiformats/cid'
 import type { BlockSource } from '../blocks.js'
 import { UnsafeExtractionError } from '../errors.js'
 import { loadEntries, loadManifest } from '../manifest/load.js'
-import type { Entry } from '../schema/types.js'
+import type { AnyEntry } from '../schema/types.js'
 import { readDirectory, readFile, readSymlinkTarget } from '../unixfs/file-reader.js'
 
 export interface ExtractOptions {
@@ -92,9 +92,11 @@ function checkSymlink (root: string, path: string, target: Uint8Array, rel: stri
 /** Permission bits per normalised path, from the last in-tree entry that defines the path. */
 async function modesByPath (manifest: Awaited<ReturnType<typeof loadManifest>>, source: BlockSource, strip: boolean): Promise<Map<string, number>> {
   const modes = new Map<string, number>()
-  for await (const entry of loadEntries(manifest, source) as AsyncIterable<Entry>) {
+  for await (const entry of loadEntries(manifest, source) as AsyncIterable<AnyEntry>) {
     if (entry.excluded !== undefined || typeof entry.path !== 'string') continue
     if (entry.type !== 'file' && entry.type !== 'directory' && entry.type !== 'hardlink') continue
+    // A zip entry records a mode only when made on Unix; the others get the defaults.
+    if (entry.mode === undefined) continue
     let parts = entry.path.split('/').filter(p => p !== '' && p !== '.')
     if (strip) parts = parts.slice(1)
     if (parts.length === 0) continue

@@ -36,3 +36,24 @@ export async function openArchiveFile (path: string): Promise<{ size: number, ch
   }
   return { size, chunks: chunks() }
 }
+
+/** A file as a RandomAccessSource (what zip needs: it is read from its end); close it when done. */
+export async function openRandomAccessFile (path: string): Promise<{ size: number, read: (offset: number, length: number) => Promise<Uint8Array>, close: () => Promise<void> }> {
+  const handle = await open(path, 'r')
+  const { size } = await handle.stat()
+  let closed = false
+  return {
+    size,
+    read: async (offset, length) => {
+      const buffer = new Uint8Array(length)
+      let done = 0
+      while (done < length) {
+        const { bytesRead } = await handle.read(buffer, done, length - done, offset + done)
+        if (bytesRead === 0) break
+        done += bytesRead
+      }
+      return done === length ? buffer : buffer.subarray(0, done)
+    },
+    close: async () => { if (!closed) { closed = true; await handle.close() } }
+  }
+}

@@ -14,7 +14,7 @@ export type EntryType =
 
 export type Exclusion =
   | 'shadowed' | 'unsafe-path' | 'non-utf8-path' | 'path-conflict' | 'dangling-hardlink'
-  | 'special-file' | 'sparse' | 'metadata'
+  | 'special-file' | 'sparse' | 'metadata' | 'encrypted' | 'unsupported-method'
 
 export interface Entry {
   path: Name
@@ -41,7 +41,32 @@ export interface Entry {
 
 export type EntryPage = Entry[]
 
-export type ArchiveFormat = 'tar' | 'tar+gzip' | 'tar+bzip2' | 'tar+xz' | 'tar+zstd'
+export type ZipEntryType = 'file' | 'directory' | 'symlink'
+
+export interface ZipEntry {
+  path: Name
+  type: ZipEntryType
+  mode?: number
+  mtime?: number
+  method: number
+  flags: number
+  crc32: number
+  compressedSize: number
+  size: number
+  localHeaderOffset: number
+  dataOffset: number
+  content?: CID
+  recipe?: Recipe
+  encrypted?: true
+  excluded?: Exclusion
+}
+
+export type ZipEntryPage = ZipEntry[]
+
+/** An entry of either list: a tar's `Entry` or a zip's `ZipEntry` (the manifest's format says which). */
+export type AnyEntry = Entry | ZipEntry
+
+export type ArchiveFormat = 'tar' | 'tar+gzip' | 'tar+bzip2' | 'tar+xz' | 'tar+zstd' | 'zip'
 
 export interface Archive {
   format: ArchiveFormat
@@ -81,6 +106,13 @@ export interface Tar {
   endOfArchive: 'zero-blocks' | 'missing'
 }
 
+export interface Zip {
+  fileCid: Uint8Array
+  skeleton: CID
+  skeletonSize: number
+  treeContentBytes: number
+}
+
 export interface Tree {
   root: CID
   stripped?: CID
@@ -91,7 +123,9 @@ export interface Manifest {
   profile: ProfileName
   archive: Archive
   compression?: Compression
-  tar: Tar
+  /** Exactly one of `tar` and `zip` is present. */
+  tar?: Tar
+  zip?: Zip
   entryCount: number
   entries: CID[]
   tree: Tree

@@ -16,10 +16,13 @@
  *   archive Archive
  *   # Present when the archive is a compressed tar: how its bytes are made from the tar stream.
  *   compression optional Compression
- *   tar Tar
+ *   # Exactly one of `tar` (formats "tar" and "tar+…") and `zip` (format "zip") is present.
+ *   tar optional Tar
+ *   zip optional Zip
  *   # Number of entries over all pages.
  *   entryCount Int
- *   # The entry list, in archive order, cut into pages (see EntryPage).
+ *   # The entry list, in archive order (zip: central directory order), cut into pages: EntryPage blocks for
+ *   # a tar, ZipEntryPage blocks for a zip.
  *   entries EntryPageLinks
  *   tree Tree
  * }
@@ -32,7 +35,8 @@
  *   sha512 Bytes
  *   # A UnixFS file whose bytes are exactly the archive's bytes, when this manifest's DAG holds one: for
  *   # "tar" always (it is `tar.root`); for a compressed archive only when some member has no recipe (then
- *   # it is the archive file as `ipfs add` chunks it under the profile, and `compression.fileCid` names it).
+ *   # it is the archive file as `ipfs add` chunks it under the profile, and `compression.fileCid` names it);
+ *   # for "zip" exactly when no entry has a recipe (then it is `zip.skeleton`, which is the whole zip).
  *   root optional &Any
  * }
  *
@@ -59,6 +63,25 @@
  *   | TarBzip2 ("tar+bzip2")
  *   | TarXz ("tar+xz")
  *   | TarZstd ("tar+zstd")
+ *   | Zip ("zip")
+ * }
+ *
+ * ## A zip archive (.zip, .jar, .whl, ...): its bytes are the skeleton with, at each entry that has a
+ * ## recipe, the entry's compressed data (`compressedSize` bytes at `dataOffset`) made by the recipe's
+ * ## encoder from the entry's content.
+ * type Zip struct {
+ *   # The CID of the zip file as `ipfs add` chunks it under the profile, as binary CID bytes (a reference,
+ *   # not a link: its blocks are not part of this DAG).
+ *   fileCid Bytes
+ *   # A UnixFS file of the zip's bytes except the compressed data of the entries that have a recipe, in
+ *   # order: raw segments for headers, descriptors, the central directory, end records and any data kept
+ *   # verbatim, and each stored (method 0) entry's content DAG, linked as it is.
+ *   skeleton &Any
+ *   # The skeleton's size: the archive's size minus the compressedSize of every entry with a recipe.
+ *   skeletonSize Int
+ *   # The sum of `compressedSize` over the entries of type "file" in the tree (not excluded) whose data the
+ *   # skeleton links as content (stored) or a recipe rebuilds from content: the zip bytes the tree holds too.
+ *   treeContentBytes Int
  * }
  *
  * ## How a compressed archive's bytes are made from the tar stream.
@@ -113,8 +136,8 @@
  *   stripped optional &Any
  * }
  *
- * ## Links to the pages of the entry list, in order.
- * type EntryPageLinks [&EntryPage]
+ * ## Links to the pages of the entry list, in order: EntryPage blocks for a tar, ZipEntryPage for a zip.
+ * type EntryPageLinks [&Any]
  *
  * ## One block of the entry list. A page holds the next entries while the sum of their dag-cbor
  * ## encodings stays at most 262144 bytes; an entry larger than that is alone on its page.
@@ -159,6 +182,46 @@
  *   excluded optional Exclusion
  * }
  *
+ * ## One block of a zip's entry list, cut as EntryPage is.
+ * type ZipEntryPage [ZipEntry]
+ *
+ * ## One zip entry, as the central directory describes it.
+ * type ZipEntry struct {
+ *   # The name: text when it is valid UTF-8 (whatever the UTF-8 flag says), else the bytes.
+ *   path Name
+ *   type ZipEntryType
+ *   # The Unix mode (type and permission bits) when the entry was made on Unix and records one.
+ *   mode optional Int
+ *   # Modification time in whole seconds since the epoch (extended timestamp, NTFS, Unix extra fields, else
+ *   # the DOS time read as UTC); omitted when the entry has no valid time.
+ *   mtime optional Int
+ *   # Compression method (0 stored, 8 deflate, ...) and general purpose flags of the central directory.
+ *   method Int
+ *   flags Int
+ *   crc32 Int
+ *   compressedSize Int
+ *   # The uncompressed size.
+ *   size Int
+ *   # Where the local header and the first data byte sit in the archive.
+ *   localHeaderOffset Int
+ *   dataOffset Int
+ *   # The UnixFS file DAG of the uncompressed data, for stored and deflated entries that are not encrypted
+ *   # (except directories without data); for a symlink, its target.
+ *   content optional &Any
+ *   # For a deflated entry: the encoder that makes its compressed data from `content` exactly; absent when
+ *   # none was found (the compressed data is then in the skeleton).
+ *   recipe optional Recipe
+ *   # Present (true) only when the entry is encrypted.
+ *   encrypted optional Bool
+ *   excluded optional Exclusion
+ * }
+ *
+ * type ZipEntryType enum {
+ *   | File ("file")
+ *   | Directory ("directory")
+ *   | Symlink ("symlink")
+ * }
+ *
  * ## Text when the bytes are valid UTF-8, else the bytes themselves.
  * type Name union {
  *   | String string
@@ -186,7 +249,9 @@
  * ## - dangling-hardlink: a hardlink whose target is not a file or symlink in the tree at that point;
  * ## - special-file: character and block devices and fifos (UnixFS has no such node);
  * ## - sparse: GNU sparse files, whose stored data is not the file's content;
- * ## - metadata: PAX global headers, volume labels and other member types that are not files.
+ * ## - metadata: PAX global headers, volume labels and other member types that are not files;
+ * ## - encrypted: a zip entry whose data is encrypted;
+ * ## - unsupported-method: a zip entry compressed with a method other than stored and deflate.
  * type Exclusion enum {
  *   | Shadowed ("shadowed")
  *   | UnsafePath ("unsafe-path")
@@ -196,6 +261,8 @@
  *   | SpecialFile ("special-file")
  *   | Sparse ("sparse")
  *   | Metadata ("metadata")
+ *   | Encrypted ("encrypted")
+ *   | UnsupportedMethod ("unsupported-method")
  * }
  *
  */
@@ -233,6 +300,9 @@ const Types = {
     }
     if (obj === 'tar+zstd') {
       return 'TarZstd'
+    }
+    if (obj === 'zip') {
+      return 'Zip'
     }
     return undefined
   },
@@ -848,6 +918,104 @@ const Types = {
     }
     return ret
   },
+  'Zip > skeleton (anon)': Kinds.Link,
+  Zip: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 4
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'fileCid':
+          {
+            requiredCount--
+            const v = Types.Bytes(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.fileCid = v
+            }
+          }
+          break
+        case 'skeleton':
+          {
+            requiredCount--
+            const v = Types['Zip > skeleton (anon)'](obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.skeleton = v
+            }
+          }
+          break
+        case 'skeletonSize':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.skeletonSize = v
+            }
+          }
+          break
+        case 'treeContentBytes':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.treeContentBytes = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
   'EntryPageLinks > valueType (anon)': Kinds.Link,
   EntryPageLinks: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
     if (Kinds.List(obj) === undefined) {
@@ -941,7 +1109,7 @@ const Types = {
     const entries = Object.entries(obj)
     /** @type {{[k in string]: any}} */
     let ret = obj
-    let requiredCount = 7
+    let requiredCount = 6
     for (let i = 0; i < entries.length; i++) {
       const [key, value] = entries[i]
       switch (key) {
@@ -1022,7 +1190,6 @@ const Types = {
           break
         case 'tar':
           {
-            requiredCount--
             const v = Types.Tar(obj[key])
             if (v === undefined) {
               return undefined
@@ -1036,6 +1203,24 @@ const Types = {
                 }
               }
               ret.tar = v
+            }
+          }
+          break
+        case 'zip':
+          {
+            const v = Types.Zip(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.zip = v
             }
           }
           break
@@ -1214,6 +1399,12 @@ const Types = {
     }
     if (obj === 'metadata') {
       return 'Metadata'
+    }
+    if (obj === 'encrypted') {
+      return 'Encrypted'
+    }
+    if (obj === 'unsupported-method') {
+      return 'UnsupportedMethod'
     }
     return undefined
   },
@@ -1633,6 +1824,348 @@ const Types = {
       }
     }
     return obj
+  },
+  ZipEntryType: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.String(obj) === undefined) {
+      return undefined
+    }
+    if (obj === 'file') {
+      return 'File'
+    }
+    if (obj === 'directory') {
+      return 'Directory'
+    }
+    if (obj === 'symlink') {
+      return 'Symlink'
+    }
+    return undefined
+  },
+  'ZipEntry > content (anon)': Kinds.Link,
+  Bool: Kinds.Bool,
+  ZipEntry: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 9
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'path':
+          {
+            requiredCount--
+            const v = Types.Name(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.path = v
+            }
+          }
+          break
+        case 'type':
+          {
+            requiredCount--
+            const v = Types.ZipEntryType(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.type = v
+            }
+          }
+          break
+        case 'mode':
+          {
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.mode = v
+            }
+          }
+          break
+        case 'mtime':
+          {
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.mtime = v
+            }
+          }
+          break
+        case 'method':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.method = v
+            }
+          }
+          break
+        case 'flags':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.flags = v
+            }
+          }
+          break
+        case 'crc32':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.crc32 = v
+            }
+          }
+          break
+        case 'compressedSize':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.compressedSize = v
+            }
+          }
+          break
+        case 'size':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.size = v
+            }
+          }
+          break
+        case 'localHeaderOffset':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.localHeaderOffset = v
+            }
+          }
+          break
+        case 'dataOffset':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.dataOffset = v
+            }
+          }
+          break
+        case 'content':
+          {
+            const v = Types['ZipEntry > content (anon)'](obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.content = v
+            }
+          }
+          break
+        case 'recipe':
+          {
+            const v = Types.Recipe(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.recipe = v
+            }
+          }
+          break
+        case 'encrypted':
+          {
+            const v = Types.Bool(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.encrypted = v
+            }
+          }
+          break
+        case 'excluded':
+          {
+            const v = Types.Exclusion(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.excluded = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
+  ZipEntryPage: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.List(obj) === undefined) {
+      return undefined
+    }
+    for (let i = 0; i < obj.length; i++) {
+      let v = obj[i]
+      v = Types.ZipEntry(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[i]) {
+        const ret = obj.slice(0, i)
+        for (let j = i; j < obj.length; j++) {
+          let v = obj[j]
+          v = Types.ZipEntry(v)
+          if (v === undefined) {
+            return undefined
+          }
+          ret.push(v)
+        }
+        return ret
+      }
+    }
+    return obj
   }
 }
 /** @type {{ [k in string]: (obj:any)=>undefined|any}} */
@@ -1657,6 +2190,9 @@ const Reprs = {
     }
     if (obj === 'TarZstd') {
       return 'tar+zstd'
+    }
+    if (obj === 'Zip') {
+      return 'zip'
     }
     return undefined
   },
@@ -2267,6 +2803,103 @@ const Reprs = {
     }
     return ret
   },
+  'Zip > skeleton (anon)': Kinds.Link,
+  Zip: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 4
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'fileCid':
+          {
+            requiredCount--
+            const v = Reprs.Bytes(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.fileCid = v
+            }
+          }
+          break
+        case 'skeleton':
+          {
+            requiredCount--
+            const v = Reprs['Zip > skeleton (anon)'](value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.skeleton = v
+            }
+          }
+          break
+        case 'skeletonSize':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.skeletonSize = v
+            }
+          }
+          break
+        case 'treeContentBytes':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.treeContentBytes = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
   'EntryPageLinks > valueType (anon)': Kinds.Link,
   EntryPageLinks: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
     if (Kinds.List(obj) === undefined) {
@@ -2359,7 +2992,7 @@ const Reprs = {
     const entries = Object.entries(obj)
     /** @type {{[k in string]: any}} */
     let ret = obj
-    let requiredCount = 7
+    let requiredCount = 6
     for (let i = 0; i < entries.length; i++) {
       const [key, value] = entries[i]
       switch (key) {
@@ -2440,7 +3073,6 @@ const Reprs = {
           break
         case 'tar':
           {
-            requiredCount--
             const v = Reprs.Tar(value)
             if (v === undefined) {
               return undefined
@@ -2454,6 +3086,24 @@ const Reprs = {
                 }
               }
               ret.tar = v
+            }
+          }
+          break
+        case 'zip':
+          {
+            const v = Reprs.Zip(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.zip = v
             }
           }
           break
@@ -2637,6 +3287,12 @@ const Reprs = {
     }
     if (obj === 'Metadata') {
       return 'metadata'
+    }
+    if (obj === 'Encrypted') {
+      return 'encrypted'
+    }
+    if (obj === 'UnsupportedMethod') {
+      return 'unsupported-method'
     }
     return undefined
   },
@@ -3055,6 +3711,347 @@ const Reprs = {
       }
     }
     return obj
+  },
+  ZipEntryType: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.String(obj) === undefined) {
+      return undefined
+    }
+    if (obj === 'File') {
+      return 'file'
+    }
+    if (obj === 'Directory') {
+      return 'directory'
+    }
+    if (obj === 'Symlink') {
+      return 'symlink'
+    }
+    return undefined
+  },
+  'ZipEntry > content (anon)': Kinds.Link,
+  Bool: Kinds.Bool,
+  ZipEntry: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 9
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'path':
+          {
+            requiredCount--
+            const v = Reprs.Name(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.path = v
+            }
+          }
+          break
+        case 'type':
+          {
+            requiredCount--
+            const v = Reprs.ZipEntryType(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.type = v
+            }
+          }
+          break
+        case 'mode':
+          {
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.mode = v
+            }
+          }
+          break
+        case 'mtime':
+          {
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.mtime = v
+            }
+          }
+          break
+        case 'method':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.method = v
+            }
+          }
+          break
+        case 'flags':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.flags = v
+            }
+          }
+          break
+        case 'crc32':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.crc32 = v
+            }
+          }
+          break
+        case 'compressedSize':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.compressedSize = v
+            }
+          }
+          break
+        case 'size':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.size = v
+            }
+          }
+          break
+        case 'localHeaderOffset':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.localHeaderOffset = v
+            }
+          }
+          break
+        case 'dataOffset':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.dataOffset = v
+            }
+          }
+          break
+        case 'content':
+          {
+            const v = Reprs['ZipEntry > content (anon)'](value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.content = v
+            }
+          }
+          break
+        case 'recipe':
+          {
+            const v = Reprs.Recipe(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.recipe = v
+            }
+          }
+          break
+        case 'encrypted':
+          {
+            const v = Reprs.Bool(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.encrypted = v
+            }
+          }
+          break
+        case 'excluded':
+          {
+            const v = Reprs.Exclusion(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.excluded = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
+  ZipEntryPage: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.List(obj) === undefined) {
+      return undefined
+    }
+    for (let i = 0; i < obj.length; i++) {
+      let v = obj[i]
+      v = Reprs.ZipEntry(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[i]) {
+        const ret = obj.slice(0, i)
+        for (let j = i; j < obj.length; j++) {
+          let v = obj[j]
+          v = Reprs.ZipEntry(v)
+          if (v === undefined) {
+            return undefined
+          }
+          ret.push(v)
+        }
+        return ret
+      }
+    }
+    return obj
   }
 }
 
@@ -3076,6 +4073,11 @@ export const Tar = {
 export const ArchiveFormat = {
   toTyped: Types.ArchiveFormat,
   toRepresentation: Reprs.ArchiveFormat
+}
+
+export const Zip = {
+  toTyped: Types.Zip,
+  toRepresentation: Reprs.Zip
 }
 
 export const Compression = {
@@ -3121,6 +4123,21 @@ export const EntryPage = {
 export const Entry = {
   toTyped: Types.Entry,
   toRepresentation: Reprs.Entry
+}
+
+export const ZipEntryPage = {
+  toTyped: Types.ZipEntryPage,
+  toRepresentation: Reprs.ZipEntryPage
+}
+
+export const ZipEntry = {
+  toTyped: Types.ZipEntry,
+  toRepresentation: Reprs.ZipEntry
+}
+
+export const ZipEntryType = {
+  toTyped: Types.ZipEntryType,
+  toRepresentation: Reprs.ZipEntryType
 }
 
 export const Name = {

@@ -35,8 +35,8 @@ async function check (archive: Uint8Array, inner: Uint8Array) {
   const result = await manifestFromTarball(archive, { blockstore: blocks })
   const plain = await manifestFromTarball(inner)
   expect(result.treeCid.toString()).toBe(plain.treeCid.toString())
-  expect(result.manifest.tar.root.toString()).toBe(plain.manifest.tar.root.toString())
-  expect(Buffer.from(result.manifest.tar.sha256).toString('hex')).toBe(sha256(inner))
+  expect(result.manifest.tar!.root.toString()).toBe(plain.manifest.tar!.root.toString())
+  expect(Buffer.from(result.manifest.tar!.sha256).toString('hex')).toBe(sha256(inner))
   expect(Buffer.from(result.manifest.archive.sha256).toString('hex')).toBe(sha256(archive))
   // What `ipfs add` gives the compressed file, recorded as bytes.
   const fileCid = CID.decode(result.manifest.compression?.fileCid as Uint8Array)
@@ -139,7 +139,7 @@ describe('result', () => {
     const gz = tool('gzip', ['-n', '-9', '-c'], small)
     const result = await manifestFromTarball(gz)
     expect(result.archiveCid.toString()).toBe((await importerFile([gz], 'unixfs-v1-2025')).cid.toString())
-    expect(result.archiveCid.equals(result.manifest.tar.root)).toBe(false)
+    expect(result.archiveCid.equals(result.manifest.tar!.root)).toBe(false)
   })
 })
 

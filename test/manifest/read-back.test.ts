@@ -74,10 +74,10 @@ describe('verification catches what is wrong', () => {
     const blocks = new MemoryBlocks()
     const result = await manifestFromTarball(tar, { blockstore: blocks })
     const m = await loadManifest(result.cid, blocks)
-    const wrongDigest: Manifest = { ...m, archive: { ...m.archive, sha256: new Uint8Array(32) }, tar: { ...m.tar, sha256: new Uint8Array(32) } }
+    const wrongDigest: Manifest = { ...m, archive: { ...m.archive, sha256: new Uint8Array(32) }, tar: { ...m.tar!, sha256: new Uint8Array(32) } }
     const b1 = await encodeManifest(wrongDigest); blocks.put(b1.cid, b1.bytes)
     await expect(collect(restoreArchive(b1.cid, blocks))).rejects.toMatchObject({ code: 'ERR_DIGEST_MISMATCH' })
-    const wrongTree: Manifest = { ...m, tree: { root: m.tar.root } }
+    const wrongTree: Manifest = { ...m, tree: { root: m.tar!.root } }
     const b2 = await encodeManifest(wrongTree); blocks.put(b2.cid, b2.bytes)
     await expect(verifyManifest(b2.cid, blocks)).rejects.toMatchObject({ code: 'ERR_INVALID_MANIFEST' })
   })

@@ -1,0 +1,331 @@
+/**
+ * manifestFromZip: a zip archive (.zip, .jar, .whl, ...) → its entries, each stored or deflated entry's
+ * uncompressed data as a UnixFS file (the DAG `ipfs add` gives the extracted file), the unpacked tree, and
+ * the skeleton: a UnixFS file of the zip's bytes in order, where a stored entry's data is its content DAG
+ * and a deflated entry's compressed data is left out when a recipe (an encoder found by the same race as
+ * for gzip members) rebuilds it from the content. Restoring streams the skeleton and inserts, at each such
+ * entry's `dataOffset`, the encoder's output over the content.
+ *
+ * Zip is read from the end (the central directory is authoritative), so the input is random-access: bytes
+ * in memory or a RandomAccessSource (`manifestFromFile` passes one over the file). Every byte is read once,
+ * in file order, for the digests, the `ipfs add` CID of the file, and the entries' data.
+ */
+import { Inflate } from 'pako'
+import { CID } from 'multiformats/cid'
+import { discardBlocks, putBlock, type BlockSink } from '../blocks.js'
+import { readZipLayout } from '../archive/zip/reader.js'
+import { bytesSource, checkSource } from '../archive/zip/source.js'
+import type { RandomAccessSource, ZipEntry as RawZipEntry, ZipLayout } from '../archive/zip/types.js'
+import { encodeManifest } from '../codec/manifest-codec.js'
+import { crc32 } from '../compression/container/crc32.js'
+import { RecipeRace } from '../compression/recipe/race.js'
+import { gzipCandidates } from '../compression/recipe/registry.js'
+import { ArchiveDigests } from '../digest/incremental.js'
+import { CorruptCompressedDataError, LimitExceededError } from '../errors.js'
+import { resolveLimits, type Limits } from '../limits.js'
+import { MANIFEST_VERSION, type Manifest, type Recipe, type ZipEntry } from '../schema/types.js'
+import type { DagRef } from '../unixfs/dag-ref.js'
+import { FileDagBuilder } from '../unixfs/file-builder.js'
+import { getProfile, type Profile } from '../unixfs/profile.js'
+import { ArchiveDagWriter } from './archive-dag.js'
+import { writeEntryPages } from './entries.js'
+import { displayName, nameFromBytes } from './names.js'
+import type { ManifestOptions, ManifestResult } from './result.js'
+import { UnpackedTree } from './tree.js'
+
+/** Bytes read from the source at once. */
+const READ_PIECE = 1024 * 1024
+
+/**
+ * Entries up to this size (compressed and uncompressed) try the candidates one after another over the
+ * buffered data, stopping at the first that matches; larger ones run them in lockstep (RecipeRace). Both
+ * record the first candidate, in order, whose whole output equals the compressed data, so the choice is
+ * a matter of speed only: most entries of a jar are small, and the lockstep race would start all 36
+ * encoders for each of them.
+ */
+const SEQUENTIAL_MAX = 1024 * 1024
+
+/** Compressed bytes handed to the inflater at once. */
+const INFLATE_PIECE = 65536
+
+const STORED = 0
+const DEFLATED = 8
+
+/** The zip options: those of every manifest (`reread` does not apply: the source is random-access). */
+export type ZipManifestOptions = Omit<ManifestOptions, 'reread'>
+
+/** What describing one entry's data gave. */
+interface EntryData {
+  content?: DagRef
+  recipe?: Recipe
+  /** The symlink target (a symlink's uncompressed data). */
+  target?: Uint8Array
+}
+
+/**
+ * Describes a zip archive.
+ *
+ * @example
+ * ```ts
+ * const result = await manifestFromZip(readFileSync('foo.jar'), { blockstore })
+ * for await (const chunk of restoreArchive(result.cid, blockstore)) out.write(chunk)
+ * ```
+ */
+export async function manifestFromZip (source: Uint8Array | RandomAccessSource, options: ZipManifestOptions = {}): Promise<ManifestResult<ZipEntry>> {
+  const profile = getProfile(options.profile)
+  const sink = options.blockstore ?? discardBlocks
+  const limits = resolveLimits(options.limits)
+  const input = source instanceof Uint8Array ? bytesSource(source) : source
+  checkSource(input)
+  const layout = await readZipLayout(input, { limits: options.limits })
+
+  const digests = options.digester ?? new ArchiveDigests()
+  const fileDag = new FileDagBuilder(profile, discardBlocks)
+  const skeleton = new ArchiveDagWriter(profile, sink)
+  const data = new Map<number, EntryData>()
+  let bytesRead = 0
+  let recipeBytes = 0
+
+  /** Reads [offset, offset + length) in pieces, each hashed and chunked as the file before `use` sees it. */
+  const readRange = async (offset: number, length: number, use: (piece: Uint8Array) => Promise<void>): Promise<void> => {
+    for (let at = 0; at < length; at += READ_PIECE) {
+      const n = Math.min(READ_PIECE, length - at)
+      const piece = await input.read(offset + at, n)
+      if (piece.length !== n) throw new CorruptCompressedDataError(`zip source returned ${piece.length} bytes for a read of ${n}`, { offset: offset + at })
+      const pending = digests.update(piece)
+      if (pending !== undefined) await pending
+      await fileDag.write(piece)
+      bytesRead += n
+      options.onProgress?.(bytesRead)
+      await use(piece)
+    }
+  }
+
+  for (const segment of layout.segments) {
+    const entry = segment.kind === 'data' && segment.entry !== undefined ? layout.entries[segment.entry] : undefined
+    if (entry === undefined || !hasContent(entry)) {
+      await readRange(segment.offset, segment.length, async (piece) => { await skeleton.addSegmentBytes(piece) })
+      continue
+    }
+    const described = await describeData(entry, profile, sink, limits, (use) => readRange(segment.offset, segment.length, use))
+    data.set(entry.index, described)
+    if (described.recipe !== undefined) {
+      recipeBytes += entry.compressedSize
+    } else if (entry.method === STORED) {
+      await skeleton.addContent(described.content as DagRef)
+    } else {
+      // No recipe: the compressed bytes are kept verbatim (read again: the source is random-access).
+      for (let at = 0; at < segment.length; at += READ_PIECE) {
+        await skeleton.addSegmentBytes(await input.read(segment.offset + at, Math.min(READ_PIECE, segment.length - at)))
+      }
+    }
+  }
+  // Entries without data bytes have no segment: an empty stored file is still an (empty) file.
+  for (const entry of layout.entries) {
+    if (data.has(entry.index) || !hasContent(entry)) continue
+    data.set(entry.index, await describeData(entry, profile, sink, limits, async () => {}))
+  }
+
+  const { size, sha256, sha512 } = await digests.finish()
+  const file = await fileDag.finish()
+  const written = await skeleton.finish()
+
+  // The entries and the tree, in central directory order (the order unzip extracts them in).
+  const entries: ZipEntry[] = []
+  const tree = new UnpackedTree(limits, (index) => {
+    const e = entries[index]
+    if (e !== undefined) e.excluded = 'shadowed'
+  })
+  for (const raw of layout.entries) {
+    const d = data.get(raw.index) ?? {}
+    const entry = zipEntry(raw, d)
+    entries.push(entry)
+    if (raw.encrypted) entry.excluded = 'encrypted'
+    else if (raw.method !== STORED && raw.method !== DEFLATED) entry.excluded = 'unsupported-method'
+    else {
+      const placed = tree.add(raw.index, { type: raw.type, path: entry.path, headerOffset: raw.localHeaderOffset }, raw.path, d.target,
+        raw.type === 'file' ? d.content : undefined)
+      if (placed.excluded !== undefined) entry.excluded = placed.excluded
+    }
+  }
+  const treeCids = await tree.build(profile, sink)
+  let treeContentBytes = 0
+  for (const entry of entries) {
+    if (entry.excluded === undefined && entry.type === 'file' && entry.content !== undefined &&
+        (entry.method === STORED || entry.recipe !== undefined)) treeContentBytes += entry.compressedSize
+  }
+  const pages = await writeEntryPages(entries, sink)
+
+  const skeletonSize = size - recipeBytes
+  const manifest: Manifest = {
+    version: MANIFEST_VERSION,
+    profile: profile.name,
+    archive: { format: 'zip', size, sha256, sha512, ...(entries.some(e => e.recipe !== undefined) ? {} : { root: written.root.cid }) },
+    zip: { fileCid: file.cid.bytes, skeleton: written.root.cid, skeletonSize, treeContentBytes },
+    entryCount: entries.length,
+    entries: pages,
+    tree: treeCids.stripped === undefined ? { root: treeCids.root } : { root: treeCids.root, stripped: treeCids.stripped }
+  }
+  const block = await encodeManifest(manifest)
+  await putBlock(sink, block.cid, block.bytes)
+  return {
+    cid: block.cid,
+    archiveCid: manifest.archive.root ?? CID.decode(file.cid.bytes),
+    treeCid: treeCids.root,
+    ...(treeCids.stripped === undefined ? {} : { strippedTreeCid: treeCids.stripped }),
+    manifest,
+    entries,
+    counts: {
+      entries: entries.length,
+      archiveBytes: size,
+      segmentBytes: written.segmentBytes,
+      contentBytes: size - written.segmentBytes,
+      treeContentBytes
+    }
+  }
+}
+
+/** Stored and deflated entries that are not encrypted have content (directories only when they hold data). */
+function hasContent (entry: RawZipEntry): boolean {
+  if (entry.encrypted || (entry.method !== STORED && entry.method !== DEFLATED)) return false
+  return entry.type !== 'directory' || entry.uncompressedSize > 0
+}
+
+/**
+ * One entry's data, pushed in pieces by `feed`: its content DAG (the uncompressed bytes), checked against
+ * the central directory's size and CRC-32, and for a deflated entry the recipe that rebuilds it, if any.
+ */
+async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSink, limits: Limits,
+  feed: (use: (piece: Uint8Array) => Promise<void>) => Promise<void>): Promise<EntryData> {
+  const builder = new FileDagBuilder(profile, sink)
+  const name = displayName(nameFromBytes(entry.path))
+  // A symlink's target is held in memory for the tree, bounded as a tar's long link names are.
+  if (entry.type === 'symlink' && entry.uncompressedSize > limits.maxLongNameBytes) {
+    throw new LimitExceededError(`symlink target of ${entry.uncompressedSize} bytes, more than maxLongNameBytes ${limits.maxLongNameBytes}`,
+      { limit: 'maxLongNameBytes', max: limits.maxLongNameBytes, offset: entry.dataOffset, entry: name })
+  }
+  let crc = 0
+  let size = 0
+  const target: Uint8Array[] = []
+  const take = async (bytes: Uint8Array): Promise<void> => {
+    crc = crc32(bytes, crc)
+    size += bytes.length
+    // More data than the central directory records: fail now, not after inflating all of it.
+    if (size > entry.uncompressedSize) {
+      throw new CorruptCompressedDataError(`entry data is more than the ${entry.uncompressedSize} bytes the central directory records`,
+        { offset: entry.dataOffset, entry: name, format: 'zip', reason: 'size', stored: entry.uncompressedSize })
+    }
+    if (entry.type === 'symlink' && size <= limits.maxLongNameBytes) target.push(bytes.slice())
+    await builder.write(bytes)
+  }
+  let recipe: Recipe | undefined
+  if (entry.method === STORED) {
+    await feed(take)
+  } else {
+    const sequential = entry.uncompressedSize <= SEQUENTIAL_MAX && entry.compressedSize <= SEQUENTIAL_MAX
+    const race = sequential ? undefined : new RecipeRace(gzipCandidates())
+    const compressed: Uint8Array[] = []
+    const inflated: Uint8Array[] = []
+    let inflatedBytes = 0
+    const inflator = new Inflate({ raw: true, chunkSize: 65536 })
+    const out: Uint8Array[] = []
+    inflator.onData = (chunk) => { out.push(chunk as Uint8Array) }
+    let consumed = 0
+    await feed(async (piece) => {
+      const at = consumed
+      consumed += piece.length
+      if (race !== undefined) race.expected(piece)
+      else compressed.push(piece)
+      // Inflated in small pieces, so that what one piece inflates to stays bounded (deflate's limit is 1032:1).
+      for (let from = 0; from < piece.length; from += INFLATE_PIECE) {
+        if ((inflator as unknown as { ended: boolean }).ended) return
+        inflator.push(piece.subarray(from, from + INFLATE_PIECE), false)
+        if (inflator.err !== 0) {
+          throw new CorruptCompressedDataError(`corrupt deflate data: ${inflator.msg || `inflate error ${inflator.err}`}`,
+            { offset: entry.dataOffset + at + from, entry: name, format: 'zip', reason: inflator.msg })
+        }
+        for (const o of out) {
+          if (race !== undefined) race.input(o)
+          else if ((inflatedBytes += o.length) <= SEQUENTIAL_MAX) inflated.push(o)
+          await take(o)
+        }
+        out.length = 0
+      }
+    })
+    if (!(inflator as unknown as { ended: boolean }).ended) {
+      throw new CorruptCompressedDataError('deflate data ends before its final block', { offset: entry.dataOffset, entry: name, format: 'zip', reason: 'truncated' })
+    }
+    // The recipe must make all `compressedSize` bytes (the whole range it replaces).
+    if (race !== undefined) recipe = race.end(entry.compressedSize).recipe
+    else if (inflatedBytes <= SEQUENTIAL_MAX) recipe = firstMatch(concat(inflated), concat(compressed))
+  }
+  if (size !== entry.uncompressedSize) {
+    throw new CorruptCompressedDataError(`entry data is ${size} bytes; the central directory records ${entry.uncompressedSize}`,
+      { offset: entry.dataOffset, entry: name, format: 'zip', reason: 'size', stored: entry.uncompressedSize, computed: size })
+  }
+  if (crc !== entry.crc32) {
+    throw new CorruptCompressedDataError(`zip entry CRC-32 mismatch (stored ${entry.crc32.toString(16)}, computed ${crc.toString(16)})`,
+      { offset: entry.dataOffset, entry: name, format: 'zip', reason: 'crc32', stored: entry.crc32, computed: crc })
+  }
+  const content = await builder.finish()
+  const result: EntryData = { content }
+  if (recipe !== undefined) result.recipe = recipe
+  if (entry.type === 'symlink') result.target = concat(target)
+  return result
+}
+
+/** The schema entry of a central directory record. */
+function zipEntry (raw: RawZipEntry, d: EntryData): ZipEntry {
+  const entry: ZipEntry = {
+    path: nameFromBytes(raw.path),
+    type: raw.type,
+    method: raw.method,
+    flags: raw.flags,
+    crc32: raw.crc32,
+    compressedSize: raw.compressedSize,
+    size: raw.uncompressedSize,
+    localHeaderOffset: raw.localHeaderOffset,
+    dataOffset: raw.dataOffset
+  }
+  if (raw.unixMode !== undefined) entry.mode = raw.unixMode
+  if (raw.mtime !== undefined) entry.mtime = raw.mtime
+  if (d.content !== undefined) entry.content = d.content.cid
+  if (d.recipe !== undefined) entry.recipe = d.recipe
+  if (raw.encrypted) entry.encrypted = true
+  return entry
+}
+
+/** The first candidate, in order, whose whole output over `input` is exactly `expected`. */
+function firstMatch (input: Uint8Array, expected: Uint8Array): Recipe | undefined {
+  for (const candidate of gzipCandidates()) {
+    const encoder = candidate.create()
+    let at = 0
+    const same = (chunks: Uint8Array[]): boolean => {
+      for (const chunk of chunks) {
+        if (at + chunk.length > expected.length) return false
+        for (let i = 0; i < chunk.length; i++) if (chunk[i] !== expected[at + i]) return false
+        at += chunk.length
+      }
+      return true
+    }
+    if (same(encoder.write(input)) && same(encoder.end()) && at === expected.length) return candidate.recipe
+  }
+  return undefined
+}
+
+function concat (parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 0) return new Uint8Array(0)
+  if (parts.length === 1) return parts[0] as Uint8Array
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const p of parts) { out.set(p, at); at += p.length }
+  return out
+}
+
+/** The zip signatures a file may start with (a local header, or the end record of an empty zip). */
+export function looksLikeZip (head: Uint8Array): boolean {
+  return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b &&
+    ((head[2] === 0x03 && head[3] === 0x04) || (head[2] === 0x05 && head[3] === 0x06))
+}
+
+export type { ZipLayout }
