@@ -158,20 +158,24 @@ function archiveCid (m: Manifest): CID {
 function describe (result: ManifestResult<AnyEntry>): string {
   const c = result.counts
   const m = result.manifest
-  // Shares are of the tar stream, which is what the tree deduplicates (a compressed archive is smaller).
-  const pct = (n: number): string => m.tar.size === 0 ? '0%' : `${(100 * n / m.tar.size).toFixed(2)}%`
+  // Shares are of the tar stream (what the tree deduplicates; a compressed archive is smaller), or of the zip.
+  const base = m.tar?.size ?? m.archive.size
+  const of = m.tar === undefined ? 'the zip\'s bytes' : 'the tar\'s bytes'
+  const pct = (n: number): string => base === 0 ? '0%' : `${(100 * n / base).toFixed(2)}%`
   const members = m.compression?.members ?? []
   const recipes = [...new Set(members.map(x => x.recipe === undefined ? 'none' : `${x.recipe.encoder} ${Object.values(x.recipe.params).join(' ')}`))]
+  const rebuiltEntries = result.entries.filter(e => 'recipe' in e && e.recipe !== undefined).length
   return [
     `manifest  ${result.cid}`,
     `archive   ${result.archiveCid}  (${m.archive.format}, ${c.archiveBytes} bytes, sha256 ${Buffer.from(m.archive.sha256).toString('hex')})`,
     ...(m.compression === undefined
       ? []
       : [`rebuild   ${m.archive.root === undefined ? `from the tar by recipe: ${recipes.join(', ')}` : 'from its own blocks (no recipe reproduces every member)'} (${members.length} member${members.length === 1 ? '' : 's'})`]),
+    ...(m.zip === undefined ? [] : [`rebuild   ${rebuiltEntries} deflated entr${rebuiltEntries === 1 ? 'y' : 'ies'} from the tree by recipe, the rest from the zip's skeleton`]),
     `tree      ${result.treeCid}`,
     ...(result.strippedTreeCid === undefined ? [] : [`stripped  ${result.strippedTreeCid}`]),
     `entries   ${c.entries}`,
-    `shared with the tree: ${pct(c.treeContentBytes)} of the tar's bytes; segments (headers, padding, other): ${pct(c.segmentBytes)}`
+    `shared with the tree: ${pct(c.treeContentBytes)} of ${of}; segments (headers, padding, other): ${pct(c.segmentBytes)}`
   ].join('\n')
 }
 
