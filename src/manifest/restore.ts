@@ -4,15 +4,15 @@
  * mismatch throws after the last chunk, so a consumer must treat the stream as good only once it ends.
  *
  * Where the bytes come from: `archive.root` when the manifest links the archive's bytes (every plain tar,
- * and compressed archives some member of which has no recipe); otherwise each compressed member is
- * rebuilt from the tar's blocks: its header, its recipe's encoder over its range of the tar, its trailer.
+ * and archives some part of which has no recipe); else the archive file's own blocks when the blockstore
+ * happens to hold them; otherwise they are rebuilt: each compressed member from the tar's blocks (its
+ * header, its recipe's encoder over its range of the tar, its trailer), or a zip from its skeleton.
  */
-import type { CID } from 'multiformats/cid'
-import type { BlockSource } from '../blocks.js'
-import { equalBytes } from '../blocks.js'
+import { CID } from 'multiformats/cid'
+import { equalBytes, getBlock, type BlockSource } from '../blocks.js'
 import { encoderFor } from '../compression/recipe/registry.js'
 import { createDigest } from '../digest/incremental.js'
-import { DigestMismatchError, InvalidManifestError } from '../errors.js'
+import { BlockNotFoundError, DigestMismatchError, InvalidManifestError } from '../errors.js'
 import type { Manifest, ZipEntry } from '../schema/types.js'
 import { readFile } from '../unixfs/file-reader.js'
 import { loadManifest, loadZipEntries } from './load.js'
@@ -28,8 +28,9 @@ export async function * restoreArchive (manifestCid: CID, source: BlockSource): 
   const manifest = await loadManifest(manifestCid, source)
   const hash = createDigest('sha256')
   let size = 0
-  const bytes = manifest.archive.root !== undefined
-    ? readFile(manifest.archive.root, source)
+  const own = manifest.archive.root ?? await storedFile(manifest, source)
+  const bytes = own !== undefined
+    ? readFile(own, source)
     : manifest.archive.format === 'zip' ? rebuildZip(manifest, source) : rebuild(manifest, source)
   for await (const chunk of bytes) {
     if (chunk.length === 0) continue
@@ -44,6 +45,23 @@ export async function * restoreArchive (manifestCid: CID, source: BlockSource): 
   }
   if (!equalBytes(hash.digest(), manifest.archive.sha256)) {
     throw new DigestMismatchError('restored archive does not have the sha256 the manifest records')
+  }
+}
+
+/**
+ * The archive file's own DAG (`compression.fileCid`, `zip.fileCid`) when it is not linked but the
+ * blockstore holds its root anyway (someone added the file itself): reading it costs no re-compression.
+ */
+async function storedFile (manifest: Manifest, source: BlockSource): Promise<CID | undefined> {
+  const bytes = manifest.compression?.fileCid ?? manifest.zip?.fileCid
+  if (bytes === undefined) return undefined
+  const cid = CID.decode(bytes)
+  try {
+    await getBlock(source, cid)
+    return cid
+  } catch (err) {
+    if (err instanceof BlockNotFoundError) return undefined
+    throw err
   }
 }
 

@@ -10,11 +10,13 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { CID } from 'multiformats/cid'
-import { MemoryBlocks, manifestFromTarball, restoreArchive, verifyManifest, exportCar, importCar } from '../../src/index.js'
+import { MemoryBlocks, manifestFromTarball, restoreArchive, verifyManifest, exportCar, importCar, walkBlocks } from '../../src/index.js'
 import { manifestFromFile } from '../../src/node/manifest-file.js'
 import { importerFile } from '../unixfs/oracle.js'
 import { packTar, patternBytes, removeDir, tempDir } from '../helpers/archives.js'
 import { encodeManifest } from '../../src/codec/manifest-codec.js'
+import { importBytes } from '../../src/unixfs/file-builder.js'
+import { getProfile } from '../../src/unixfs/profile.js'
 import { buildOracle, cleanupOracle, goCopyFile } from '../compression/deflate-go/go-oracle.js'
 
 const tar = new Uint8Array(readFileSync(join(import.meta.dirname, '../fixtures/real/hello-2.10.tar')))
@@ -215,4 +217,22 @@ describe('git archive', () => {
       expect(result.manifest.compression?.members[0]?.recipe?.encoder).toBe('zlib')
     } finally { removeDir(dir) }
   }, 60_000)
+})
+
+describe('restore prefers the file\'s own blocks', () => {
+  it('when the blockstore holds the compressed file (someone added it), it is read, not rebuilt', async () => {
+    const gz = tool('gzip', ['-n', '-9', '-c'], small)
+    const blocks = new MemoryBlocks()
+    const result = await manifestFromTarball(gz, { blockstore: blocks })
+    expect(result.manifest.archive.root).toBeUndefined()
+    // The file's blocks, as `ipfs add` makes them (importBytes gives the importer's blocks), in the same store.
+    const file = await importBytes(gz, getProfile('unixfs-v1-2025'), blocks)
+    expect(file.cid.toString()).toBe(result.archiveCid.toString())
+    // Remove the tar's blocks: a rebuild would now fail, reading the file's own blocks does not.
+    const withoutTar = new MemoryBlocks()
+    const tarBlocks = new Set<string>()
+    for await (const { cid } of walkBlocks(result.manifest.tar!.root, blocks)) tarBlocks.add(cid.toString())
+    for (const [cid, bytes] of blocks.entries()) if (!tarBlocks.has(cid.toString())) withoutTar.put(cid, bytes)
+    expect(Buffer.compare(Buffer.from(await collect(restoreArchive(result.cid, withoutTar))), Buffer.from(gz))).toBe(0)
+  })
 })
