@@ -30,7 +30,10 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { TarReader } from '../src/archive/tar/reader.js'
 import { exportCar } from '../src/codec/car.js'
 import { toDagJson } from '../src/codec/manifest-codec.js'
-import { manifestFromTarball, type ManifestResult } from '../src/manifest/create.js'
+import { manifestFromTarball } from '../src/manifest/create.js'
+import { manifestFromZip } from '../src/manifest/zip.js'
+import type { ManifestResult } from '../src/manifest/result.js'
+import type { AnyEntry, ZipEntry } from '../src/schema/types.js'
 import { MemoryBlocks, type BlockSink } from '../src/blocks.js'
 import type { Limits } from '../src/limits.js'
 import type { ProfileName } from '../src/unixfs/profile.js'
@@ -74,6 +77,29 @@ export interface CompressionExpectation {
   trailing?: string
 }
 
+/** One zip entry as the central directory and the manifest describe it (content and skeleton CIDs as strings). */
+export interface ZipEntryExpectation {
+  path: string
+  type: 'file' | 'directory' | 'symlink'
+  method: number
+  compressedSize: number
+  size: number
+  dataOffset: number
+  content?: string
+  recipe?: RecipeExpectation
+  encrypted?: true
+  excluded?: string
+}
+
+/** The `zip` layer of a zip manifest, with fileCid and skeleton as CID strings, and every entry. */
+export interface ZipExpectation {
+  fileCid: string
+  skeleton: string
+  skeletonSize: number
+  treeContentBytes: number
+  entries: ZipEntryExpectation[]
+}
+
 export interface ProfileExpectation {
   manifest: string
   manifestBlock: string
@@ -87,13 +113,16 @@ export interface ProfileExpectation {
   /** Compressed archives: the manifest's tar (the decompressed stream) and compression layer. */
   tar?: { root: string, size: number, sha256: string }
   compression?: CompressionExpectation
+  /** Zip archives: the manifest's zip layer and each entry. */
+  zip?: ZipExpectation
   tree: string
   strippedTree?: string
   entryCount: number
   entryPages: number
   counts: { segmentBytes: number, contentBytes: number, treeContentBytes: number }
-  endOffset: number
-  endOfArchive: 'zero-blocks' | 'missing'
+  /** Tar and compressed tar only. */
+  endOffset?: number
+  endOfArchive?: 'zero-blocks' | 'missing'
   files: Array<{ path: string, content: string }>
 }
 
@@ -107,7 +136,7 @@ export interface IndexCase {
   commands: string[]
   input: InputSpec
   limits?: Partial<Limits>
-  oracle?: 'importer'
+  oracle?: 'importer' | 'unzip'
   knownContent?: Array<{ path: string, profile: ProfileName, cid: string }>
   innerTar?: string
   expected?: Partial<Record<ProfileName, ProfileExpectation>>
@@ -145,7 +174,8 @@ export interface CaseDef {
   /** A negative case that reads another case's input file. */
   inputOf?: string
   limits?: Partial<Limits>
-  oracle?: 'importer'
+  /** 'importer': GNU tar extraction checked with ipfs-unixfs-importer; 'unzip': the same on an unzip extraction (encrypted entries left out). */
+  oracle?: 'importer' | 'unzip'
   knownContent?: Array<{ path: string, profile: ProfileName, cid: string }>
   /** Compressed cases: the tar case whose input is this input decompressed (same tar, tree and entries). */
   innerTar?: string
@@ -235,6 +265,33 @@ function seededCase (name: string, description: string, features: string[], file
     }
   }
 }
+
+/** The tree of the zip cases: the basic tree (the hardlink becomes a second copy) and a text file that deflates. */
+const zipTree: TreeSpec = {
+  ...basicTree,
+  files: { ...basicTree.files, 'top/lorem.txt': 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\n'.repeat(40) }
+}
+const zipDescription = `${basicDescription} (a second copy in the zip), and lorem.txt (a 3200-byte text that deflates)`
+const zipSymlinkTree: TreeSpec = {
+  files: { 'top/file.txt': 'linked content\n', 'top/sub/x.txt': 'x\n' },
+  symlinks: { 'top/sym': 'file.txt', 'top/dirlink': 'sub', 'top/dangling': 'no/such/file' }
+}
+const INFO_ZIP = 'Info-ZIP Zip 3.0'
+/** Python zipfile with a fixed date_time (2023-11-14 22:13:20, MTIME as UTC), deflated, files and directories in sorted walk order. */
+const PY_ZIP = [
+  'import os, sys, zipfile',
+  'out, tree = sys.argv[1], sys.argv[2]',
+  'with zipfile.ZipFile(out, "w") as z:',
+  '    for d, ds, fs in os.walk(tree):',
+  '        ds.sort()',
+  '        rel = os.path.relpath(d, tree)',
+  '        if rel != ".":',
+  '            i = zipfile.ZipInfo(rel + "/", date_time=(2023, 11, 14, 22, 13, 20)); i.external_attr = (0o40755 << 16) | 0x10; z.writestr(i, b"")',
+  '        for f in sorted(fs):',
+  '            p = os.path.join(d, f); i = zipfile.ZipInfo(os.path.relpath(p, tree), date_time=(2023, 11, 14, 22, 13, 20))',
+  '            i.external_attr = (os.stat(p).st_mode & 0xffff) << 16; i.compress_type = zipfile.ZIP_DEFLATED',
+  '            z.writestr(i, open(p, "rb").read())'
+].join('\n')
 
 export const caseDefs: CaseDef[] = [
   // --- Tar flavours ---
@@ -515,7 +572,10 @@ export const caseDefs: CaseDef[] = [
   },
 
   // --- Compressed tarballs (inputs made from committed tars; `innerTar` names the tar case) ---
-  ...compressedCases()
+  ...compressedCases(),
+
+  // --- Zip archives (Info-ZIP zip 3.0 and Python's zipfile) ---
+  ...zipCases()
 ]
 
 /** A compressed input made from a committed tar (read from inputs/, so a full --remake-inputs makes the tar first). */
@@ -627,6 +687,76 @@ function compressedCases (): CaseDef[] {
       ['gzip', 'truncated'], 'GNU gzip 1.12',
       () => ({ bytes: runOn('gzip', ['-n', '-9', '-c', 'inputs/neg-truncated-data.tar']), commands: ['gzip -n -9 -c inputs/neg-truncated-data.tar > OUT', toolVersion('gzip', ['--version'])] }),
       'ERR_TRUNCATED_ARCHIVE')
+  ]
+}
+
+/** A zip case: the input is inputs/<name>.zip. */
+function zipCase (name: string, description: string, features: string[], madeBy: string, make: (w: Workspace) => Made, extra: Partial<CaseDef> = {}): CaseDef {
+  return { name, description, features: ['zip', ...features], madeBy, store: `${name}.zip`, make, ...extra }
+}
+
+/** Offsets of a zip's records, found from its end (for the hand-made damage of the negative cases). */
+function zipRecords (bytes: Uint8Array): { eocd: number, cdOffset: number, cdSize: number, central: Array<{ at: number, localOffset: number, name: string }> } {
+  const b = Buffer.from(bytes)
+  const eocd = b.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+  const cdSize = b.readUInt32LE(eocd + 12)
+  const cdOffset = b.readUInt32LE(eocd + 16)
+  const central = []
+  for (let at = cdOffset; at < cdOffset + cdSize;) {
+    const n = b.readUInt16LE(at + 28); const m = b.readUInt16LE(at + 30); const k = b.readUInt16LE(at + 32)
+    central.push({ at, localOffset: b.readUInt32LE(at + 42), name: b.subarray(at + 46, at + 46 + n).toString('latin1') })
+    at += 46 + n + m + k
+  }
+  return { eocd, cdOffset, cdSize, central }
+}
+
+function zipVersion (): string {
+  return execFileSync('zip', ['-v'], { encoding: 'utf8' }).split('\n')[1]!.trim()
+}
+
+function zipCases (): CaseDef[] {
+  const infoZip = (level: number, extraArgs: string[] = []) => (w: Workspace): Made => w.infoZip(zipTree, [`-${level}`, ...extraArgs])
+  const stored = (w: Workspace): Made => w.infoZip(zipTree, ['-0'])
+  return [
+    zipCase('zip-store', `Info-ZIP zip -X -r -0 of ${zipDescription}: every entry stored (method 0), so the skeleton links each file's content DAG and is the whole zip: archive.root = zip.skeleton.`,
+      ['info-zip', 'stored', 'empty-file', 'empty-directory'], INFO_ZIP, infoZip(0), { oracle: 'unzip' }),
+    zipCase('zip-deflate-9', `Info-ZIP zip -X -r -9 of ${zipDescription}: the files that shrink are deflated (method 8) with recipes, the others stored; archive.root is absent (the zip is rebuilt from the skeleton and the recipes).`,
+      ['info-zip', 'deflated', 'recipe', 'stored', 'empty-file', 'empty-directory'], INFO_ZIP, infoZip(9), { oracle: 'unzip' }),
+    zipCase('zip-python-deflated', `Python zipfile, ZIP_DEFLATED (zlib level 6), fixed date_time 2023-11-14 22:13:20, of ${zipDescription}: every file deflated, even the empty and tiny ones. Each has a recipe: on these small inputs zlib level 6 makes the same deflate bytes as GNU gzip -9, so the recipe is gnu-gzip level 9, the first matching candidate in the normative order.`,
+      ['python-zipfile', 'deflated', 'recipe', 'candidate-order', 'empty-file', 'empty-directory'], 'Python 3 zipfile (zlib)', w => w.pythonZip(zipTree), { oracle: 'unzip' }),
+    zipCase('zip-symlink', 'Info-ZIP zip -y -X -r of top/ with file.txt, sub/x.txt and symlinks sym -> file.txt, dirlink -> sub and dangling -> no/such/file (stored as their targets, Unix mode 0120777).',
+      ['info-zip', 'symlink', 'dangling-symlink'], INFO_ZIP, w => w.infoZip(zipSymlinkTree, ['-y'])),
+    zipCase('zip-encrypted', `Info-ZIP zip -X -r of ${basicDescription.replace(' and a hardlink to hello.txt', '')}, then zip -X -P x of secret.txt: the encrypted entry (flag bit 0, traditional PKWARE encryption with a random 12-byte header) is kept verbatim in the skeleton and excluded from the tree as encrypted.`,
+      ['info-zip', 'encrypted', 'verbatim'], INFO_ZIP, w => w.encryptedZip(), { oracle: 'unzip' }),
+    zipCase('neg-zip-truncated-cd', 'zip-store.zip with the last central directory header cut out (the end record unchanged): the central directory it declares runs into the end record.',
+      ['info-zip', 'truncated', 'negative'], `${INFO_ZIP}, then bytes removed`, w => {
+        const made = stored(w)
+        const r = zipRecords(made.bytes!)
+        const last = r.central[r.central.length - 1]!
+        return { bytes: concat([made.bytes!.subarray(0, last.at), made.bytes!.subarray(r.eocd)]), commands: [...made.commands, `then bytes [${last.at}, ${r.eocd}) removed (the last central directory header)`] }
+      }, { error: { code: 'ERR_TRUNCATED_ARCHIVE' } }),
+    zipCase('neg-zip-local-mismatch', 'zip-store.zip with one byte of top/hello.txt\'s name in its local header changed ("hello" to "hellp"): the local header disagrees with the central directory.',
+      ['info-zip', 'header-mismatch', 'negative'], `${INFO_ZIP}, then one byte changed`, w => {
+        const made = stored(w)
+        const r = zipRecords(made.bytes!)
+        const entry = r.central.find(c => c.name === 'top/hello.txt')!
+        const at = entry.localOffset + 30 + 'top/hell'.length
+        const bytes = made.bytes!.slice()
+        bytes[at] = 0x70
+        return { bytes, commands: [...made.commands, `then byte ${at} (the "o" of top/hello.txt in its local header) set to "p"`] }
+      }, { error: { code: 'ERR_ZIP_HEADER_MISMATCH' } }),
+    zipCase('neg-zip-bad-crc', 'zip-store.zip with the first data byte of top/hello.txt (stored) changed from "h" to "j": the data no longer matches the CRC-32 the central directory records (the offset is the entry\'s dataOffset).',
+      ['info-zip', 'crc', 'corrupt', 'negative'], `${INFO_ZIP}, then one byte changed`, w => {
+        const made = stored(w)
+        const r = zipRecords(made.bytes!)
+        const entry = r.central.find(c => c.name === 'top/hello.txt')!
+        const b = Buffer.from(made.bytes!)
+        const at = entry.localOffset + 30 + b.readUInt16LE(entry.localOffset + 26) + b.readUInt16LE(entry.localOffset + 28)
+        if (b[at] !== 0x68) throw new Error('not the data of top/hello.txt')
+        const bytes = made.bytes!.slice()
+        bytes[at] = 0x6a
+        return { bytes, commands: [...made.commands, `then byte ${at} (the first data byte of top/hello.txt) set to "j"`] }
+      }, { error: { code: 'ERR_CORRUPT_COMPRESSED' } })
   ]
 }
 
@@ -772,7 +902,7 @@ class KeepingSink implements BlockSink {
 }
 
 export interface Computed {
-  result: ManifestResult
+  result: ManifestResult<AnyEntry>
   blocks: MemoryBlocks
   /** Whether `blocks` holds every block (so the archive can be restored from it). */
   complete: boolean
@@ -791,11 +921,38 @@ async function collect (stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> 
   return concat(chunks)
 }
 
+/** Whether a case's input is a zip (its committed file ends in .zip): described with manifestFromZip. */
+export function isZipCase (c: IndexCase): boolean {
+  return 'file' in c.input && c.input.file.endsWith('.zip')
+}
+
+/** Describes a case's input: manifestFromZip for a zip (random access: the bytes), else manifestFromTarball. */
+export async function describeInput (c: IndexCase, options: { profile: ProfileName, blockstore?: BlockSink, limits?: Partial<Limits> }): Promise<ManifestResult<AnyEntry>> {
+  if (isZipCase(c)) return await manifestFromZip(await collect(inputStream(c.input)()), options)
+  return await manifestFromTarball(inputStream(c.input)(), options)
+}
+
+function zipEntryExpectation (e: ZipEntry): ZipEntryExpectation {
+  if (typeof e.path !== 'string') throw new Error('zip vectors: a non-UTF-8 name needs a hex path field')
+  return {
+    path: e.path,
+    type: e.type,
+    method: e.method,
+    compressedSize: e.compressedSize,
+    size: e.size,
+    dataOffset: e.dataOffset,
+    ...(e.content === undefined ? {} : { content: e.content.toString() }),
+    ...(e.recipe === undefined ? {} : { recipe: { encoder: e.recipe.encoder, params: { ...e.recipe.params } } }),
+    ...(e.encrypted === true ? { encrypted: true as const } : {}),
+    ...(e.excluded === undefined ? {} : { excluded: e.excluded })
+  }
+}
+
 /** Runs one positive case under one profile and renders everything the vectors record. */
 export async function computePositive (c: IndexCase, profile: ProfileName): Promise<Computed> {
   const complete = c.input.size <= KEEP_BLOCKS_MAX
   const sink = new KeepingSink(complete)
-  const result = await manifestFromTarball(inputStream(c.input)(), { profile, blockstore: sink, ...(c.limits === undefined ? {} : { limits: c.limits }) })
+  const result = await describeInput(c, { profile, blockstore: sink, ...(c.limits === undefined ? {} : { limits: c.limits }) })
   const dir = `expected/${c.name}/${profile}`
   const files = new Map<string, Uint8Array>()
   const rootBytes = sink.blocks.get(result.cid)
@@ -804,7 +961,8 @@ export async function computePositive (c: IndexCase, profile: ProfileName): Prom
   files.set(`${dir}/manifest.dag-json`, new TextEncoder().encode(toDagJson(result.manifest)))
   const pages = result.manifest.entries.map(cid => dagCbor.decode(sink.blocks.get(cid)))
   const { archive, compression } = result.manifest
-  const tar = result.manifest.tar!
+  const tar = result.manifest.tar
+  const zip = result.manifest.zip
   const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex')
   const expectation: ProfileExpectation = {
     manifest: result.cid.toString(),
@@ -815,7 +973,7 @@ export async function computePositive (c: IndexCase, profile: ProfileName): Prom
     ...(compression === undefined
       ? {}
       : {
-          tar: { root: tar.root.toString(), size: tar.size, sha256: hexOf(tar.sha256) },
+          tar: { root: tar!.root.toString(), size: tar!.size, sha256: hexOf(tar!.sha256) },
           compression: {
             fileCid: CID.decode(compression.fileCid).toString(),
             members: compression.members.map(m => ({
@@ -830,15 +988,25 @@ export async function computePositive (c: IndexCase, profile: ProfileName): Prom
             ...(compression.trailing === undefined ? {} : { trailing: hexOf(compression.trailing) })
           }
         }),
+    ...(zip === undefined
+      ? {}
+      : {
+          zip: {
+            fileCid: CID.decode(zip.fileCid).toString(),
+            skeleton: zip.skeleton.toString(),
+            skeletonSize: zip.skeletonSize,
+            treeContentBytes: zip.treeContentBytes,
+            entries: (result.entries as ZipEntry[]).map(e => zipEntryExpectation(e))
+          }
+        }),
     tree: result.treeCid.toString(),
     ...(result.strippedTreeCid === undefined ? {} : { strippedTree: result.strippedTreeCid.toString() }),
     entryCount: result.counts.entries,
     entryPages: result.manifest.entries.length,
     counts: { segmentBytes: result.counts.segmentBytes, contentBytes: result.counts.contentBytes, treeContentBytes: result.counts.treeContentBytes },
-    endOffset: result.manifest.tar!.endOffset,
-    endOfArchive: result.manifest.tar!.endOfArchive as 'zero-blocks' | 'missing',
+    ...(tar === undefined ? {} : { endOffset: tar.endOffset, endOfArchive: tar.endOfArchive as 'zero-blocks' | 'missing' }),
     files: result.entries
-      .filter(e => e.content !== undefined && e.excluded === undefined && typeof e.path === 'string')
+      .filter(e => e.content !== undefined && e.excluded === undefined && typeof e.path === 'string' && (zip === undefined || e.type === 'file'))
       .map(e => ({ path: normalizedPath(e.path as string), content: (e.content as CID).toString() }))
   }
   if ('file' in c.input) {
@@ -853,7 +1021,7 @@ export async function computePositive (c: IndexCase, profile: ProfileName): Prom
 /** Runs one negative case under one profile: the error it must throw. */
 export async function computeNegative (c: IndexCase, profile: ProfileName): Promise<ExpectedError> {
   try {
-    await manifestFromTarball(inputStream(c.input)(), { profile, ...(c.limits === undefined ? {} : { limits: c.limits }) })
+    await describeInput(c, { profile, ...(c.limits === undefined ? {} : { limits: c.limits }) })
   } catch (err) {
     const e = err as { code?: string, offset?: number, details?: { limit?: string } }
     if (typeof e.code !== 'string') throw err
@@ -1047,6 +1215,38 @@ class Workspace {
     const out = join(this.tmp, 'unsafe.tar')
     execFileSync('tar', argv.map(a => a === 'OUT' ? out : a === 'TREE' ? dir : a), { stdio: ['ignore', 'ignore', 'inherit'] })
     return { bytes: new Uint8Array(readFileSync(out)), commands: [`tar ${argv.join(' ')}`] }
+  }
+
+  /** Info-ZIP zip -X -r of `top` in a tree made from `spec` (TZ=UTC, so the DOS times are fixed). */
+  infoZip (spec: TreeSpec, args: string[]): Made {
+    const dir = this.writeTree(spec)
+    const out = join(this.tmp, `out-${Math.random().toString(36).slice(2)}.zip`)
+    const argv = ['-q', '-X', '-r', ...args, out, 'top']
+    execFileSync('zip', argv, { cwd: dir, env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'ignore', 'inherit'] })
+    return { bytes: new Uint8Array(readFileSync(out)), commands: [`cd TREE && TZ=UTC zip ${argv.map(a => a === out ? 'OUT' : a).join(' ')}`, zipVersion()] }
+  }
+
+  pythonZip (spec: TreeSpec): Made {
+    const dir = this.writeTree(spec)
+    const out = join(this.tmp, `out-${Math.random().toString(36).slice(2)}.zip`)
+    execFileSync('python3', ['-c', PY_ZIP, out, dir])
+    return {
+      bytes: new Uint8Array(readFileSync(out)),
+      commands: [`python3 -c '${PY_ZIP}' OUT TREE`,
+        toolVersion('python3', ['-c', 'import sys, zlib; print("Python", sys.version.split()[0], "zlib", zlib.ZLIB_RUNTIME_VERSION)'])]
+    }
+  }
+
+  encryptedZip (): Made {
+    const dir = this.writeTree({ ...basicTree, hardlinks: {}, files: { ...basicTree.files, 'top/secret.txt': 'a secret\n' } })
+    const out = join(this.tmp, 'enc.zip')
+    const env = { ...process.env, TZ: 'UTC' }
+    execFileSync('zip', ['-q', '-X', '-r', out, 'top', '-x', 'top/secret.txt'], { cwd: dir, env })
+    execFileSync('zip', ['-q', '-X', '-P', 'x', out, 'top/secret.txt'], { cwd: dir, env })
+    return {
+      bytes: new Uint8Array(readFileSync(out)),
+      commands: ['cd TREE && TZ=UTC zip -q -X -r OUT top -x top/secret.txt', 'cd TREE && TZ=UTC zip -q -X -P x OUT top/secret.txt', zipVersion()]
+    }
   }
 }
 

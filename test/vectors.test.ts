@@ -9,7 +9,8 @@
  */
 import { describe, it, expect } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { Ajv2020 } from 'ajv/dist/2020.js'
@@ -28,6 +29,7 @@ import {
 } from '../scripts/gen-vectors.js'
 import { gnuExtract, removeDir } from './helpers/archives.js'
 import { importerFile } from './unixfs/oracle.js'
+import { importerTree, walkedTree } from './helpers/trees.js'
 
 const committed = readCommittedIndex()
 const committedText = readFileSync(indexPath, 'utf8')
@@ -253,6 +255,56 @@ describe('test vectors', () => {
             // The manifest does not depend on how the input is chunked (the recipe race sees 7-byte pieces).
             const pieces = async function * (): AsyncGenerator<Uint8Array> { for (let i = 0; i < bytes.length; i += 7) yield bytes.slice(i, i + 7) }
             expect((await manifestFromTarball(pieces(), { profile })).cid.toString(), `${profile} in 7-byte chunks`).toBe(want.manifest)
+          }
+        })
+      }
+
+      if (c.expected?.['unixfs-v1-2025']?.format === 'zip') {
+        it('zip: fileCid is ipfs-unixfs-importer\'s; archive.root is the skeleton exactly when no entry has a recipe; the CAR alone verifies', async () => {
+          const bytes = await collect(inputStream(c.input)())
+          for (const profile of vectorProfiles) {
+            const want = c.expected![profile]!
+            const zip = want.zip!
+            // zip.fileCid: the zip file as `ipfs add` (ipfs-unixfs-importer) chunks it under the profile.
+            expect(zip.fileCid, `${profile} fileCid`).toBe((await importerFile([bytes], profile)).cid.toString())
+            const withRecipe = zip.entries.filter(e => e.recipe !== undefined)
+            expect(want.archive, `${profile} archive.root`).toBe(withRecipe.length === 0 ? zip.skeleton : undefined)
+            expect(zip.skeletonSize).toBe(c.input.size - withRecipe.reduce((n, e) => n + e.compressedSize, 0))
+            // Recipes only for deflated entries with content; encrypted entries have no content and are excluded.
+            for (const e of zip.entries) {
+              if (e.recipe !== undefined) expect([e.method, e.content !== undefined]).toEqual([8, true])
+              if (e.encrypted === true) expect([e.content, e.excluded]).toEqual([undefined, 'encrypted'])
+            }
+            const carBlocks = new MemoryBlocks()
+            const root = await importCar(readFileSync(join(vectorsDir, want.car!)), carBlocks)
+            expect((await verifyManifest(root, carBlocks)).cid.toString()).toBe(want.manifest)
+          }
+        })
+
+        it('zip: tree and file CIDs equal those of the unzip extraction', async () => {
+          const dir = mkdtempSync(join(tmpdir(), 'iam-vectors-unzip-'))
+          try {
+            // The encrypted entry is left out (it is excluded from the tree): unzip the others.
+            const zipEntries = c.expected!['unixfs-v1-2025']!.zip!.entries
+            const skip = zipEntries.filter(e => e.encrypted === true).map(e => e.path)
+            execFileSync('unzip', ['-q', join(vectorsDir, (c.input as { file: string }).file), '-d', dir, ...(skip.length === 0 ? [] : ['-x', ...skip])], { stdio: ['ignore', 'pipe', 'pipe'] })
+            for (const profile of vectorProfiles) {
+              const want = c.expected![profile]!
+              if (def.oracle === 'unzip') {
+                // ipfs-unixfs-importer (no symlinks in these trees): the tree, and every file's content.
+                expect((await importerTree(dir, profile)).cid.toString(), `${profile} tree`).toBe(want.tree)
+                const imported = await importerCids(dir, profile)
+                for (const f of want.files) expect(imported.byPath.get(f.path), `${profile} ${f.path}`).toBe(f.content)
+                const files = [...imported.byPath.keys()].filter(p => lstatSync(join(dir, p)).isFile())
+                expect(files.sort()).toEqual(want.files.map(f => f.path).sort())
+              } else {
+                // Symlinks: the importer cannot take the tree; the library's builders over a walk of it.
+                expect(def.features).toContain('symlink')
+                expect((await walkedTree(dir, profile)).toString(), `${profile} walked tree`).toBe(want.tree)
+              }
+            }
+          } finally {
+            rmSync(dir, { recursive: true, force: true })
           }
         })
       }
