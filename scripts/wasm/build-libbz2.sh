@@ -40,7 +40,8 @@ trap 'rm -rf "$work"' EXIT
     echo "build-libbz2: apt-get source failed; add a deb-src line (bash test/setup/enable-deb-src.sh) and run apt-get update" >&2
     exit 1
   fi
-  dpkg-source --no-check -x "bzip2_${DEB_VERSION}.dsc" bzip2 >/dev/null
+  # Checks the files against the .dsc's checksums (apt has checked the .dsc against the signed archive).
+  dpkg-source -x "bzip2_${DEB_VERSION}.dsc" bzip2 >unpack.log 2>&1 || { cat unpack.log >&2; exit 1; }
 )
 src="$work/bzip2"
 cp "$here/libbz2-shim.c" "$src/"

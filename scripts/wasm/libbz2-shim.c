@@ -101,6 +101,10 @@ EXPORT(shim_compress) int shim_compress (shim_handle *h, int finish) {
   reset_output(h);
   int r = BZ2_bzCompress(&h->strm, finish ? BZ_FINISH : BZ_RUN);
   h->produced = OUT_CAP - h->strm.avail_out;
+  /* libbz2 answers a BZ_RUN call that can make no progress (no input left, no output pending) with
+     BZ_PARAM_ERROR. A caller whose last call filled the output window cannot tell whether output is still
+     pending and simply calls again, so that answer means "nothing more for now" here. */
+  if (!finish && r == BZ_PARAM_ERROR && h->strm.avail_in == 0 && h->produced == 0) r = BZ_RUN_OK;
   return r;
 }
 
