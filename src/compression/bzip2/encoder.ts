@@ -1,116 +1,86 @@
 /**
- * bzip2 compressor reproducing bzip2 1.0.8 (`bzip2 -1` .. `bzip2 -9`) byte for byte.
+ * bzip2 compressor: libbz2 from bzip2 1.0.8 (see libbz2.ts) driven the way the `bzip2` command line drives
+ * it, so the output is byte for byte what `bzip2 -1` .. `bzip2 -9` writes.
  */
-import { InvalidArgumentError } from '../../errors.js'
-import { BitWriter } from './bitwriter.js'
-import { encodeBlock } from './block-encoder.js'
-import { CRC_INIT, combineCrc, crcUpdateRun } from './crc.js'
+import { ArchiveManifestError, InvalidArgumentError } from '../../errors.js'
+import { BZ_FINISH_OK, BZ_RUN_OK, BZ_STREAM_END, Libbz2Stream } from './libbz2.js'
 
 export type Bzip2Level = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
 
+function concat (parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!
+  let n = 0
+  for (const p of parts) n += p.length
+  const out = new Uint8Array(n)
+  let o = 0
+  for (const p of parts) { out.set(p, o); o += p.length }
+  return out
+}
+
 /**
- * Incremental compressor. Input goes through bzip2's first run-length stage (runs of 4..255 equal bytes become
- * 4 bytes plus a count byte) into a block of at most 100000*level - 19 bytes; a block is encoded as soon as
- * it reaches that size (as libbzip2 does while running), the pending run carrying over to the next block.
+ * Incremental compressor. libbz2 compresses a block as soon as it is full, so output comes out block by
+ * block while writing; memory is one WebAssembly instance (about 8 MB at level 9), released by `finish`.
  */
 export class Bzip2Encoder {
-  private readonly bw = new BitWriter()
-  private readonly maxBlock: number
-  private readonly block: Uint8Array
-  private nblock = 0
-  private readonly inUse = new Uint8Array(256)
-  private blockCrc = CRC_INIT
-  private streamCrc = 0
-  private runCh = -1 // byte of the pending run, -1 when none
-  private runLen = 0
-  private finished = false
+  private stream: Libbz2Stream | undefined
 
   constructor (level: number) {
     if (!Number.isInteger(level) || level < 1 || level > 9) {
       throw new InvalidArgumentError(`bzip2 level must be an integer 1..9, got ${String(level)}`)
     }
-    this.maxBlock = 100000 * level - 19
-    this.block = new Uint8Array(this.maxBlock + 64) // a flushed run may overshoot by up to 4 bytes
-    this.bw.write(24, 0x425a68) // "BZh"
-    this.bw.write(8, 0x30 + level)
+    this.stream = Libbz2Stream.compressor(level)
   }
 
-  /** Append the pending run to the block (bzip2's add_pair_to_block). */
-  private flushRun (): void {
-    const ch = this.runCh
-    if (ch < 0) return
-    const len = this.runLen
-    this.blockCrc = crcUpdateRun(this.blockCrc, ch, len)
-    this.inUse[ch] = 1
-    const b = this.block
-    if (len < 4) {
-      for (let i = 0; i < len; i++) b[this.nblock++] = ch
-    } else {
-      b[this.nblock++] = ch; b[this.nblock++] = ch; b[this.nblock++] = ch; b[this.nblock++] = ch
-      b[this.nblock++] = len - 4
-      this.inUse[len - 4] = 1
+  private get s (): Libbz2Stream {
+    if (this.stream === undefined) throw new InvalidArgumentError('bzip2 encoder already finished')
+    return this.stream
+  }
+
+  /** One compress step; copies what it produced into `out`. Releases the instance on any failure. */
+  private step (finish: boolean, out: Uint8Array[]): number {
+    const s = this.s
+    let code: number
+    try {
+      code = s.compress(finish)
+    } catch (e) { // a trap: libbz2 failed an internal assertion
+      this.abandon()
+      throw new ArchiveManifestError('libbz2 internal error while compressing', { format: 'bzip2' }, { cause: e })
     }
-    this.runCh = -1
-    this.runLen = 0
+    const expected = finish ? [BZ_FINISH_OK, BZ_STREAM_END] : [BZ_RUN_OK]
+    if (!expected.includes(code)) {
+      this.abandon()
+      throw new ArchiveManifestError(`libbz2 returned ${code} while compressing`, { format: 'bzip2', libbz2Code: code })
+    }
+    const produced = s.output()
+    if (produced.length > 0) out.push(produced.slice())
+    return code
   }
 
-  private endBlock (): void {
-    if (this.nblock === 0) return
-    const crc = (~this.blockCrc) >>> 0
-    this.streamCrc = combineCrc(this.streamCrc, crc)
-    encodeBlock(this.bw, this.block, this.nblock, this.inUse, crc)
-    this.nblock = 0
-    this.inUse.fill(0)
-    this.blockCrc = CRC_INIT
+  private abandon (): void {
+    this.stream?.release()
+    this.stream = undefined
   }
 
-  /** Feed bytes; returns whole output bytes produced so far (may be empty). */
+  /** Feed bytes; returns the output bytes produced so far (may be empty). */
   write (data: Uint8Array): Uint8Array {
-    if (this.finished) throw new InvalidArgumentError('bzip2 encoder already finished')
-    const max = this.maxBlock
-    let ch = this.runCh
-    let len = this.runLen
-    for (let i = 0; i < data.length; i++) {
-      if (this.nblock >= max) {
-        this.runCh = ch; this.runLen = len
-        this.endBlock()
-      }
-      const c = data[i]!
-      if (c === ch && len < 255) {
-        len++
-      } else {
-        if (ch >= 0) {
-          if (len === 1) { // common case: a lone byte
-            this.blockCrc = crcUpdateRun(this.blockCrc, ch, 1)
-            this.inUse[ch] = 1
-            this.block[this.nblock++] = ch
-          } else {
-            this.runCh = ch; this.runLen = len
-            this.flushRun()
-          }
-        }
-        ch = c
-        len = 1
-      }
+    const s = this.s
+    const out: Uint8Array[] = []
+    for (let i = 0; i < data.length; i += s.inCapacity) {
+      s.push(data.subarray(i, Math.min(i + s.inCapacity, data.length)))
+      // BZ_RUN returns when the input is consumed or the output window is full; a full window may
+      // leave output pending even with no input left, so go on until neither holds.
+      do this.step(false, out); while (s.availIn > 0 || s.outputFull)
     }
-    this.runCh = ch
-    this.runLen = len
-    // libbzip2 encodes a full block before it returns from a run call, even without further input.
-    if (this.nblock >= max) this.endBlock()
-    return this.bw.takeBytes()
+    return concat(out)
   }
 
-  /** Finish the stream: last block, end-of-stream marker, combined CRC, zero padding. */
+  /** Finish the stream (last block, end-of-stream marker, combined CRC) and release the instance. */
   finish (): Uint8Array {
-    if (this.finished) throw new InvalidArgumentError('bzip2 encoder already finished')
-    this.finished = true
-    if (this.nblock >= this.maxBlock) this.endBlock()
-    this.flushRun()
-    this.endBlock()
-    this.bw.write(24, 0x177245); this.bw.write(24, 0x385090) // end-of-stream magic (BCD sqrt(pi))
-    this.bw.write32(this.streamCrc)
-    this.bw.flushPadding()
-    return this.bw.takeBytes()
+    if (this.stream === undefined) throw new InvalidArgumentError('bzip2 encoder already finished')
+    const out: Uint8Array[] = []
+    while (this.step(true, out) !== BZ_STREAM_END) { /* BZ_FINISH_OK: more output to come */ }
+    this.abandon()
+    return concat(out)
   }
 }
 
@@ -119,10 +89,7 @@ export function bzip2CompressSync (bytes: Uint8Array, level: Bzip2Level | number
   const enc = new Bzip2Encoder(level)
   const a = enc.write(bytes)
   const b = enc.finish()
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a)
-  out.set(b, a.length)
-  return out
+  return a.length === 0 ? b : concat([a, b])
 }
 
 /** Streaming compression; memory is bounded by the block size, not the input size. */
@@ -132,7 +99,7 @@ export async function * bzip2Compress (
 ): AsyncIterable<Uint8Array> {
   const enc = new Bzip2Encoder(level)
   if (input instanceof Uint8Array) {
-    // Feed in block-sized slices so output is produced as each block completes.
+    // Feed in slices so output is produced as each block completes.
     const step = 1 << 20
     for (let i = 0; i < input.length; i += step) {
       const out = enc.write(input.subarray(i, Math.min(i + step, input.length)))

@@ -1,19 +1,17 @@
 /**
- * Streaming bzip2 decompression with stream boundaries. Decoding is done by this library's own bzip2
- * decoder (src/compression/bzip2, `bzip2Decompress`), which verifies block and stream CRCs; this module
- * splits the input into streams so each gets a `bzip2-stream` event with its exact extent.
+ * Streaming bzip2 decompression with stream boundaries. Decoding is done by libbz2 compiled to WebAssembly
+ * (src/compression/bzip2, `bzip2Decompress`), which verifies block and stream CRCs; this module splits the
+ * input into streams so each gets a `bzip2-stream` event with its exact extent.
  *
  * A stream ends, byte-aligned, after its end-of-stream marker (48-bit magic 0x177245385090 and a 32-bit
  * CRC, at any bit position, then 0..7 zero padding bits). The next stream begins with "BZh1".."BZh9" and a
  * block or end-of-stream magic. A split point is taken where that 10-byte sequence follows a well-formed
  * end-of-stream marker (more than 120 bits that must match by chance inside compressed data); the decoder
- * then checks the CRCs, so a false split would surface as an error, never as wrong output.
+ * then checks the CRCs, so a false split would surface as an error (after at most a block's bytes, which
+ * libbz2 releases before their CRC is checked), never as a clean end.
  */
 import { bzip2Decompress } from '../bzip2/index.js'
-import {
-  ArchiveManifestError, CorruptCompressedDataError, InvalidArgumentError, TruncatedArchiveError,
-  TruncatedCompressedDataError, UnsupportedFormatError
-} from '../../errors.js'
+import { CorruptCompressedDataError, TruncatedCompressedDataError, UnsupportedFormatError } from '../../errors.js'
 import { isBzip2BlockOrEndMagic } from '../container/detect.js'
 import type { DecompressEvent } from './events.js'
 import { ByteReader, type ByteInput } from './reader.js'
@@ -133,14 +131,16 @@ export async function * bunzip2 (input: ByteInput): AsyncGenerator<DecompressEve
           yield { kind: 'data', bytes }
         }
       } catch (e) {
-        const rel = e instanceof ArchiveManifestError ? e.details.compressedOffset : undefined
-        if (e instanceof UnsupportedFormatError && typeof rel === 'number' && rel > 0) {
-          trailingAt = offset + rel // the decoder finished the stream and found non-bzip2 bytes after it
-        } else if (e instanceof TruncatedArchiveError || e instanceof TruncatedCompressedDataError) {
+        // bzip2Decompress's offsets are relative to the segment, which starts at this stream.
+        if (e instanceof UnsupportedFormatError && typeof e.offset === 'number' && e.offset > 0) {
+          trailingAt = offset + e.offset // the decoder finished the stream and found non-bzip2 bytes after it
+        } else if (e instanceof TruncatedCompressedDataError) {
           throw new TruncatedCompressedDataError('bzip2 input ended inside a stream', { offset: r.pos + r.available, format: 'bzip2', cause: e.message })
-        } else if (e instanceof InvalidArgumentError || e instanceof UnsupportedFormatError) {
-          throw new CorruptCompressedDataError(`corrupt bzip2 data: ${String(e.details.reason ?? e.message)}`,
-            { offset: offset + (typeof rel === 'number' ? rel : 0), format: 'bzip2', reason: e.details.reason ?? e.message })
+        } else if (e instanceof CorruptCompressedDataError) {
+          throw new CorruptCompressedDataError(`corrupt bzip2 data: ${String(e.details.reason)}`,
+            { ...e.details, offset: offset + (e.offset ?? 0), format: 'bzip2' }, { cause: e })
+        } else if (e instanceof UnsupportedFormatError) { // cannot happen: the segment starts with a checked header
+          throw new CorruptCompressedDataError(`corrupt bzip2 data: ${e.message}`, { offset, format: 'bzip2', reason: e.message })
         } else throw e
       }
       if (trailingAt !== undefined) {

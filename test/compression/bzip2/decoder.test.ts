@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { bzip2Decompress } from '../../../src/compression/bzip2/index.js'
-import { ArchiveManifestError, InvalidArgumentError, TruncatedArchiveError, UnsupportedFormatError } from '../../../src/errors.js'
+import { ArchiveManifestError, CorruptCompressedDataError, TruncatedCompressedDataError, UnsupportedFormatError } from '../../../src/errors.js'
 import { BZIP2, expectSameBytes, lcg, referenceCompress } from './reference.js'
 
 async function decompress (data: Uint8Array, chunk = 65536): Promise<Uint8Array> {
@@ -49,12 +49,23 @@ describe('bzip2Decompress', () => {
     await expect(decompress(new TextEncoder().encode('not bzip2 at all'))).rejects.toBeInstanceOf(UnsupportedFormatError)
     await expect(decompress(new Uint8Array(0))).rejects.toBeInstanceOf(UnsupportedFormatError)
     for (const cut of [2, 4, 10, 20, c.length - 5, c.length - 1]) {
-      await expect(decompress(c.subarray(0, cut)), `cut at ${cut}`).rejects.toBeInstanceOf(TruncatedArchiveError)
+      for (const chunk of [65536, 3]) {
+        const e = await decompress(c.subarray(0, cut), chunk).catch((x: unknown) => x)
+        expect(e, `cut at ${cut}`).toBeInstanceOf(TruncatedCompressedDataError)
+        expect((e as TruncatedCompressedDataError).offset, `cut at ${cut}`).toBe(cut) // the input's length
+      }
     }
-    await expect(decompress(Buffer.concat([c, Buffer.from('garbage')]))).rejects.toBeInstanceOf(UnsupportedFormatError)
+    for (const garbage of ['garbage', 'xy']) {
+      const e = await decompress(Buffer.concat([c, Buffer.from(garbage)])).catch((x: unknown) => x)
+      expect(e).toBeInstanceOf(UnsupportedFormatError)
+      expect((e as UnsupportedFormatError).offset).toBe(c.length) // where the trailing bytes start
+    }
     const flipped = Uint8Array.from(c)
     flipped[c.length - 3]! ^= 0x10 // inside the stream CRC
-    await expect(decompress(flipped)).rejects.toBeInstanceOf(InvalidArgumentError)
+    const e = await decompress(flipped).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(CorruptCompressedDataError)
+    // libbz2 reports a stream CRC mismatch once it has read the CRC, i.e. the whole stream
+    expect((e as CorruptCompressedDataError).offset).toBe(c.length)
   })
 
   it('every single-bit corruption ends in a typed error (or, rarely, the same output)', async () => {
@@ -72,6 +83,29 @@ describe('bzip2Decompress', () => {
         expect(e, `bit ${bit}: ${String(e)}`).toBeInstanceOf(ArchiveManifestError)
       }
     }
+  })
+
+  it('random bytes after a valid stream and block header end in a typed error, never a hang (fast-check)', async () => {
+    const head = referenceCompress(new TextEncoder().encode('some text to make one block'), 9).subarray(0, 10) // "BZh9" + block magic
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 3000 }), fc.integer({ min: 1, max: 5000 }), async (tail, chunk) => {
+      const bad = Buffer.concat([head, tail])
+      const e = await decompress(bad, chunk).then(() => undefined, (x: unknown) => x)
+      expect(e).toBeInstanceOf(ArchiveManifestError)
+      const off = (e as ArchiveManifestError).offset
+      expect(off).toBeGreaterThanOrEqual(0)
+      expect(off).toBeLessThanOrEqual(bad.length)
+    }), { numRuns: 200 })
+  })
+
+  it('streams output in bounded pieces (a 20 MB run of zeros from a 50-byte input)', async () => {
+    const c = referenceCompress(new Uint8Array(20_000_000), 9)
+    let total = 0
+    let pieces = 0
+    let largest = 0
+    for await (const p of bzip2Decompress([c])) { total += p.length; pieces++; largest = Math.max(largest, p.length) }
+    expect(total).toBe(20_000_000)
+    expect(largest).toBeLessThanOrEqual(1 << 18) // libbz2's output window, not a block
+    expect(pieces).toBeGreaterThan(50)
   })
 
   it('round-trips random small-alphabet inputs (fast-check)', async () => {
