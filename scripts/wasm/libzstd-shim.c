@@ -14,6 +14,44 @@
 #include "compress/zstd_compress_internal.h" /* ZSTD_getCParamsFromCCtxParams, to predict frame headers */
 #include <stdlib.h>
 
+/*
+ * Allocation. wasi-libc's dlmalloc cannot serve a single request of 2 GiB or more (it asks sbrk for less
+ * than half the 32-bit address space), yet ZSTDMT's round buffer at level 22 is exactly 2 GiB. Requests of
+ * 1 GiB or more therefore get fresh pages straight from memory.grow (dlmalloc copes with memory it did
+ * not grow itself) and are never reused: each encoder has an instance of its own, whose memory goes with
+ * it, and libzstd makes such allocations once per stream. The allocator cannot change libzstd's output.
+ */
+#define ZW_BIG ((size_t)1 << 30)
+#define ZW_PAGE ((size_t)65536)
+#define ZW_MAX_BIG 8
+
+static void *zw_big[ZW_MAX_BIG]; /* the big blocks handed out and not yet given back */
+
+static void *zw_alloc (void *opaque, size_t size)
+{
+  (void)opaque;
+  if (size < ZW_BIG) return malloc(size);
+  for (int i = 0; i < ZW_MAX_BIG; i++) {
+    if (zw_big[i] != NULL) continue;
+    size_t const old = __builtin_wasm_memory_grow(0, (size + ZW_PAGE - 1) / ZW_PAGE);
+    if (old == (size_t)-1) return NULL;
+    zw_big[i] = (void *)(old * ZW_PAGE);
+    return zw_big[i];
+  }
+  return NULL;
+}
+
+static void zw_dealloc (void *opaque, void *p)
+{
+  (void)opaque;
+  for (int i = 0; i < ZW_MAX_BIG; i++) {
+    if (p != NULL && zw_big[i] == p) { zw_big[i] = NULL; return; }
+  }
+  free(p);
+}
+
+static const ZSTD_customMem zw_mem = { zw_alloc, zw_dealloc, NULL };
+
 typedef struct {
   ZSTD_CCtx *cctx;
   ZSTD_inBuffer in;
@@ -26,7 +64,7 @@ zw_stream *zw_create (void)
 {
   zw_stream *s = calloc(1, sizeof *s);
   if (s == NULL) return NULL;
-  s->cctx = ZSTD_createCCtx();
+  s->cctx = ZSTD_createCCtx_advanced(zw_mem);
   s->in.src = malloc(ZSTD_CStreamInSize());
   s->out.dst = malloc(ZSTD_CStreamOutSize());
   s->out.size = ZSTD_CStreamOutSize();

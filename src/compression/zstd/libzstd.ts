@@ -78,7 +78,7 @@ export class LibzstdStream {
 
   constructor () {
     this.x = instantiate()
-    this.s = this.x.zw_create()
+    this.s = this.x.zw_create() >>> 0
     if (this.s === 0) throw new LimitExceededError('libzstd: out of memory creating a compression context', { limit: 'wasmMemory' })
     this.inputCapacity = this.x.zw_input_capacity()
   }
@@ -93,7 +93,7 @@ export class LibzstdStream {
 
   /** Stages `bytes` (at most inputCapacity) as the next piece of input. */
   setInput (bytes: Uint8Array): void {
-    new Uint8Array(this.x.memory.buffer, this.x.zw_input_buffer(this.s), bytes.length).set(bytes)
+    new Uint8Array(this.x.memory.buffer, this.x.zw_input_buffer(this.s) >>> 0, bytes.length).set(bytes)
     this.x.zw_set_input(this.s, bytes.length)
   }
 
@@ -110,7 +110,7 @@ export class LibzstdStream {
     }
     this.check(code, 'compressing')
     const n = this.x.zw_output_size(this.s) >>> 0
-    const output = n === 0 ? undefined : new Uint8Array(this.x.memory.buffer, this.x.zw_output_buffer(this.s), n).slice()
+    const output = n === 0 ? undefined : new Uint8Array(this.x.memory.buffer, this.x.zw_output_buffer(this.s) >>> 0, n).slice()
     return { output, toFlush: code }
   }
 
@@ -119,7 +119,7 @@ export class LibzstdStream {
   private check (code: number, what: string): void {
     const c = code >>> 0
     if (this.x.zw_is_error(c) === 0) return
-    const name = readCString(this.x.memory, this.x.zw_error_name(c))
+    const name = readCString(this.x.memory, this.x.zw_error_name(c) >>> 0)
     if (/memory/i.test(name)) throw new LimitExceededError(`libzstd: ${name} while ${what}`, { limit: 'wasmMemory' })
     throw new ArchiveManifestError(`libzstd: ${name} while ${what}`)
   }
