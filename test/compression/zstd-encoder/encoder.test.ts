@@ -28,6 +28,14 @@ describe('zstd encoder matches the zstd 1.5.4 CLI', () => {
     for (const level of fastAndNormal) same({ level, file: true }, text256k)
   })
 
+  it('every level, file argument, sizes around the window and match-finder thresholds', () => {
+    const sizes = [1, 5000, 16384, 16385, 65536, 131073, 200000]
+    const input = semiCompressible('zstd sizes', 200000)
+    for (const size of sizes) {
+      for (const level of [...fastAndNormal, ...(size <= 65536 ? [20, 21, 22] : [])]) same({ level, file: true }, input.subarray(0, size))
+    }
+  })
+
   it('levels 20..22 with --ultra, stdin and file', () => {
     for (const level of [20, 21, 22]) {
       same({ level }, text64k)
