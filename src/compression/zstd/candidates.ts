@@ -11,8 +11,11 @@
  *   release tarballs), 1, then levels people type as round numbers (9, 6, 12, 22, 10, 15), then the
  *   others ascending, then --fast=1..5.
  * The order also breaks ties: when several candidates give identical bytes the first one is kept, so the
- * default of each parameter comes before the other value. Wrong levels usually differ within the first
- * compressed block (see the measurement in test/compression/zstd-encoder/).
+ * default of each parameter comes before the other value. A wrong level's output differs from the first
+ * compressed block on (byte 6 of the frame), but on the ZSTDMT path (workers=1, the default) nothing comes
+ * out before the first job's input is complete: 4 windows, e.g. 8 MiB at levels 3-8, 32 MiB at 17-19,
+ * 128-512 MiB at 20-22. So wrong candidates die after one job, and --single-thread ones after 128 KiB
+ * (measured on a 50 MiB tar: test/compression/zstd-encoder/measure.ts).
  */
 import { parseZstdFrameHeader, zstdFrameHeaderSize, zstdMagicKind } from '../container/zstd.js'
 import { zstdWindowLog } from './libzstd.js'

@@ -19,7 +19,11 @@
  * The CLI's compression loop (programs/fileio.c, FIO_compressZstdFrame) is replayed exactly: input goes to
  * ZSTD_compressStream2 in 128 KiB pieces; with a pledged size the piece that completes it carries
  * ZSTD_e_end, otherwise a last, empty piece does. Each call's output is returned as soon as it exists, and
- * memory stays bounded by libzstd's window and job sizes whatever the input's length.
+ * memory stays bounded by libzstd's window and job sizes whatever the input's length. How soon output
+ * exists is libzstd's: single-threaded, a block (128 KiB of input) behind; on the ZSTDMT path a whole job
+ * behind, because a job starts only once its input is complete. Jobs are 2^(windowLog+2) bytes: 2 MiB at
+ * levels <= 1, 8-16 MiB at 3-12, 32 MiB at 13-19, 128/256/512 MiB at 20/21/22 (--long: from the chain
+ * log instead). A race that drops candidates lagging by a fixed amount must allow for that.
  */
 import { InvalidArgumentError } from '../../errors.js'
 import type { StreamEncoder } from '../recipe/encoder.js'
