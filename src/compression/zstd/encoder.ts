@@ -22,8 +22,9 @@
  * memory stays bounded by libzstd's window and job sizes whatever the input's length. How soon output
  * exists is libzstd's: single-threaded, a block (128 KiB of input) behind; on the ZSTDMT path a whole job
  * behind, because a job starts only once its input is complete. Jobs are 2^(windowLog+2) bytes: 2 MiB at
- * levels <= 1, 8-16 MiB at 3-12, 32 MiB at 13-19, 128/256/512 MiB at 20/21/22 (--long: from the chain
- * log instead). A race that drops candidates lagging by a fixed amount must allow for that.
+ * levels <= 1, 4 MiB at 2, 8 MiB at 3-8, 16 MiB at 9-16, 32 MiB at 17-19, 128/256/512 MiB at 20/21/22
+ * (--long: from the chain log instead). A race that drops candidates lagging by a fixed amount must allow
+ * for that.
  */
 import { InvalidArgumentError } from '../../errors.js'
 import type { StreamEncoder } from '../recipe/encoder.js'
