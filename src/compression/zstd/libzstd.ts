@@ -1,0 +1,146 @@
+/**
+ * Debian bookworm's libzstd 1.5.4 compressor as WebAssembly (built by scripts/wasm/build-libzstd.sh from
+ * Debian's patched source, see libzstd-wasm.generated.ts), and a typed wrapper over its small C shim
+ * (scripts/wasm/libzstd-shim.c). The module has no imports, so it runs unchanged in browsers and Node.
+ *
+ * The module is compiled once, lazily, and cached. Each encoder gets an instance of its own, created
+ * synchronously: a compressor holds up to a few hundred MiB (more for levels 20-22 and --long), and that
+ * memory is released with the instance when the encoder is dropped, which a shared instance could not do
+ * (wasm memory never shrinks). Browsers refuse to compile a module this size synchronously on the main
+ * thread; call `preloadLibzstd()` there first, or use the encoder in a worker.
+ */
+import { ArchiveManifestError, LimitExceededError } from '../../errors.js'
+import { libzstdWasmBase64 } from './libzstd-wasm.generated.js'
+
+let compiled: WebAssembly.Module | undefined
+
+function wasmBytes (): Uint8Array<ArrayBuffer> {
+  const text = atob(libzstdWasmBase64)
+  const bytes = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i)
+  return bytes
+}
+
+/** The compiled module, compiled synchronously on first use. */
+export function libzstdModule (): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(wasmBytes())
+  return compiled
+}
+
+/** Compiles the module asynchronously (needed on a browser's main thread) so later encoders start at once. */
+export async function preloadLibzstd (): Promise<void> {
+  compiled ??= await WebAssembly.compile(wasmBytes())
+}
+
+/** ZSTD_EndDirective. */
+export const ZSTD_e_continue = 0
+export const ZSTD_e_end = 2
+
+/** The ZSTD_cParameter numbers the encoder sets (zstd.h, stable in the 1.5 series). */
+export const ZstdParameter = {
+  compressionLevel: 100,
+  windowLog: 101,
+  enableLongDistanceMatching: 160,
+  contentSizeFlag: 200,
+  checksumFlag: 201,
+  dictIDFlag: 202,
+  nbWorkers: 400
+} as const
+
+interface ShimExports {
+  memory: WebAssembly.Memory
+  zw_create: () => number
+  zw_free: (s: number) => void
+  zw_set_parameter: (s: number, param: number, value: number) => number
+  zw_set_pledged_size: (s: number, size: number) => number
+  zw_input_buffer: (s: number) => number
+  zw_input_capacity: () => number
+  zw_set_input: (s: number, size: number) => void
+  zw_input_remaining: (s: number) => number
+  zw_compress: (s: number, endOp: number) => number
+  zw_output_buffer: (s: number) => number
+  zw_output_size: (s: number) => number
+  zw_is_error: (code: number) => number
+  zw_error_name: (code: number) => number
+  zw_window_log: (level: number, size: number, longWindowLog: number) => number
+}
+
+function instantiate (): ShimExports {
+  return new WebAssembly.Instance(libzstdModule(), {}).exports as unknown as ShimExports
+}
+
+/** One libzstd compression stream in an instance of its own. */
+export class LibzstdStream {
+  private readonly x: ShimExports
+  private readonly s: number
+  /** Size of the staging input buffer: the zstd CLI's read size, ZSTD_CStreamInSize() (128 KiB). */
+  readonly inputCapacity: number
+
+  constructor () {
+    this.x = instantiate()
+    this.s = this.x.zw_create() >>> 0
+    if (this.s === 0) throw new LimitExceededError('libzstd: out of memory creating a compression context', { limit: 'wasmMemory' })
+    this.inputCapacity = this.x.zw_input_capacity()
+  }
+
+  setParameter (param: number, value: number): void {
+    this.check(this.x.zw_set_parameter(this.s, param, value), `setting parameter ${param} to ${value}`)
+  }
+
+  setPledgedSize (size: number): void {
+    this.check(this.x.zw_set_pledged_size(this.s, size), `pledging ${size} bytes`)
+  }
+
+  /** Stages `bytes` (at most inputCapacity) as the next piece of input. */
+  setInput (bytes: Uint8Array): void {
+    new Uint8Array(this.x.memory.buffer, this.x.zw_input_buffer(this.s) >>> 0, bytes.length).set(bytes)
+    this.x.zw_set_input(this.s, bytes.length)
+  }
+
+  inputRemaining (): number { return this.x.zw_input_remaining(this.s) >>> 0 }
+
+  /** One ZSTD_compressStream2 call; returns the bytes it produced (a copy) and what it says is left to flush. */
+  compress (endOp: number): { output: Uint8Array | undefined, toFlush: number } {
+    let code: number
+    try {
+      code = this.x.zw_compress(this.s, endOp) >>> 0
+    } catch (cause) {
+      // A trap: ZSTDMT waited for a thread (see scripts/wasm/include/pthread.h), or memory ran out badly.
+      throw new ArchiveManifestError('libzstd trapped while compressing', {}, { cause })
+    }
+    this.check(code, 'compressing')
+    const n = this.x.zw_output_size(this.s) >>> 0
+    const output = n === 0 ? undefined : new Uint8Array(this.x.memory.buffer, this.x.zw_output_buffer(this.s) >>> 0, n).slice()
+    return { output, toFlush: code }
+  }
+
+  free (): void { this.x.zw_free(this.s) }
+
+  private check (code: number, what: string): void {
+    const c = code >>> 0
+    if (this.x.zw_is_error(c) === 0) return
+    const name = readCString(this.x.memory, this.x.zw_error_name(c) >>> 0)
+    if (/memory/i.test(name)) throw new LimitExceededError(`libzstd: ${name} while ${what}`, { limit: 'wasmMemory' })
+    throw new ArchiveManifestError(`libzstd: ${name} while ${what}`)
+  }
+}
+
+function readCString (memory: WebAssembly.Memory, p: number): string {
+  const b = new Uint8Array(memory.buffer)
+  let end = p
+  while (b[end] !== 0 && end < b.length) end++
+  let s = ''
+  for (let i = p; i < end; i++) s += String.fromCharCode(b[i]!)
+  return s
+}
+
+let query: ShimExports | undefined
+
+/**
+ * The window log libzstd 1.5.4 chooses for a frame at `level`, for a pledged `size` (undefined: unknown)
+ * and a --long window log (0: off). One small shared instance answers these; it allocates only briefly.
+ */
+export function zstdWindowLog (level: number, size: number | undefined, longWindowLog = 0): number {
+  query ??= instantiate()
+  return query.zw_window_log(level, size ?? -1, longWindowLog)
+}
