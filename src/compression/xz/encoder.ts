@@ -120,7 +120,7 @@ function canonical (level: number, extreme: boolean, check: number, mt: boolean,
  * What the head tells: the check (stream header); the preset's dictionary size (LZMA2 properties), which
  * narrows the level to one or two; the layout (sizes in the header: threaded); with the threaded layout, the
  * block size from the first block's uncompressed size, unless that block is also the last (then the default
- * block size is tried first, then exactly its size, each only if it gives the header size seen). Extreme or
+ * block size if the header size seen fits it, else the block's size, else a larger size giving that header). Extreme or
  * not is not visible: the plain preset comes first (xz -6 and -9 are far more common than -6e and -9e).
  * Single-threaded streams made with --block-size look like one-block streams here and are not recognised.
  */
@@ -168,11 +168,32 @@ export function xzCandidateParams (head: Uint8Array): Array<Record<string, numbe
   }
   for (const level of LEVELS_BY_DICT.get(dict) ?? []) {
     const auto = mtDefaultBlockSize(level)
-    // The first block holds at most one block size of input: the default fits only when usize <= auto, and
-    // usize < auto means this block is also the last (then any larger --block-size would fit too; only the
-    // two likeliest are tried). The reserved header size must also be the one seen.
-    if (usize <= auto && mtHeaderSize(auto) === headerSize) both(level, true)
-    if (usize !== auto && usize <= MT_BLOCK_SIZE_MAX && mtHeaderSize(usize) === headerSize) both(level, true, usize)
+    // The first block holds at most one block size of input: the default fits only when usize <= auto.
+    // Otherwise, or if the reserved header size says it is not the default, either the block size is usize
+    // (more blocks may follow) or this is the only block and the block size is larger. An only block's
+    // bytes depend on the block size just through the header size reserved for it, so the smallest block
+    // size reserving the header size seen stands for all of them.
+    const fitsDefault = usize <= auto && mtHeaderSize(auto) === headerSize
+    const fitsOwn = usize !== auto && usize <= MT_BLOCK_SIZE_MAX && mtHeaderSize(usize) === headerSize
+    if (fitsDefault) both(level, true)
+    if (fitsOwn) both(level, true, usize)
+    if (fitsDefault || fitsOwn) continue
+    const larger = smallestBlockSizeFor(headerSize, usize)
+    if (larger !== undefined) both(level, true, larger)
   }
   return out
+}
+
+/** The smallest block size >= from (and <= MT_BLOCK_SIZE_MAX) whose reserved header is `headerSize` bytes. */
+function smallestBlockSizeFor (headerSize: number, from: number): number | undefined {
+  // mtHeaderSize grows with the block size: binary search for the first block size reaching headerSize.
+  let lo = from
+  let hi = MT_BLOCK_SIZE_MAX
+  if (mtHeaderSize(hi) < headerSize) return undefined
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2)
+    if (mtHeaderSize(mid) >= headerSize) hi = mid
+    else lo = mid + 1
+  }
+  return mtHeaderSize(lo) === headerSize ? lo : undefined
 }
