@@ -47,7 +47,7 @@ describe('xz encoder layouts', () => {
 
   it('every check, both layouts', () => {
     for (const [name, check] of [['none', 0], ['crc32', 1], ['crc64', 4], ['sha256', 10]] as const) {
-      const extra = check === 4 ? {} : { check }
+      const extra: Record<string, number> = check === 4 ? {} : { check }
       roundTrip(['-0', '-T1', `--check=${name}`], { level: 0, ...extra }, small, 0)
       // A first block smaller than the default could be the only one: the default block size ranks first.
       roundTrip(['-0', '-T2', `--check=${name}`, '--block-size=40000'], { level: 0, mt: 1, blockSize: 40_000, ...extra }, small, 2)
@@ -59,7 +59,7 @@ describe('xz encoder layouts', () => {
       const names: Record<number, string> = { 0: 'none', 1: 'crc32', 4: 'crc64', 10: 'sha256' }
       const want = xz(['-T1', `--check=${names[check]}`], new Uint8Array(0))
       expectSame(xz(['-T2', '-9', `--check=${names[check]}`], new Uint8Array(0)), want, 'xz -T2 -9 empty')
-      const params = check === 4 ? { level: 6 } : { level: 6, check }
+      const params: Record<string, number> = check === 4 ? { level: 6 } : { level: 6, check }
       expect(xzCandidateParams(want)).toEqual([params])
       for (const p of [params, { ...params, level: 0, mt: 1 }]) expectSame(encode(p, new Uint8Array(0)), want, `empty ${JSON.stringify(p)}`)
     }
@@ -82,7 +82,7 @@ describe('xz encoder layouts', () => {
 
   it('rejects params that are unknown, out of range or not canonical', () => {
     for (const params of [{}, { level: 10 }, { level: 6, check: 2 }, { level: 6, check: 4 }, { level: 6, extreme: 0 }, { level: 6, mt: 0 },
-      { level: 6, mt: 1, blockSize: 3 * 8 * 2 ** 20 }, { level: 1.5 }, { level: 6, threads: 2 }, { level: 6, blockSize: 0 }]) {
+      { level: 6, mt: 1, blockSize: 3 * 8 * 2 ** 20 }, { level: 1.5 }, { level: 6, threads: 2 }, { level: 6, blockSize: 0 }] as Array<Record<string, number>>) {
       expect(() => createXzEncoder(params), JSON.stringify(params)).toThrow(InvalidArgumentError)
     }
   })
