@@ -15,7 +15,8 @@ CC="${CC:-clang-14}"
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-out="$repo/src/compression/xz/liblzma-wasm.generated.ts"
+# Optional argument: where to write the module (the rebuild test writes elsewhere and compares).
+out="$(realpath -m "${1:-$repo/src/compression/xz/liblzma-wasm.generated.ts}")"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -106,4 +107,4 @@ size="$(stat -c %s liblzma.wasm)"
   echo "export const LIBLZMA_WASM_BASE64 ="
   base64 -w 100 liblzma.wasm | sed "s/.*/  '&' +/; \$ s/ +\$//"
 } > "$out"
-echo "wrote $out (${size} bytes of wasm, sha256 ${sha})" >&2
+echo "wrote ${out#"$repo"/} (${size} bytes of wasm, sha256 ${sha})" >&2
