@@ -55,3 +55,17 @@ export function candidateRank (file: Uint8Array, params: Record<string, number>)
   expect(candidates).toBeDefined()
   return candidates!.findIndex(c => JSON.stringify(Object.entries(c).sort()) === JSON.stringify(Object.entries(params).sort()))
 }
+
+/**
+ * Encodes like xz with `args`, checks byte identity, and that the head ranks `params` within `maxRank`
+ * ('hidden': single-threaded --block-size, which the head cannot show, so the params must be absent).
+ */
+export function roundTrip (args: string[], params: Record<string, number>, input: Uint8Array, maxRank: number | 'hidden', piece?: number): Uint8Array {
+  const want = xz(args, input)
+  expectSame(encode(params, input, piece), want, args.join(' '))
+  const rank = candidateRank(want, params)
+  if (maxRank === 'hidden') { expect(rank).toBe(-1); return want }
+  expect(rank, `${args.join(' ')}: rank of ${JSON.stringify(params)} in ${JSON.stringify(xzCandidateParams(want.subarray(0, 1036)))}`).toBeGreaterThanOrEqual(0)
+  expect(rank, args.join(' ')).toBeLessThanOrEqual(maxRank)
+  return want
+}

@@ -1,36 +1,20 @@
 /**
  * Container layouts against xz 5.4.1: single-threaded and threaded (multi-block), --block-size in both, every
- * check, empty and incompressible input, and writes cut at odd sizes. Each file's head must yield its params.
+ * check, empty input, and writes cut at odd sizes. Each file's head must yield its params.
  */
 import { describe, it, expect } from 'vitest'
 import { createXzEncoder, xzCandidateParams } from '../../../src/compression/xz/encoder.js'
 import { InvalidArgumentError } from '../../../src/errors.js'
-import { candidateRank, encode, expectSame, randomBytes, textBytes, xz } from './helpers.js'
+import { encode, expectSame, roundTrip, textBytes, xz } from './helpers.js'
 
-const big = textBytes(4_500_000, 11) // ~4 blocks at -0 -T2 (1 MiB blocks), 2 at -1 -T2 (3 MiB blocks)
+const big = textBytes(3_300_000, 11) // 4 blocks at -0 -T2 (1 MiB blocks), 2 at -1 -T2 (3 MiB blocks)
 const small = textBytes(150_000, 12)
-const random = randomBytes(2_500_000, 13)
-
-/**
- * Encodes like xz with `args`, checks byte identity, and that the head ranks `params` within `maxRank`
- * ('hidden': single-threaded --block-size, which the head cannot show, so the params must be absent).
- */
-function roundTrip (args: string[], params: Record<string, number>, input: Uint8Array, maxRank: number | 'hidden', piece?: number): Uint8Array {
-  const want = xz(args, input)
-  expectSame(encode(params, input, piece), want, args.join(' '))
-  const rank = candidateRank(want, params)
-  if (maxRank === 'hidden') { expect(rank).toBe(-1); return want }
-  expect(rank, `${args.join(' ')}: rank of ${JSON.stringify(params)} in ${JSON.stringify(xzCandidateParams(want.subarray(0, 1036)))}`).toBeGreaterThanOrEqual(0)
-  expect(rank, args.join(' ')).toBeLessThanOrEqual(maxRank)
-  return want
-}
 
 describe('xz encoder layouts', () => {
   it('threaded layout: several blocks of 3x the dictionary (min 1 MiB), sizes in block headers', () => {
     roundTrip(['-0', '-T2'], { level: 0, mt: 1 }, big, 0)
     roundTrip(['-0e', '-T2'], { level: 0, extreme: 1, mt: 1 }, big, 1)
     roundTrip(['-1', '-T2'], { level: 1, mt: 1 }, big, 0)
-    roundTrip(['-1', '-T1'], { level: 1 }, big, 0)
   })
 
   it('--block-size in both layouts, and a threaded block size larger than the input', () => {
@@ -63,12 +47,6 @@ describe('xz encoder layouts', () => {
       expect(xzCandidateParams(want)).toEqual([params])
       for (const p of [params, { ...params, level: 0, mt: 1 }]) expectSame(encode(p, new Uint8Array(0)), want, `empty ${JSON.stringify(p)}`)
     }
-  })
-
-  it('incompressible input, both layouts', () => {
-    roundTrip(['-0', '-T1'], { level: 0 }, random, 0)
-    roundTrip(['-0', '-T2'], { level: 0, mt: 1 }, random, 0)
-    roundTrip(['-6', '-T2', '--block-size=1000000'], { level: 6, mt: 1, blockSize: 1_000_000 }, random.subarray(0, 2_100_000), 0)
   })
 
   it('writes of 1 byte, 7 bytes and 1 MiB give the same bytes', () => {
