@@ -83,7 +83,7 @@ exports=(xz_create xz_input xz_input_size xz_output xz_write xz_finish xz_pump x
 
 cd "$work"
 # -ffile-prefix-map keeps the temporary directory's name out of the binary (NDEBUG leaves no __FILE__ anyway).
-"$CC" --target=wasm32-wasi --sysroot=/usr -O2 -DNDEBUG -DHAVE_CONFIG_H -std=gnu11 -Werror=implicit-function-declaration -Wl,--fatal-warnings \
+"$CC" --target=wasm32-wasi --sysroot=/usr -O3 -DNDEBUG -DHAVE_CONFIG_H -std=gnu11 -Werror=implicit-function-declaration -Wl,--fatal-warnings \
   -ffile-prefix-map="$work"=. -I. -I"$l/api" -I"$l/common" -I"$l/check" -I"$l/lz" -I"$l/rangecoder" \
   -I"$l/lzma" -I"$l/delta" -I"$l/simple" -I"$src/src/common" \
   -mexec-model=reactor \

@@ -67,6 +67,7 @@ export class LiblzmaEncoder {
   readonly #e: number
   readonly #inPtr: number
   readonly #inSize: number
+  #ended = false
 
   constructor (options: LiblzmaEncoderOptions) {
     const instance = new WebAssembly.Instance(liblzmaModule(), {})
@@ -81,6 +82,7 @@ export class LiblzmaEncoder {
 
   /** Encodes `bytes`; returns the compressed bytes that became ready (copies, safe to keep). */
   write (bytes: Uint8Array): Uint8Array[] {
+    if (this.#ended) throw new InvalidArgumentError('xz encoder: write after end')
     const out: Uint8Array[] = []
     for (let p = 0; p < bytes.length; p += this.#inSize) {
       const piece = bytes.subarray(p, Math.min(bytes.length, p + this.#inSize))
@@ -93,6 +95,8 @@ export class LiblzmaEncoder {
 
   /** Ends the input; returns the rest of the stream. */
   end (): Uint8Array[] {
+    if (this.#ended) throw new InvalidArgumentError('xz encoder: end called twice')
+    this.#ended = true
     const out: Uint8Array[] = []
     this.#x.xz_finish(this.#e)
     this.#pump(out)
