@@ -15,7 +15,7 @@
  *
  * Memory: the preset's encoder (preset 6 ~94 MiB, 9 ~674 MiB). With mt = 1 a block is emitted only once
  * complete, as its header holds its compressed size; the block's input and output are kept until then, so
- * memory is bounded by about twice the block size (72 MiB at -6, 384 MiB at -9), never by the stream size.
+ * memory is bounded by about twice the block size (48 MiB at -6, 384 MiB at -9), never by the stream size.
  * With mt = 0 output streams as it is produced.
  */
 import { InvalidArgumentError } from '../../errors.js'
