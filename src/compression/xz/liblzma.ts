@@ -1,0 +1,119 @@
+/**
+ * liblzma's encoder (Debian xz-utils 5.4.1), compiled to WebAssembly by scripts/wasm/build-liblzma.sh, and
+ * a typed wrapper over its shim (scripts/wasm/liblzma-shim.c). The module has no imports, so it runs
+ * unchanged in browsers and Node. It is compiled once, lazily, and cached; each encoder gets its own
+ * instance, so the encoder's memory (up to ~674 MiB at preset 9) is released with it.
+ */
+import { InvalidArgumentError, LimitExceededError } from '../../errors.js'
+import { LIBLZMA_WASM_BASE64 } from './liblzma-wasm.generated.js'
+
+interface ShimExports {
+  memory: WebAssembly.Memory
+  _initialize?: () => void
+  xz_create: (preset: number, check: number, mt: number, blockSize: number) => number
+  xz_input: (e: number) => number
+  xz_input_size: () => number
+  xz_output: (e: number) => number
+  xz_write: (e: number, n: number) => void
+  xz_finish: (e: number) => void
+  xz_pump: (e: number) => number
+  xz_done: (e: number) => number
+}
+
+/** liblzma's LZMA_PRESET_EXTREME flag. */
+const PRESET_EXTREME = 0x80000000
+/** lzma_ret codes the shim can hand back (negated). */
+const LZMA_MEM_ERROR = 5
+
+function decodeBase64 (text: string): Uint8Array {
+  const bin = atob(text)
+  const out = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+  return out
+}
+
+let compiled: WebAssembly.Module | undefined
+
+/** The compiled module (compiled synchronously on first use; see compileLiblzma for an async start). */
+export function liblzmaModule (): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(decodeBase64(LIBLZMA_WASM_BASE64) as Uint8Array<ArrayBuffer>)
+  return compiled
+}
+
+/**
+ * Compiles the module off the main thread's critical path, for callers (browsers) that prefer not to
+ * compile synchronously on first use. Optional: encoders compile on demand.
+ */
+export async function compileLiblzma (): Promise<void> {
+  compiled ??= await WebAssembly.compile(decodeBase64(LIBLZMA_WASM_BASE64) as Uint8Array<ArrayBuffer>)
+}
+
+export interface LiblzmaEncoderOptions {
+  /** xz preset 0..9. */
+  preset: number
+  /** xz -e. */
+  extreme: boolean
+  /** Check id: 0 none, 1 CRC32, 4 CRC64, 10 SHA-256. */
+  check: number
+  /** The threaded encoder's layout (sizes in block headers) instead of the single-threaded one. */
+  mt: boolean
+  /** Uncompressed bytes per block; 0 for the default (single-threaded: one block; threaded: 3x dict, min 1 MiB). */
+  blockSize: number
+}
+
+/** One liblzma .xz stream encoder in its own wasm instance. */
+export class LiblzmaEncoder {
+  readonly #x: ShimExports
+  readonly #e: number
+  readonly #inPtr: number
+  readonly #inSize: number
+  #ended = false
+
+  constructor (options: LiblzmaEncoderOptions) {
+    const instance = new WebAssembly.Instance(liblzmaModule(), {})
+    this.#x = instance.exports as unknown as ShimExports
+    this.#x._initialize?.()
+    const preset = (options.preset | (options.extreme ? PRESET_EXTREME : 0)) >>> 0
+    this.#e = this.#x.xz_create(preset, options.check, options.mt ? 1 : 0, options.blockSize)
+    if (this.#e === 0) throw new InvalidArgumentError('liblzma rejected the xz encoder options (or is out of memory)', { ...options })
+    this.#inPtr = this.#x.xz_input(this.#e)
+    this.#inSize = this.#x.xz_input_size()
+  }
+
+  /** Encodes `bytes`; returns the compressed bytes that became ready (copies, safe to keep). */
+  write (bytes: Uint8Array): Uint8Array[] {
+    if (this.#ended) throw new InvalidArgumentError('xz encoder: write after end')
+    const out: Uint8Array[] = []
+    for (let p = 0; p < bytes.length; p += this.#inSize) {
+      const piece = bytes.subarray(p, Math.min(bytes.length, p + this.#inSize))
+      new Uint8Array(this.#x.memory.buffer, this.#inPtr, piece.length).set(piece)
+      this.#x.xz_write(this.#e, piece.length)
+      this.#pump(out)
+    }
+    return out
+  }
+
+  /** Ends the input; returns the rest of the stream. */
+  end (): Uint8Array[] {
+    if (this.#ended) throw new InvalidArgumentError('xz encoder: end called twice')
+    this.#ended = true
+    const out: Uint8Array[] = []
+    this.#x.xz_finish(this.#e)
+    this.#pump(out)
+    if (this.#x.xz_done(this.#e) !== 1) throw new Error('liblzma shim: stream not finished after end()')
+    return out
+  }
+
+  #pump (out: Uint8Array[]): void {
+    for (;;) {
+      const n = this.#x.xz_pump(this.#e)
+      if (n === 0) return
+      if (n < 0) {
+        if (-n === LZMA_MEM_ERROR) throw new LimitExceededError('xz encoder ran out of WebAssembly memory', { limit: 'wasmMemory' })
+        throw new Error(`liblzma shim: encoder error ${-n}`)
+      }
+      // The memory may have grown (detaching older views): take a fresh view for each read.
+      out.push(new Uint8Array(this.#x.memory.buffer, this.#x.xz_output(this.#e), n).slice())
+    }
+  }
+}
