@@ -16,7 +16,8 @@ import { decompressorFor } from '../compression/decompress/index.js'
 import type { DecompressEvent } from '../compression/decompress/events.js'
 import type { CompressionFormat } from '../compression/container/detect.js'
 import { RecipeRace } from '../compression/recipe/race.js'
-import { bzip2Candidates, gzipCandidates } from '../compression/recipe/registry.js'
+import { bzip2Candidates, gzipCandidates, xzCandidates, zstdCandidates } from '../compression/recipe/registry.js'
+import { parseZstdFrameHeader, zstdFrameHeaderSize, zstdMagicKind } from '../compression/container/zstd.js'
 import { ArchiveDigests, createDigest } from '../digest/incremental.js'
 import { InvalidArgumentError } from '../errors.js'
 import { resolveLimits } from '../limits.js'
@@ -31,6 +32,10 @@ import { TarDescriber } from './tar-describer.js'
 export const MAX_INLINE_TRAILING_BYTES = 65536
 /** Members described one by one; an archive with more (e.g. BGZF, a member per 64 KiB) is kept verbatim. */
 export const MAX_COMPRESSED_MEMBERS = 4096
+/** An xz stream header (12 bytes) and the largest block header (1024 bytes): enough to choose candidates. */
+const XZ_HEAD_MAX = 12 + 1024
+/** How far a candidate may lag behind the real compressed bytes (RecipeRace's default). */
+const DEFAULT_RACE_LAG = 16 * 1024 * 1024
 /** Largest piece of compressed input handed on at once (see `tapped`). */
 const TAP_PIECE = 1024 * 1024
 
@@ -103,6 +108,15 @@ export async function describeCompressed (format: CompressionFormat, chunks: Asy
   return await finishManifest(manifest, described, sink)
 }
 
+/**
+ * How far behind the real bytes a candidate may fall: a race's default, or more for an encoder that
+ * holds a whole block back (a block's compressed bytes are at most its input plus a little framing).
+ */
+function raceLag (candidates: Array<{ holdsBack?: number }>): number {
+  const held = Math.max(0, ...candidates.map(c => c.holdsBack ?? 0))
+  return Math.max(DEFAULT_RACE_LAG, held + Math.ceil(held / 64) + DEFAULT_RACE_LAG)
+}
+
 /** The second pass: the compressed file's blocks, which must give the CID the first pass computed. */
 async function storeFileAgain (source: ByteSource, profile: Profile, sink: BlockSink, expected: CID): Promise<void> {
   const builder = new FileDagBuilder(profile, sink)
@@ -165,8 +179,8 @@ class MemberRecipes {
     } else if (event.kind === 'bzip2-stream') {
       this.#record({ offset: event.offset, size: event.size, tarOffset: event.uncompressedOffset, tarSize: event.uncompressedSize, header: new Uint8Array(0), trailer: new Uint8Array(0) }, event.size)
     } else if (event.kind === 'xz-stream' || event.kind === 'zstd-frame') {
-      // No recipe for xz or zstd yet: the member is recorded, and the archive is kept verbatim.
-      this.#record({ offset: event.offset, size: event.size, tarOffset: event.uncompressedOffset, tarSize: event.uncompressedSize, header: new Uint8Array(0), trailer: new Uint8Array(0) }, undefined)
+      // As for bzip2, the recipe makes the whole stream or frame, container included.
+      this.#record({ offset: event.offset, size: event.size, tarOffset: event.uncompressedOffset, tarSize: event.uncompressedSize, header: new Uint8Array(0), trailer: new Uint8Array(0) }, event.size)
     } else {
       // xz stream padding and zstd skippable frames hold no tar bytes: they join the member list as
       // members without a recipe, which keeps the archive verbatim.
@@ -249,6 +263,25 @@ class MemberRecipes {
       const level = (magic[3] as number) - 0x30
       if (level < 1 || level > 9) return undefined
       this.#race = new RecipeRace(bzip2Candidates(level))
+      return this.#unitStart
+    }
+    if (this.#format === 'xz') {
+      // The stream header and the first block header (at most 1024 bytes) narrow the presets.
+      const candidates = xzCandidates(this.#bytes(this.#unitStart, Math.min(available, XZ_HEAD_MAX)))
+      if (candidates === undefined) return undefined
+      this.#race = new RecipeRace(candidates, { maxLag: raceLag(candidates) })
+      return this.#unitStart
+    }
+    if (this.#format === 'zstd') {
+      // Skippable frames hold no tar bytes (no race); a frame's header says whether the size was pledged.
+      if (available < 5) return undefined
+      const head = this.#bytes(this.#unitStart, Math.min(available, 18))
+      if (zstdMagicKind(head) !== 'frame') return undefined
+      if (head.length < 5 || head.length < zstdFrameHeaderSize(head[4] as number)) return undefined
+      const header = parseZstdFrameHeader(head, this.#unitStart)
+      const candidates = zstdCandidates(head, header.contentSize)
+      if (candidates === undefined) return undefined
+      this.#race = new RecipeRace(candidates)
       return this.#unitStart
     }
     return undefined

@@ -73,7 +73,7 @@ async function * rebuild (manifest: Manifest, source: BlockSource): AsyncGenerat
   for (const member of compression.members) {
     if (member.recipe === undefined) throw new InvalidManifestError(`member at offset ${member.offset} has no recipe and the archive's bytes are not linked`)
     yield member.header
-    const encoder = encoderFor(member.recipe).create()
+    const encoder = encoderFor(member.recipe, member.tarSize).create()
     if (member.tarSize > 0) {
       for await (const chunk of readFile(tar.root, source, { offset: member.tarOffset, length: member.tarSize })) {
         yield * encoder.write(chunk)

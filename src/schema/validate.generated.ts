@@ -104,7 +104,7 @@
  *   tarOffset Int
  *   tarSize Int
  *   # The member's bytes before and after its encoded body, verbatim. gzip: the header, and CRC32 + ISIZE;
- *   # bzip2, xz, zstd: empty (a bzip2 recipe makes the whole stream).
+ *   # bzip2, xz, zstd: empty (their recipes make the whole stream or frame).
  *   header Bytes
  *   trailer Bytes
  *   # The encoder that makes the body from the tar bytes exactly; absent when none was found.
@@ -116,7 +116,9 @@
  * ## (Go's compress/flate as compress/gzip and io.Copy drive it, Go 1.19; level 1-9), "zlib"
  * ## (zlib 1.2.x deflate, as pako 2.1.0; level 1-9, memLevel 1-9 (default 8), strategy 0-4 (default 0),
  * ## windowBits 9-15 (default 15)), "zlib-chromium" (Node's zlib, as pako 3.0.3; the same), "bzip2"
- * ## (bzip2 1.0.x; level 1-9).
+ * ## (bzip2 1.0.x; level 1-9), "xz" (the whole .xz stream xz 5.4.1 writes; level 0-9, extreme 0-1 (0),
+ * ## check 0/1/4/10 (4), mt 0-1 (0), blockSize), "zstd" (the whole frame the zstd 1.5.4 CLI writes;
+ * ## level -131072..22 but not 0, checksum 0-1 (1), pledged 0-1 (0), workers 0-1 (1), long 10-30).
  * type Recipe struct {
  *   encoder String
  *   params {String:Int}

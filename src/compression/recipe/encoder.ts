@@ -20,5 +20,10 @@ export interface StreamEncoder {
 
 export interface EncoderFactory {
   readonly recipe: Recipe
+  /**
+   * The most input bytes the encoder may take before writing their output, when more than a few MiB
+   * (xz's multi-threaded layout writes a block only once it is whole, its header holding its size).
+   */
+  readonly holdsBack?: number
   create(): StreamEncoder
 }

@@ -4,6 +4,9 @@
  * manifest with any other form is rejected when it is read.
  */
 import { InvalidManifestError } from '../../errors.js'
+import { InvalidArgumentError } from '../../errors.js'
+import { XZ_PARAM_RULES, checkXzParams } from '../xz/encoder.js'
+import { ZSTD_PARAM_RULES, checkZstdParams } from '../zstd/encoder.js'
 import type { Recipe } from './encoder.js'
 
 interface ParamRule { min: number, max: number, default?: number }
@@ -21,7 +24,9 @@ export const encoderParams: Readonly<Record<string, Record<string, ParamRule>>> 
   'go-flate': { level },
   zlib: zlibParams,
   'zlib-chromium': zlibParams,
-  bzip2: { level }
+  bzip2: { level },
+  xz: XZ_PARAM_RULES,
+  zstd: ZSTD_PARAM_RULES
 })
 
 export function checkRecipe (recipe: Recipe): void {
@@ -35,4 +40,17 @@ export function checkRecipe (recipe: Recipe): void {
       throw new InvalidManifestError(`recipe ${recipe.encoder} parameter ${key} = ${value} is out of range or written at its default`)
     }
   }
+  // Rules that span parameters (xz: a check id xz writes, a threaded block size at its default omitted;
+  // zstd: level 0, an alias of 3).
+  const across = acrossParams[recipe.encoder]
+  if (across !== undefined) {
+    try {
+      across(recipe.params)
+    } catch (err) {
+      if (err instanceof InvalidArgumentError) throw new InvalidManifestError(`recipe ${recipe.encoder}: ${err.message}`)
+      throw err
+    }
+  }
 }
+
+const acrossParams: Readonly<Record<string, (params: Readonly<Record<string, number>>) => unknown>> = { xz: checkXzParams, zstd: checkZstdParams }

@@ -47,8 +47,11 @@ function invalid (message: string, params: Readonly<Record<string, number>>): In
   return new InvalidArgumentError(`xz encoder: ${message}`, { params: { ...params } })
 }
 
-/** A whole .xz stream (stream header, blocks, index, footer) for the given params, push-based and synchronous. */
-export function createXzEncoder (params: Readonly<Record<string, number>>): StreamEncoder {
+/**
+ * Checks `params` beyond XZ_PARAM_RULES: a check id xz writes, and a threaded `blockSize` at its default
+ * omitted (so one layout has one spelling). Throws InvalidArgumentError.
+ */
+export function checkXzParams (params: Readonly<Record<string, number>>): { level: number, check: number, mt: boolean, blockSize: number } {
   for (const [key, value] of Object.entries(params)) {
     const rule = XZ_PARAM_RULES[key]
     if (rule === undefined) throw invalid(`unknown parameter ${JSON.stringify(key)}`, params)
@@ -63,6 +66,21 @@ export function createXzEncoder (params: Readonly<Record<string, number>>): Stre
   const blockSize = params.blockSize ?? 0
   if (mt && blockSize === mtDefaultBlockSize(level)) throw invalid(`blockSize ${blockSize} is the default for mt level ${level} and must be omitted`, params)
   if (mt && blockSize > MT_BLOCK_SIZE_MAX) throw invalid(`blockSize ${blockSize} is too large for the threaded layout (max ${MT_BLOCK_SIZE_MAX})`, params)
+  return { level, check, mt, blockSize }
+}
+
+/**
+ * Input bytes the encoder holds before their output appears: a whole block in the threaded layout (its
+ * header holds its compressed size), next to nothing otherwise.
+ */
+export function xzHoldsBack (params: Readonly<Record<string, number>>): number | undefined {
+  const level = params.level ?? 6
+  return params.mt === 1 ? (params.blockSize ?? mtDefaultBlockSize(level)) : undefined
+}
+
+/** A whole .xz stream (stream header, blocks, index, footer) for the given params, push-based and synchronous. */
+export function createXzEncoder (params: Readonly<Record<string, number>>): StreamEncoder {
+  const { level, check, mt, blockSize } = checkXzParams(params)
   const enc = new LiblzmaEncoder({ preset: level, extreme: params.extreme === 1, check, mt, blockSize })
   return { write: (bytes) => enc.write(bytes), end: () => enc.end() }
 }

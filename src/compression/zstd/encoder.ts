@@ -41,9 +41,10 @@ export const ZSTD_PARAM_RULES: Record<string, { min: number, max: number, defaul
   long: { min: 10, max: 30, default: 0 }
 }
 
-interface ZstdSettings { level: number, checksum: number, pledged: number, workers: number, long: number }
+export interface ZstdSettings { level: number, checksum: number, pledged: number, workers: number, long: number }
 
-function settings (params: Readonly<Record<string, number>>): ZstdSettings {
+/** Checks `params` beyond ZSTD_PARAM_RULES (level 0 is an alias of 3, refused); throws InvalidArgumentError. */
+export function checkZstdParams (params: Readonly<Record<string, number>>): ZstdSettings {
   for (const [key, value] of Object.entries(params)) {
     const rule = ZSTD_PARAM_RULES[key]
     if (rule === undefined) throw new InvalidArgumentError(`zstd encoder has no parameter ${JSON.stringify(key)}`)
@@ -60,7 +61,7 @@ function settings (params: Readonly<Record<string, number>>): ZstdSettings {
 
 /** One whole zstd frame for the given params, push-based and synchronous. `contentSize`, when the params say the size was pledged, is the frame's uncompressed size (known from the frame header when racing, and from the manifest when rebuilding). */
 export function createZstdEncoder (params: Readonly<Record<string, number>>, contentSize?: number): StreamEncoder {
-  const p = settings(params)
+  const p = checkZstdParams(params)
   const pledged = p.pledged === 1
   if (pledged && (contentSize === undefined || !Number.isSafeInteger(contentSize) || contentSize < 0)) {
     throw new InvalidArgumentError('zstd encoder with pledged=1 needs the content size')
