@@ -114,7 +114,7 @@ export async function describeCompressed (format: CompressionFormat, chunks: Asy
  */
 function raceLag (candidates: Array<{ holdsBack?: number }>): number {
   const held = Math.max(0, ...candidates.map(c => c.holdsBack ?? 0))
-  return Math.max(DEFAULT_RACE_LAG, held + Math.ceil(held / 64) + DEFAULT_RACE_LAG)
+  return held + Math.ceil(held / 64) + DEFAULT_RACE_LAG
 }
 
 /** The second pass: the compressed file's blocks, which must give the CID the first pass computed. */
@@ -277,11 +277,11 @@ class MemberRecipes {
       if (available < 5) return undefined
       const head = this.#bytes(this.#unitStart, Math.min(available, 18))
       if (zstdMagicKind(head) !== 'frame') return undefined
-      if (head.length < 5 || head.length < zstdFrameHeaderSize(head[4] as number)) return undefined
+      if (head.length < zstdFrameHeaderSize(head[4] as number)) return undefined
       const header = parseZstdFrameHeader(head, this.#unitStart)
       const candidates = zstdCandidates(head, header.contentSize)
       if (candidates === undefined) return undefined
-      this.#race = new RecipeRace(candidates)
+      this.#race = new RecipeRace(candidates, { maxLag: raceLag(candidates) })
       return this.#unitStart
     }
     return undefined

@@ -7,6 +7,7 @@ import { describe, it, expect } from 'vitest'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { manifestFromTarball, verifyManifest } from '../../src/index.js'
+import { encoderFor } from '../../src/compression/recipe/registry.js'
 import { packTar, patternBytes, removeDir, tempDir } from '../helpers/archives.js'
 import { check, tool } from './compressed-helpers.js'
 
@@ -125,5 +126,16 @@ describe('zstd (libzstd 1.5.4, the CLI\'s framing)', () => {
     expect(recipes).toEqual([{ encoder: 'zstd', params: { level: 3 } }, undefined])
     expect(linked).toBe(true)
     await expect(verifyManifest(result.cid, blocks)).resolves.toMatchObject({ archiveBytes: archive.length })
+  })
+})
+
+describe('encoders that hold a block back raise the race\'s lag bound (spec §17.4)', () => {
+  it('xz mt: its block size; zstd\'s multi-threaded path: its job (4 windows); single-threaded: nothing', () => {
+    expect(encoderFor({ encoder: 'xz', params: { level: 6, mt: 1 } }).holdsBack).toBe(24 * 2 ** 20)
+    expect(encoderFor({ encoder: 'xz', params: { level: 6 } }).holdsBack).toBeUndefined()
+    expect(encoderFor({ encoder: 'zstd', params: { level: 3 } }).holdsBack).toBe(8 * 2 ** 20)
+    expect(encoderFor({ encoder: 'zstd', params: { level: 19 } }).holdsBack).toBe(32 * 2 ** 20)
+    expect(encoderFor({ encoder: 'zstd', params: { level: 22 } }).holdsBack).toBe(512 * 2 ** 20)
+    expect(encoderFor({ encoder: 'zstd', params: { level: 19, workers: 0 } }).holdsBack).toBeUndefined()
   })
 })
