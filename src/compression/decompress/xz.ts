@@ -2,33 +2,19 @@
  * Streaming xz decompression with exact structure. The container (stream header, block headers, LZMA2
  * chunk headers, block padding and checks, index, footer, stream padding) is walked here, so every block's
  * extent and sizes are known and compared with the index; the bytes of each stream are then decoded by
- * xz-embedded compiled to WebAssembly (npm `xz-decompress`), which also verifies CRC32/CRC64 checks
- * (SHA-256 checks are verified here). That build has the LZMA2 filter only: chains with a BCJ or delta
- * filter (xz --x86, --arm64, --delta, ...) are refused with UnsupportedFormatError.
- *
- * xz-decompress serialises its decoders behind one global lock (concurrent contexts corrupted each other,
- * upstream issue #9): two xz decompressions interleaved by one consumer wait for each other. Consume one
- * to the end (or stop it: breaking out of the loop releases the lock) before starting another.
+ * liblzma 5.4.1 compiled to WebAssembly (src/compression/xz/liblzma.ts), which verifies every check type
+ * (CRC32, CRC64, SHA-256) and decodes the filters xz writes before LZMA2 (BCJ for x86, ARM, ARM64, ...,
+ * and delta). Each stream gets its own decoder instance, so any number of decompressions may interleave.
  */
-import xzDecompress from 'xz-decompress'
-import { CorruptCompressedDataError, UnsupportedFormatError } from '../../errors.js'
+import { CorruptCompressedDataError, LimitExceededError, UnsupportedFormatError } from '../../errors.js'
 import { crc32 } from '../container/crc32.js'
-import { sha256 } from '@noble/hashes/sha2.js'
 import {
-  XZ_HEADER_MAGIC, XZ_STREAM_HEADER_SIZE, encodeXzIndex, encodeXzStreamFooter, encodeXzStreamHeader, isXzStreamStart, parseLzma2ChunkHeader, parseXzBlockHeader, parseXzStreamFooter,
+  XZ_HEADER_MAGIC, XZ_STREAM_HEADER_SIZE, isXzStreamStart, parseLzma2ChunkHeader, parseXzBlockHeader, parseXzStreamFooter,
   parseXzStreamHeader, readXzVli, xzCheckSize, type XzBlockInfo
 } from '../container/xz.js'
+import { LiblzmaDecodeError, LiblzmaDecoder } from '../xz/liblzma.js'
 import type { DecompressEvent, XzStreamEvent } from './events.js'
 import { ByteReader, type ByteInput } from './reader.js'
-
-type XzReadableStreamCtor = new (compressed: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>
-const XzReadableStream: XzReadableStreamCtor =
-  (xzDecompress as unknown as { XzReadableStream?: XzReadableStreamCtor }).XzReadableStream ??
-  (xzDecompress as unknown as { default: { XzReadableStream: XzReadableStreamCtor } }).default.XzReadableStream
-
-const XZ_FILTER_NAMES: Record<number, string> = { 3: 'delta', 4: 'x86', 5: 'powerpc', 6: 'ia64', 7: 'arm', 8: 'armthumb', 9: 'sparc', 10: 'arm64', 11: 'riscv' }
-
-const XZ_ERROR_NAMES: Record<string, string> = { 2: 'unsupported check', 3: 'out of memory', 4: 'memory limit', 5: 'not xz', 6: 'unsupported options', 7: 'corrupt data', 8: 'no progress' }
 
 function corrupt (reason: string, offset: number): CorruptCompressedDataError {
   return new CorruptCompressedDataError(`corrupt xz data: ${reason}`, { offset, format: 'xz', reason })
@@ -45,14 +31,9 @@ async function readVli (r: ByteReader, what: string): Promise<[number, Uint8Arra
   return [res[0], raw]
 }
 
-/** Check types xz-embedded (as built in xz-decompress) verifies itself: none, CRC32, CRC64. */
-const DECODER_CHECKS = new Set([0, 1, 4])
-
 /**
  * The bytes of one xz stream (header .. footer), yielded as they are walked; fills `info`. Throws on
- * structural errors; the decoder checks CRCs of data and the check fields. For a check type the decoder
- * does not know (SHA-256), the bytes yielded are those of the same stream rewritten with check type none
- * (header, checks dropped, index and footer re-encoded), and the caller verifies the checks.
+ * structural errors; the decoder checks the CRCs of data and the check fields.
  */
 async function * streamBytes (r: ByteReader, info: XzStreamEvent): AsyncGenerator<Uint8Array, void, undefined> {
   const offset = r.pos
@@ -62,8 +43,7 @@ async function * streamBytes (r: ByteReader, info: XzStreamEvent): AsyncGenerato
   info.checkType = sh.checkType
   const checkSize = xzCheckSize(sh.checkType)
   info.checkSize = checkSize
-  const rewrite = !DECODER_CHECKS.has(sh.checkType)
-  yield rewrite ? encodeXzStreamHeader(0) : hb
+  yield hb
   let uncompressed = info.uncompressedOffset
   for (;;) {
     if (!(await r.fill(1))) throw r.truncated('an xz stream (block or index expected)')
@@ -72,11 +52,6 @@ async function * streamBytes (r: ByteReader, info: XzStreamEvent): AsyncGenerato
     const blockOffset = r.pos
     const hdr = await r.readExact((b0 + 1) * 4, 'an xz block header')
     const bh = parseXzBlockHeader(hdr, blockOffset)
-    if (bh.filters.length > 1) {
-      // xz-decompress's xz-embedded is built with LZMA2 only (no BCJ or delta filters).
-      const names = bh.filters.slice(0, -1).map(f => XZ_FILTER_NAMES[f.id] ?? `0x${f.id.toString(16)}`).join(', ')
-      throw new UnsupportedFormatError(`xz filter ${names} before LZMA2 is not supported by the decoder`, { offset: blockOffset, format: 'xz', filters: bh.filters.map(f => f.id) })
-    }
     yield hdr
     let compressedSize = 0
     let uncompressedSize = 0
@@ -104,7 +79,7 @@ async function * streamBytes (r: ByteReader, info: XzStreamEvent): AsyncGenerato
     const paddingSize = (4 - ((bh.headerSize + compressedSize) & 3)) & 3
     const tail = await r.readExact(paddingSize + checkSize, 'xz block padding and check')
     for (let i = 0; i < paddingSize; i++) if (tail[i] !== 0) throw corrupt('non-zero block padding', r.pos - tail.length + i)
-    yield rewrite ? tail.subarray(0, paddingSize) : tail
+    yield tail
     const block: XzBlockInfo = {
       offset: blockOffset,
       headerSize: bh.headerSize,
@@ -128,8 +103,7 @@ async function * streamBytes (r: ByteReader, info: XzStreamEvent): AsyncGenerato
   const indexOffset = r.pos
   info.indexOffset = indexOffset
   let crc = 0
-  const none = new Uint8Array(0)
-  const pass = (b: Uint8Array): Uint8Array => { crc = crc32(b, crc); return rewrite ? none : b }
+  const pass = (b: Uint8Array): Uint8Array => { crc = crc32(b, crc); return b }
   yield pass(r.take(1))
   const [count, raw] = await readVli(r, 'the xz index')
   yield pass(raw)
@@ -148,8 +122,7 @@ async function * streamBytes (r: ByteReader, info: XzStreamEvent): AsyncGenerato
   const crcAt = r.pos
   const storedCrc = await r.readExact(4, 'the xz index')
   if (((storedCrc[0]! | (storedCrc[1]! << 8) | (storedCrc[2]! << 16) | (storedCrc[3]! << 24)) >>> 0) !== crc) throw corrupt('index CRC32 mismatch', crcAt)
-  const newIndex = rewrite ? encodeXzIndex(info.blocks.map(b => ({ unpaddedSize: b.unpaddedSize - checkSize, uncompressedSize: b.uncompressedSize }))) : none
-  yield rewrite ? newIndex : storedCrc
+  yield storedCrc
   info.indexSize = r.pos - indexOffset
 
   const footerOffset = r.pos
@@ -158,47 +131,9 @@ async function * streamBytes (r: ByteReader, info: XzStreamEvent): AsyncGenerato
   const footer = parseXzStreamFooter(fb, footerOffset)
   if (footer.backwardSize !== info.indexSize) throw corrupt('footer backward size does not match the index', footerOffset + 4)
   if (footer.flags !== info.flags) throw corrupt('footer flags differ from header flags', footerOffset + 8)
-  if (rewrite) {
-    yield encodeXzStreamFooter(newIndex.length, 0)
-  } else yield fb
+  yield fb
   info.size = r.pos - offset
   info.uncompressedSize = uncompressed - info.uncompressedOffset
-}
-
-/** Verifies SHA-256 block checks on the decoded output (xz-embedded skips them), block by block. */
-class Sha256Verifier {
-  private block = 0
-  private h = sha256.create()
-  constructor (private pos: number) {}
-
-  update (bytes: Uint8Array, info: XzStreamEvent): void {
-    let off = 0
-    while (off < bytes.length) {
-      const b = info.blocks[this.block]
-      if (b === undefined) { this.h.update(bytes.subarray(off)); this.pos += bytes.length - off; return } // end not walked yet: all in this block
-      const take = Math.min(bytes.length - off, b.uncompressedOffset + b.uncompressedSize - this.pos)
-      this.h.update(bytes.subarray(off, off + take))
-      this.pos += take
-      off += take
-      if (this.pos === b.uncompressedOffset + b.uncompressedSize) this.next(b)
-    }
-  }
-
-  finish (info: XzStreamEvent): void {
-    for (let b = info.blocks[this.block]; b !== undefined; b = info.blocks[this.block]) {
-      if (this.pos !== b.uncompressedOffset + b.uncompressedSize) throw corrupt('decoded size differs from the block', b.offset)
-      this.next(b)
-    }
-  }
-
-  private next (b: XzBlockInfo): void {
-    const d = this.h.digest()
-    for (let i = 0; i < 32; i++) {
-      if (d[i] !== b.check[i]) throw corrupt('block SHA-256 check mismatch', b.offset + b.headerSize + b.compressedSize + b.paddingSize)
-    }
-    this.block++
-    this.h = sha256.create()
-  }
 }
 
 /** Decompress xz data (one stream or several, with stream padding), yielding data and one `xz-stream` event per stream, then `end`. */
@@ -240,46 +175,31 @@ export async function * unxz (input: ByteInput): AsyncGenerator<DecompressEvent,
         indexOffset: 0, indexSize: 0, footerOffset: 0, uncompressedOffset: uncompressedTotal, uncompressedSize: 0
       }
       const gen = streamBytes(r, info)
-      let verifier: Sha256Verifier | undefined
-      const source = new ReadableStream<Uint8Array>({
-        async pull (controller) {
-          for (;;) { // never hand the decoder an empty chunk: it would report "no progress"
-            const n = await gen.next()
-            if (n.done === true) { controller.close(); return }
-            if (n.value.length > 0) { controller.enqueue(n.value); return }
-          }
-        },
-        async cancel () { await gen.return() }
-      }, { highWaterMark: 0 })
-      const reader = new XzReadableStream(source).getReader()
-      try {
-        for (;;) {
-          let res: ReadableStreamReadResult<Uint8Array>
-          try {
-            res = await reader.read()
-          } catch (e) {
-            if (e instanceof CorruptCompressedDataError || e instanceof UnsupportedFormatError || (e as { code?: string }).code === 'ERR_TRUNCATED_COMPRESSED' || (e as { code?: string }).code === 'ERR_LIMIT_EXCEEDED') throw e
-            const m = /error code (\d+)/.exec(String((e as Error)?.message))
-            if (m?.[1] === '6' || m?.[1] === '4') throw new UnsupportedFormatError(`xz stream uses options the decoder does not support (${XZ_ERROR_NAMES[m[1]]})`, { offset: r.pos, format: 'xz' })
-            // The walker is at most one input chunk ahead of the decoder: the error is at or before r.pos.
-            throw corrupt(`${m !== null ? XZ_ERROR_NAMES[m[1]!] ?? `xz-embedded error ${m[1]}` : String((e as Error)?.message)} (decoder)`, r.pos)
-          }
-          if (res.done === true) break
-          if (res.value.length === 0) continue
-          if (info.checkType === 10) (verifier ??= new Sha256Verifier(info.uncompressedOffset)).update(res.value, info)
-          uncompressedTotal += res.value.length
-          yield { kind: 'data', bytes: res.value }
+      const decoder = new LiblzmaDecoder()
+      const decodeError = (e: unknown): Error => {
+        if (!(e instanceof LiblzmaDecodeError)) return e as Error
+        const at = info.offset + e.inputOffset
+        if (e.failure === 'unsupported') return new UnsupportedFormatError('xz stream uses options or filters liblzma 5.4.1 does not support', { offset: at, format: 'xz' })
+        if (e.failure === 'memory') return new LimitExceededError('xz decoder ran out of WebAssembly memory', { limit: 'wasmMemory', offset: at })
+        if (e.failure === 'truncated') return r.truncated('an xz stream')
+        return corrupt('the decoder found corrupt data or a check mismatch', at)
+      }
+      for (;;) {
+        const n = await gen.next()
+        let out: Uint8Array[]
+        try {
+          out = n.done === true ? decoder.end() : decoder.write(n.value)
+        } catch (e) {
+          await gen.return()
+          throw decodeError(e)
         }
-      } finally {
-        // Releases xz-decompress's lock when the consumer stops early or an error was thrown.
-        await reader.cancel().catch(() => {})
+        for (const bytes of out) {
+          uncompressedTotal += bytes.length
+          yield { kind: 'data', bytes }
+        }
+        if (n.done === true) break
       }
-      if (info.checkType === 10) {
-        verifier ??= new Sha256Verifier(info.uncompressedOffset)
-        verifier.finish(info)
-      }
-      const rest = await gen.next()
-      if (rest.done !== true) throw corrupt('decoder stopped before the end of the stream', r.pos)
+      if (decoder.consumed !== info.size) throw corrupt('the decoder ended before the stream', info.offset + decoder.consumed)
       if (uncompressedTotal - info.uncompressedOffset !== info.uncompressedSize) throw corrupt('decoded size differs from the index', info.footerOffset)
       yield info
     }

@@ -1,8 +1,10 @@
 /**
- * liblzma's encoder (Debian xz-utils 5.4.1), compiled to WebAssembly by scripts/wasm/build-liblzma.sh, and
- * a typed wrapper over its shim (scripts/wasm/liblzma-shim.c). The module has no imports, so it runs
- * unchanged in browsers and Node. It is compiled once, lazily, and cached; each encoder gets its own
- * instance, so the encoder's memory (up to ~674 MiB at preset 9) is released with it.
+ * liblzma's encoder and .xz decoder (Debian xz-utils 5.4.1), compiled to WebAssembly by
+ * scripts/wasm/build-liblzma.sh, and typed wrappers over its shims (scripts/wasm/liblzma-shim.c and
+ * liblzma-decoder-shim.c). The module has no imports, so it runs unchanged in browsers and Node. It is
+ * compiled once, lazily, and cached; each encoder and decoder gets its own instance, so they share no state
+ * (any number may run interleaved) and the memory (up to ~674 MiB for a preset 9 encoder, the dictionary
+ * plus ~1 MiB for a decoder) is released with it.
  */
 import { InvalidArgumentError, LimitExceededError } from '../../errors.js'
 import { LIBLZMA_WASM_BASE64 } from './liblzma-wasm.generated.js'
@@ -18,12 +20,24 @@ interface ShimExports {
   xz_finish: (e: number) => void
   xz_pump: (e: number) => number
   xz_done: (e: number) => number
+  xzd_create: () => number
+  xzd_input: (d: number) => number
+  xzd_output: (d: number) => number
+  xzd_write: (d: number, n: number) => void
+  xzd_finish: (d: number) => void
+  xzd_pump: (d: number) => number
+  xzd_done: (d: number) => number
+  xzd_total_in: (d: number) => number
 }
 
 /** liblzma's LZMA_PRESET_EXTREME flag. */
 const PRESET_EXTREME = 0x80000000
-/** lzma_ret codes the shim can hand back (negated). */
+/** lzma_ret codes the shims can hand back (negated). */
 const LZMA_MEM_ERROR = 5
+const LZMA_OPTIONS_ERROR = 8
+const LZMA_BUF_ERROR = 10
+/** The shims' fixed input buffer (IO_SIZE). */
+const SHIM_IO_SIZE = 1 << 17
 
 function decodeBase64 (text: string): Uint8Array {
   const bin = atob(text)
@@ -114,6 +128,82 @@ export class LiblzmaEncoder {
       }
       // The memory may have grown (detaching older views): take a fresh view for each read.
       out.push(new Uint8Array(this.#x.memory.buffer, this.#x.xz_output(this.#e), n).slice())
+    }
+  }
+}
+
+/** Why a liblzma decoder stopped: corrupt data, an option or filter it lacks, input that ended early, or memory. */
+export type LiblzmaDecodeFailure = 'corrupt' | 'unsupported' | 'truncated' | 'memory'
+
+/** Thrown by LiblzmaDecoder; the caller turns it into a typed error at `inputOffset` (bytes consumed). */
+export class LiblzmaDecodeError extends Error {
+  constructor (readonly failure: LiblzmaDecodeFailure, readonly inputOffset: number, readonly lzmaRet: number) {
+    super(`liblzma decoder: ${failure} (lzma_ret ${lzmaRet}) after ${inputOffset} input bytes`)
+  }
+}
+
+/**
+ * One liblzma decoder for exactly one .xz stream, in its own wasm instance. liblzma verifies every check the
+ * format holds (header CRCs, block checks of any type, index, footer) and decodes the BCJ and delta filters.
+ */
+export class LiblzmaDecoder {
+  readonly #x: ShimExports
+  readonly #d: number
+  readonly #inPtr: number
+  #ended = false
+
+  constructor () {
+    const instance = new WebAssembly.Instance(liblzmaModule(), {})
+    this.#x = instance.exports as unknown as ShimExports
+    this.#x._initialize?.()
+    this.#d = this.#x.xzd_create()
+    if (this.#d === 0) throw new LimitExceededError('xz decoder ran out of WebAssembly memory', { limit: 'wasmMemory' })
+    this.#inPtr = this.#x.xzd_input(this.#d)
+  }
+
+  /** Input bytes consumed so far. */
+  get consumed (): number { return this.#x.xzd_total_in(this.#d) }
+
+  /** True once the stream's footer has been read and checked. */
+  get done (): boolean { return this.#x.xzd_done(this.#d) === 1 }
+
+  /** Decodes `bytes` (the next bytes of the stream); returns the output that became ready (copies). */
+  write (bytes: Uint8Array): Uint8Array[] {
+    if (this.#ended) throw new InvalidArgumentError('xz decoder: write after end')
+    const out: Uint8Array[] = []
+    for (let p = 0; p < bytes.length; p += SHIM_IO_SIZE) {
+      const piece = bytes.subarray(p, Math.min(bytes.length, p + SHIM_IO_SIZE))
+      new Uint8Array(this.#x.memory.buffer, this.#inPtr, piece.length).set(piece)
+      this.#x.xzd_write(this.#d, piece.length)
+      this.#pump(out)
+    }
+    return out
+  }
+
+  /** Ends the input; returns the rest of the output. Throws 'truncated' if the stream has not ended. */
+  end (): Uint8Array[] {
+    if (this.#ended) throw new InvalidArgumentError('xz decoder: end called twice')
+    this.#ended = true
+    const out: Uint8Array[] = []
+    this.#x.xzd_finish(this.#d)
+    this.#pump(out)
+    if (!this.done) throw new LiblzmaDecodeError('truncated', this.consumed, LZMA_BUF_ERROR)
+    return out
+  }
+
+  #pump (out: Uint8Array[]): void {
+    for (;;) {
+      const n = this.#x.xzd_pump(this.#d)
+      if (n === 0) return
+      if (n < 0) {
+        const ret = -n
+        const failure: LiblzmaDecodeFailure = ret === LZMA_MEM_ERROR
+          ? 'memory'
+          : ret === LZMA_OPTIONS_ERROR ? 'unsupported' : ret === LZMA_BUF_ERROR ? 'truncated' : 'corrupt'
+        throw new LiblzmaDecodeError(failure, this.consumed, ret)
+      }
+      // The memory may have grown (detaching older views): take a fresh view for each read.
+      out.push(new Uint8Array(this.#x.memory.buffer, this.#x.xzd_output(this.#d), n).slice())
     }
   }
 }

@@ -60,7 +60,7 @@ describe('unxz against xz-utils', () => {
       expect(s!.checkType).toBe({ none: 0, crc32: 1, crc64: 4, sha256: 10 }[check])
       expect(s!.blocks.length).toBe(4)
       expect(ourBlocks(streamsOf(c))).toEqual(xzBlocks(xz))
-      // A flipped check byte is caught (by xz-embedded, or by us for SHA-256).
+      // A flipped check byte is caught by liblzma, whatever the check type.
       if (check !== 'none') {
         const b = s!.blocks[1]!
         const bad = xz.slice(); bad[b.offset + b.headerSize + b.compressedSize + b.paddingSize]! ^= 1
