@@ -6,7 +6,7 @@
 import { describe, it, expect } from 'vitest'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { manifestFromTarball, verifyManifest } from '../../src/index.js'
+import { verifyManifest } from '../../src/index.js'
 import { encoderFor } from '../../src/compression/recipe/registry.js'
 import { packTar, patternBytes, removeDir, tempDir } from '../helpers/archives.js'
 import { check, tool } from './compressed-helpers.js'
