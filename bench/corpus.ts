@@ -17,7 +17,7 @@ import { MemoryBlocks, restoreArchive, walkBlocks } from '../src/index.js'
 import { manifestFromFile } from '../src/node/manifest-file.js'
 import type { CID } from 'multiformats/cid'
 
-interface Row { source: string, name: string, codec: string, producer: string, compressed: number, rebuilt: boolean, rebuiltBytes: number, sideBytes: number, side: Record<SideKind, number> }
+interface Row { source: string, codec: string, producer: string, compressed: number, rebuilt: boolean, rebuiltBytes: number, sideBytes: number, side: Record<SideKind, number> }
 
 /** Side data by block kind: raw leaves (tar headers, padding), dag-pb nodes (the tar's and the file's DAGs), dag-cbor (manifest, entry pages). */
 type SideKind = 'raw' | 'dag-pb' | 'dag-cbor'
@@ -52,7 +52,6 @@ async function describe (source: string, path: string): Promise<Row> {
   const producers = [...new Set(members.map(m => m.recipe === undefined ? 'verbatim' : recipeName(m.recipe.encoder, m.recipe.params)))]
   return {
     source,
-    name: path.slice(path.lastIndexOf('/') + 1),
     codec: result.manifest.archive.format,
     producer: producers.join(' + ') || 'plain tar',
     compressed: statSync(path).size,
