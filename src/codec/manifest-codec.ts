@@ -11,18 +11,24 @@ import { equalBytes } from '../blocks.js'
 import { checkRecipe } from '../compression/recipe/params.js'
 import { MAX_BLOCK_BYTES } from '../limits.js'
 import { profiles } from '../unixfs/profile.js'
-import { MANIFEST_VERSION, type AnyEntry, type ArchiveFormat, type Entry, type EntryPage, type Manifest, type Tar, type Zip, type ZipEntry, type ZipEntryPage } from '../schema/types.js'
+import { MANIFEST_VERSION, type ArchiveFormat, type EntryPage, type EntryRecord, type Manifest, type Tar, type Zip, type ZipEntry, type ZipEntryPage } from '../schema/types.js'
 import * as schema from '../schema/validate.generated.js'
 
 export interface EncodedBlock { cid: CID, bytes: Uint8Array }
 
-/** Encodes one entry, a tar's or a zip's (pages are concatenations of these: see encodeEntryPage). */
-export function encodeEntry (entry: AnyEntry): Uint8Array {
-  const type = isZipEntry(entry) ? schema.ZipEntry : schema.Entry
-  if (type.toTyped(entry) === undefined) {
+/** Encodes one zip entry (pages are concatenations of these: see encodeEntryPage). */
+export function encodeZipEntry (entry: ZipEntry): Uint8Array {
+  if (schema.ZipEntry.toTyped(entry) === undefined) {
     throw new InvalidManifestError('entry does not match the schema', { entry: typeof entry.path === 'string' ? entry.path : undefined })
   }
   return dagCbor.encode(entry)
+}
+
+/** Encodes one tar entry record. */
+export function encodeEntryRecord (record: EntryRecord): Uint8Array {
+  if (schema.EntryRecord.toTyped(record) === undefined) throw new InvalidManifestError('entry record does not match the schema')
+  checkRecordValues(record)
+  return dagCbor.encode(record)
 }
 
 /**
@@ -64,11 +70,6 @@ export function decodeManifest (bytes: Uint8Array): Manifest {
   return value as Manifest
 }
 
-/** A zip entry has `localHeaderOffset`; a tar entry has `headerOffset`. */
-export function isZipEntry (entry: AnyEntry): entry is ZipEntry {
-  return 'localHeaderOffset' in entry
-}
-
 /** Decodes an entry page: an EntryPage for tar formats (the default), a ZipEntryPage for "zip". */
 export function decodeEntryPage (bytes: Uint8Array): EntryPage
 export function decodeEntryPage (bytes: Uint8Array, format: 'zip'): ZipEntryPage
@@ -81,7 +82,7 @@ export function decodeEntryPage (bytes: Uint8Array, format: ArchiveFormat = 'tar
     return value as ZipEntryPage
   }
   if (schema.EntryPage.toTyped(value) === undefined) throw new InvalidManifestError('entry page does not match the schema')
-  for (const entry of value as EntryPage) checkEntryValues(entry)
+  for (const record of value as EntryPage) checkRecordValues(record)
   return value as EntryPage
 }
 
@@ -100,11 +101,14 @@ function checkZipEntryValues (e: ZipEntry): void {
   }
 }
 
-/** What the schema's Int cannot say: ranges. */
-function checkEntryValues (e: Entry): void {
-  const naturals = [e.typeflag, e.mode, e.uid, e.gid, e.size, e.headerOffset, e.dataOffset, e.dataSize, e.devMajor ?? 0, e.devMinor ?? 0]
-  if (naturals.some(n => n < 0) || e.typeflag > 255 || (e.mtimeNanos !== undefined && (e.mtimeNanos <= 0 || e.mtimeNanos > 999_999_999))) {
-    throw new InvalidManifestError('entry has a value out of range', { offset: e.headerOffset })
+/** What the schema cannot say about a record: ranges, shapes of lists, one form per absent value (§7.2). */
+function checkRecordValues (r: EntryRecord): void {
+  const naturals = [r.k ?? 1, r.y ?? 0, r.m ?? 0, r.u ?? 0, r.g ?? 0, r.s ?? 1, r.sz ?? 0, ...(r.dv ?? [])]
+  if (naturals.some(n => n < 0) || (r.y ?? 0) > 255 || r.k === 0 || r.s === 0 || r.t === 0 || r.y === 0x30 ||
+      (r.dv !== undefined && r.dv.length !== 2) || (r.hp !== undefined && r.hb !== undefined) ||
+      (r.x?.some(record => record.length < 1 || record.length > 2 || typeof record[0] !== 'string') ?? false) ||
+      (r.hp?.some(([offset, bytes]) => offset < 0 || bytes.length === 0) ?? false)) {
+    throw new InvalidManifestError('entry record has a value out of range, or a default written out')
   }
 }
 
@@ -136,9 +140,13 @@ function checkManifest (value: unknown): asserts value is Manifest {
   const tar = m.tar
   if (tar === undefined || m.zip !== undefined) throw new InvalidManifestError(`a "${m.archive.format}" manifest has a tar and no zip`)
   if (tar.sha256.length !== 32) throw new InvalidManifestError('manifest digests have the wrong length')
-  const naturals = [tar.size, tar.treeContentBytes, tar.endOffset]
-  if (naturals.some(n => n < 0) || tar.endOffset > tar.size || tar.treeContentBytes > tar.size) {
+  const naturals = [tar.size, tar.treeContentBytes, tar.endOffset, tar.endZeros]
+  if (naturals.some(n => n < 0) || tar.endOffset + tar.endZeros > tar.size || tar.treeContentBytes > tar.size) {
     throw new InvalidManifestError('manifest sizes are out of range')
+  }
+  try { CID.decode(tar.view) } catch { throw new InvalidManifestError('tar.view is not a binary CID') }
+  if ((tar.trailing !== undefined) !== (tar.endOffset + tar.endZeros < tar.size)) {
+    throw new InvalidManifestError('tar.trailing must be present exactly when bytes follow the end zeros')
   }
   if (m.archive.format === 'tar') checkPlainTar(m, tar)
   else checkCompressed(m, tar)
@@ -166,7 +174,7 @@ function checkZip (m: Manifest): void {
 
 /** A plain tar is its own tar stream: one DAG, the same size and digest, no compression layer. */
 function checkPlainTar (m: Manifest, tar: Tar): void {
-  if (m.compression !== undefined || m.archive.root === undefined || !m.archive.root.equals(tar.root) ||
+  if (m.compression !== undefined || m.archive.root !== undefined ||
       m.archive.size !== tar.size || !equalBytes(m.archive.sha256, tar.sha256)) {
     throw new InvalidManifestError('a "tar" manifest must describe one stream: archive and tar must agree and there is no compression')
   }

@@ -101,7 +101,7 @@ export async function describeCompressed (format: CompressionFormat, chunks: Asy
       ...(recorded.trailing === undefined ? {} : { trailing: recorded.trailing })
     },
     tar: described.tarFields(tarSize, tarHash.digest()),
-    entryCount: described.entries.length,
+    entryCount: described.entryCount,
     entries: described.pages,
     tree: described.tree
   }

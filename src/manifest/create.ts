@@ -55,9 +55,9 @@ export async function manifestFromTarball (source: ByteSource, options: Manifest
   const manifest: Manifest = {
     version: MANIFEST_VERSION,
     profile: profile.name,
-    archive: { format: 'tar', size, sha256, sha512, root: described.root.cid },
+    archive: { format: 'tar', size, sha256, sha512 },
     tar: described.tarFields(size, sha256),
-    entryCount: described.entries.length,
+    entryCount: described.entryCount,
     entries: described.pages,
     tree: described.tree
   }

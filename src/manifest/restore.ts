@@ -3,10 +3,11 @@
  * read (getBlock), and the size and sha256 of the whole are compared with the manifest at the end; a
  * mismatch throws after the last chunk, so a consumer must treat the stream as good only once it ends.
  *
- * Where the bytes come from: `archive.root` when the manifest links the archive's bytes (every plain tar,
- * and archives some part of which has no recipe); else the archive file's own blocks when the blockstore
- * happens to hold them; otherwise they are rebuilt: each compressed member from the tar's blocks (its
- * header, its recipe's encoder over its range of the tar, its trailer), or a zip from its skeleton.
+ * Where the bytes come from: `archive.root` when the manifest links the archive's bytes (archives some
+ * part of which has no recipe); else the archive file's own blocks when the blockstore happens to hold
+ * them; otherwise they are rebuilt: a tar stream from its entries and the tree (tar-stream.ts), each
+ * compressed member from that stream (its header, its recipe's encoder over its range of the tar, its
+ * trailer), or a zip from its skeleton.
  */
 import { CID } from 'multiformats/cid'
 import { equalBytes, getBlock, type BlockSource } from '../blocks.js'
@@ -16,6 +17,7 @@ import { BlockNotFoundError, DigestMismatchError, InvalidManifestError } from '.
 import type { Manifest, ZipEntry } from '../schema/types.js'
 import { readFile } from '../unixfs/file-reader.js'
 import { loadManifest, loadZipEntries } from './load.js'
+import { tarBytes } from './tar-stream.js'
 
 /**
  * @example
@@ -31,7 +33,9 @@ export async function * restoreArchive (manifestCid: CID, source: BlockSource): 
   const own = manifest.archive.root ?? await storedFile(manifest, source)
   const bytes = own !== undefined
     ? readFile(own, source)
-    : manifest.archive.format === 'zip' ? rebuildZip(manifest, source) : rebuild(manifest, source)
+    : manifest.archive.format === 'zip'
+      ? rebuildZip(manifest, source)
+      : manifest.archive.format === 'tar' ? tarBytes(manifest, source) : rebuild(manifest, source)
   for await (const chunk of bytes) {
     if (chunk.length === 0) continue
     hash.update(chunk)
@@ -65,19 +69,28 @@ async function storedFile (manifest: Manifest, source: BlockSource): Promise<CID
   }
 }
 
-/** A compressed archive from the tar's blocks and each member's recipe. */
+/** A compressed archive from the tar stream and each member's recipe. */
 async function * rebuild (manifest: Manifest, source: BlockSource): AsyncGenerator<Uint8Array> {
   const compression = manifest.compression
-  const tar = manifest.tar
-  if (compression === undefined || tar === undefined) throw new InvalidManifestError('manifest links no archive bytes and has no compression recipes')
+  if (compression === undefined || manifest.tar === undefined) throw new InvalidManifestError('manifest links no archive bytes and has no compression recipes')
+  const tar = tarBytes(manifest, source)[Symbol.asyncIterator]()
+  let rest: Uint8Array = new Uint8Array(0)
   for (const member of compression.members) {
     if (member.recipe === undefined) throw new InvalidManifestError(`member at offset ${member.offset} has no recipe and the archive's bytes are not linked`)
     yield member.header
     const encoder = encoderFor(member.recipe, member.tarSize).create()
-    if (member.tarSize > 0) {
-      for await (const chunk of readFile(tar.root, source, { offset: member.tarOffset, length: member.tarSize })) {
-        yield * encoder.write(chunk)
+    // The member's range of the tar: what is left of the last chunk, then further chunks.
+    for (let left = member.tarSize; left > 0;) {
+      if (rest.length === 0) {
+        const next = await tar.next()
+        if (next.done === true) throw new InvalidManifestError('the tar stream ends before the compressed members do', { offset: member.offset })
+        rest = next.value
+        continue
       }
+      const n = Math.min(left, rest.length)
+      yield * encoder.write(rest.subarray(0, n))
+      rest = rest.subarray(n)
+      left -= n
     }
     yield * encoder.end()
     yield member.trailer

@@ -4,7 +4,7 @@ import { putBlock, type BlockSink } from '../blocks.js'
 import { encodeManifest } from '../codec/manifest-codec.js'
 import type { ArchiveDigester } from '../digest/incremental.js'
 import type { Limits } from '../limits.js'
-import type { AnyEntry, Compression, Entry, Manifest } from '../schema/types.js'
+import type { AnyEntry, Entry, Manifest, Tar } from '../schema/types.js'
 import type { ByteSource } from '../source.js'
 import type { ProfileName } from '../unixfs/profile.js'
 import type { DescribedTar } from './tar-describer.js'
@@ -72,13 +72,13 @@ export async function finishManifest (manifest: Manifest, described: DescribedTa
   await putBlock(sink, block.cid, block.bytes)
   return {
     cid: block.cid,
-    archiveCid: manifest.archive.root ?? CID.decode((manifest.compression as Compression).fileCid),
+    archiveCid: manifest.archive.root ?? CID.decode(manifest.compression?.fileCid ?? (manifest.tar as Tar).view),
     treeCid: manifest.tree.root,
     ...(manifest.tree.stripped === undefined ? {} : { strippedTreeCid: manifest.tree.stripped }),
     manifest,
-    entries: described.entries,
+    entries: [...described.entries()],
     counts: {
-      entries: described.entries.length,
+      entries: described.entryCount,
       archiveBytes: manifest.archive.size,
       segmentBytes: described.segmentBytes,
       contentBytes: described.contentBytes,

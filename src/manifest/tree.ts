@@ -32,10 +32,10 @@ export interface TreeEntry { type: EntryType, path: Name, headerOffset: number }
 export class UnpackedTree {
   readonly #root: DirNode = { kind: 'dir', children: new Map(), entries: [] }
   readonly #limits: Limits
-  /** Called with the index of each entry whose node a later entry replaced. */
-  readonly #onShadowed: (entryIndex: number) => void
+  /** Called with the index of each entry whose node a later entry replaced, and a file's content. */
+  readonly #onShadowed: (entryIndex: number, content?: DagRef) => void
 
-  constructor (limits: Limits, onShadowed: (entryIndex: number) => void) {
+  constructor (limits: Limits, onShadowed: (entryIndex: number, content?: DagRef) => void) {
     this.#limits = limits
     this.#onShadowed = onShadowed
   }
@@ -161,7 +161,7 @@ export class UnpackedTree {
         for (const entry of n.entries) this.#onShadowed(entry)
         stack.push(...n.children.values())
       } else {
-        this.#onShadowed(n.entry)
+        this.#onShadowed(n.entry, n.kind === 'file' ? n.ref : undefined)
       }
     }
   }

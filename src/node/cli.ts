@@ -151,7 +151,7 @@ function archiveCid (m: Manifest): CID {
   if (m.archive.root !== undefined) return m.archive.root
   if (m.compression !== undefined) return CID.decode(m.compression.fileCid)
   if (m.zip !== undefined) return CID.decode(m.zip.fileCid)
-  if (m.tar !== undefined) return m.tar.root
+  if (m.tar !== undefined) return CID.decode(m.tar.view)
   throw new UsageError('manifest names no archive bytes')
 }
 

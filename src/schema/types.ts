@@ -16,6 +16,10 @@ export type Exclusion =
   | 'shadowed' | 'unsafe-path' | 'non-utf8-path' | 'path-conflict' | 'dangling-hardlink'
   | 'special-file' | 'sparse' | 'metadata' | 'encrypted' | 'unsupported-method'
 
+/**
+ * A tar entry as readers see it: the record's fields made absolute (§7.2), with the type, offsets and
+ * PAX values derived. Not a block shape: pages hold `EntryRecord` values.
+ */
 export interface Entry {
   path: Name
   type: EntryType
@@ -27,19 +31,53 @@ export interface Entry {
   gname?: Name
   mtime: number
   mtimeNanos?: number
+  /** The stored data size, except for sparse files, where it is the expanded file size. */
   size: number
   linkTarget?: Name
   devMajor?: number
   devMinor?: number
+  /** The member's own PAX records, the last of each key, except `path` and `linkpath` (all of them for a "pax-global" entry). */
   pax?: Record<string, Name>
   headerOffset: number
   dataOffset: number
   dataSize: number
+  /** The header style that regenerated its header bytes, and whether they needed a patch or were kept verbatim. */
+  style: string
+  header?: 'patched' | 'verbatim'
+  /** The data's UnixFS file when it is not the tree's file at the entry's path. */
   content?: CID
   excluded?: Exclusion
 }
 
-export type EntryPage = Entry[]
+/** A run of a header patch: [offset, bytes]. */
+export type PatchRun = [number, Uint8Array]
+
+/** One stored tar entry (schema `EntryRecord`, spec §7.2): fields omitted when implied by the entries before. */
+export interface EntryRecord {
+  k?: number
+  p: Name
+  y?: number
+  m?: number
+  u?: number
+  g?: number
+  un?: Name
+  gn?: Name
+  t?: number
+  s?: number
+  sz?: number
+  l?: Name
+  dv?: number[]
+  x?: Name[][]
+  h?: string
+  hp?: PatchRun[]
+  hb?: Uint8Array
+  pd?: Uint8Array
+  c?: CID
+  e?: Exclusion
+}
+
+export type EntryPage = EntryRecord[]
+
 
 export type ZipEntryType = 'file' | 'directory' | 'symlink'
 
@@ -100,10 +138,13 @@ export interface Compression {
 export interface Tar {
   size: number
   sha256: Uint8Array
-  root: CID
+  /** The view's CID as bytes: a reference, not a link (see materializeView). */
+  view: Uint8Array
   treeContentBytes: number
   endOffset: number
   endOfArchive: 'zero-blocks' | 'missing'
+  endZeros: number
+  trailing?: CID
 }
 
 export interface Zip {
@@ -119,7 +160,7 @@ export interface Tree {
 }
 
 export interface Manifest {
-  version: 1
+  version: 2
   profile: ProfileName
   archive: Archive
   compression?: Compression
@@ -131,4 +172,4 @@ export interface Manifest {
   tree: Tree
 }
 
-export const MANIFEST_VERSION = 1
+export const MANIFEST_VERSION = 2

@@ -1,0 +1,203 @@
+/**
+ * The compact form of a tar entry (schema `EntryRecord`, spec §7.2): each record holds only what differs
+ * from what the entries before it imply. Paths are front-coded against the previous path; uid, gid, names
+ * and the style repeat the previous entry's unless given; the mode repeats the last mode seen with the same
+ * typeflag; mtime is a difference. Encoding and decoding are stateful and run over the whole list in
+ * order (pages do not reset the state), so a port that follows §7.2 produces the same bytes.
+ */
+import type { CID } from 'multiformats/cid'
+import { InvalidManifestError } from '../errors.js'
+import type { EntryRecord, Exclusion, Name, PatchRun } from '../schema/types.js'
+
+const TYPEFLAG_REGULAR = 0x30 // '0'
+const EMPTY = new Uint8Array(0)
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+const utf8Encoder = new TextEncoder()
+
+/** Everything a tar entry records, with absolute values: what the encoder takes and the decoder gives. */
+export interface EntryFields {
+  path: Uint8Array
+  typeflag: number
+  mode: number
+  uid: number
+  gid: number
+  uname: Uint8Array
+  gname: Uint8Array
+  /** Whole seconds (effective: a fractional PAX mtime's floor). */
+  mtime: number
+  /** Bytes of data stored after the header(s), padding excluded. */
+  dataSize: number
+  /** A sparse file's expanded size, when it differs from dataSize. */
+  sparseSize?: number
+  linkTarget?: Uint8Array
+  devMajor?: number
+  devMinor?: number
+  /** Every record of the member's 'x' header (a "pax-global" entry: of its 'g' header), in order. */
+  paxRecords?: Array<[string, Uint8Array]>
+  /** The header style that regenerates the header bytes (with the patch, if any). */
+  style: string
+  headerPatch?: PatchRun[]
+  headerBytes?: Uint8Array
+  /** Padding after the data when it is not all zeros. */
+  padding?: Uint8Array
+  /** The data as a UnixFS file, when it is not the tree's file at `path`. */
+  content?: CID
+  excluded?: Exclusion
+}
+
+/** What "the entries before" imply for the next record (§7.2); both directions share it. */
+class RecordState {
+  path: Uint8Array = EMPTY
+  uid = 0
+  gid = 0
+  uname: Uint8Array = EMPTY
+  gname: Uint8Array = EMPTY
+  mtime = 0
+  style: string | undefined
+  readonly modes = new Map<number, number>()
+
+  advance (f: EntryFields): void {
+    this.path = f.path
+    this.uid = f.uid
+    this.gid = f.gid
+    this.uname = f.uname
+    this.gname = f.gname
+    this.mtime = f.mtime
+    this.style = f.style
+    this.modes.set(f.typeflag, f.mode)
+  }
+}
+
+/** Encodes entries in archive order into records. */
+export class EntryRecordEncoder {
+  readonly #state = new RecordState()
+
+  encode (f: EntryFields): EntryRecord {
+    const s = this.#state
+    const kept = keptPrefix(s.path, f.path)
+    const record: EntryRecord = { p: nameOf(f.path.subarray(kept)) }
+    if (kept > 0) record.k = kept
+    if (f.typeflag !== TYPEFLAG_REGULAR) record.y = f.typeflag
+    if (s.modes.get(f.typeflag) !== f.mode) record.m = f.mode
+    if (f.uid !== s.uid) record.u = f.uid
+    if (f.gid !== s.gid) record.g = f.gid
+    if (!sameBytes(f.uname, s.uname)) record.un = nameOf(f.uname)
+    if (!sameBytes(f.gname, s.gname)) record.gn = nameOf(f.gname)
+    if (f.mtime !== s.mtime) record.t = f.mtime - s.mtime
+    if (f.dataSize !== 0) record.s = f.dataSize
+    if (f.sparseSize !== undefined && f.sparseSize !== f.dataSize) record.sz = f.sparseSize
+    if (f.linkTarget !== undefined) record.l = nameOf(f.linkTarget)
+    if (f.devMajor !== undefined || f.devMinor !== undefined) record.dv = [f.devMajor ?? 0, f.devMinor ?? 0]
+    if (f.paxRecords !== undefined) record.x = f.paxRecords.map(([key, value]) => paxRecordOf(key, value, f))
+    if (f.style !== s.style) record.h = f.style
+    if (f.headerPatch !== undefined) record.hp = f.headerPatch
+    if (f.headerBytes !== undefined) record.hb = f.headerBytes
+    if (f.padding !== undefined) record.pd = f.padding
+    if (f.content !== undefined) record.c = f.content
+    if (f.excluded !== undefined) record.e = f.excluded
+    s.advance(f)
+    return record
+  }
+}
+
+/** Decodes records in archive order back into entries' fields. */
+export class EntryRecordDecoder {
+  readonly #state = new RecordState()
+  #index = 0
+
+  decode (r: EntryRecord): EntryFields {
+    const s = this.#state
+    const where = { entry: `#${this.#index++}` }
+    const kept = r.k ?? 0
+    if (!Number.isSafeInteger(kept) || kept < 0 || kept > s.path.length) throw new InvalidManifestError(`entry record keeps ${kept} bytes of a ${s.path.length}-byte previous path`, where)
+    const path = concat(s.path.subarray(0, kept), bytesOf(r.p))
+    const typeflag = r.y ?? TYPEFLAG_REGULAR
+    const mode = r.m ?? s.modes.get(typeflag)
+    if (mode === undefined) throw new InvalidManifestError(`entry record has no mode and no earlier entry has typeflag ${typeflag}`, where)
+    const style = r.h ?? s.style
+    if (style === undefined) throw new InvalidManifestError('the first entry record names no header style', where)
+    if (r.hp !== undefined && r.hb !== undefined) throw new InvalidManifestError('entry record has both a header patch and verbatim header bytes', where)
+    const f: EntryFields = {
+      path,
+      typeflag,
+      mode,
+      uid: r.u ?? s.uid,
+      gid: r.g ?? s.gid,
+      uname: r.un === undefined ? s.uname : bytesOf(r.un),
+      gname: r.gn === undefined ? s.gname : bytesOf(r.gn),
+      mtime: s.mtime + (r.t ?? 0),
+      dataSize: r.s ?? 0,
+      style
+    }
+    if (r.sz !== undefined) f.sparseSize = r.sz
+    if (r.l !== undefined) f.linkTarget = bytesOf(r.l)
+    if (r.dv !== undefined) {
+      if (r.dv.length !== 2) throw new InvalidManifestError('entry record `dv` is not [major, minor]', where)
+      f.devMajor = r.dv[0] as number
+      f.devMinor = r.dv[1] as number
+    }
+    if (r.x !== undefined) f.paxRecords = r.x.map(record => paxRecordFrom(record, f, where))
+    if (r.hp !== undefined) f.headerPatch = r.hp
+    if (r.hb !== undefined) f.headerBytes = r.hb
+    if (r.pd !== undefined) f.padding = r.pd
+    if (r.c !== undefined) f.content = r.c
+    if (r.e !== undefined) f.excluded = r.e
+    s.advance(f)
+    return f
+  }
+}
+
+/**
+ * How many leading bytes of `previous` the next path keeps (§7.2): the longest common prefix, shortened
+ * so that, when `path` is valid UTF-8, the rest starts on a character boundary (and so is text too).
+ */
+export function keptPrefix (previous: Uint8Array, path: Uint8Array): number {
+  const max = Math.min(previous.length, path.length)
+  let n = 0
+  while (n < max && previous[n] === path[n]) n++
+  if (n < path.length && isUtf8(path)) {
+    while (n > 0 && ((path[n] as number) & 0xc0) === 0x80) n--
+  }
+  return n
+}
+
+function paxRecordOf (key: string, value: Uint8Array, f: EntryFields): Name[] {
+  const own = key === 'path' ? f.path : key === 'linkpath' ? f.linkTarget : undefined
+  return own !== undefined && sameBytes(own, value) ? [key] : [key, nameOf(value)]
+}
+
+function paxRecordFrom (record: Name[], f: EntryFields, where: { entry: string }): [string, Uint8Array] {
+  const [key, value] = record
+  if (typeof key !== 'string' || record.length < 1 || record.length > 2) throw new InvalidManifestError('a PAX record is [key] or [key, value] with a text key', where)
+  if (value !== undefined) return [key, bytesOf(value)]
+  const own = key === 'path' ? f.path : key === 'linkpath' ? f.linkTarget : undefined
+  if (own === undefined) throw new InvalidManifestError(`PAX record [${JSON.stringify(key)}] without a value names no field of the entry`, where)
+  return [key, own]
+}
+
+function isUtf8 (bytes: Uint8Array): boolean {
+  try { utf8.decode(bytes); return true } catch { return false }
+}
+
+/** Text when the bytes are valid UTF-8, else the bytes (schema `Name`). */
+function nameOf (bytes: Uint8Array): Name {
+  try { return utf8.decode(bytes) } catch { return bytes }
+}
+
+function bytesOf (name: Name): Uint8Array {
+  return typeof name === 'string' ? utf8Encoder.encode(name) : name
+}
+
+function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+function concat (a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a, 0)
+  out.set(b, a.length)
+  return out
+}
