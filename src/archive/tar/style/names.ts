@@ -68,7 +68,7 @@ export function mainNames (out: MainNames, f: MemberHeaderFields, rule: NameRule
       if (path.length > 99) out.name = path.subarray(0, 99)
       return true
     case 'v7':
-      return !pax && path.length <= 99 && link.length <= 100
+      return !pax && path.length <= 100 && link.length <= 100
     case 'posix':
       return pax || (ustar(out, splitLongest(path, 155)) && link.length <= 100)
     case 'python':

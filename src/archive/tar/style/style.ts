@@ -18,7 +18,7 @@ export type StyleName =
  * - `oldgnu`: the same from 100 bytes on; the name field holds 99 bytes and a NUL.
  * - `go-gnu`: like `gnu` ('L' before 'K'), fields cut by Go's formatString.
  * - `posix`: ustar split, longest prefix; under an 'x' header, fields cut to 100 and no prefix.
- * - `v7`: no split: paths of at most 99 bytes.
+ * - `v7`: no split: paths of at most 100 bytes (GNU tar refuses longer ones).
  * - `npm`: node-tar's splitPrefix and UTF-8 fields.
  * - `bsdtar`: ustar split, shortest prefix; under an 'x' header libarchive's ustar entry name and
  *   "././@LongSymLink"/"././@LongHardLink".
