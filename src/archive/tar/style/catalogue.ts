@@ -21,7 +21,7 @@ const gnu: HeaderStyle = {
   ownerNames: 'written',
   zeroMtime: 'written',
   names: 'gnu',
-  longNames: { mode: 0o644, owner: 'root' },
+  longNames: { mode: 0o644, owner: 'root', order: 'link-first' },
   paxMtime: 'floor'
 }
 
@@ -55,12 +55,43 @@ const go: HeaderStyle = {
   paxMtime: 'floor'
 }
 
+const npm: HeaderStyle = {
+  name: 'npm',
+  writer: 'npm pack (node-tar 6-7, portable mode)',
+  magic: 'ustar',
+  numbers: 'npm',
+  checksum: 'space-nul',
+  devices: 'always',
+  ids: 'absent',
+  ownerNames: 'written',
+  zeroMtime: 'absent',
+  names: 'npm',
+  pax: { name: 'npm', mode: 0o644, ids: 'zero', names: 'empty', mtime: 'entry', devices: 'zero' },
+  paxMtime: 'floor'
+}
+
+/** Rust's tar crate as cargo package drives it (HeaderMode::Deterministic). */
+const cargo: HeaderStyle = {
+  name: 'cargo',
+  writer: 'cargo package (Rust tar crate 0.4, GNU headers)',
+  magic: 'gnu',
+  numbers: 'gnu',
+  checksum: 'seven-nul',
+  devices: 'always',
+  ids: 'written',
+  ownerNames: 'written',
+  zeroMtime: 'written',
+  names: 'gnu',
+  longNames: { mode: 0o644, owner: 'none', order: 'name-first' },
+  paxMtime: 'floor'
+}
+
 /** Every style, in candidate order. */
 export const STYLES: readonly HeaderStyle[] = [
   gnu,
-  { ...gnu, name: 'gnu-numeric', writer: 'GNU tar 1.34 --format=gnu --numeric-owner', longNames: { mode: 0o644, owner: 'none' } },
+  { ...gnu, name: 'gnu-numeric', writer: 'GNU tar 1.34 --format=gnu --numeric-owner', longNames: { mode: 0o644, owner: 'none', order: 'link-first' } },
   { ...gnu, name: 'oldgnu', writer: 'GNU tar 1.34 --format=oldgnu', names: 'oldgnu' },
-  { ...gnu, name: 'oldgnu-numeric', writer: 'GNU tar 1.34 --format=oldgnu --numeric-owner', names: 'oldgnu', longNames: { mode: 0o644, owner: 'none' } },
+  { ...gnu, name: 'oldgnu-numeric', writer: 'GNU tar 1.34 --format=oldgnu --numeric-owner', names: 'oldgnu', longNames: { mode: 0o644, owner: 'none', order: 'link-first' } },
   {
     name: 'posix',
     writer: 'GNU tar 1.34 --format=posix (pax) and --format=ustar',
@@ -88,20 +119,7 @@ export const STYLES: readonly HeaderStyle[] = [
     names: 'v7',
     paxMtime: 'floor'
   },
-  {
-    name: 'npm',
-    writer: 'npm pack (node-tar 6-7, portable mode)',
-    magic: 'ustar',
-    numbers: 'npm',
-    checksum: 'space-nul',
-    devices: 'always',
-    ids: 'absent',
-    ownerNames: 'written',
-    zeroMtime: 'absent',
-    names: 'npm',
-    pax: { name: 'npm', mode: 0o644, ids: 'zero', names: 'empty', mtime: 'entry', devices: 'zero' },
-    paxMtime: 'floor'
-  },
+  npm,
   {
     name: 'bsdtar',
     writer: 'bsdtar / libarchive 3.6: ustar, restricted pax (the default) and pax',
@@ -130,7 +148,7 @@ export const STYLES: readonly HeaderStyle[] = [
     pax: { name: 'git', mode: 0o666, ids: 'zero', names: 'entry', mtime: 'entry', devices: 'zero' },
     paxMtime: 'floor'
   },
-  { ...gnu, name: 'python-gnu', writer: 'Python 3.11 tarfile, GNU_FORMAT', longNames: { mode: 0, owner: 'none' } },
+  { ...gnu, name: 'python-gnu', writer: 'Python 3.11 tarfile, GNU_FORMAT', longNames: { mode: 0, owner: 'none', order: 'link-first' } },
   python,
   go,
   {
@@ -140,8 +158,37 @@ export const STYLES: readonly HeaderStyle[] = [
     magic: 'gnu',
     numbers: 'gnu',
     names: 'go-gnu',
-    longNames: { mode: 0, owner: 'none' },
+    longNames: { mode: 0, owner: 'none', order: 'name-first' },
     pax: undefined
+  },
+  {
+    ...npm,
+    name: 'node-tar',
+    writer: 'node-tar without portable mode and without atime/ctime, as npm 4 and older published',
+    ids: 'written',
+    zeroMtime: 'written',
+    pax: { name: 'npm', mode: 0o644, ids: 'entry', names: 'entry', mtime: 'entry', devices: 'zero' }
+  },
+  cargo,
+  {
+    ...cargo,
+    name: 'cargo-generated',
+    writer: 'cargo package, the files it generates (Cargo.toml, .cargo_vcs_info.json): no uid, gid or device fields',
+    ids: 'absent',
+    devices: 'devices-only'
+  },
+  {
+    name: 'openbsd',
+    writer: 'OpenBSD tar (pax), its default old (v7) format',
+    magic: 'v7',
+    numbers: 'bsdtar',
+    checksum: 'seven-nul',
+    devices: 'devices-only',
+    ids: 'written',
+    ownerNames: 'absent',
+    zeroMtime: 'written',
+    names: 'v7',
+    paxMtime: 'floor'
   }
 ]
 

@@ -43,8 +43,7 @@ export function writeMemberHeaders (w: HeaderBuffer, f: MemberHeaderFields, s: H
   } else if (names.longName || names.longLink) {
     const habits = s.longNames
     if (habits === undefined) return false
-    // GNU tar and Python write the link's record first, Go the name's.
-    const linkFirst = s.names !== 'go-gnu'
+    const linkFirst = habits.order === 'link-first'
     if (linkFirst && names.longLink) writeLongName(w, s, habits, TYPE_GNU_LONGLINK, f.linkTarget)
     if (names.longName) writeLongName(w, s, habits, TYPE_GNU_LONGNAME, f.path)
     if (!linkFirst && names.longLink) writeLongName(w, s, habits, TYPE_GNU_LONGLINK, f.linkTarget)
@@ -110,7 +109,7 @@ function writePaxHeader (w: HeaderBuffer, f: MemberHeaderFields, s: HeaderStyle,
   const mode = habits.mode === 'permissions' ? f.mode & 0o777 : habits.mode
   if (!writeNumber(b, at + MODE_OFFSET, 8, mode, s.numbers)) return false
   if (s.ids === 'written') {
-    const clip = (id: number): number => habits.ids === 'zero' ? 0 : Math.min(id, 0o777777)
+    const clip = (id: number): number => habits.ids === 'zero' ? 0 : habits.ids === 'entry' ? id : Math.min(id, 0o777777)
     if (!writeNumber(b, at + UID_OFFSET, 8, clip(f.uid), s.numbers)) return false
     if (!writeNumber(b, at + GID_OFFSET, 8, clip(f.gid), s.numbers)) return false
   }

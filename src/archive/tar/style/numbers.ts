@@ -22,6 +22,9 @@ export type NumberFormat = 'gnu' | 'posix' | 'strict' | 'npm' | 'bsdtar'
 const NUL = 0
 const SPACE = 0x20
 const ZERO = 0x30
+/** 8^d and 256^d for the widths of header fields. */
+const EIGHT = Array.from({ length: 13 }, (_, d) => 8 ** d)
+const TWO56 = Array.from({ length: 13 }, (_, d) => 256 ** d)
 
 /**
  * Writes `value` into the zeroed field `b[off, off + width)` (`mtime`: the field is a time, which
@@ -39,7 +42,7 @@ export function writeNumber (b: Uint8Array, off: number, width: number, value: n
       return fitsOctal(value, width - 1) && octal(b, off, width - 1, value, NUL)
     case 'npm':
       if (!fitsOctal(value, width - 1)) return fitsBase256(value, width) && base256(b, off, width, value)
-      if (value >= 8 ** (width - 2)) return octal(b, off, width - 1, value, NUL)
+      if (value >= EIGHT[width - 2]!) return octal(b, off, width - 1, value, NUL)
       octal(b, off, width - 2, value, SPACE)
       b[off + width - 1] = NUL
       return true
@@ -60,12 +63,12 @@ function octal (b: Uint8Array, off: number, digits: number, value: number, termi
 }
 
 function fitsOctal (value: number, digits: number): boolean {
-  return value >= 0 && value < 8 ** digits
+  return value >= 0 && value < EIGHT[digits]!
 }
 
 /** Base-256 over `width` bytes keeps one bit for the marker: the value must fit in width-1 bytes. */
 function fitsBase256 (value: number, width: number): boolean {
-  const limit = 256 ** (width - 1)
+  const limit = TWO56[width - 1]!
   return value >= -limit && value < limit
 }
 
@@ -88,7 +91,7 @@ function bsdtar (b: Uint8Array, off: number, width: number, value: number, mtime
   if (width === 8) { b[off + 6] = SPACE; b[off + 7] = NUL } else b[off + 11] = SPACE
   if (value >= 0) {
     for (let d = digits; d <= max; d++) {
-      if (value < 8 ** d) {
+      if (value < EIGHT[d]!) {
         let v = value
         for (let i = off + d - 1; i >= off; i--) { b[i] = ZERO + (v % 8); v = Math.floor(v / 8) }
         return true

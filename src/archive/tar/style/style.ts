@@ -10,13 +10,14 @@ import type { NumberFormat } from './numbers.js'
 export type StyleName =
   | 'gnu' | 'gnu-numeric' | 'oldgnu' | 'oldgnu-numeric' | 'posix' | 'v7'
   | 'npm' | 'bsdtar' | 'git' | 'python-gnu' | 'python' | 'go' | 'go-gnu'
+  | 'node-tar' | 'cargo' | 'cargo-generated' | 'openbsd'
 
 /**
  * How a path and a link target become the name, prefix and linkname fields, and which GNU 'L'/'K'
  * records precede the header (spec §4):
  * - `gnu`: 'K' when the target exceeds 100 bytes, 'L' when the path does; fields cut to 100.
  * - `oldgnu`: the same from 100 bytes on; the name field holds 99 bytes and a NUL.
- * - `go-gnu`: like `gnu` ('L' before 'K'), fields cut by Go's formatString.
+ * - `go-gnu`: like `gnu`, fields cut by Go's formatString.
  * - `posix`: ustar split, longest prefix; under an 'x' header, fields cut to 100 and no prefix.
  * - `v7`: no split: paths of at most 100 bytes (GNU tar refuses longer ones).
  * - `npm`: node-tar's splitPrefix and UTF-8 fields.
@@ -40,6 +41,8 @@ export interface LongNameHabits {
   readonly mode: number
   /** Its uname and gname: "root" (GNU tar without --numeric-owner) or empty. */
   readonly owner: 'root' | 'none'
+  /** Which record comes first when both are written: the link's (GNU tar, Python) or the name's (Go, Rust). */
+  readonly order: 'link-first' | 'name-first'
 }
 
 /** The name and fields of the PAX 'x' pseudo-header (spec §5). */
@@ -55,8 +58,8 @@ export interface PaxHabits {
   readonly name: 'gnu' | 'bsdtar' | 'npm' | 'python' | 'go' | 'git'
   /** Its mode field: a constant, or the entry's permission bits (mode & 0o777). */
   readonly mode: number | 'permissions'
-  /** Its uid and gid: 0, or the entry's clipped to 0o777777 (libarchive). */
-  readonly ids: 'zero' | 'clip18'
+  /** Its uid and gid: 0, the entry's, or the entry's clipped to 0o777777 (libarchive). */
+  readonly ids: 'zero' | 'entry' | 'clip18'
   /** Its uname and gname: empty, or the entry's. */
   readonly names: 'empty' | 'entry'
   /**

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os'
 import { tempDir } from '../../../helpers/archives.js'
 import { writeTrickyTree } from './tricky-tree.js'
 import { expectAllRegenerated } from './expect-styles.js'
+import fc from 'fast-check'
+import { clean, goPaxHeaderName } from '../../../../src/archive/tar/style/go-names.js'
 import type { StyleName } from '../../../../src/archive/tar/style/index.js'
 
 let dir: string
@@ -50,4 +52,21 @@ describe('Go archive/tar: every header regenerated', () => {
       if (format === 'default') expect(match.members.some(m => m.fields.paxRecords !== undefined)).toBe(true)
     })
   }
+})
+
+describe("Go's path arithmetic", () => {
+  it('clean and the PAX header name agree with path.Clean and path.Join on random paths', () => {
+    const paths = fc.sample(fc.array(fc.constantFrom('a', 'bc', '/', '.', '..'), { minLength: 1, maxLength: 10 }).map(a => a.join('')), { numRuns: 1000, seed: 3 })
+    const r = spawnSync(bin, ['names'], { input: paths.map(p => Buffer.from(p).toString('hex')).join('\n') + '\n' })
+    expect(r.status, String(r.stderr)).toBe(0)
+    const lines = String(r.stdout).trim().split('\n')
+    expect(lines.length).toBe(paths.length)
+    paths.forEach((p, i) => {
+      const [cleaned, joined] = lines[i]!.split(' ')
+      expect(Buffer.from(clean(Buffer.from(p))).toString('hex')).toBe(cleaned)
+      // goPaxHeaderName also trims trailing '/': Join never leaves one (Clean), except for "/".
+      const expected = Buffer.from(joined!, 'hex').toString().replace(/\/+$/, '')
+      expect(Buffer.from(goPaxHeaderName(Buffer.from(p))).toString()).toBe(expected)
+    })
+  })
 })

@@ -2,6 +2,8 @@
 // filepath.Walk (lexical order).
 //
 //	go run . FORMAT ROOT > out.tar      FORMAT: default | ustar | pax | gnu
+//	go run . names < paths               for parity tests: per line of hex path bytes, the hex of
+//	                                     path.Clean(p) and of path.Join(dir, "PaxHeaders.0", file)
 //
 // default leaves hdr.Format unset (Go picks USTAR, else PAX, per header); the others set it. USTAR
 // cannot hold access and change times, so that run clears them, as a program asking for USTAR must.
@@ -10,13 +12,34 @@ package main
 
 import (
 	"archive/tar"
+	"bufio"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"time"
 )
 
+func names() {
+	in := bufio.NewScanner(os.Stdin)
+	for in.Scan() {
+		b, err := hex.DecodeString(in.Text())
+		if err != nil {
+			panic(err)
+		}
+		p := string(b)
+		dir, file := path.Split(p)
+		fmt.Printf("%x %x\n", path.Clean(p), path.Join(dir, "PaxHeaders.0", file))
+	}
+}
+
 func main() {
+	if os.Args[1] == "names" {
+		names()
+		return
+	}
 	formats := map[string]tar.Format{"default": tar.FormatUnknown, "ustar": tar.FormatUSTAR, "pax": tar.FormatPAX, "gnu": tar.FormatGNU}
 	format := formats[os.Args[1]]
 	tw := tar.NewWriter(os.Stdout)
