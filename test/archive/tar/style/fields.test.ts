@@ -1,7 +1,7 @@
 /** What the reader reports for header styles (paxRecords, gnu atime/ctime) and the fields derived from it. */
 import { describe, it, expect } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { TarReader, type TarMember } from '../../../../src/archive/tar/reader.js'
