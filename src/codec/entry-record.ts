@@ -7,6 +7,7 @@
  */
 import type { CID } from 'multiformats/cid'
 import { InvalidManifestError } from '../errors.js'
+import type { MemberHeaderFields, PaxRecordField } from '../archive/tar/style/index.js'
 import type { EntryRecord, Exclusion, Name, PatchRun } from '../schema/types.js'
 
 const TYPEFLAG_REGULAR = 0x30 // '0'
@@ -14,35 +15,22 @@ const EMPTY = new Uint8Array(0)
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 const utf8Encoder = new TextEncoder()
 
-/** Everything a tar entry records, with absolute values: what the encoder takes and the decoder gives. */
-export interface EntryFields {
-  path: Uint8Array
-  typeflag: number
-  mode: number
-  uid: number
-  gid: number
-  uname: Uint8Array
-  gname: Uint8Array
-  /** Whole seconds (effective: a fractional PAX mtime's floor). */
-  mtime: number
-  /** Bytes of data stored after the header(s), padding excluded. */
-  dataSize: number
-  /** A sparse file's expanded size, when it differs from dataSize. */
-  sparseSize?: number
-  linkTarget?: Uint8Array
-  devMajor?: number
-  devMinor?: number
-  /** Every record of the member's 'x' header (a "pax-global" entry: of its 'g' header), in order. */
-  paxRecords?: Array<[string, Uint8Array]>
+/**
+ * Everything a tar entry records, with absolute values: what the encoder takes and the decoder gives. The
+ * header fields are what a header style needs to write the member's header bytes again (§8.2).
+ */
+export interface EntryFields extends MemberHeaderFields {
+  /** A sparse file's expanded size, when it differs from `size` (the stored data size). */
+  readonly sparseSize?: number
   /** The header style that regenerates the header bytes (with the patch, if any). */
-  style: string
-  headerPatch?: PatchRun[]
-  headerBytes?: Uint8Array
+  readonly style: string
+  readonly headerPatch?: readonly PatchRun[]
+  readonly headerBytes?: Uint8Array
   /** Padding after the data when it is not all zeros. */
-  padding?: Uint8Array
+  readonly padding?: Uint8Array
   /** The data as a UnixFS file, when it is not the tree's file at `path`. */
-  content?: CID
-  excluded?: Exclusion
+  readonly content?: CID
+  readonly excluded?: Exclusion
 }
 
 /** What "the entries before" imply for the next record (§7.2); both directions share it. */
@@ -84,13 +72,16 @@ export class EntryRecordEncoder {
     if (!sameBytes(f.uname, s.uname)) record.un = nameOf(f.uname)
     if (!sameBytes(f.gname, s.gname)) record.gn = nameOf(f.gname)
     if (f.mtime !== s.mtime) record.t = f.mtime - s.mtime
-    if (f.dataSize !== 0) record.s = f.dataSize
-    if (f.sparseSize !== undefined && f.sparseSize !== f.dataSize) record.sz = f.sparseSize
-    if (f.linkTarget !== undefined) record.l = nameOf(f.linkTarget)
-    if (f.devMajor !== undefined || f.devMinor !== undefined) record.dv = [f.devMajor ?? 0, f.devMinor ?? 0]
-    if (f.paxRecords !== undefined) record.x = f.paxRecords.map(([key, value]) => paxRecordOf(key, value, f))
+    if (f.mtimeNanos !== 0) record.tn = f.mtimeNanos
+    if (f.size !== 0) record.s = f.size
+    if (f.sparseSize !== undefined && f.sparseSize !== f.size) record.sz = f.sparseSize
+    if (f.linkTarget.length > 0) record.l = nameOf(f.linkTarget)
+    if (f.devMajor !== 0 || f.devMinor !== 0) record.dv = [f.devMajor, f.devMinor]
+    if (f.atime !== undefined) record.at = f.atime
+    if (f.ctime !== undefined) record.ct = f.ctime
+    if (f.paxRecords !== undefined) record.x = f.paxRecords.map(([key, value]) => value === null ? [key] : [key, nameOf(value)])
     if (f.style !== s.style) record.h = f.style
-    if (f.headerPatch !== undefined) record.hp = f.headerPatch
+    if (f.headerPatch !== undefined) record.hp = f.headerPatch.map(([offset, bytes]) => [offset, bytes])
     if (f.headerBytes !== undefined) record.hb = f.headerBytes
     if (f.padding !== undefined) record.pd = f.padding
     if (f.content !== undefined) record.c = f.content
@@ -117,7 +108,8 @@ export class EntryRecordDecoder {
     const style = r.h ?? s.style
     if (style === undefined) throw new InvalidManifestError('the first entry record names no header style', where)
     if (r.hp !== undefined && r.hb !== undefined) throw new InvalidManifestError('entry record has both a header patch and verbatim header bytes', where)
-    const f: EntryFields = {
+    if (r.dv !== undefined && r.dv.length !== 2) throw new InvalidManifestError('entry record `dv` is not [major, minor]', where)
+    const f: Mutable<EntryFields> = {
       path,
       typeflag,
       mode,
@@ -126,17 +118,17 @@ export class EntryRecordDecoder {
       uname: r.un === undefined ? s.uname : bytesOf(r.un),
       gname: r.gn === undefined ? s.gname : bytesOf(r.gn),
       mtime: s.mtime + (r.t ?? 0),
-      dataSize: r.s ?? 0,
+      mtimeNanos: r.tn ?? 0,
+      size: r.s ?? 0,
+      linkTarget: r.l === undefined ? EMPTY : bytesOf(r.l),
+      devMajor: r.dv?.[0] ?? 0,
+      devMinor: r.dv?.[1] ?? 0,
       style
     }
     if (r.sz !== undefined) f.sparseSize = r.sz
-    if (r.l !== undefined) f.linkTarget = bytesOf(r.l)
-    if (r.dv !== undefined) {
-      if (r.dv.length !== 2) throw new InvalidManifestError('entry record `dv` is not [major, minor]', where)
-      f.devMajor = r.dv[0] as number
-      f.devMinor = r.dv[1] as number
-    }
-    if (r.x !== undefined) f.paxRecords = r.x.map(record => paxRecordFrom(record, f, where))
+    if (r.at !== undefined) f.atime = r.at
+    if (r.ct !== undefined) f.ctime = r.ct
+    if (r.x !== undefined) f.paxRecords = r.x.map(record => paxRecordFrom(record, where))
     if (r.hp !== undefined) f.headerPatch = r.hp
     if (r.hb !== undefined) f.headerBytes = r.hb
     if (r.pd !== undefined) f.padding = r.pd
@@ -161,19 +153,13 @@ export function keptPrefix (previous: Uint8Array, path: Uint8Array): number {
   return n
 }
 
-function paxRecordOf (key: string, value: Uint8Array, f: EntryFields): Name[] {
-  const own = key === 'path' ? f.path : key === 'linkpath' ? f.linkTarget : undefined
-  return own !== undefined && sameBytes(own, value) ? [key] : [key, nameOf(value)]
-}
-
-function paxRecordFrom (record: Name[], f: EntryFields, where: { entry: string }): [string, Uint8Array] {
+function paxRecordFrom (record: Name[], where: { entry: string }): PaxRecordField {
   const [key, value] = record
   if (typeof key !== 'string' || record.length < 1 || record.length > 2) throw new InvalidManifestError('a PAX record is [key] or [key, value] with a text key', where)
-  if (value !== undefined) return [key, bytesOf(value)]
-  const own = key === 'path' ? f.path : key === 'linkpath' ? f.linkTarget : undefined
-  if (own === undefined) throw new InvalidManifestError(`PAX record [${JSON.stringify(key)}] without a value names no field of the entry`, where)
-  return [key, own]
+  return [key, value === undefined ? null : bytesOf(value)]
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 function isUtf8 (bytes: Uint8Array): boolean {
   try { utf8.decode(bytes); return true } catch { return false }

@@ -59,15 +59,30 @@ function cborArrayHead (n: number): Uint8Array {
 
 export async function encodeManifest (manifest: Manifest): Promise<EncodedBlock> {
   checkManifest(manifest)
-  const bytes = dagCbor.encode(manifest)
+  const bytes = dagCbor.encode(stored(manifest))
   return { cid: CID.createV1(dagCbor.code, await sha256.digest(bytes)), bytes }
 }
 
 /** Decodes and validates a manifest root block (strict dag-cbor, schema, version, profile). */
 export function decodeManifest (bytes: Uint8Array): Manifest {
   const value = decodeStrict(bytes, 'manifest')
-  checkManifest(value)
-  return value as Manifest
+  if (schema.Manifest.toTyped(value) === undefined) throw new InvalidManifestError('manifest does not match the schema')
+  const m = value as Manifest
+  const tar = m.tar as Partial<Tar> | undefined
+  if (m.archive.format === 'tar' && tar !== undefined) {
+    if (tar.size !== undefined || tar.sha256 !== undefined) throw new InvalidManifestError('a "tar" manifest repeats the archive\'s size or sha256 in tar')
+    tar.size = m.archive.size
+    tar.sha256 = m.archive.sha256
+  }
+  checkManifest(m)
+  return m
+}
+
+/** The root block's form: a plain tar's size and sha256 are the archive's, so they are not repeated. */
+function stored (manifest: Manifest): Manifest {
+  if (manifest.archive?.format !== 'tar' || manifest.tar === undefined) return manifest
+  const { size, sha256, ...tar } = manifest.tar
+  return { ...manifest, tar: tar as Tar }
 }
 
 /** Decodes an entry page: an EntryPage for tar formats (the default), a ZipEntryPage for "zip". */
@@ -128,7 +143,7 @@ function decodeStrict (bytes: Uint8Array, what: string): unknown {
 }
 
 function checkManifest (value: unknown): asserts value is Manifest {
-  if (schema.Manifest.toTyped(value) === undefined) throw new InvalidManifestError('manifest does not match the schema')
+  if (schema.Manifest.toTyped(stored(value as Manifest)) === undefined) throw new InvalidManifestError('manifest does not match the schema')
   const m = value as Manifest
   if (m.version !== MANIFEST_VERSION) throw new InvalidManifestError(`manifest version ${m.version} is not supported (this reader knows ${MANIFEST_VERSION})`)
   if (!Object.hasOwn(profiles, m.profile)) throw new InvalidManifestError(`manifest profile ${JSON.stringify(m.profile)} is unknown`)
@@ -139,9 +154,10 @@ function checkManifest (value: unknown): asserts value is Manifest {
   if (m.archive.format === 'zip') { checkZip(m); return }
   const tar = m.tar
   if (tar === undefined || m.zip !== undefined) throw new InvalidManifestError(`a "${m.archive.format}" manifest has a tar and no zip`)
+  if (tar.size === undefined || tar.sha256 === undefined) throw new InvalidManifestError('a compressed tar manifest has no tar size or sha256')
   if (tar.sha256.length !== 32) throw new InvalidManifestError('manifest digests have the wrong length')
-  const naturals = [tar.size, tar.treeContentBytes, tar.endOffset, tar.endZeros]
-  if (naturals.some(n => n < 0) || tar.endOffset + tar.endZeros > tar.size || tar.treeContentBytes > tar.size) {
+  const naturals = [tar.size, tar.endOffset, tar.endZeros]
+  if (naturals.some(n => n < 0) || tar.endOffset + tar.endZeros > tar.size) {
     throw new InvalidManifestError('manifest sizes are out of range')
   }
   try { CID.decode(tar.view) } catch { throw new InvalidManifestError('tar.view is not a binary CID') }

@@ -11,7 +11,8 @@ import { displayName, nameFromBytes } from './names.js'
 import { EntryRecordDecoder, type EntryFields } from '../codec/entry-record.js'
 import { entryTypeOf } from '../archive/tar/entry-type.js'
 import { BLOCK_SIZE } from '../archive/tar/constants.js'
-import { parsePaxTime } from '../archive/tar/pax.js'
+import { derivedPaxValue } from '../archive/tar/style/index.js'
+import { TYPE_BLOCK, TYPE_CHAR, TYPE_LINK, TYPE_SYMLINK } from '../archive/tar/constants.js'
 import { headerBytesOf } from './header-bytes.js'
 import { InvalidManifestError, LimitExceededError } from '../errors.js'
 import { MAX_BLOCK_BYTES } from '../limits.js'
@@ -66,12 +67,12 @@ export class TarEntryReader {
     const header = headerBytesOf(fields)
     const headerOffset = this.#offset
     const dataOffset = headerOffset + header.length
-    const r = fields.dataSize % BLOCK_SIZE
+    const r = fields.size % BLOCK_SIZE
     const paddingSize = r === 0 ? 0 : BLOCK_SIZE - r
     if (fields.padding !== undefined && fields.padding.length !== paddingSize) {
       throw new InvalidManifestError(`entry record keeps ${fields.padding.length} padding bytes where its data needs ${paddingSize}`, { offset: headerOffset })
     }
-    this.#offset = dataOffset + fields.dataSize + paddingSize
+    this.#offset = dataOffset + fields.size + paddingSize
     return { fields, header, entry: entryOf(fields, headerOffset, dataOffset), paddingSize }
   }
 }
@@ -87,33 +88,29 @@ export function entryOf (f: EntryFields, headerOffset: number, dataOffset: numbe
     uid: f.uid,
     gid: f.gid,
     mtime: f.mtime,
-    size: f.sparseSize ?? f.dataSize,
+    size: f.sparseSize ?? f.size,
     headerOffset,
     dataOffset,
-    dataSize: f.dataSize,
+    dataSize: f.size,
     style: f.style
   }
   if (f.uname.length > 0) entry.uname = nameFromBytes(f.uname)
   if (f.gname.length > 0) entry.gname = nameFromBytes(f.gname)
-  if (f.linkTarget !== undefined) entry.linkTarget = nameFromBytes(f.linkTarget)
-  if (f.devMajor !== undefined) entry.devMajor = f.devMajor
-  if (f.devMinor !== undefined) entry.devMinor = f.devMinor
+  if (f.mtimeNanos !== 0) entry.mtimeNanos = f.mtimeNanos
+  if (f.typeflag === TYPE_LINK || f.typeflag === TYPE_SYMLINK) entry.linkTarget = nameFromBytes(f.linkTarget)
+  if (f.typeflag === TYPE_CHAR || f.typeflag === TYPE_BLOCK) {
+    entry.devMajor = f.devMajor
+    entry.devMinor = f.devMinor
+  }
   if (f.paxRecords !== undefined) {
     const own = entry.type !== 'pax-global'
     const last = new Map<string, Uint8Array>()
     for (const [key, value] of f.paxRecords) {
       if (own && (key === 'path' || key === 'linkpath')) continue
       last.delete(key)
-      last.set(key, value)
+      last.set(key, value ?? derivedPaxValue(key, f) ?? new Uint8Array(0))
     }
     if (last.size > 0) entry.pax = Object.fromEntries([...last].map(([key, value]) => [key, nameFromBytes(value)]))
-    const mtime = own ? last.get('mtime') : undefined
-    if (mtime !== undefined) {
-      try {
-        const time = parsePaxTime('mtime', mtime, headerOffset)
-        if (time.nanos !== 0) entry.mtimeNanos = time.nanos
-      } catch { /* the header regenerated from these records; an unparsable time is the reader's concern */ }
-    }
   }
   if (f.headerPatch !== undefined) entry.header = 'patched'
   if (f.headerBytes !== undefined) entry.header = 'verbatim'

@@ -11,6 +11,7 @@
  */
 import type { CID } from 'multiformats/cid'
 import { TarReader, type TarMember, type TarPart } from '../archive/tar/reader.js'
+import { headerFieldsOf } from '../archive/tar/style/index.js'
 import { BLOCK_SIZE } from '../archive/tar/constants.js'
 import { discardBlocks, type BlockSink } from '../blocks.js'
 import { EntryRecordEncoder, type EntryFields } from '../codec/entry-record.js'
@@ -190,33 +191,15 @@ class MemberAssembler {
     const inTree = regular && placed.excluded === undefined
     if (inTree) this.#treeContentBytes += member.dataSize
 
-    const fields: Omit<EntryFields, 'style'> = {
-      path: member.path,
-      typeflag: member.typeflag,
-      mode: member.mode,
-      uid: member.uid,
-      gid: member.gid,
-      uname: member.uname,
-      gname: member.gname,
-      mtime: member.mtime,
-      dataSize: member.dataSize
-    }
-    if (member.sparse && member.size !== member.dataSize) fields.sparseSize = member.size
-    if (member.linkTarget !== undefined) fields.linkTarget = member.linkTarget
-    if (member.devMajor !== undefined || member.devMinor !== undefined) {
-      fields.devMajor = member.devMajor ?? 0
-      fields.devMinor = member.devMinor ?? 0
-    }
-    const pax = member.pax
-    if (pax !== undefined && pax.length > 0) fields.paxRecords = pax
-    if (!this.#paddingZero) fields.padding = padding
-    if (data !== undefined && member.dataSize > 0 && !inTree) fields.content = data.cid
-    if (placed.excluded !== undefined) fields.excluded = placed.excluded
-
+    const fields = headerFieldsOf(member)
     const header = this.#headers.match(fields, this.#memberHeader as Uint8Array)
-    const full: EntryFields = { ...fields, style: header.style }
+    const full: Mutable<EntryFields> = { ...fields, style: header.style }
+    if (member.sparse && member.size !== member.dataSize) full.sparseSize = member.size
     if (header.patch !== undefined) full.headerPatch = header.patch
     if (header.verbatim !== undefined) full.headerBytes = header.verbatim
+    if (!this.#paddingZero) full.padding = padding
+    if (data !== undefined && member.dataSize > 0 && !inTree) full.content = data.cid
+    if (placed.excluded !== undefined) full.excluded = placed.excluded
     this.#log.append(encodeEntryRecord(this.#records.encode(full)), { offset: member.headerOffset, entry: displayName(name) })
     this.#memberHeader = undefined
   }
@@ -276,9 +259,7 @@ class MemberAssembler {
         size,
         sha256,
         view: view.root.cid.bytes,
-        treeContentBytes,
         endOffset: end.offset,
-        endOfArchive: end.endOfArchive,
         endZeros,
         ...(trailing === undefined ? {} : { trailing: trailing.cid })
       })
@@ -296,6 +277,8 @@ function isRegularRecord (record: EntryRecord): boolean {
   const y = record.y ?? 0x30
   return y === 0x30 || y === 0 || y === 0x37
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 function isZero (bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false

@@ -33,8 +33,8 @@ export async function * tarPieces (manifest: Manifest, source: BlockSource): Asy
     yield { kind: 'bytes', bytes: header }
     const regular = entry.type === 'file' && fields.typeflag !== 0x53 && !(fields.paxRecords?.some(([k]) => k.startsWith('GNU.sparse.')) ?? false)
     if (fields.content !== undefined) {
-      yield { kind: 'file', cid: fields.content, size: fields.dataSize, entry: e, regular }
-    } else if (fields.dataSize > 0) {
+      yield { kind: 'file', cid: fields.content, size: fields.size, entry: e, regular }
+    } else if (fields.size > 0) {
       if (!regular || entry.excluded !== undefined) {
         throw new InvalidManifestError('an entry with data that is not a file of the tree has no `c`', { offset, entry: displayName(entry.path) })
       }
@@ -42,10 +42,10 @@ export async function * tarPieces (manifest: Manifest, source: BlockSource): Asy
       if (found === undefined || found.kind !== 'file') {
         throw new InvalidManifestError('the tree has no file at the path of an entry that is in it', { offset, entry: displayName(entry.path) })
       }
-      yield { kind: 'file', cid: found.cid, size: fields.dataSize, entry: e, regular }
+      yield { kind: 'file', cid: found.cid, size: fields.size, entry: e, regular }
     }
     if (e.paddingSize > 0) yield { kind: 'bytes', bytes: fields.padding ?? ZEROS.subarray(0, e.paddingSize) }
-    offset = entry.dataOffset + fields.dataSize + e.paddingSize
+    offset = entry.dataOffset + fields.size + e.paddingSize
   }
   if (offset !== tar.endOffset) throw new InvalidManifestError(`entries end at ${offset}, the manifest's end marker is at ${tar.endOffset}`, { offset })
   for (let left = tar.endZeros; left > 0; left -= ZEROS.length) yield { kind: 'bytes', bytes: ZEROS.subarray(0, Math.min(left, ZEROS.length)) }

@@ -63,10 +63,13 @@ export interface EntryRecord {
   un?: Name
   gn?: Name
   t?: number
+  tn?: number
   s?: number
   sz?: number
   l?: Name
   dv?: number[]
+  at?: number
+  ct?: number
   x?: Name[][]
   h?: string
   hp?: PatchRun[]
@@ -135,14 +138,16 @@ export interface Compression {
   trailing?: Uint8Array
 }
 
+/**
+ * The tar stream. `size` and `sha256` are always filled in memory; the root block omits them for format
+ * "tar", where they are the archive's (decodeManifest fills them in, encodeManifest leaves them out).
+ */
 export interface Tar {
   size: number
   sha256: Uint8Array
   /** The view's CID as bytes: a reference, not a link (see materializeView). */
   view: Uint8Array
-  treeContentBytes: number
   endOffset: number
-  endOfArchive: 'zero-blocks' | 'missing'
   endZeros: number
   trailing?: CID
 }

@@ -45,20 +45,17 @@
  * ## §8), its data (the tree's file at its path, or its own `c`), its padding to 512 bytes, then `endZeros`
  * ## zero bytes and the `trailing` file.
  * type Tar struct {
- *   size Int
- *   sha256 Bytes
+ *   # Length and sha256 of the tar stream; omitted for format "tar", where they are the archive's.
+ *   size optional Int
+ *   sha256 optional Bytes
  *   # The CID of the tar's *view*: a UnixFS file of the tar stream whose children are raw segments (headers,
- *   # padding, end) and each member file's own content DAG (§8.3). A reference, not a link: its segment
+ *   # padding, end) and each member file's own content DAG (§8.4). A reference, not a link: its segment
  *   # blocks exist only where someone materialized the view.
  *   view Bytes
- *   # The sum of the data sizes of the entries whose data is the tree's file at their path: the tar bytes
- *   # the unpacked tree holds too.
- *   treeContentBytes Int
  *   # Offset of the end-of-archive marker (the first all-zero header block), or the end of the input when
  *   # the archive has none.
  *   endOffset Int
- *   endOfArchive EndOfArchive
- *   # Zero bytes from `endOffset` on (the end blocks and record padding).
+ *   # Zero bytes from `endOffset` on (the end blocks and record padding; 0 when the input just stops).
  *   endZeros Int
  *   # The bytes after those zeros, verbatim (the first is not zero), as a UnixFS file; omitted when none.
  *   trailing optional &Any
@@ -132,12 +129,6 @@
  *   params {String:Int}
  * }
  *
- * ## "zero-blocks": the tar ends with an all-zero header block; "missing": the input just stops.
- * type EndOfArchive enum {
- *   | ZeroBlocks ("zero-blocks")
- *   | Missing ("missing")
- * }
- *
  * ## The unpacked archive as `ipfs add -r` of the extracted directory makes it under the profile
  * ## (no mode or mtime), and the same with a single top-level directory stripped.
  * type Tree struct {
@@ -173,17 +164,23 @@
  *   gn optional Name
  *   # mtime (whole seconds, effective) minus the previous entry's mtime (0 before the first); omitted when 0.
  *   t optional Int
+ *   # Nanoseconds of a fractional PAX mtime; omitted when 0.
+ *   tn optional Int
  *   # The stored data size (the header's size field, or its PAX size); omitted when 0.
  *   s optional Int
  *   # The expanded size of a sparse file, when it differs from `s`.
  *   sz optional Int
- *   # Link target of symlinks and hardlinks (effective: PAX linkpath > GNU long link > linkname).
+ *   # Link target of symlinks and hardlinks (effective: PAX linkpath > GNU long link > linkname); omitted
+ *   # when empty.
  *   l optional Name
- *   # Device major and minor numbers, present for character and block devices.
+ *   # Device major and minor numbers; omitted when both are 0.
  *   dv optional [Int]
+ *   # The atime and ctime fields of a gnu-magic main header, when they hold a number.
+ *   at optional Int
+ *   ct optional Int
  *   # The member's PAX extended-header records ('x'; for a "pax-global" entry its 'g' records), all of
- *   # them, in order: [key, value], or [key] alone for a `path` or `linkpath` record whose value is the
- *   # entry's path or link target.
+ *   # them, in order: [key, value], or [key] alone in an 'x' header when the value is the entry's own
+ *   # value for that keyword in canonical form (§8.2).
  *   x optional [PaxRecord]
  *   # The header style that regenerates this entry's header bytes (§8.1); omitted when it is the previous
  *   # entry's style.
@@ -201,7 +198,7 @@
  *   e optional Exclusion
  * }
  *
- * ## A PAX record: [key, value], or [key] for a path or linkpath equal to the entry's own (a list of 1 or 2).
+ * ## A PAX record: [key, value], or [key] for a value that is the entry's own (a list of 1 or 2).
  * type PaxRecord [Name]
  *
  * ## A run of a header patch: at `offset` in the regenerated header bytes, `bytes` replace as many bytes.
@@ -785,18 +782,6 @@ const Types = {
     }
     return ret
   },
-  EndOfArchive: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
-    if (Kinds.String(obj) === undefined) {
-      return undefined
-    }
-    if (obj === 'zero-blocks') {
-      return 'ZeroBlocks'
-    }
-    if (obj === 'missing') {
-      return 'Missing'
-    }
-    return undefined
-  },
   'Tar > trailing (anon)': Kinds.Link,
   Tar: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
     if (Kinds.Map(obj) === undefined) {
@@ -805,13 +790,12 @@ const Types = {
     const entries = Object.entries(obj)
     /** @type {{[k in string]: any}} */
     let ret = obj
-    let requiredCount = 7
+    let requiredCount = 3
     for (let i = 0; i < entries.length; i++) {
       const [key, value] = entries[i]
       switch (key) {
         case 'size':
           {
-            requiredCount--
             const v = Types.Int(obj[key])
             if (v === undefined) {
               return undefined
@@ -830,7 +814,6 @@ const Types = {
           break
         case 'sha256':
           {
-            requiredCount--
             const v = Types.Bytes(obj[key])
             if (v === undefined) {
               return undefined
@@ -866,25 +849,6 @@ const Types = {
             }
           }
           break
-        case 'treeContentBytes':
-          {
-            requiredCount--
-            const v = Types.Int(obj[key])
-            if (v === undefined) {
-              return undefined
-            }
-            if (v !== value || ret !== obj) {
-              if (ret === obj) {
-                /** @type {{[k in string]: any}} */
-                ret = {}
-                for (let j = 0; j < i; j++) {
-                  ret[entries[j][0]] = entries[j][1]
-                }
-              }
-              ret.treeContentBytes = v
-            }
-          }
-          break
         case 'endOffset':
           {
             requiredCount--
@@ -901,25 +865,6 @@ const Types = {
                 }
               }
               ret.endOffset = v
-            }
-          }
-          break
-        case 'endOfArchive':
-          {
-            requiredCount--
-            const v = Types.EndOfArchive(obj[key])
-            if (v === undefined) {
-              return undefined
-            }
-            if (v !== value || ret !== obj) {
-              if (ret === obj) {
-                /** @type {{[k in string]: any}} */
-                ret = {}
-                for (let j = 0; j < i; j++) {
-                  ret[entries[j][0]] = entries[j][1]
-                }
-              }
-              ret.endOfArchive = v
             }
           }
           break
@@ -1690,6 +1635,24 @@ const Types = {
             }
           }
           break
+        case 'tn':
+          {
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.tn = v
+            }
+          }
+          break
         case 's':
           {
             const v = Types.Int(obj[key])
@@ -1759,6 +1722,42 @@ const Types = {
                 }
               }
               ret.dv = v
+            }
+          }
+          break
+        case 'at':
+          {
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.at = v
+            }
+          }
+          break
+        case 'ct':
+          {
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.ct = v
             }
           }
           break
@@ -2754,18 +2753,6 @@ const Reprs = {
     }
     return ret
   },
-  EndOfArchive: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
-    if (Kinds.String(obj) === undefined) {
-      return undefined
-    }
-    if (obj === 'ZeroBlocks') {
-      return 'zero-blocks'
-    }
-    if (obj === 'Missing') {
-      return 'missing'
-    }
-    return undefined
-  },
   'Tar > trailing (anon)': Kinds.Link,
   Tar: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
     if (Kinds.Map(obj) === undefined) {
@@ -2774,13 +2761,12 @@ const Reprs = {
     const entries = Object.entries(obj)
     /** @type {{[k in string]: any}} */
     let ret = obj
-    let requiredCount = 7
+    let requiredCount = 3
     for (let i = 0; i < entries.length; i++) {
       const [key, value] = entries[i]
       switch (key) {
         case 'size':
           {
-            requiredCount--
             const v = Reprs.Int(value)
             if (v === undefined) {
               return undefined
@@ -2799,7 +2785,6 @@ const Reprs = {
           break
         case 'sha256':
           {
-            requiredCount--
             const v = Reprs.Bytes(value)
             if (v === undefined) {
               return undefined
@@ -2835,25 +2820,6 @@ const Reprs = {
             }
           }
           break
-        case 'treeContentBytes':
-          {
-            requiredCount--
-            const v = Reprs.Int(value)
-            if (v === undefined) {
-              return undefined
-            }
-            if (v !== value || ret !== obj) {
-              if (ret === obj) {
-                /** @type {{[k in string]: any}} */
-                ret = {}
-                for (let j = 0; j < i; j++) {
-                  ret[entries[j][0]] = entries[j][1]
-                }
-              }
-              ret.treeContentBytes = v
-            }
-          }
-          break
         case 'endOffset':
           {
             requiredCount--
@@ -2870,25 +2836,6 @@ const Reprs = {
                 }
               }
               ret.endOffset = v
-            }
-          }
-          break
-        case 'endOfArchive':
-          {
-            requiredCount--
-            const v = Reprs.EndOfArchive(value)
-            if (v === undefined) {
-              return undefined
-            }
-            if (v !== value || ret !== obj) {
-              if (ret === obj) {
-                /** @type {{[k in string]: any}} */
-                ret = {}
-                for (let j = 0; j < i; j++) {
-                  ret[entries[j][0]] = entries[j][1]
-                }
-              }
-              ret.endOfArchive = v
             }
           }
           break
@@ -3675,6 +3622,24 @@ const Reprs = {
             }
           }
           break
+        case 'tn':
+          {
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.tn = v
+            }
+          }
+          break
         case 's':
           {
             const v = Reprs.Int(value)
@@ -3744,6 +3709,42 @@ const Reprs = {
                 }
               }
               ret.dv = v
+            }
+          }
+          break
+        case 'at':
+          {
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.at = v
+            }
+          }
+          break
+        case 'ct':
+          {
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.ct = v
             }
           }
           break
@@ -4293,11 +4294,6 @@ export const CompressedMember = {
 export const Recipe = {
   toTyped: Types.Recipe,
   toRepresentation: Reprs.Recipe
-}
-
-export const EndOfArchive = {
-  toTyped: Types.EndOfArchive,
-  toRepresentation: Reprs.EndOfArchive
 }
 
 export const Tree = {
