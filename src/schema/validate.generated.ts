@@ -182,11 +182,11 @@
  *   # them, in order: [key, value], or [key] alone in an 'x' header when the value is the entry's own
  *   # value for that keyword in canonical form (§8.2).
  *   x optional [PaxRecord]
- *   # The header style that regenerates this entry's header bytes (§8.1); omitted when it is the previous
+ *   # The header style that regenerates this entry's header bytes (§8.2); omitted when it is the previous
  *   # entry's style.
  *   h optional String
  *   # When the style does not reproduce the header bytes exactly: `hp` a patch of them, [offset, bytes]
- *   # runs (§8.2), or `hb` the header bytes verbatim. At most one of the two.
+ *   # runs (§8.3), or `hb` the header bytes verbatim. At most one of the two.
  *   hp optional [PatchRun]
  *   hb optional Bytes
  *   # The padding after the data, when it is not all zeros.
