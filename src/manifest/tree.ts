@@ -14,9 +14,10 @@ import type { Limits } from '../limits.js'
 import type { EntryType, Exclusion, Name } from '../schema/types.js'
 import type { DagRef } from '../unixfs/dag-ref.js'
 import { buildDirectory, buildSymlink } from '../unixfs/directory.js'
+import { treePath } from '../unixfs/tree-path.js'
 import type { Profile } from '../unixfs/profile.js'
 import type { CID } from 'multiformats/cid'
-import { displayName, utf8OrUndefined } from './names.js'
+import { displayName } from './names.js'
 
 /** A directory remembers every entry that named it: all of them are shadowed if it is replaced. */
 interface DirNode { kind: 'dir', children: Map<string, Node>, entries: number[] }
@@ -111,10 +112,8 @@ export class UnpackedTree {
 
   /** Path components after normalisation, or the exclusion that applies. */
   #components (rawPath: Uint8Array, entry: TreeEntry): string[] | Exclusion {
-    const text = utf8OrUndefined(rawPath)
-    if (text === undefined) return 'non-utf8-path'
-    const parts = text.split('/').filter(p => p !== '' && p !== '.')
-    if (parts.includes('..')) return 'unsafe-path'
+    const parts = treePath(rawPath)
+    if (typeof parts === 'string') return parts
     if (parts.length > this.#limits.maxPathDepth) {
       throw new LimitExceededError(`path has ${parts.length} components, more than maxPathDepth ${this.#limits.maxPathDepth}`,
         { limit: 'maxPathDepth', entry: displayName(entry.path), offset: entry.headerOffset })
