@@ -6,6 +6,7 @@
  */
 
 import type { MemberHeaderFields, PaxRecordField } from './fields.js'
+import { InvalidManifestError } from '../../../errors.js'
 
 const SPACE = 0x20
 const EQUALS = 0x3d
@@ -74,7 +75,7 @@ function valueOf (record: PaxRecordField, f: MemberHeaderFields | undefined): Ui
   const value = record[1]
   if (value !== null) return value
   const derived = f === undefined ? undefined : derivedPaxValue(record[0], f)
-  if (derived === undefined) throw new TypeError(`PAX record ${record[0]} has no value and is not an entry field`)
+  if (derived === undefined) throw new InvalidManifestError(`PAX record ${record[0]} has no value and is not an entry field`, { key: record[0] })
   return derived
 }
 
