@@ -1,5 +1,5 @@
 /**
- * The name rules (docs/spec-header-styles.md §4): how each writer puts a member's path, link target and
+ * The name rules (docs/spec-header-styles.md §H4): how each writer puts a member's path, link target and
  * owner names into the name, prefix, linkname, uname and gname fields, and whether GNU 'L'/'K' records
  * carry the full path or target. The result is written into one scratch object (no allocation for the
  * common case of a short path).

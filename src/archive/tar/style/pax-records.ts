@@ -29,7 +29,7 @@ export function paxRecordLength (keyLength: number, valueLength: number): number
 
 /**
  * The canonical text of an entry's own value for a PAX keyword, or undefined when the keyword is not one
- * of an entry's fields. A record whose value equals this text is stored as `null` (spec §2.2): `path`,
+ * of an entry's fields. A record whose value equals this text is stored as `null` (docs/spec-header-styles.md §H2.1): `path`,
  * `linkpath`, `uname`, `gname` are the bytes; `uid`, `gid`, `size` decimal without leading zeros; `mtime`
  * is {@link formatPaxTime} of mtime and mtimeNanos.
  */
