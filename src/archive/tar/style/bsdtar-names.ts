@@ -14,7 +14,7 @@ const DOT = 0x2e
 const encoder = new TextEncoder()
 const PAX_HEADER = encoder.encode('PaxHeader')
 
-/** build_ustar_entry_name(src, insert): see docs/spec-header-styles.md §4.6. */
+/** build_ustar_entry_name(src, insert): docs/spec-header-styles.md §H4.1. */
 export function ustarEntryName (src: Uint8Array, insert?: Uint8Array): Uint8Array {
   const n = src.length
   if (n < 100 && insert === undefined) return src

@@ -1,6 +1,6 @@
 /**
  * The catalogue of header styles, in the normative candidate order the matcher tries them
- * (docs/spec-header-styles.md §6): the writers of most real release tarballs first. Every style was
+ * (docs/spec-header-styles.md §H7): the writers of most real release tarballs first. Every style was
  * checked against the real writer (test/archive/tar/style/).
  */
 

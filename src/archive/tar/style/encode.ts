@@ -1,5 +1,5 @@
 /**
- * Writing a member's header bytes from its fields and a style (docs/spec-header-styles.md §3-§5): every
+ * Writing a member's header bytes from its fields and a style (docs/spec-header-styles.md §H3-§H6): every
  * byte from the member's headerOffset to its dataOffset, that is its extension headers ('x', or GNU 'L'
  * and 'K'), their data and zero padding, then the main header block. A 'g' member is its header block.
  */

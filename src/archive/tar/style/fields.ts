@@ -2,7 +2,7 @@
  * What a member's header bytes depend on besides the writer's habits: the entry's effective values, as a
  * manifest stores them anyway, and the records of its own PAX 'x' header. Everything else in the header
  * bytes (name/prefix split, truncation, numeric formatting, magic, checksum, extension headers and their
- * pseudo-fields) is derived by a header style (docs/spec-header-styles.md §2).
+ * pseudo-fields) is derived by a header style (docs/spec-header-styles.md §H2).
  */
 
 import type { TarMember } from '../types.js'

@@ -1,5 +1,5 @@
 /**
- * The rest of a tar's raw bytes (docs/spec-header-styles.md §8): a tar is, member by member, the header
+ * The rest of a tar's raw bytes (docs/spec-header-styles.md §H9): a tar is, member by member, the header
  * bytes, the data, and zero padding to the next 512-byte boundary; then, from the end-of-archive block
  * to the end of the input, N zero bytes followed by any trailing bytes.
  */

@@ -1,6 +1,6 @@
 /**
  * Finding each member's style as a tar is read, and the inverse used to rebuild it
- * (docs/spec-header-styles.md §7). The rule, for each member in archive order, starting with the first
+ * (docs/spec-header-styles.md §H8). The rule, for each member in archive order, starting with the first
  * style of the catalogue as the current style:
  * 1. if the current style writes exactly the member's header bytes, the result is `{}`;
  * 2. else the first style in catalogue order that does becomes the current style: `{ style }`;

@@ -1,5 +1,5 @@
 /**
- * The name rules (docs/spec-header-styles.md §4): how each writer puts a member's path, link target and
+ * The name rules (docs/spec-header-styles.md §H4): how each writer puts a member's path, link target and
  * owner names into the name, prefix, linkname, uname and gname fields, and whether GNU 'L'/'K' records
  * carry the full path or target. The result is written into one scratch object (no allocation for the
  * common case of a short path).
@@ -70,7 +70,7 @@ export function mainNames (out: MainNames, f: MemberHeaderFields, rule: NameRule
     case 'v7':
       return !pax && path.length <= 100 && link.length <= 100
     case 'posix':
-      return pax || (ustar(out, splitLongest(path, 155)) && link.length <= 100)
+      return pax || (ustar(out, 'longest') && link.length <= 100)
     case 'python':
       if (pax) {
         out.name = toAscii(path, QUESTION)
@@ -79,7 +79,7 @@ export function mainNames (out: MainNames, f: MemberHeaderFields, rule: NameRule
         out.gname = toAscii(f.gname, QUESTION)
         return true
       }
-      return ustar(out, splitShortest(path, 'python')) && link.length <= 100
+      return ustar(out, 'python') && link.length <= 100
     case 'go':
       if (pax) {
         out.cut = 'go'
@@ -89,7 +89,7 @@ export function mainNames (out: MainNames, f: MemberHeaderFields, rule: NameRule
         out.gname = toAscii(f.gname, undefined)
         return true
       }
-      return (path.length <= 100 || isAscii(path)) && ustar(out, splitLongest(path, 155)) && link.length <= 100
+      return (path.length <= 100 || isAscii(path)) && ustar(out, 'longest') && link.length <= 100
     case 'bsdtar':
       return bsdtarNames(out, f, pax)
     case 'git':
@@ -99,10 +99,11 @@ export function mainNames (out: MainNames, f: MemberHeaderFields, rule: NameRule
   }
 }
 
-/** Puts a path of at most 100 bytes into name, or splits it at `split`; false when it cannot be split. */
-function ustar (out: MainNames, split: number): boolean {
+/** Leaves a name of at most 100 bytes as it is, or splits it by `rule`; false when it cannot be split. */
+function ustar (out: MainNames, rule: 'longest' | 'git' | 'python' | 'libarchive'): boolean {
   const path = out.name
   if (path.length <= 100) return true
+  const split = rule === 'longest' ? splitLongest(path, 155) : rule === 'git' ? splitLongest(path, 154) : splitShortest(path, rule)
   if (split < 0) return false
   out.prefix = path.subarray(0, split)
   out.name = path.subarray(split + 1)
@@ -118,14 +119,11 @@ function bsdtarNames (out: MainNames, f: MemberHeaderFields, pax: boolean): bool
   } else if (f.linkTarget.length > 100) {
     return false
   }
-  return ustar(out, splitShortest(out.name, 'libarchive'))
+  return ustar(out, 'libarchive')
 }
 
 function gitNames (out: MainNames, f: MemberHeaderFields): boolean {
-  const path = f.path
-  if (path.length > 100 && !ustar(out, splitLongest(path, 154))) {
-    out.name = concatBytes(gitObjectId(f), DATA_SUFFIX)
-  }
+  if (!ustar(out, 'git')) out.name = concatBytes(gitObjectId(f), DATA_SUFFIX)
   if (f.linkTarget.length > 100) {
     if (f.typeflag !== TYPE_SYMLINK) return false
     out.link = concatBytes(SEE, gitObjectId(f), PAXHEADER_SUFFIX)

@@ -1,5 +1,5 @@
 /**
- * How writers print the numeric fields of a header block (docs/spec-header-styles.md §3). A field of width
+ * How writers print the numeric fields of a header block (docs/spec-header-styles.md §H3.1). A field of width
  * w (8 or 12 bytes) holds octal digits and a terminator, or, when the value does not fit, what the writer
  * falls back to: GNU base-256 (the whole field a big-endian two's-complement number with the top bit of the
  * first byte set), zeros, or nothing at all (the writer refuses the member).

@@ -1,6 +1,6 @@
 /**
  * A header that no style reproduces is kept as a patch against what the current style writes, when both
- * have the same length and the patch is smaller than the original bytes (docs/spec-header-styles.md §7):
+ * have the same length and the patch is smaller than the original bytes (docs/spec-header-styles.md §H8.1):
  * runs of differing bytes, two runs separated by fewer than PATCH_MERGE_GAP equal bytes being one run.
  */
 

@@ -1,6 +1,6 @@
 /**
  * The name (and ustar prefix) of the 'x' pseudo-header each writer puts before a member
- * (docs/spec-header-styles.md §5.1).
+ * (docs/spec-header-styles.md §H5.1).
  */
 
 import type { MemberHeaderFields } from './fields.js'

@@ -6,6 +6,7 @@
  */
 
 import type { MemberHeaderFields, PaxRecordField } from './fields.js'
+import { InvalidManifestError } from '../../../errors.js'
 
 const SPACE = 0x20
 const EQUALS = 0x3d
@@ -28,7 +29,7 @@ export function paxRecordLength (keyLength: number, valueLength: number): number
 
 /**
  * The canonical text of an entry's own value for a PAX keyword, or undefined when the keyword is not one
- * of an entry's fields. A record whose value equals this text is stored as `null` (spec §2.2): `path`,
+ * of an entry's fields. A record whose value equals this text is stored as `null` (docs/spec-header-styles.md §H2.1): `path`,
  * `linkpath`, `uname`, `gname` are the bytes; `uid`, `gid`, `size` decimal without leading zeros; `mtime`
  * is {@link formatPaxTime} of mtime and mtimeNanos.
  */
@@ -74,7 +75,7 @@ function valueOf (record: PaxRecordField, f: MemberHeaderFields | undefined): Ui
   const value = record[1]
   if (value !== null) return value
   const derived = f === undefined ? undefined : derivedPaxValue(record[0], f)
-  if (derived === undefined) throw new TypeError(`PAX record ${record[0]} has no value and is not an entry field`)
+  if (derived === undefined) throw new InvalidManifestError(`PAX record ${record[0]} has no value and is not an entry field`, { key: record[0] })
   return derived
 }
 

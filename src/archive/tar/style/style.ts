@@ -14,7 +14,7 @@ export type StyleName =
 
 /**
  * How a path and a link target become the name, prefix and linkname fields, and which GNU 'L'/'K'
- * records precede the header (spec §4):
+ * records precede the header (docs/spec-header-styles.md §H4):
  * - `gnu`: 'K' when the target exceeds 100 bytes, 'L' when the path does; fields cut to 100.
  * - `oldgnu`: the same from 100 bytes on; the name field holds 99 bytes and a NUL.
  * - `go-gnu`: like `gnu`, fields cut by Go's formatString.
@@ -45,7 +45,7 @@ export interface LongNameHabits {
   readonly order: 'link-first' | 'name-first'
 }
 
-/** The name and fields of the PAX 'x' pseudo-header (spec §5). */
+/** The name and fields of the PAX 'x' pseudo-header (docs/spec-header-styles.md §H5). */
 export interface PaxHabits {
   /**
    * - `gnu`: `%d/PaxHeaders/%f`, cut to 100;

@@ -40,7 +40,7 @@ const cases: Array<[string, StyleName[], number]> = [
   // A header both GNU tar (ustar) and Go would write keeps the earlier catalogue style.
   ['default', ['posix', 'go'], 30],
   ['ustar', ['posix', 'go'], 20],
-  ['pax', ['go'], 30],
+  ['pax', ['posix', 'go'], 30],
   ['gnu', ['go-gnu'], 30]
 ]
 
@@ -49,6 +49,7 @@ describe('Go archive/tar: every header regenerated', () => {
     it(`${format} format`, () => {
       const match = expectAllRegenerated(goTar(format), styles, min)
       if (format === 'gnu') expect(match.members.some(m => m.fields.atime !== undefined && m.fields.ctime !== undefined)).toBe(true)
+      if (format === 'pax') expect(match.members[0]!.member.type).toBe('pax-global')
       if (format === 'default') expect(match.members.some(m => m.fields.paxRecords !== undefined)).toBe(true)
     })
   }

@@ -1,4 +1,4 @@
-/** The matcher's rule (docs/spec-header-styles.md §7) and its inverse. */
+/** The matcher's rule (docs/spec-header-styles.md §H8) and its inverse. */
 import { describe, it, expect } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'

@@ -1,4 +1,4 @@
-/** The numeric field formats of the styles, byte for byte (docs/spec-header-styles.md §3). */
+/** The numeric field formats of the styles, byte for byte (docs/spec-header-styles.md §H3.1). */
 import { describe, it, expect } from 'vitest'
 import { writeNumber, type NumberFormat } from '../../../../src/archive/tar/style/numbers.js'
 

@@ -5,6 +5,7 @@ import { formatPaxRecords, formatPaxTime, paxRecordLength, derivedPaxValue } fro
 import { parsePaxRecords, parsePaxTime } from '../../../../src/archive/tar/pax.js'
 import type { MemberHeaderFields } from '../../../../src/archive/tar/style/index.js'
 import { EMPTY } from '../../../../src/archive/tar/bytes.js'
+import type { ArchiveManifestError } from '../../../../src/errors.js'
 
 const enc = new TextEncoder()
 const dec = new TextDecoder()
@@ -34,7 +35,9 @@ describe('PAX records', () => {
     const data = formatPaxRecords([['path', null], ['uid', null], ['size', null], ['mtime', null], ['atime', enc.encode('1.5')]], fields)
     expect(dec.decode(data)).toBe('12 path=a/b\n12 uid=1000\n11 size=12\n14 mtime=-1.5\n13 atime=1.5\n')
     expect(derivedPaxValue('atime', fields)).toBeUndefined()
-    expect(() => formatPaxRecords([['atime', null]], fields)).toThrow(TypeError)
+    let code: string | undefined
+    try { formatPaxRecords([['atime', null]], fields) } catch (err) { code = (err as ArchiveManifestError).code }
+    expect(code).toBe('ERR_INVALID_MANIFEST')
   })
 
   it('formatPaxTime is the inverse of the reader (floor seconds, nanoseconds), trailing zeros dropped', () => {

@@ -5,7 +5,8 @@
 //	go run . names < paths               for parity tests: per line of hex path bytes, the hex of
 //	                                     path.Clean(p) and of path.Join(dir, "PaxHeaders.0", file)
 //
-// default leaves hdr.Format unset (Go picks USTAR, else PAX, per header); the others set it. USTAR
+// default leaves hdr.Format unset (Go picks USTAR, else PAX, per header); the others set it; pax
+// starts with a global header ("GlobalHead.0.0", comment record). USTAR
 // cannot hold access and change times, so that run clears them, as a program asking for USTAR must.
 // Members a format cannot hold (WriteHeader fails) are left out.
 package main
@@ -43,6 +44,12 @@ func main() {
 	formats := map[string]tar.Format{"default": tar.FormatUnknown, "ustar": tar.FormatUSTAR, "pax": tar.FormatPAX, "gnu": tar.FormatGNU}
 	format := formats[os.Args[1]]
 	tw := tar.NewWriter(os.Stdout)
+	if format == tar.FormatPAX {
+		global := &tar.Header{Typeflag: tar.TypeXGlobalHeader, PAXRecords: map[string]string{"comment": "a global header"}}
+		if err := tw.WriteHeader(global); err != nil {
+			panic(err)
+		}
+	}
 	err := filepath.Walk(os.Args[2], func(p string, fi os.FileInfo, err error) error {
 		if err != nil {
 			return err
