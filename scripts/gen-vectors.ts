@@ -933,7 +933,8 @@ class KeepingSink implements BlockSink {
   readonly blocks = new MemoryBlocks()
   constructor (readonly all: boolean) {}
   put (cid: CID, bytes: Uint8Array): void {
-    if (this.all || cid.code === dagCbor.code) this.blocks.put(cid, bytes)
+    // Raw leaves are the bulk of a large input; every other block (dag-cbor, directories, dag-pb file nodes) is kept.
+    if (this.all || cid.code !== 0x55) this.blocks.put(cid, bytes)
   }
 }
 
