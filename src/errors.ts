@@ -96,6 +96,15 @@ export class UnsafeExtractionError extends ArchiveManifestError { static overrid
 /** A CAR file is malformed or does not have exactly one root. */
 export class InvalidCarError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_CAR' }
 
+// --- This library's own consistency checks ---
+
+/**
+ * What this library wrote does not add up to the bytes it read (a node's sizes do not read back, or the
+ * archive DAG's size is not the archive's): a bug in the library, never in the input. It stops a
+ * description that would otherwise give a manifest that does not restore. `details` holds the numbers.
+ */
+export class InternalSizeMismatchError extends ArchiveManifestError { static override readonly code = 'ERR_INTERNAL_SIZE_MISMATCH' }
+
 // --- Zip archives ---
 
 /** A zip record is not where or what the central directory / end records say (bad signature, offset outside the file, counts or zip64 fields that contradict each other). */
@@ -117,7 +126,7 @@ export const errorClasses = [
   TruncatedArchiveError, HeaderChecksumError, HeaderFieldError, PaxRecordError, InvalidPathError,
   LimitExceededError, UnsupportedFormatError, UnknownProfileError, InvalidArgumentError, BlockNotFoundError,
   BlockHashMismatchError, UnsupportedCidError, InvalidManifestError, InvalidUnixFSError, DigestMismatchError,
-  VerifyFailedError, UnsafeExtractionError, InvalidCarError,
+  VerifyFailedError, UnsafeExtractionError, InvalidCarError, InternalSizeMismatchError,
   ZipStructureError, ZipHeaderMismatchError, ZipOverlappingEntriesError,
   CorruptCompressedDataError, TruncatedCompressedDataError
 ] as const

@@ -14,6 +14,7 @@ import { toChunks, type ByteSource } from '../source.js'
 import { getProfile } from '../unixfs/profile.js'
 import { describeCompressed } from './compressed.js'
 import { finishManifest, type ManifestOptions, type ManifestResult } from './result.js'
+import { assertSameSize } from './size-check.js'
 import { TarDescriber } from './tar-describer.js'
 import { formatFromHead, formatOf, HEAD_BYTES } from './detect.js'
 import { UnsupportedFormatError } from '../errors.js'
@@ -52,6 +53,9 @@ export async function manifestFromTarball (source: ByteSource, options: Manifest
   }
   const described = await tar.end()
   const { size, sha256, sha512 } = await digests.finish()
+  // The archive is restored from archive.root and checked against `size`: both must be the bytes read.
+  assertSameSize('the archive DAG', described.root.fileSize, bytesRead)
+  assertSameSize('the digested archive', size, bytesRead)
   const manifest: Manifest = {
     version: MANIFEST_VERSION,
     profile: profile.name,
