@@ -4,20 +4,23 @@
 #   deb/     data.tar.* of binary .debs (apt-get download; dpkg-deb's own compressor settings)
 #   npm/     package tarballs (npm pack), published by npm clients of many years
 #   git/     `git archive` of this repository's HEAD: its own gzip, and piped through the CLI compressors
+# hello, python3.11 and lodash are the archives issue #12 measures side data on.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/.cache/corpus"
 mkdir -p "$out"/{debian,deb,npm,git}
 exec 9>"$out/.lock"
 flock 9
-[ -f "$out/.done" ] && exit 0
+# The marker names the corpus version, so that a corpus fetched from an older list is completed.
+version=2
+[ "$(cat "$out/.done" 2>/dev/null)" = "$version" ] && exit 0
 bash "$root/test/setup/enable-deb-src.sh"
 
 cd "$out/debian"
 for pkg in coreutils grep gzip tar less nano patch diffutils bzip2 curl rsync tmux flex bison libzstd xz-utils \
            libpng1.6 jq gawk m4 libffi file lz4 libgpg-error libassuan libgcrypt20 libyaml htop \
            golang-github-spf13-cobra golang-github-pkg-errors golang-github-google-uuid fzf \
-           rust-ripgrep git-lfs; do
+           rust-ripgrep git-lfs hello python3.11; do
   apt-get source --download-only -qq "$pkg" >/dev/null 2>&1 || echo "apt-get source $pkg failed; skipped" >&2
 done
 # Only the upstream tarballs: Debian's own packaging tarballs are all made by dpkg-source.
@@ -50,4 +53,4 @@ xz -6 < head.tar > head.xz-6.tar.xz
 zstd -q -3 < head.tar > head.zstd-3-pipe.tar.zst
 zstd -q -f -19 head.tar -o head.zstd-19-file.tar.zst
 rm head.tar
-touch "$out/.done"
+echo "$version" > "$out/.done"

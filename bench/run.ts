@@ -6,7 +6,8 @@
  *   (b) a real source tree with thousands of small files: CPython 3.11's release tarball (apt-get source).
  * Targets (issue #2): ≥ 3x the importer on (b), ≥ 70% of SHA-256 on (a), peak RSS < 200 MB on (a).
  * Then compressed tarballs (issue #3): throughput beside the native tools, and the real corpus of
- * bench/corpus.ts. BENCH_ONLY=tar|compressed|corpus runs one part. BENCH_QUICK=1 uses a 256 MiB synthetic
+ * bench/corpus.ts, and sizes of 2 GiB to 4 GiB against ipfs_cid (bench/large-sizes.ts).
+ * BENCH_ONLY=tar|compressed|corpus|large runs one part. BENCH_QUICK=1 uses a 256 MiB synthetic
  * tar. Every timed measurement is the best of three fresh processes.
  */
 import { execFileSync } from 'node:child_process'
@@ -17,6 +18,7 @@ import { discardBlocks } from '../src/blocks.js'
 import { FileDagBuilder } from '../src/unixfs/file-builder.js'
 import { getProfile } from '../src/unixfs/profile.js'
 import { corpusBench } from './corpus.js'
+import { largeSizesBench } from './large-sizes.js'
 
 const root = process.cwd()
 const data = join(root, '.bench-data')
@@ -107,7 +109,12 @@ if (process.env.BENCH_ONLY === 'corpus') {
   await corpusBench(root)
   process.exit(0)
 }
+if (process.env.BENCH_ONLY === 'large') {
+  await largeSizesBench()
+  process.exit(process.exitCode ?? 0)
+}
 await knownLargeCid()
+if (process.env.BENCH_ONLY === undefined) await largeSizesBench()
 
 /**
  * Compressed tarballs (issue #3): describing (recipe search included) beside decompression alone, and

@@ -72,10 +72,38 @@ export class InvalidManifestError extends ArchiveManifestError { static override
 export class InvalidUnixFSError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_UNIXFS' }
 /** Restored bytes do not have the size or digest the manifest records. */
 export class DigestMismatchError extends ArchiveManifestError { static override readonly code = 'ERR_DIGEST_MISMATCH' }
+/** One block that verification could not use: see VerifyFailedError. */
+export interface BlockProblem {
+  /** The block's CID. */
+  cid: string
+  /** The stable code of what reading it gave: ERR_BLOCK_NOT_FOUND (missing), ERR_BLOCK_HASH_MISMATCH (corrupt), ERR_UNSUPPORTED_CID, ERR_INVALID_UNIXFS or ERR_INVALID_MANIFEST (does not decode as what links it expects). */
+  code: string
+  message: string
+  /** The parts of the manifest that link it, in walk order, at most 16: "tree/src/main.c", "stripped tree", "entries page 3: src/main.c", "archive at byte 1536". */
+  where: string[]
+}
+/** Blocks reachable from a manifest are missing, corrupt or undecodable; `problems` lists every one found. */
+export class VerifyFailedError extends ArchiveManifestError {
+  static override readonly code = 'ERR_VERIFY_FAILED'
+  readonly problems: readonly BlockProblem[]
+  constructor (message: string, details: ErrorDetails & { problems?: BlockProblem[] } = {}, options?: { cause?: unknown }) {
+    super(message, details, options)
+    this.problems = details.problems ?? []
+  }
+}
 /** Something would be written outside the extraction directory, or over something that is already there. */
 export class UnsafeExtractionError extends ArchiveManifestError { static override readonly code = 'ERR_UNSAFE_EXTRACTION' }
 /** A CAR file is malformed or does not have exactly one root. */
 export class InvalidCarError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_CAR' }
+
+// --- This library's own consistency checks ---
+
+/**
+ * What this library wrote does not add up to the bytes it read (a node's sizes do not read back, or the
+ * archive DAG's size is not the archive's): a bug in the library, never in the input. It stops a
+ * description that would otherwise give a manifest that does not restore. `details` holds the numbers.
+ */
+export class InternalSizeMismatchError extends ArchiveManifestError { static override readonly code = 'ERR_INTERNAL_SIZE_MISMATCH' }
 
 // --- Zip archives ---
 
@@ -98,7 +126,7 @@ export const errorClasses = [
   TruncatedArchiveError, HeaderChecksumError, HeaderFieldError, PaxRecordError, InvalidPathError,
   LimitExceededError, UnsupportedFormatError, UnknownProfileError, InvalidArgumentError, BlockNotFoundError,
   BlockHashMismatchError, UnsupportedCidError, InvalidManifestError, InvalidUnixFSError, DigestMismatchError,
-  UnsafeExtractionError, InvalidCarError,
+  VerifyFailedError, UnsafeExtractionError, InvalidCarError, InternalSizeMismatchError,
   ZipStructureError, ZipHeaderMismatchError, ZipOverlappingEntriesError,
   CorruptCompressedDataError, TruncatedCompressedDataError
 ] as const

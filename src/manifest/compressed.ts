@@ -26,6 +26,7 @@ import { toChunks, type ByteSource } from '../source.js'
 import { FileDagBuilder } from '../unixfs/file-builder.js'
 import type { Profile } from '../unixfs/profile.js'
 import { finishManifest, type ManifestOptions, type ManifestResult } from './result.js'
+import { assertMembersTile, assertSameSize } from './size-check.js'
 import { TarDescriber } from './tar-describer.js'
 
 /** Trailing bytes after the last member kept in the manifest itself; longer tails make the archive verbatim. */
@@ -86,6 +87,12 @@ export async function describeCompressed (format: CompressionFormat, chunks: Asy
   const { size, sha256, sha512 } = await digests.finish()
   const file = await fileDag.finish()
   const recorded = members.finish(trailing, size)
+  // Restores read the compressed file's DAG (archive.root), or rebuild every member from its tar range
+  // of the tar stream (whose view has the tar's size exactly when entries, padding and end tile it).
+  assertSameSize('the digested archive', size, bytesRead)
+  assertSameSize('the compressed file\'s DAG', file.fileSize, bytesRead)
+  assertSameSize('the tar view', described.view.fileSize, tarSize)
+  if (recorded.complete) assertMembersTile(recorded.members, recorded.trailing?.length ?? 0, size, tarSize)
   let root: CID | undefined
   if (!recorded.complete) {
     root = file.cid

@@ -5,8 +5,8 @@
  * plus the entry list, whatever the archive's size.
  */
 import { discardBlocks } from '../blocks.js'
-import { detectCompression, DETECT_BYTES, type CompressionFormat } from '../compression/container/detect.js'
-import { classifyBlock } from '../archive/tar/checksum.js'
+import { bytesSource } from '../archive/zip/source.js'
+import type { CompressionFormat } from '../compression/container/detect.js'
 import { ArchiveDigests } from '../digest/incremental.js'
 import { resolveLimits } from '../limits.js'
 import { MANIFEST_VERSION, type Manifest } from '../schema/types.js'
@@ -14,8 +14,9 @@ import { toChunks, type ByteSource } from '../source.js'
 import { getProfile } from '../unixfs/profile.js'
 import { describeCompressed } from './compressed.js'
 import { finishManifest, type ManifestOptions, type ManifestResult } from './result.js'
+import { assertSameSize } from './size-check.js'
 import { TarDescriber } from './tar-describer.js'
-import { looksLikeZip } from './zip.js'
+import { formatFromHead, formatOf, HEAD_BYTES } from './detect.js'
 import { UnsupportedFormatError } from '../errors.js'
 
 export type { ManifestOptions, ManifestResult } from './result.js'
@@ -34,7 +35,7 @@ export type { ManifestOptions, ManifestResult } from './result.js'
  */
 export async function manifestFromTarball (source: ByteSource, options: ManifestOptions = {}): Promise<ManifestResult> {
   const profile = getProfile(options.profile)
-  const { format, chunks } = await detectFormat(toChunks(source))
+  const { format, chunks } = await detectFormat(source)
   if (format !== undefined) return await describeCompressed(format, chunks, profile, options)
 
   const sink = options.blockstore ?? discardBlocks
@@ -52,6 +53,9 @@ export async function manifestFromTarball (source: ByteSource, options: Manifest
   }
   const described = await tar.end()
   const { size, sha256, sha512 } = await digests.finish()
+  // The tar is rebuilt piece by piece (its view is those pieces) and checked against `size`: both must be the bytes read.
+  assertSameSize('the tar view', described.view.fileSize, bytesRead)
+  assertSameSize('the digested archive', size, bytesRead)
   const manifest: Manifest = {
     version: MANIFEST_VERSION,
     profile: profile.name,
@@ -64,21 +68,25 @@ export async function manifestFromTarball (source: ByteSource, options: Manifest
   return await finishManifest(manifest, described, sink)
 }
 
-/** The compression format named by the first bytes (none for a plain tar), and all the chunks again. */
-async function detectFormat (source: AsyncIterable<Uint8Array>): Promise<{ format?: CompressionFormat, chunks: AsyncIterable<Uint8Array> }> {
-  const iterator = source[Symbol.asyncIterator]()
+/**
+ * The compression format the input is in (none for a plain tar), and all the chunks again. The rule is
+ * src/manifest/detect.ts's: the first bytes, and for bytes in memory also the end, where a zip behind a
+ * prefix shows; a stream that starts with a prefix cannot be recognised as a zip without reading it to its
+ * end, so it is read as a tar (and fails as one). A zip is refused with a pointer to manifestFromZip.
+ */
+async function detectFormat (source: ByteSource): Promise<{ format?: CompressionFormat, chunks: AsyncIterable<Uint8Array> }> {
+  const iterator = toChunks(source)[Symbol.asyncIterator]()
   const head: Uint8Array[] = []
   let length = 0
   let done = false
-  // A whole first block: a tar whose first name happens to begin with a compressor's magic is still a
-  // tar when that block is a valid tar header (its checksum matches).
-  while (length < 512) {
+  // A whole first block: a tar whose first name happens to begin with a magic is still a tar.
+  while (length < HEAD_BYTES) {
     const next = await iterator.next()
     if (next.done === true) { done = true; break }
     head.push(next.value)
     length += next.value.length
   }
-  const first = new Uint8Array(Math.min(length, 512))
+  const first = new Uint8Array(Math.min(length, HEAD_BYTES))
   let at = 0
   for (const chunk of head) {
     if (at === first.length) break
@@ -86,20 +94,24 @@ async function detectFormat (source: AsyncIterable<Uint8Array>): Promise<{ forma
     first.set(chunk.subarray(0, n), at)
     at += n
   }
+  let format = formatFromHead(first)
+  if (format === undefined && source instanceof Uint8Array) format = await formatOf(bytesSource(source))
+  if (format === 'zip') {
+    await iterator.return?.(undefined)
+    throw new UnsupportedFormatError('this is a zip archive: describe it with manifestFromZip (or manifestFromFile, which detects it)', { offset: 0, format: 'zip' })
+  }
   const chunks = (async function * (): AsyncGenerator<Uint8Array> {
-    yield * head
-    if (done) return
-    while (true) {
-      const next = await iterator.next()
-      if (next.done === true) return
-      yield next.value
+    try {
+      yield * head
+      while (!done) {
+        const next = await iterator.next()
+        if (next.done === true) done = true
+        else yield next.value
+      }
+    } finally {
+      // Stopped early (an error in the archive): let the source close (a file handle, a stream's lock).
+      if (!done) await iterator.return?.(undefined)
     }
   })()
-  if (looksLikeZip(first) && !(first.length === 512 && classifyBlock(first, 0) === 'valid')) {
-    throw new UnsupportedFormatError('this is a zip archive: describe it with manifestFromZip (or manifestFromFile, which detects it)', { offset: 0 })
-  }
-  const format = detectCompression(first.subarray(0, DETECT_BYTES))
-  if (format === undefined || (first.length === 512 && classifyBlock(first, 0) === 'valid')) return { chunks }
-  return { format, chunks }
+  return format === undefined || format === 'tar' ? { chunks } : { format, chunks }
 }
-

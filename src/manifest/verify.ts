@@ -1,5 +1,8 @@
 /**
  * verifyManifest: everything a manifest claims, checked from its blocks alone.
+ *   0. every block the manifest reaches (entry pages, archive DAG, content DAGs, tree, stripped tree) is
+ *      present, hashes to its CID and decodes: all problems are reported together (reachable.ts), before
+ *      anything else is checked, because each later step would stop at the first missing block;
  *   1. every manifest block matches the schema and is canonical dag-cbor (load.ts, manifest-codec.ts);
  *   2. the entry pages hold entryCount entries whose offsets go forward and stay inside the archive;
  *   3. the archive DAG restores to bytes of the recorded size, sha256 and sha512 (every block re-hashed);
@@ -10,10 +13,11 @@ import type { CID } from 'multiformats/cid'
 import type { BlockSource } from '../blocks.js'
 import { equalBytes } from '../blocks.js'
 import { createDigest } from '../digest/incremental.js'
-import { DigestMismatchError, InvalidManifestError } from '../errors.js'
+import { DigestMismatchError, InvalidManifestError, VerifyFailedError, type BlockProblem } from '../errors.js'
 import { defaultLimits, type Limits } from '../limits.js'
 import { manifestFromTarball } from './create.js'
 import { loadTarEntries, loadManifest, loadZipEntries } from './load.js'
+import { checkReachableBlocks } from './reachable.js'
 import { restoreArchive } from './restore.js'
 import { manifestFromZip } from './zip.js'
 import type { Manifest } from '../schema/types.js'
@@ -22,11 +26,41 @@ export interface VerifyReport {
   cid: CID
   entries: number
   archiveBytes: number
+  /** Distinct blocks the manifest reaches, its own block included: each was read and checked. */
+  blocks: number
+  /** The blocks that could not be used: always empty in a returned report (VerifyFailedError carries them). */
+  problems: BlockProblem[]
 }
 
+/**
+ * Checks a manifest from its blocks alone (see the module comment). Throws VerifyFailedError, listing
+ * every missing, corrupt or undecodable block with the parts of the manifest that link it, or the typed
+ * error of the first claim found false (ERR_DIGEST_MISMATCH, ERR_INVALID_MANIFEST, …).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   const report = await verifyManifest(manifestCid, blockstore)
+ * } catch (err) {
+ *   if (err instanceof VerifyFailedError) for (const p of err.problems) console.log(p.code, p.cid, p.where)
+ * }
+ * ```
+ */
 export async function verifyManifest (cid: CID, source: BlockSource, options: { limits?: Partial<Limits> } = {}): Promise<VerifyReport> {
   const manifest = await loadManifest(cid, source)
-  if (manifest.archive.format === 'zip') return await verifyZip(cid, manifest, source, options)
+  const { blocks, problems } = await checkReachableBlocks(cid, manifest, source)
+  if (problems.length > 0) {
+    throw new VerifyFailedError(`${problems.length} of the ${blocks} blocks manifest ${cid} reaches ${problems.length === 1 ? 'is' : 'are'} missing, corrupt or undecodable`,
+      { problems, blocks })
+  }
+  const entries = manifest.archive.format === 'zip'
+    ? await verifyZip(cid, manifest, source, options)
+    : await verifyTar(cid, manifest, source, options)
+  return { cid, entries, archiveBytes: manifest.archive.size, blocks, problems }
+}
+
+/** A tar, plain or compressed: returns its entry count. */
+async function verifyTar (cid: CID, manifest: Manifest, source: BlockSource, options: { limits?: Partial<Limits> }): Promise<number> {
   const tarSize = manifest.tar?.size ?? 0
   let entries = 0
   let lastHeader = -1
@@ -52,7 +86,7 @@ export async function verifyManifest (cid: CID, source: BlockSource, options: { 
   if (!again.cid.equals(cid)) {
     throw new InvalidManifestError(`describing the restored archive gives manifest ${again.cid}, not ${cid}`)
   }
-  return { cid, entries, archiveBytes: manifest.archive.size }
+  return entries
 }
 
 /**
@@ -60,7 +94,7 @@ export async function verifyManifest (cid: CID, source: BlockSource, options: { 
  * compressed data, and describing the restored bytes (buffered: a zip is read from its end) gives the same
  * manifest CID.
  */
-async function verifyZip (cid: CID, manifest: Manifest, source: BlockSource, options: { limits?: Partial<Limits> }): Promise<VerifyReport> {
+async function verifyZip (cid: CID, manifest: Manifest, source: BlockSource, options: { limits?: Partial<Limits> }): Promise<number> {
   const zip = manifest.zip
   if (zip === undefined) throw new InvalidManifestError('a "zip" manifest without its zip fields')
   let entries = 0
@@ -89,5 +123,5 @@ async function verifyZip (cid: CID, manifest: Manifest, source: BlockSource, opt
   if (!again.cid.equals(cid)) {
     throw new InvalidManifestError(`describing the restored archive gives manifest ${again.cid}, not ${cid}`)
   }
-  return { cid, entries, archiveBytes: manifest.archive.size }
+  return entries
 }

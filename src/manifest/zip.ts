@@ -322,10 +322,4 @@ function concat (parts: Uint8Array[]): Uint8Array {
   return out
 }
 
-/** The zip signatures a file may start with (a local header, or the end record of an empty zip). */
-export function looksLikeZip (head: Uint8Array): boolean {
-  return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b &&
-    ((head[2] === 0x03 && head[3] === 0x04) || (head[2] === 0x05 && head[3] === 0x06))
-}
-
 export type { ZipLayout }

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util'
 import { CID } from 'multiformats/cid'
-import { createWriteStream, realpathSync } from 'node:fs'
+import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { stat } from 'node:fs/promises'
 import { once } from 'node:events'
@@ -23,15 +23,19 @@ import { getProfile, type ProfileName } from '../unixfs/profile.js'
 import { createCarFile, openCarFile } from './car-file.js'
 import { extractTree } from './extract.js'
 import { manifestFromFile } from './manifest-file.js'
+import { writeFileAtomically } from './atomic-file.js'
+import { failedOutput, verifiedOutput } from './verify-output.js'
 
 const usage = `usage: ipld-archive-manifest <command> [options]
 
   create ARCHIVE [--profile unixfs-v1-2025|unixfs-v0-2015] [--car OUT.car] [--json]
       describe a tar or zip archive; --car writes every block (root: the manifest) to OUT.car
-  restore MANIFEST.car [-o OUT]     write the original archive bytes (verified) to OUT or stdout
-  verify MANIFEST.car               check every block, digest, entry and CID of the manifest
+  restore MANIFEST.car [-o OUT]     write the original archive bytes (verified) to OUT or stdout;
+                                    OUT appears only once verified
+  verify MANIFEST.car [--json]      check every block, digest, entry and CID of the manifest;
+                                    lists every missing or corrupt block
   extract MANIFEST.car DIR [--strip] [--allow-escaping-symlinks]
-      write the unpacked tree into the new or empty directory DIR
+      write the unpacked tree into the new or empty directory DIR (left absent or empty on failure)
   inspect MANIFEST.car [--json]     print the manifest (dag-json) or its summary as JSON`
 
 export async function main (argv: string[]): Promise<number> {
@@ -67,19 +71,25 @@ export async function main (argv: string[]): Promise<number> {
     case 'restore': {
       const car = await openCar(args[0])
       try {
-        const out = values.output === undefined ? process.stdout : createWriteStream(values.output)
-        for await (const chunk of restoreArchive(car.root, car)) {
-          if (!out.write(chunk)) await once(out, 'drain')
+        // A file appears only once its bytes are verified; stdout gets them as they come (check the exit status).
+        if (values.output !== undefined) {
+          await writeFileAtomically(values.output, restoreArchive(car.root, car))
+        } else {
+          for await (const chunk of restoreArchive(car.root, car)) {
+            if (!process.stdout.write(chunk)) await once(process.stdout, 'drain')
+          }
         }
-        if (out !== process.stdout) { out.end(); await once(out, 'finish') }
       } finally { await car.close() }
       return 0
     }
     case 'verify': {
       const car = await openCar(args[0])
       try {
-        const report = await verifyManifest(car.root, car)
-        console.log(`ok: manifest ${report.cid} (${report.entries} entries, ${report.archiveBytes} archive bytes) verified`)
+        console.log(verifiedOutput(await verifyManifest(car.root, car), values.json))
+      } catch (err) {
+        const report = failedOutput(car.root.toString(), err, values.json)
+        if (report !== undefined) console.log(report)
+        throw err
       } finally { await car.close() }
       return 0
     }

@@ -7,8 +7,13 @@
  *     blocks say, because a tree read from an untrusted blockstore may be crafted;
  *   - symlinks are created, never followed, and by default one whose target would resolve outside the
  *     target directory (absolute, or climbing out with "..") is refused.
+ * All or nothing: the tree is written into a new hidden directory, beside the target when the target is
+ * new (then renamed onto it), inside it when it is an existing empty directory (then its children are
+ * moved up, so the directory itself, its owner and permissions, and a mount or a symlink to it, stay).
+ * On failure the hidden directory (and anything already moved up) is removed, so the target is as it was:
+ * absent, or empty. Only a killed process can leave a hidden `.NAME.<random>.tmp` directory behind.
  */
-import { chmod, mkdir, open, readdir, symlink } from 'node:fs/promises'
+import { chmod, mkdir, open, readdir, realpath, rename, rm, rmdir, stat, symlink } from 'node:fs/promises'
 import { dirname, join, posix, resolve, sep } from 'node:path'
 import type { CID } from 'multiformats/cid'
 import type { BlockSource } from '../blocks.js'
@@ -16,6 +21,7 @@ import { UnsafeExtractionError } from '../errors.js'
 import { loadEntries, loadManifest } from '../manifest/load.js'
 import type { AnyEntry } from '../schema/types.js'
 import { readDirectory, readFile, readSymlinkTarget } from '../unixfs/file-reader.js'
+import { tempPathBeside } from './atomic-file.js'
 
 export interface ExtractOptions {
   /** Extract the single top-level directory's contents (Nix fetchzip's stripRoot); fails when there is none. */
@@ -31,9 +37,9 @@ export async function extractTree (manifestCid: CID, source: BlockSource, target
   const rootCid = options.strip === true ? manifest.tree.stripped : manifest.tree.root
   if (rootCid === undefined) throw new UnsafeExtractionError('the tree has no single top-level directory to strip')
   const modes = await modesByPath(manifest, source, options.strip === true)
-  const root = resolve(target)
-  await mkdir(root, { recursive: true })
-  if ((await readdir(root)).length > 0) throw new UnsafeExtractionError(`extraction target ${root} is not empty`)
+  const destination = await checkTarget(resolve(target))
+  const root = tempPathBeside(destination.existed ? join(destination.path, 'extracting') : destination.path)
+  await mkdir(root)
 
   const report: ExtractReport = { files: 0, directories: 0, symlinks: 0, bytes: 0 }
   const directoryModes: Array<[string, number]> = []
@@ -51,7 +57,7 @@ export async function extractTree (manifestCid: CID, source: BlockSource, target
         await mkdir(path)
         report.directories++
         await extractDirectory(child.cid, path, rel)
-        if (mode !== undefined) directoryModes.push([path, mode])
+        if (mode !== undefined) directoryModes.push([rel, mode])
       } else if (child.kind === 'file') {
         const handle = await open(path, 'wx', 0o600)
         try {
@@ -69,10 +75,42 @@ export async function extractTree (manifestCid: CID, source: BlockSource, target
       }
     }
   }
-  await extractDirectory(rootCid, root, '')
-  // Directory permissions last, deepest first, so that a read-only directory is still filled.
-  for (const [path, mode] of directoryModes.reverse()) await chmod(path, mode)
+  const moved: string[] = []
+  try {
+    await extractDirectory(rootCid, root, '')
+    if (destination.existed) {
+      for (const name of await readdir(root)) { moved.push(name); await rename(join(root, name), join(destination.path, name)) }
+      await rmdir(root)
+    } else {
+      await rename(root, destination.path)
+    }
+  } catch (err) {
+    for (const name of moved) await rm(join(destination.path, name), { recursive: true, force: true }).catch(() => {})
+    await rm(root, { recursive: true, force: true }).catch(() => {})
+    throw err
+  }
+  // Directory permissions last, deepest first, so that a read-only directory is still filled, and moved
+  // (moving a directory to another parent needs write permission on it, for its "..").
+  for (const [rel, mode] of directoryModes.reverse()) await chmod(join(destination.path, rel), mode)
   return report
+}
+
+/**
+ * Where the tree goes: `target` when it does not exist (its parent directories are created), else the
+ * directory it resolves to, which must be empty.
+ */
+async function checkTarget (target: string): Promise<{ path: string, existed: boolean }> {
+  let path: string
+  try {
+    path = await realpath(target)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    await mkdir(dirname(target), { recursive: true })
+    return { path: target, existed: false }
+  }
+  if (!(await stat(path)).isDirectory()) throw new UnsafeExtractionError(`extraction target ${target} is not a directory`)
+  if ((await readdir(path)).length > 0) throw new UnsafeExtractionError(`extraction target ${path} is not empty`)
+  return { path, existed: true }
 }
 
 function checkName (name: string, parent: string): void {

@@ -6,10 +6,11 @@
  */
 import { UnixFS } from 'ipfs-unixfs'
 import type { BlockSink } from '../blocks.js'
-import { InvalidArgumentError } from '../errors.js'
+import { InternalSizeMismatchError, InvalidArgumentError } from '../errors.js'
 import { putDagPb, type DagRef } from './dag-ref.js'
 import { putLeaf } from './leaf.js'
 import type { Profile } from './profile.js'
+import { encodeUnixFSData } from './unixfs-data.js'
 
 /**
  * Streaming balanced-layout builder over arbitrary children: chunk leaves, other files' roots, or a mix
@@ -69,20 +70,35 @@ export class BalancedFileBuilder {
   async #parent (children: readonly DagRef[]): Promise<DagRef> {
     let fileSize = 0
     let dagSize = 0
-    const blockSizes: bigint[] = []
+    const blockSizes: number[] = []
     // The empty Name is encoded (`12 00`) like every existing file node; Tsize is the child's whole sub-DAG.
     const links = children.map(child => {
       fileSize += child.fileSize
       dagSize += child.dagSize
-      blockSizes.push(BigInt(child.fileSize))
+      blockSizes.push(child.fileSize)
       return { Hash: child.cid, Name: '', Tsize: child.dagSize }
     })
-    const data = new UnixFS({ type: 'file', blockSizes }).marshal()
+    const data = encodeUnixFSData({ type: 'file', blockSizes })
+    assertReadsBack(data, blockSizes)
     const { cid, blockSize } = await putDagPb({ Data: data, Links: links }, this.#profile, this.#sink)
     return { cid, fileSize, dagSize: dagSize + blockSize }
   }
 
   #assertOpen (): void {
     if (this.#finished) throw new InvalidArgumentError('BalancedFileBuilder: already finished')
+  }
+}
+
+/**
+ * Reads a File node's Data back with the reader restores use (ipfs-unixfs) and checks the blocksizes it
+ * gives. Sizes are the numbers an encoder bug gets wrong (protons-runtime wrote [2^31, 2^32) as zeros), and
+ * a wrong one makes a DAG that does not restore; one decode per parent costs next to nothing.
+ */
+function assertReadsBack (data: Uint8Array, blockSizes: readonly number[]): void {
+  const read = UnixFS.unmarshal(data).blockSizes
+  if (read.length !== blockSizes.length || read.some((size, i) => size !== BigInt(blockSizes[i] as number))) {
+    throw new InternalSizeMismatchError('a File node written here does not read back with the blocksizes it was given', {
+      expected: blockSizes.join(','), actual: read.join(',')
+    })
   }
 }

@@ -5,11 +5,11 @@
  */
 import type { PBLink } from '@ipld/dag-pb'
 import { murmur364 } from '@multiformats/murmur3'
-import { UnixFS } from 'ipfs-unixfs'
 import type { BlockSink } from '../blocks.js'
 import { InvalidUnixFSError } from '../errors.js'
 import { putDagPb, type NodeRef } from './dag-ref.js'
 import type { Profile } from './profile.js'
+import { encodeUnixFSData, varintLength, type UnixFSData } from './unixfs-data.js'
 
 /** One directory entry: its name and the node it names. */
 export interface DirectoryLink {
@@ -46,7 +46,7 @@ export async function buildDirectory (links: readonly DirectoryLink[], profile: 
   }
   if (flatMeasure(entries, profile) > profile.hamtThreshold) return await putShard(entries, 0, profile, sink)
   const nodeLinks = entries.map(entry => ({ Hash: entry.ref.cid, Name: entry.name, Tsize: entry.ref.dagSize }))
-  return await putNode(new UnixFS({ type: 'directory' }), nodeLinks, profile, sink)
+  return await putNode({ type: 'directory' }, nodeLinks, profile, sink)
 }
 
 /** The empty directory of the profile (QmUNLLs… under v0-2015, bafybeiczss… under v1-2025). */
@@ -56,7 +56,7 @@ export async function emptyDirectory (profile: Profile, sink: BlockSink): Promis
 
 /** Stores a symlink: UnixFS {Type=Symlink, Data=target}, no links, no mode or mtime (dag-builder/symlink.js). */
 export async function buildSymlink (target: Uint8Array, profile: Profile, sink: BlockSink): Promise<NodeRef> {
-  return await putNode(new UnixFS({ type: 'symlink', data: target }), [], profile, sink)
+  return await putNode({ type: 'symlink', data: target }, [], profile, sink)
 }
 
 /**
@@ -73,7 +73,7 @@ function flatMeasure (entries: readonly Entry[], profile: Profile): number {
   // Data field: tag, length, UnixFS {Type=Directory} (`08 01`).
   total = 4
   for (const { nameBytes, ref } of entries) {
-    const link = fieldSize(ref.cid.bytes.length) + fieldSize(nameBytes.length) + 1 + varintSize(ref.dagSize)
+    const link = fieldSize(ref.cid.bytes.length) + fieldSize(nameBytes.length) + 1 + varintLength(ref.dagSize)
     total += fieldSize(link)
   }
   return total
@@ -81,13 +81,7 @@ function flatMeasure (entries: readonly Entry[], profile: Profile): number {
 
 /** Bytes of a length-delimited protobuf field: tag, length varint, payload. */
 function fieldSize (length: number): number {
-  return 1 + varintSize(length) + length
-}
-
-function varintSize (value: number): number {
-  let size = 1
-  while (value >= 0x80) { value = Math.floor(value / 0x80); size++ }
-  return size
+  return 1 + varintLength(length) + length
 }
 
 /**
@@ -121,12 +115,12 @@ async function putShard (entries: readonly Entry[], depth: number, profile: Prof
       links.push({ Hash: shard.cid, Name: prefix, Tsize: shard.dagSize })
     }
   }
-  const unixfs = new UnixFS({
+  const unixfs: UnixFSData = {
     type: 'hamt-sharded-directory',
     data: bitfield(slots.keys(), fanout),
-    fanout: BigInt(fanout),
-    hashType: BigInt(HAMT_HASH_CODE)
-  })
+    fanout,
+    hashType: HAMT_HASH_CODE
+  }
   return await putNode(unixfs, links, profile, sink)
 }
 
@@ -160,8 +154,8 @@ function bitfield (slots: Iterable<number>, fanout: number): Uint8Array {
   return bytes.subarray(start)
 }
 
-async function putNode (unixfs: UnixFS, links: PBLink[], profile: Profile, sink: BlockSink): Promise<NodeRef> {
-  const { cid, blockSize } = await putDagPb({ Data: unixfs.marshal(), Links: links }, profile, sink)
+async function putNode (unixfs: UnixFSData, links: PBLink[], profile: Profile, sink: BlockSink): Promise<NodeRef> {
+  const { cid, blockSize } = await putDagPb({ Data: encodeUnixFSData(unixfs), Links: links }, profile, sink)
   let dagSize = blockSize
   for (const link of links) dagSize += link.Tsize ?? 0
   return { cid, dagSize }

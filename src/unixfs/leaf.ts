@@ -4,12 +4,12 @@
  * otherwise a dag-pb node holding UnixFS {Type=File, Data=chunk, filesize} under the profile's CID version.
  */
 import { encode } from '@ipld/dag-pb'
-import { UnixFS } from 'ipfs-unixfs'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { putBlock, type BlockSink } from '../blocks.js'
 import { DAG_PB_CODE, RAW_CODE, type DagRef } from './dag-ref.js'
 import type { Profile } from './profile.js'
+import { encodeUnixFSData } from './unixfs-data.js'
 
 /** A leaf block and the reference a parent uses for it. */
 export interface EncodedLeaf {
@@ -27,7 +27,7 @@ export async function encodeLeaf (bytes: Uint8Array, profile: Profile): Promise<
     const cid = CID.createV1(RAW_CODE, await sha256.digest(bytes))
     return { ref: { cid, fileSize: bytes.length, dagSize: bytes.length }, block: bytes }
   }
-  const block = encode({ Data: new UnixFS({ type: 'file', data: bytes }).marshal(), Links: [] })
+  const block = encode({ Data: encodeUnixFSData({ type: 'file', data: bytes }), Links: [] })
   const digest = await sha256.digest(block)
   const cid = profile.cidVersion === 0 ? CID.createV0(digest) : CID.createV1(DAG_PB_CODE, digest)
   return { ref: { cid, fileSize: bytes.length, dagSize: block.length }, block }

@@ -59,7 +59,10 @@ describe('verification catches what is wrong', () => {
     const result = await manifestFromTarball(tar, { blockstore: blocks })
     const cid = (await new TreePathResolver(result.treeCid, blocks).resolve(new TextEncoder().encode('pkg/README')))!.cid
     blocks.put(cid, new TextEncoder().encode('READ ME\n'))
-    await expect(verifyManifest(result.cid, blocks)).rejects.toMatchObject({ code: 'ERR_BLOCK_HASH_MISMATCH' })
+    await expect(verifyManifest(result.cid, blocks)).rejects.toMatchObject({
+      code: 'ERR_VERIFY_FAILED',
+      problems: [{ cid: cid.toString(), code: 'ERR_BLOCK_HASH_MISMATCH', where: ['tree/pkg/README', 'entries page 0: pkg/README', expect.stringMatching(/^archive at byte /)] }]
+    })
   })
 
   it('a missing block', async () => {

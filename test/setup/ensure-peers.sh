@@ -19,6 +19,7 @@ command -v pigz >/dev/null || need+=(pigz)
 command -v go >/dev/null || need+=(golang-go)
 command -v git >/dev/null || need+=(git)
 command -v python3 >/dev/null || need+=(python3)
+command -v ipfs_cid >/dev/null || need+=(ipfs-cid)
 command -v jar >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v apt-get >/dev/null && { command -v dpkg-source >/dev/null || need+=(dpkg-dev); }
 command -v clang-14 >/dev/null || need+=(clang-14)

@@ -8,7 +8,7 @@
 
 import { cleanPath, copyBytes, displayPath, EMPTY } from './bytes.js'
 import { classifyBlock } from './checksum.js'
-import { detectCompression } from './compression.js'
+import { identifyFormat, notTarMessage } from '../detect-format.js'
 import {
   BLOCK_SIZE, SPARSE_EXT_ISEXTENDED_OFFSET, TYPEFLAG_OFFSET, TYPE_GNU_LONGLINK, TYPE_GNU_LONGNAME,
   TYPE_GNU_SPARSE, TYPE_PAX_GLOBAL, TYPE_PAX_LOCAL, TYPE_SOLARIS_PAX
@@ -305,11 +305,10 @@ export class TarReader {
     }
   }
 
+  /** At offset 0, a block that is not a header may be another format: say which (docs/spec.md §6.1). */
   private rejectCompressed (bytes: Uint8Array): void {
-    const format = detectCompression(bytes)
-    if (format !== undefined) {
-      throw new UnsupportedFormatError(`input is ${format} data, not a tar archive (decompress it first)`, { offset: 0, format })
-    }
+    const found = identifyFormat(bytes)
+    if (found !== undefined) throw new UnsupportedFormatError(notTarMessage(found), { offset: 0, format: found.format })
   }
 
   private countEntry (offset: number): void {

@@ -7,7 +7,7 @@ import {
 } from './constants.js'
 import { parseExtraFields, readZip64 } from './extra.js'
 import type { ExtraField, ZipEntryType, ZipLimits } from './types.js'
-import { LimitExceededError, TruncatedArchiveError, ZipStructureError } from '../../errors.js'
+import { LimitExceededError, ZipStructureError } from '../../errors.js'
 
 /** What the central directory says about an entry; the reader adds what the local header says. */
 export interface CentralRecord {
@@ -40,7 +40,10 @@ export interface CentralRecord {
 /**
  * Parses the whole central directory `cd` (which starts at absolute offset `cdOffset`). Records are read
  * until the declared size is used up; their number must be the declared count, or (without zip64) agree
- * with it modulo 2^16, since old writers stored the count of >65535 entries truncated.
+ * with it modulo 2^16, since old writers stored the count of >65535 entries truncated. The directory lies
+ * inside the file (the end records were found), so a count or size that contradicts the headers is
+ * ERR_ZIP_STRUCTURE, not a truncated file: Go's reader trusts the count and reads on, Python and libarchive
+ * stop at the size; two readers would see two archives.
  */
 export function parseCentralDirectory (cd: Uint8Array, cdOffset: number, declaredCount: number, zip64: boolean, shift: number, limits: ZipLimits): CentralRecord[] {
   const records: CentralRecord[] = []
@@ -48,10 +51,10 @@ export function parseCentralDirectory (cd: Uint8Array, cdOffset: number, declare
   while (pos < cd.length) {
     const at = cdOffset + pos
     if (pos + CENTRAL_HEADER_SIZE > cd.length) {
-      throw new TruncatedArchiveError(`central directory ends inside header ${records.length}`, { offset: at })
+      throw new ZipStructureError(`central directory header ${records.length} runs past the directory's declared size of ${cd.length} bytes`, { offset: at })
     }
     if (u32(cd, pos) !== SIG_CENTRAL_HEADER) {
-      if (records.length < declaredCount) throw new TruncatedArchiveError(`central directory holds ${records.length} headers, ${declaredCount} declared`, { offset: at })
+      if (records.length < declaredCount) throw new ZipStructureError(`central directory holds ${records.length} headers, ${declaredCount} declared`, { offset: at })
       throw new ZipStructureError('bytes in the central directory after its last header', { offset: at })
     }
     if (records.length >= limits.maxEntries) {
@@ -61,13 +64,13 @@ export function parseCentralDirectory (cd: Uint8Array, cdOffset: number, declare
     const extraLength = u16(cd, pos + 30)
     const commentLength = u16(cd, pos + 32)
     const end = pos + CENTRAL_HEADER_SIZE + nameLength + extraLength + commentLength
-    if (end > cd.length) throw new TruncatedArchiveError(`central directory ends inside header ${records.length}`, { offset: at })
+    if (end > cd.length) throw new ZipStructureError(`central directory header ${records.length} runs past the directory's declared size of ${cd.length} bytes`, { offset: at })
     records.push(parseRecord(cd, pos, at, records.length, shift, limits))
     pos = end
   }
   const found = records.length
   if (found !== declaredCount && !(zip64 === false && found > declaredCount && found % 0x10000 === declaredCount)) {
-    if (found < declaredCount) throw new TruncatedArchiveError(`central directory holds ${found} headers, ${declaredCount} declared`, { offset: cdOffset + cd.length })
+    if (found < declaredCount) throw new ZipStructureError(`central directory holds ${found} headers, ${declaredCount} declared`, { offset: cdOffset + cd.length })
     throw new ZipStructureError(`central directory holds ${found} headers, ${declaredCount} declared`, { offset: cdOffset })
   }
   return records

@@ -33,6 +33,8 @@ export const EXTRA_PKWARE_UNIX = 0x000d
 export const EXTRA_EXTENDED_TIMESTAMP = 0x5455
 export const EXTRA_INFOZIP_UNIX_OLD = 0x5855
 export const EXTRA_INFOZIP_UNIX_NEW = 0x7875
+/** Info-ZIP Unicode Path: version 1, CRC-32 of the header's name field, the name in UTF-8. */
+export const EXTRA_UNICODE_PATH = 0x7075
 
 // General purpose bit flags (4.4.4).
 export const FLAG_ENCRYPTED = 0x0001

@@ -10,7 +10,7 @@ import {
 } from './constants.js'
 import { readExact } from './source.js'
 import type { RandomAccessSource } from './types.js'
-import { TruncatedArchiveError, UnsupportedFormatError, ZipStructureError } from '../../errors.js'
+import { UnsupportedFormatError, ZipStructureError } from '../../errors.js'
 
 export interface EndRecords {
   eocdOffset: number
@@ -26,32 +26,46 @@ export interface EndRecords {
   shift: number
 }
 
+/** How many bytes at the end of a file the end record search reads (the record, its longest comment, and the zip64 locator before it). */
+export const END_SEARCH_BYTES = EOCD_SIZE + MAX_COMMENT + ZIP64_LOCATOR_SIZE
+
 /**
- * Scans back from the end over at most 65535 + 22 bytes for the EOCD signature. A candidate's comment must
- * fit in the file; among candidates, the last one whose comment ends exactly at the end of the file wins
- * (yauzl's rule), else the last one whose comment fits (bytes after it are trailing data, as Python and Go
- * accept). A signature inside a comment can therefore shadow the real record only if it claims a comment
- * length that ends exactly at EOF, which is what every reader that scans backwards is exposed to.
+ * Where the EOCD record is, given `tail`, the file's last bytes (from `tailStart` to `size`; at least the
+ * last END_SEARCH_BYTES - ZIP64_LOCATOR_SIZE of them, or the whole file), or -1 when there is none. It scans
+ * back from the end over at most 65535 + 22 bytes for the signature. A candidate's comment must fit in the
+ * file; among candidates, the last one whose comment ends exactly at the end of the file wins (yauzl's rule),
+ * else the last one whose comment fits (bytes after it are trailing data, as Python and Go accept). A
+ * signature inside a comment can therefore shadow the real record only if it claims a comment length that
+ * ends exactly at EOF, which is what every reader that scans backwards is exposed to. Pure: format detection
+ * (src/manifest/detect.ts) uses the same search.
  */
-export async function readEndRecords (source: RandomAccessSource): Promise<EndRecords> {
-  const size = source.size
-  if (size < EOCD_SIZE) throw new UnsupportedFormatError(`not a zip archive: ${size} bytes is shorter than an end of central directory record`, { offset: 0 })
-  // The locator (20 bytes) sits right before the EOCD: read it in the same tail.
-  const tailLength = Math.min(size, EOCD_SIZE + MAX_COMMENT + ZIP64_LOCATOR_SIZE)
-  const tailStart = size - tailLength
-  const tail = await readExact(source, tailStart, tailLength)
-  const lowest = Math.max(0, size - EOCD_SIZE - MAX_COMMENT)
-  let exact = -1
+export function findEndRecord (tail: Uint8Array, tailStart: number, size: number): number {
+  const lowest = Math.max(0, tailStart, size - EOCD_SIZE - MAX_COMMENT)
   let fits = -1
   for (let p = size - EOCD_SIZE; p >= lowest; p--) {
     const at = p - tailStart
     if (tail[at] !== 0x50 || u32(tail, at) !== SIG_EOCD) continue
     const end = p + EOCD_SIZE + u16(tail, at + 20)
-    if (end === size) { exact = p; break }
+    if (end === size) return p
     if (end < size && fits < 0) fits = p
   }
-  const p = exact >= 0 ? exact : fits
-  if (p < 0) throw new UnsupportedFormatError('not a zip archive: no end of central directory record in the last 64 KiB', { offset: lowest })
+  return fits
+}
+
+/**
+ * Reads the end records (see findEndRecord for how the EOCD record is found) and decides where the central
+ * directory is. Contradictions between their fields are ERR_ZIP_STRUCTURE (the file is not short: the
+ * records were found at its end); several disks are ERR_UNSUPPORTED_FORMAT.
+ */
+export async function readEndRecords (source: RandomAccessSource): Promise<EndRecords> {
+  const size = source.size
+  if (size < EOCD_SIZE) throw new UnsupportedFormatError(`not a zip archive: ${size} bytes is shorter than an end of central directory record`, { offset: 0 })
+  // The locator (20 bytes) sits right before the EOCD: read it in the same tail.
+  const tailLength = Math.min(size, END_SEARCH_BYTES)
+  const tailStart = size - tailLength
+  const tail = await readExact(source, tailStart, tailLength)
+  const p = findEndRecord(tail, tailStart, size)
+  if (p < 0) throw new UnsupportedFormatError('not a zip archive: no end of central directory record in the last 64 KiB', { offset: Math.max(0, size - EOCD_SIZE - MAX_COMMENT) })
   const at = p - tailStart
   const commentLength = u16(tail, at + 20)
   const comment = copyBytes(tail.subarray(at + EOCD_SIZE, at + EOCD_SIZE + commentLength))
@@ -119,7 +133,7 @@ export async function readEndRecords (source: RandomAccessSource): Promise<EndRe
     if (cdDeclared >= cdEnd) {
       throw new ZipStructureError(`central directory offset ${cdDeclared} points past the end records`, { offset: p, centralDirectoryOffset: cdDeclared, centralDirectorySize: cdSize })
     }
-    throw new TruncatedArchiveError(`central directory of ${cdSize} bytes at ${cdDeclared} runs into the end records at ${cdEnd}`, { offset: cdEnd, centralDirectoryOffset: cdDeclared, centralDirectorySize: cdSize })
+    throw new ZipStructureError(`central directory of ${cdSize} bytes at ${cdDeclared} runs into the end records at ${cdEnd}`, { offset: cdEnd, centralDirectoryOffset: cdDeclared, centralDirectorySize: cdSize })
   }
   // As Go's archive/zip does: when the offsets as written already find a directory header, trust them and
   // treat the bytes between the directory and the end records as a gap (seen in the wild).

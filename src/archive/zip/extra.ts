@@ -6,7 +6,7 @@
 import { copyBytes, u16, u32, u64, uintN } from './bytes.js'
 import {
   EXTRA_EXTENDED_TIMESTAMP, EXTRA_INFOZIP_UNIX_NEW, EXTRA_INFOZIP_UNIX_OLD, EXTRA_NTFS, EXTRA_PKWARE_UNIX,
-  EXTRA_ZIP64
+  EXTRA_UNICODE_PATH, EXTRA_ZIP64
 } from './constants.js'
 import type { ExtraField } from './types.js'
 import { ZipStructureError } from '../../errors.js'
@@ -69,6 +69,17 @@ export function readZip64 (fields: ExtraField[], needs: Zip64Needs, offset: numb
     out.diskStart = u32(d, at)
   }
   return out
+}
+
+/**
+ * The UTF-8 name of an Info-ZIP Unicode Path field (0x7075: version 1, the CRC-32 of the header's name
+ * field, then the name), or undefined when there is none or its version is not 1. The CRC is not checked:
+ * see the header comparison in reader.ts for why.
+ */
+export function unicodePath (fields: ExtraField[]): Uint8Array | undefined {
+  const f = findExtra(fields, EXTRA_UNICODE_PATH)
+  if (f === undefined || f.data.length < 5 || f.data[0] !== 1) return undefined
+  return f.data.subarray(5)
 }
 
 /** Seconds between 1601-01-01 (FILETIME) and 1970-01-01. */

@@ -12,11 +12,11 @@ import {
   SIG_DATA_DESCRIPTOR, SIG_LOCAL_HEADER, U32_MAX
 } from './constants.js'
 import { readEndRecords } from './end-records.js'
-import { dosToUnixSeconds, extraMtime, extraOwner, findExtra, parseExtraFields, readZip64 } from './extra.js'
+import { dosToUnixSeconds, extraMtime, extraOwner, findExtra, parseExtraFields, readZip64, unicodePath } from './extra.js'
 import { resolveZipLimits } from './limits.js'
 import { checkSource, readExact } from './source.js'
-import type { RandomAccessSource, ZipEntry, ZipLayout, ZipReadOptions, ZipSegment, ZipSegmentKind } from './types.js'
-import { LimitExceededError, TruncatedArchiveError, ZipHeaderMismatchError, ZipOverlappingEntriesError, ZipStructureError } from '../../errors.js'
+import type { ExtraField, RandomAccessSource, ZipEntry, ZipLayout, ZipReadOptions, ZipSegment, ZipSegmentKind } from './types.js'
+import { LimitExceededError, ZipHeaderMismatchError, ZipOverlappingEntriesError, ZipStructureError } from '../../errors.js'
 
 /**
  * Reads the layout of a zip archive: its entries as the central directory lists them, where each entry's
@@ -29,9 +29,10 @@ import { LimitExceededError, TruncatedArchiveError, ZipHeaderMismatchError, ZipO
  * ```
  *
  * Errors: UnsupportedFormatError (no end record: not a zip; several disks), TruncatedArchiveError (the
- * central directory is shorter than it says), ZipStructureError (a record is not where or what the
- * directory says, an entry lies outside the entries area), ZipHeaderMismatchError (a local header or data
- * descriptor contradicts the directory), ZipOverlappingEntriesError, LimitExceededError (maxEntries,
+ * source returns fewer bytes than its size says), ZipStructureError (a record is not where or what the
+ * directory says, the directory's count or size contradicts its headers, an entry lies outside the entries
+ * area), ZipHeaderMismatchError (a local header or data descriptor contradicts the directory in a field
+ * that must agree: docs/spec.md §18.1), ZipOverlappingEntriesError, LimitExceededError (maxEntries,
  * maxCentralDirectoryBytes, maxCompressionRatio), InvalidArgumentError (not a source). Reads are bounded by
  * the file size and the limits; nothing is decompressed.
  */
@@ -48,7 +49,7 @@ export async function readZipLayout (source: RandomAccessSource, options: ZipRea
     throw new LimitExceededError(`${entryCount} entries declared`, { offset: end.eocdOffset, limit: 'maxEntries', value: limits.maxEntries })
   }
   if (entryCount * CENTRAL_HEADER_SIZE > cdSize) {
-    throw new TruncatedArchiveError(`${entryCount} entries cannot fit in a ${cdSize}-byte central directory`, { offset: cdOffset + cdSize })
+    throw new ZipStructureError(`${entryCount} entries cannot fit in a ${cdSize}-byte central directory`, { offset: cdOffset + cdSize })
   }
   const cd = await readExact(source, cdOffset, cdSize)
   const records = parseCentralDirectory(cd, cdOffset, entryCount, end.zip64 !== undefined, end.shift, limits)
@@ -119,11 +120,14 @@ async function readLocal (source: RandomAccessSource, c: CentralRecord, areaEnd:
   const mismatch = (field: string, local: unknown, central: unknown): never => {
     throw new ZipHeaderMismatchError(`local header ${field} ${String(local)} differs from the central directory's ${String(central)}`, { ...where, field, local, central })
   }
-  if (!equalBytes(localName, c.path)) mismatch('name', JSON.stringify(displayName(localName)), JSON.stringify(c.name))
+  // Which fields must agree, and which may differ and why: docs/spec.md §18.1.
+  if (!sameName(localName, flags, localExtraFields, c)) mismatch('name', JSON.stringify(displayName(localName)), JSON.stringify(c.name))
   if (method !== c.method) mismatch('method', method, c.method)
-  if (flags !== c.flags) mismatch('flags', hex(flags), hex(c.flags))
-  // With bit 3 the local CRC and sizes are zero (or anything: writers differ) and the descriptor has them;
-  // with bit 13 they are masked on purpose.
+  if ((flags & ~FLAGS_MAY_DIFFER) !== (c.flags & ~FLAGS_MAY_DIFFER)) mismatch('flags', hex(flags), hex(c.flags))
+  // The local header's bit 3 decides, since it is what a reader finds in front of the data: without it the
+  // local CRC and sizes must be the central ones, with it the descriptor after the data must carry them
+  // (the local ones are then zero, or anything: writers differ). Either way every reader sees the same
+  // data, so bit 3 itself may differ. With bit 13 the local values are masked on purpose.
   if ((flags & (FLAG_DATA_DESCRIPTOR | FLAG_MASKED_LOCAL_HEADER)) === 0) {
     let compressedSize = u32(h, 18)
     let uncompressedSize = u32(h, 22)
@@ -176,6 +180,39 @@ async function readLocal (source: RandomAccessSource, c: CentralRecord, areaEnd:
   if (c.extraTail !== undefined) entry.extraTail = c.extraTail
   if (localExtraTail !== undefined) entry.localExtraTail = localExtraTail
   return entry
+}
+
+/**
+ * General purpose bits that may differ between the local header and the directory: bit 3 (data descriptor;
+ * what it governs is checked either way, see readLocal) and bit 11 (language encoding; checked through the
+ * name, see sameName). Every other bit must agree.
+ */
+const FLAGS_MAY_DIFFER = FLAG_DATA_DESCRIPTOR | FLAG_UTF8
+
+/**
+ * Whether the local header names the entry as its directory record does. A header's UTF-8 name is its name
+ * field when bit 11 is set, else the name in its Unicode Path field (0x7075), if any. When both headers have
+ * one, those must be equal and the name fields may differ: they are then legacy stand-ins (a code page, or
+ * a lossy transliteration), as in libarchive's test_read_format_zip_7075_utf8_paths.zip. The field's CRC
+ * of the name field is not checked: in that file the directory's fields carry the local name's CRC. Otherwise
+ * the name fields must be equal bytes that decode alike: bit 11 the same in both, or a 7-bit ASCII name,
+ * which reads the same in UTF-8 and in the code pages zip names are written in. (In the directory bit 11
+ * also covers the entry's comment, which the local header does not have, so a writer may set it only there.)
+ */
+function sameName (localName: Uint8Array, localFlags: number, localExtra: ExtraField[], c: CentralRecord): boolean {
+  const local = utf8Name(localName, localFlags, localExtra)
+  const central = utf8Name(c.path, c.flags, c.extraFields)
+  if (local !== undefined && central !== undefined) return equalBytes(local, central)
+  return equalBytes(localName, c.path) && (((localFlags ^ c.flags) & FLAG_UTF8) === 0 || isAscii(localName))
+}
+
+function utf8Name (name: Uint8Array, flags: number, extra: ExtraField[]): Uint8Array | undefined {
+  return (flags & FLAG_UTF8) !== 0 ? name : unicodePath(extra)
+}
+
+function isAscii (bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b >= 0x80) return false
+  return true
 }
 
 function extraBytes (c: CentralRecord): number {

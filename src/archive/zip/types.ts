@@ -37,7 +37,7 @@ export interface ZipEntry {
   comment: Uint8Array
   /** Compression method: 0 stored, 8 deflate, 9 deflate64, 12 bzip2, 14 lzma, 93 zstd, 95 xz, 99 AES, … */
   method: number
-  /** General purpose bit flags, as in the central directory (the local header's are checked equal). */
+  /** General purpose bit flags, as in the central directory (the local header's must be the same except bits 3 and 11: docs/spec.md §18.1). */
   flags: number
   crc32: number
   /** Zip64-resolved sizes. */
@@ -47,7 +47,7 @@ export interface ZipEntry {
   localHeaderOffset: number
   /** Absolute offset of the first data byte: after the LOCAL header's name and extra field (their lengths may differ from the central ones). */
   dataOffset: number
-  /** When bit 3 is set: where the data descriptor sits, its length (12/16, or 20/24 with zip64 sizes) and whether it starts with the optional signature. */
+  /** When the LOCAL header's bit 3 is set: where the data descriptor sits, its length (12/16, or 20/24 with zip64 sizes) and whether it starts with the optional signature. */
   dataDescriptor?: { offset: number, length: number, signed: boolean }
   versionMadeBy: number
   versionNeeded: number

@@ -1,6 +1,5 @@
 import { describe, it, expect } from 'vitest'
 import { classifyBlock } from '../../../src/archive/tar/checksum.js'
-import { detectCompression } from '../../../src/archive/tar/compression.js'
 import { decodeHeader, headerMagic } from '../../../src/archive/tar/header.js'
 import { parseNumericField } from '../../../src/archive/tar/numeric.js'
 import { lastOfEachKey, parsePaxRecords, parsePaxTime } from '../../../src/archive/tar/pax.js'
@@ -206,16 +205,5 @@ describe('PAX records', () => {
   it('keeps only the last record of each keyword, in place', () => {
     const r = parsePaxRecords(enc.encode(rec('a', 'one') + rec('b', 'two') + rec('a', 'tri')), 0)
     expect(lastOfEachKey(r).map(([k, v]) => k + dec.decode(v))).toEqual(['btwo', 'atri'])
-  })
-})
-
-describe('compression magic', () => {
-  it('names gzip, bzip2, xz, zstd and zip', () => {
-    expect(detectCompression(new Uint8Array([0x1f, 0x8b, 8]))).toBe('gzip')
-    expect(detectCompression(enc.encode('BZh91AY'))).toBe('bzip2')
-    expect(detectCompression(new Uint8Array([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0]))).toBe('xz')
-    expect(detectCompression(new Uint8Array([0x28, 0xb5, 0x2f, 0xfd]))).toBe('zstd')
-    expect(detectCompression(enc.encode('PK\x03\x04'))).toBe('zip')
-    expect(detectCompression(enc.encode('hello'))).toBeUndefined()
   })
 })

@@ -3,6 +3,7 @@
  * file, data CRCs match), Python's zipfile as an oracle, and a tiny hand-rolled writer for crafted archives.
  */
 import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { expect } from 'vitest'
 import { inflateSync } from 'fflate'
@@ -67,19 +68,23 @@ export function checkLayout (bytes: Uint8Array, layout: ZipLayout): void {
     assert(head !== undefined && head.kind === 'local-header' && head.offset === e.localHeaderOffset && head.length === e.dataOffset - e.localHeaderOffset, `${where}: local-header segment`)
     assert(mine.filter(s => s.kind === 'data').length === (e.compressedSize > 0 ? 1 : 0), `${where}: data segment`)
     assert(sig(e.localHeaderOffset, 'PK\x03\x04'), `${where}: local header signature`)
-    // The local header's name bytes are the central ones.
-    const nameLength = bytes[e.localHeaderOffset + 26]! | (bytes[e.localHeaderOffset + 27]! << 8)
-    assert(hex(bytes.subarray(e.localHeaderOffset + 30, e.localHeaderOffset + 30 + nameLength)) === hex(e.path), `${where}: local name`)
+    // The local header's name bytes are the central ones, unless a Unicode Path field gives the name.
+    const u16At = (at: number): number => bytes[at]! | (bytes[at + 1]! << 8)
+    const nameLength = u16At(e.localHeaderOffset + 26)
+    const sameName = hex(bytes.subarray(e.localHeaderOffset + 30, e.localHeaderOffset + 30 + nameLength)) === hex(e.path)
+    assert(sameName || [...e.extraFields, ...e.localExtraFields].some(f => f.id === 0x7075), `${where}: local name`)
+    // The local header's bit 3 says whether a descriptor follows (the central one may differ).
+    const localFlags = u16At(e.localHeaderOffset + 6)
     const descriptors = mine.filter(s => s.kind === 'data-descriptor')
     if (e.dataDescriptor !== undefined) {
       const d = e.dataDescriptor
-      assert((e.flags & 8) === 8, `${where}: descriptor without bit 3`)
+      assert((localFlags & 8) === 8, `${where}: descriptor without bit 3`)
       assert(descriptors.length === 1 && descriptors[0]!.offset === d.offset && descriptors[0]!.length === d.length, `${where}: descriptor segment`)
       assert(d.offset === e.dataOffset + e.compressedSize, `${where}: descriptor follows the data`)
       if (d.signed) assert(sig(d.offset, 'PK\x07\x08'), `${where}: descriptor signature`)
       assert([12, 16, 20, 24].includes(d.length), `${where}: descriptor length`)
     } else {
-      assert((e.flags & 8) === 0 && descriptors.length === 0, `${where}: bit 3 without descriptor`)
+      assert((localFlags & 8) === 0 && descriptors.length === 0, `${where}: bit 3 without descriptor`)
     }
     checkData(bytes, e)
   }
@@ -194,6 +199,11 @@ export function run (cmd: string, args: string[], opts: { cwd?: string, input?: 
   return execFileSync(cmd, args, { ...opts, env: { ...process.env, TZ: 'UTC' }, maxBuffer: 256 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] })
 }
 
+/** Go's archive/zip test archives, from the Go installation (golang-go is a test peer: test/setup/ensure-peers.sh). */
+export function goZipTestdata (): string {
+  return join(execFileSync('go', ['env', 'GOROOT']).toString().trim(), 'src/archive/zip/testdata')
+}
+
 export function hasTool (cmd: string): boolean {
   try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true } catch { return false }
 }
@@ -201,11 +211,19 @@ export function hasTool (cmd: string): boolean {
 // --- A minimal writer for crafted archives (stored entries only) ---
 
 export interface CraftEntry {
-  name: string
+  /** The name in both headers (a string is written as UTF-8). */
+  name: string | Uint8Array
   data: Uint8Array
   /** Fields of the local header to override (after the correct values are computed). */
-  local?: { name?: string, method?: number, flags?: number, crc?: number, csize?: number, usize?: number }
-  central?: { method?: number, flags?: number, crc?: number, csize?: number, usize?: number, offset?: number }
+  local?: { name?: string | Uint8Array, method?: number, flags?: number, crc?: number, csize?: number, usize?: number, extra?: Uint8Array }
+  central?: { method?: number, flags?: number, crc?: number, csize?: number, usize?: number, offset?: number, extra?: Uint8Array }
+}
+
+/** One extra field: its id, length and data. */
+export function extraField (id: number, data: Uint8Array): Uint8Array {
+  const h = Buffer.alloc(4)
+  h.writeUInt16LE(id, 0); h.writeUInt16LE(data.length, 2)
+  return new Uint8Array(Buffer.concat([h, data]))
 }
 
 export interface Crafted { bytes: Uint8Array, cdOffset: number, cdSize: number, eocdOffset: number, offsets: number[] }
@@ -219,26 +237,28 @@ export function craftZip (entries: CraftEntry[], eocd: { count?: number, cdSize?
     const crc = crc32(e.data) >>> 0
     offsets.push(pos)
     const lname = Buffer.from(e.local?.name ?? e.name)
+    const lextra = Buffer.from(e.local?.extra ?? new Uint8Array(0))
     const h = Buffer.alloc(30)
     h.writeUInt32LE(0x04034b50, 0); h.writeUInt16LE(10, 4); h.writeUInt16LE(e.local?.flags ?? 0, 6)
     h.writeUInt16LE(e.local?.method ?? 0, 8); h.writeUInt16LE(0, 10); h.writeUInt16LE(0x5921, 12)
     h.writeUInt32LE(e.local?.crc ?? crc, 14); h.writeUInt32LE(e.local?.csize ?? e.data.length, 18)
-    h.writeUInt32LE(e.local?.usize ?? e.data.length, 22); h.writeUInt16LE(lname.length, 26); h.writeUInt16LE(0, 28)
-    parts.push(h, lname, Buffer.from(e.data))
-    pos += 30 + lname.length + e.data.length
+    h.writeUInt32LE(e.local?.usize ?? e.data.length, 22); h.writeUInt16LE(lname.length, 26); h.writeUInt16LE(lextra.length, 28)
+    parts.push(h, lname, lextra, Buffer.from(e.data))
+    pos += 30 + lname.length + lextra.length + e.data.length
   }
   const cdOffset = pos
   for (const [i, e] of entries.entries()) {
     const name = Buffer.from(e.name)
+    const cextra = Buffer.from(e.central?.extra ?? new Uint8Array(0))
     const c = Buffer.alloc(46)
     c.writeUInt32LE(0x02014b50, 0); c.writeUInt16LE(0x031e, 4); c.writeUInt16LE(10, 6)
     c.writeUInt16LE(e.central?.flags ?? 0, 8); c.writeUInt16LE(e.central?.method ?? 0, 10)
     c.writeUInt16LE(0, 12); c.writeUInt16LE(0x5921, 14); c.writeUInt32LE(e.central?.crc ?? (crc32(e.data) >>> 0), 16)
     c.writeUInt32LE(e.central?.csize ?? e.data.length, 20); c.writeUInt32LE(e.central?.usize ?? e.data.length, 24)
-    c.writeUInt16LE(name.length, 28); c.writeUInt32LE((0o100644 << 16) >>> 0, 38)
+    c.writeUInt16LE(name.length, 28); c.writeUInt16LE(cextra.length, 30); c.writeUInt32LE((0o100644 << 16) >>> 0, 38)
     c.writeUInt32LE(e.central?.offset ?? offsets[i]!, 42)
-    parts.push(c, name)
-    pos += 46 + name.length
+    parts.push(c, name, cextra)
+    pos += 46 + name.length + cextra.length
   }
   const cdSize = pos - cdOffset
   const comment = Buffer.from(eocd.comment ?? new Uint8Array(0))

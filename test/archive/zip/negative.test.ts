@@ -5,10 +5,12 @@
 import { describe, it, expect } from 'vitest'
 import fc from 'fast-check'
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { ArchiveManifestError } from '../../../src/errors.js'
 import { bytesSource, readZipLayout, type ZipReadOptions } from '../../../src/archive/zip/index.js'
-import { checkLayout, craftZip, readChecked } from './helpers.js'
+import { checkLayout, craftZip, extraField, goZipTestdata, readChecked } from './helpers.js'
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
 const read = async (bytes: Uint8Array, options?: ZipReadOptions): Promise<unknown> => await readZipLayout(bytesSource(bytes), options)
@@ -89,21 +91,32 @@ describe('not a zip', () => {
 })
 
 describe('the central directory', () => {
-  it('truncated: bytes missing from the directory (the end record says more)', async () => {
+  // The end records were found at the end of the file, so a directory that holds less or more than they
+  // say is a contradiction (ERR_ZIP_STRUCTURE), not a truncated file: Go reads on by the count, Python and
+  // libarchive stop at the size.
+  it('bytes missing from the directory (the end record says more)', async () => {
     const z = craftZip(two)
     const f = await failure(splice(z.bytes, z.eocdOffset - 10, 10))
-    expect(f.code).toBe('ERR_TRUNCATED_ARCHIVE')
+    expect(f.code).toBe('ERR_ZIP_STRUCTURE')
     expect(f.offset).toBe(z.eocdOffset - 10)
   })
-  it('truncated: fewer headers than the declared count', async () => {
+  it('fewer headers than the declared count', async () => {
     const z = craftZip(two, { count: 3 })
-    expect(await failure(z.bytes)).toMatchObject({ code: 'ERR_TRUNCATED_ARCHIVE' })
+    expect(await failure(z.bytes)).toMatchObject({ code: 'ERR_ZIP_STRUCTURE' })
   })
-  it('truncated: a header cut short inside the declared size', async () => {
+  it('a header running past the declared size', async () => {
     const z = craftZip(two)
     // Claim a longer name for the last header than the directory holds.
     const last = z.cdOffset + 46 + 5
-    expect(await failure(setU16(z.bytes, last + 28, 200))).toMatchObject({ code: 'ERR_TRUNCATED_ARCHIVE', offset: last })
+    expect(await failure(setU16(z.bytes, last + 28, 200))).toMatchObject({ code: 'ERR_ZIP_STRUCTURE', offset: last })
+  })
+  it('a declared size too small for the headers (Go\'s test-baddirsz.zip, made here)', async () => {
+    const z = craftZip(two)
+    expect(await failure(setU32(z.bytes, z.eocdOffset + 12, z.cdSize - 10))).toMatchObject({ code: 'ERR_ZIP_STRUCTURE', offset: z.cdOffset + 46 + 5 })
+  })
+  it('Go\'s test-baddirsz.zip (copied from the Go installation at run time)', async () => {
+    const bytes = new Uint8Array(readFileSync(join(goZipTestdata(), 'test-baddirsz.zip')))
+    expect(await failure(bytes)).toMatchObject({ code: 'ERR_ZIP_STRUCTURE' })
   })
   it('pointing past the end of the file', async () => {
     const z = craftZip(two)
@@ -112,7 +125,7 @@ describe('the central directory', () => {
   })
   it('a directory header without its signature', async () => {
     const z = craftZip(two)
-    expect(await failure(setU32(z.bytes, z.cdOffset + 46 + 5, 0x12345678))).toMatchObject({ code: 'ERR_TRUNCATED_ARCHIVE', offset: z.cdOffset + 46 + 5 })
+    expect(await failure(setU32(z.bytes, z.cdOffset + 46 + 5, 0x12345678))).toMatchObject({ code: 'ERR_ZIP_STRUCTURE', offset: z.cdOffset + 46 + 5 })
   })
   it('limits: entries and directory bytes', async () => {
     const z = craftZip(two)
@@ -121,7 +134,7 @@ describe('the central directory', () => {
   })
   it('a huge declared count is refused before anything is allocated', async () => {
     const z = craftZip(two)
-    expect(await failure(setU16(setU16(z.bytes, z.eocdOffset + 8, 0xfff0), z.eocdOffset + 10, 0xfff0))).toMatchObject({ code: 'ERR_TRUNCATED_ARCHIVE' })
+    expect(await failure(setU16(setU16(z.bytes, z.eocdOffset + 8, 0xfff0), z.eocdOffset + 10, 0xfff0))).toMatchObject({ code: 'ERR_ZIP_STRUCTURE' })
   })
   it('zip64 end records: read, and rejected when they disagree with the end record or point nowhere', async () => {
     const z = craftZip(two)
@@ -156,7 +169,8 @@ describe('local headers against the directory', () => {
   for (const [field, local, detail] of [
     ['name', { name: 'A.txt' }, 'name'],
     ['method', { method: 8 }, 'method'],
-    ['flags', { flags: 0x0800 }, 'flags'],
+    ['flags', { flags: 0x0002 }, 'flags'],
+    ['encryption flag', { flags: 0x0001 }, 'flags'],
     ['crc', { crc: 0xdeadbeef }, 'CRC-32'],
     ['compressed size', { csize: 3 }, 'compressed size'],
     ['uncompressed size', { usize: 3 }, 'uncompressed size']
@@ -195,6 +209,70 @@ describe('local headers against the directory', () => {
     bytes = setU32(bytes, z.eocdOffset + 12 + 16, z.cdOffset + 12) // the directory moved by 12
     const layout = await readChecked(bytes)
     expect(layout.entries[0]!.dataDescriptor).toEqual({ offset: at, length: 12, signed: false })
+  })
+})
+
+/** An Info-ZIP Unicode Path field (0x7075): version 1, the CRC-32 of `standardName`, the UTF-8 name. */
+function unicodePathField (standardName: Uint8Array, utf8: string): Uint8Array {
+  const head = Buffer.alloc(5)
+  head[0] = 1
+  head.writeUInt32LE(crc32(standardName) >>> 0, 1)
+  return extraField(0x7075, new Uint8Array(Buffer.concat([head, Buffer.from(utf8)])))
+}
+const latin1 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'))
+
+describe('local and central header differences that real zips have', () => {
+  it('bit 3 only in the directory, the local header carrying the CRC and sizes (libarchive\'s test_read_format_zip.zip, file1)', async () => {
+    const z = craftZip([two[0]!, { ...two[1]!, central: { flags: 8 } }])
+    const layout = await readChecked(z.bytes)
+    expect(layout.entries[1]!.flags).toBe(8)
+    expect(layout.entries[1]!.dataDescriptor).toBeUndefined()
+    // ... but then the local CRC and sizes must be the directory's.
+    const bad = craftZip([two[0]!, { ...two[1]!, local: { crc: 0 }, central: { flags: 8 } }])
+    expect(await failure(bad.bytes)).toMatchObject({ code: 'ERR_ZIP_HEADER_MISMATCH', details: { field: 'CRC-32' } })
+  })
+  it('bit 3 only in the local header: the descriptor after the data must carry the directory\'s CRC and sizes', async () => {
+    const data = enc('described later\n')
+    const z = craftZip([{ name: 'd', data, local: { flags: 8, crc: 0, csize: 0, usize: 0 } }])
+    const desc = Buffer.alloc(16)
+    desc.writeUInt32LE(0x08074b50, 0); desc.writeUInt32LE(crc32(data) >>> 0, 4); desc.writeUInt32LE(data.length, 8); desc.writeUInt32LE(data.length, 12)
+    const bytes = setU32(splice(z.bytes, z.cdOffset, 0, desc), z.eocdOffset + 16 + 16, z.cdOffset + 16)
+    const layout = await readChecked(bytes)
+    expect(layout.entries[0]).toMatchObject({ flags: 0, dataDescriptor: { offset: z.cdOffset, length: 16, signed: true } })
+    expect(await failure(z.bytes)).toMatchObject({ code: 'ERR_ZIP_HEADER_MISMATCH', details: { field: 'data descriptor' } })
+  })
+  it('bit 11 only in the directory: accepted for an ASCII name, a mismatch for a name that would decode differently', async () => {
+    const ascii = craftZip([{ name: 'plain.txt', data: enc('x'), central: { flags: 0x0800 } }])
+    expect((await readChecked(ascii.bytes)).entries[0]).toMatchObject({ flags: 0x0800, utf8Flag: true })
+    const utf8 = craftZip([{ name: 'ö.txt', data: enc('x'), central: { flags: 0x0800 } }])
+    expect(await failure(utf8.bytes)).toMatchObject({ code: 'ERR_ZIP_HEADER_MISMATCH', details: { field: 'name' } })
+    const local = craftZip([{ name: 'ö.txt', data: enc('x'), local: { flags: 0x0800 } }])
+    expect(await failure(local.bytes)).toMatchObject({ code: 'ERR_ZIP_HEADER_MISMATCH', details: { field: 'name' } })
+  })
+  // libarchive's test_read_format_zip_7075_utf8_paths.zip: the local name is "File 2 - xx.txt", the central
+  // one "File 2 - \x94.txt" (CP437 ö), and both headers carry the same Unicode Path field naming
+  // "File 2 - ö.txt" (with the CRC of the local name).
+  it('name fields that differ when both headers carry the same Unicode Path (0x7075) name', async () => {
+    const localName = latin1('File 2 - xx.txt')
+    const field = unicodePathField(localName, 'File 2 - ö.txt')
+    const z = craftZip([{ name: latin1('File 2 - \x94.txt'), data: enc('x'), local: { name: localName, extra: field }, central: { extra: field } }])
+    const layout = await readChecked(z.bytes)
+    expect(Buffer.from(layout.entries[0]!.path).toString('latin1')).toBe('File 2 - \x94.txt')
+    // The same when the Unicode name is given by bit 11 in one header and by the field in the other.
+    const flagged = craftZip([{ name: latin1('File 2 - \x94.txt'), data: enc('x'), local: { name: 'File 2 - ö.txt', flags: 0x0800 }, central: { extra: field } }])
+    await readChecked(flagged.bytes)
+  })
+  it('name fields that differ are a mismatch when the Unicode names differ, or one header has none', async () => {
+    const localName = latin1('File 2 - xx.txt')
+    const central = { extra: unicodePathField(localName, 'File 2 - ö.txt') }
+    const cases = [
+      { name: latin1('File 2 - \x94.txt'), data: enc('x'), local: { name: localName, extra: unicodePathField(localName, 'other.txt') }, central },
+      { name: latin1('File 2 - \x94.txt'), data: enc('x'), local: { name: localName }, central },
+      { name: latin1('File 2 - \x94.txt'), data: enc('x'), local: { name: localName, extra: central.extra } }
+    ]
+    for (const entry of cases) {
+      expect(await failure(craftZip([entry]).bytes)).toMatchObject({ code: 'ERR_ZIP_HEADER_MISMATCH', details: { field: 'name' } })
+    }
   })
 })
 
