@@ -1,4 +1,5 @@
 /** The CLI as a user runs it: a real process, real files, exit codes and the stable --json summary. */
+import { TreePathResolver } from '../src/unixfs/path-resolver.js'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -90,7 +91,7 @@ describe('CLI: damaged CARs are reported, and failed output leaves nothing behin
   beforeAll(async () => {
     blocks = new MemoryBlocks()
     result = await manifestFromTarball(new Uint8Array(readFileSync(example)), { blockstore: blocks, profile: 'unixfs-v0-2015' })
-    const configure = result.entries.find(e => e.path === 'hello-2.10/configure')?.content as CID
+    const configure = (await new TreePathResolver(result.treeCid, blocks).resolve(new TextEncoder().encode('hello-2.10/configure')))!.cid
     leaf = (dagPb.decode(blocks.get(configure)).Links[1] as dagPb.PBLink).Hash
   })
 
