@@ -1,7 +1,7 @@
 /**
  * UnixFS nodes decoded for lookups by name, as the path resolver walks them: a flat Directory (links
- * sorted by name: binary search) or one HAMT shard (links indexed by slot, the slot computed exactly as
- * directory.ts places names). Decoding checks what a lookup relies on: unique names in order, slot
+ * sorted by name: binary search) or one HAMT shard (links in slot order: binary search by the slot,
+ * computed exactly as directory.ts places names). Decoding checks what a lookup relies on: unique names in order, slot
  * prefixes in order, and the fanout and hash function the slot computation implements.
  */
 import { decode, type PBLink } from '@ipld/dag-pb'
@@ -84,7 +84,7 @@ export class LinkTable {
   readonly #ends: Uint32Array
   /** NaN where the link has no Tsize. */
   readonly #tsizes: Float64Array
-  /** Estimated heap bytes of the table. */
+  /** Estimated heap bytes of the decoded node (see NODE_OVERHEAD_BYTES). */
   readonly bytes: number
 
   constructor (links: readonly PBLink[]) {
@@ -106,10 +106,6 @@ export class LinkTable {
     this.names = names
     // Names are counted at two bytes a character: V8 stores a string with any non-Latin-1 character so.
     this.bytes = NODE_OVERHEAD_BYTES + length + 2 * nameChars + ROW_OVERHEAD_BYTES * links.length
-  }
-
-  get length (): number {
-    return this.names.length
   }
 
   link (row: number): FoundLink {
