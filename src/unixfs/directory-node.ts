@@ -1,7 +1,7 @@
 /**
  * UnixFS nodes decoded for lookups by name, as the path resolver walks them: a flat Directory (links
- * sorted by name: binary search) or one HAMT shard (links indexed by slot, the slot computed exactly as
- * directory.ts places names). Decoding checks what a lookup relies on: unique names in order, slot
+ * sorted by name: binary search) or one HAMT shard (links in slot order: binary search by the slot,
+ * computed exactly as directory.ts places names). Decoding checks what a lookup relies on: unique names in order, slot
  * prefixes in order, and the fanout and hash function the slot computation implements.
  */
 import { decode, type PBLink } from '@ipld/dag-pb'
@@ -48,12 +48,12 @@ export interface FlatDirectory {
   readonly links: LinkTable
 }
 
-/** One node of a HAMT sharded directory: `rows[slot]` is the row of the link in that slot, or -1. */
+/** One node of a HAMT sharded directory: `slots[row]` is the slot of the link in that row, ascending. */
 export interface HamtShard {
   readonly type: 'shard'
   readonly fanout: number
   readonly links: LinkTable
-  readonly rows: Int16Array
+  readonly slots: Uint8Array
 }
 
 export type DirectoryNode = FlatDirectory | HamtShard
@@ -63,13 +63,19 @@ const HAMT_FANOUT = 256
 const HAMT_BITS = 8
 /** Hex digits of a slot prefix ("00"–"FF"). */
 const PREFIX_LENGTH = 2
-/** Heap bytes a row costs besides its name and CID bytes (string header, array slot, offsets, Tsize), rounded up from measurements on Node 20. */
-const ROW_OVERHEAD_BYTES = 64
+/**
+ * Heap bytes beyond names and CID bytes, measured on Node 20 (decoded nodes of 2 to 400 links, flat and
+ * sharded, within 10% of the estimate): per node (objects, typed arrays, the cache's key and entry) and
+ * per link (string header, array slot, offsets, Tsize).
+ */
+const NODE_OVERHEAD_BYTES = 1000
+const ROW_OVERHEAD_BYTES = 40
 
 /**
  * A node's links packed in arrays. A decoded PBLink costs about 400-600 heap bytes (its CID, digest and
  * views); a row here costs its name, its CID's bytes and ~40 bytes, so a byte budget holds ~5 times more
- * directories. A link's CID is decoded again only when it is looked up.
+ * directories. A link's CID is decoded again only when it is looked up. `bytes` estimates the heap the
+ * decoded node takes, which is what the resolver's cache budget counts.
  */
 export class LinkTable {
   readonly names: readonly string[]
@@ -78,7 +84,7 @@ export class LinkTable {
   readonly #ends: Uint32Array
   /** NaN where the link has no Tsize. */
   readonly #tsizes: Float64Array
-  /** Estimated heap bytes of the table. */
+  /** Estimated heap bytes of the decoded node (see NODE_OVERHEAD_BYTES). */
   readonly bytes: number
 
   constructor (links: readonly PBLink[]) {
@@ -99,11 +105,7 @@ export class LinkTable {
     for (const [i, link] of links.entries()) this.#cids.set(link.Hash.bytes, i === 0 ? 0 : this.#ends[i - 1])
     this.names = names
     // Names are counted at two bytes a character: V8 stores a string with any non-Latin-1 character so.
-    this.bytes = length + 2 * nameChars + ROW_OVERHEAD_BYTES * links.length
-  }
-
-  get length (): number {
-    return this.names.length
+    this.bytes = NODE_OVERHEAD_BYTES + length + 2 * nameChars + ROW_OVERHEAD_BYTES * links.length
   }
 
   link (row: number): FoundLink {
@@ -130,7 +132,9 @@ export function directoryNode (cid: CID, data: Uint8Array, unixfs: UnixFS, links
   if (unixfs.fanout !== BigInt(HAMT_FANOUT)) throw invalid(cid, `has HAMT fanout ${unixfs.fanout ?? 'none'}; only ${HAMT_FANOUT} is read`)
   const hashType = hamtHashType(cid, data)
   if (hashType !== BigInt(HAMT_HASH_CODE)) throw invalid(cid, `has HAMT hash type ${hashType === undefined ? 'none' : `0x${hashType.toString(16)}`}; only murmur3-x64-64 (0x22) is read`)
-  const rows = new Int16Array(HAMT_FANOUT).fill(-1)
+  // One byte per link, searched by bisection: most shards of a large directory hold a few links, and a
+  // table of all 256 slots would cost more than the links themselves.
+  const slots = new Uint8Array(links.length)
   let previous = -1
   for (const [row, link] of links.entries()) {
     const label = link.Name ?? ''
@@ -138,25 +142,17 @@ export function directoryNode (cid: CID, data: Uint8Array, unixfs: UnixFS, links
     const slot = /^[0-9A-F]{2}$/.test(prefix) ? parseInt(prefix, 16) : -1
     // Links in slot order, one per slot (dir-sharded.js writes them so; a second link in a slot is ambiguous).
     if (slot <= previous) throw invalid(cid, `has HAMT link ${JSON.stringify(label)} out of slot order or without a slot prefix`)
-    rows[slot] = row
+    slots[row] = slot
     previous = slot
   }
-  return { type: 'shard', fanout: HAMT_FANOUT, links: new LinkTable(links), rows }
+  return { type: 'shard', fanout: HAMT_FANOUT, links: new LinkTable(links), slots }
 }
 
 /** The link named `name` in a flat directory (binary search in UTF-8 byte order). */
 export function findLink (directory: FlatDirectory, name: string): FoundLink | undefined {
   const names = directory.links.names
-  let low = 0
-  let high = names.length - 1
-  while (low <= high) {
-    const middle = (low + high) >>> 1
-    const order = compareUtf8(names[middle] as string, name)
-    if (order === 0) return directory.links.link(middle)
-    if (order < 0) low = middle + 1
-    else high = middle - 1
-  }
-  return undefined
+  const row = bisect(names.length, i => compareUtf8(names[i] as string, name))
+  return row === -1 ? undefined : directory.links.link(row)
 }
 
 /** What a shard holds for a name: the entry's link, a sub-shard to descend into, or nothing. */
@@ -164,7 +160,8 @@ export type ShardStep = { readonly entry: FoundLink } | { readonly shard: FoundL
 
 /** One HAMT level: the slot of `name` (UTF-8 `nameBytes`) at `depth`, and what occupies it. */
 export function shardStep (shard: HamtShard, name: string, nameBytes: Uint8Array, depth: number): ShardStep {
-  const row = shard.rows[hamtSlot(nameBytes, depth, HAMT_BITS)] as number
+  const slot = hamtSlot(nameBytes, depth, HAMT_BITS)
+  const row = bisect(shard.slots.length, i => (shard.slots[i] as number) - slot)
   if (row === -1) return undefined
   const label = shard.links.names[row] as string
   if (label.length === PREFIX_LENGTH) return { shard: shard.links.link(row) }
@@ -202,6 +199,20 @@ function hamtHashType (cid: CID, data: Uint8Array): bigint | undefined {
     }
   }
   return hashType
+}
+
+/** The index where `order` (ascending: below, at, above the sought one as negative, 0, positive) is 0, or -1. */
+function bisect (length: number, order: (index: number) => number): number {
+  let low = 0
+  let high = length - 1
+  while (low <= high) {
+    const middle = (low + high) >>> 1
+    const at = order(middle)
+    if (at === 0) return middle
+    if (at < 0) low = middle + 1
+    else high = middle - 1
+  }
+  return -1
 }
 
 function flatDirectory (cid: CID, links: readonly PBLink[]): FlatDirectory {
