@@ -1,7 +1,9 @@
 /**
  * The catalogue of header styles, in the normative candidate order the matcher tries them
- * (docs/spec-header-styles.md §H7): the writers of most real release tarballs first. Every style was
- * checked against the real writer (test/archive/tar/style/).
+ * (docs/spec-header-styles.md §H7): the writers of most real release tarballs first, then styles in the
+ * order they were added (appended, never inserted: the order breaks ties, so an insertion could change
+ * the style an existing archive's members are given). Every style was checked against the real writer
+ * (test/archive/tar/style/).
  */
 
 import type { HeaderStyle, PaxHabits, StyleName } from './style.js'
@@ -188,6 +190,21 @@ export const STYLES: readonly HeaderStyle[] = [
     ownerNames: 'absent',
     zeroMtime: 'written',
     names: 'v7',
+    paxMtime: 'floor'
+  },
+  {
+    name: 'tar-stream',
+    writer: 'tar-stream pack() (npm package, 1.6 to 3.x)',
+    magic: 'ustar',
+    numbers: 'tar-stream',
+    checksum: 'space-nul',
+    devices: 'always',
+    ids: 'written',
+    ownerNames: 'written',
+    zeroMtime: 'written',
+    names: 'tar-stream',
+    // Both blocks of a PAX member are the member's own header renamed, hence the entry's fields.
+    pax: { name: 'tar-stream', mode: 'entry', ids: 'entry', names: 'entry', mtime: 'entry', devices: 'entry' },
     paxMtime: 'floor'
   }
 ]

@@ -106,7 +106,7 @@ function writePaxHeader (w: HeaderBuffer, f: MemberHeaderFields, s: HeaderStyle,
   const at = w.block()
   const b = w.bytes
   putString(b, at, 100, where.name, 'c')
-  const mode = habits.mode === 'permissions' ? f.mode & 0o777 : habits.mode
+  const mode = habits.mode === 'permissions' ? f.mode & 0o777 : habits.mode === 'entry' ? f.mode : habits.mode
   if (!writeNumber(b, at + MODE_OFFSET, 8, mode, s.numbers)) return false
   if (s.ids === 'written') {
     const clip = (id: number): number => habits.ids === 'zero' ? 0 : habits.ids === 'entry' ? id : Math.min(id, 0o777777)
@@ -119,6 +119,7 @@ function writePaxHeader (w: HeaderBuffer, f: MemberHeaderFields, s: HeaderStyle,
     : habits.mtime === 'entry' ? f.mtime : Math.max(0, Math.min(f.mtime, habits.mtime === 'clamp-octal' ? OCTAL_MAX : INT31_MAX))
   if (!writeMtime(b, at, mtime, s)) return false
   b[at + TYPEFLAG_OFFSET] = TYPE_PAX_LOCAL
+  putString(b, at + LINKNAME_OFFSET, 100, where.link, 'c')
   putMagic(b, at, s)
   if (habits.names === 'entry' && s.ownerNames === 'written') {
     putString(b, at + UNAME_OFFSET, 32, f.uname, 'c')
@@ -127,6 +128,9 @@ function writePaxHeader (w: HeaderBuffer, f: MemberHeaderFields, s: HeaderStyle,
   if (habits.devices === 'zero') {
     writeNumber(b, at + DEVMAJOR_OFFSET, 8, 0, s.numbers)
     writeNumber(b, at + DEVMINOR_OFFSET, 8, 0, s.numbers)
+  } else if (habits.devices === 'entry') {
+    if (!writeNumber(b, at + DEVMAJOR_OFFSET, 8, f.devMajor, s.numbers)) return false
+    if (!writeNumber(b, at + DEVMINOR_OFFSET, 8, f.devMinor, s.numbers)) return false
   }
   putString(b, at + PREFIX_OFFSET, 155, where.prefix, 'c')
   putChecksum(b, at, s)
@@ -175,7 +179,7 @@ function writeGlobalHeader (w: HeaderBuffer, f: MemberHeaderFields, s: HeaderSty
     putString(b, at + UNAME_OFFSET, 32, f.uname, 'c')
     putString(b, at + GNAME_OFFSET, 32, f.gname, 'c')
   }
-  if (s.pax?.devices === 'zero') {
+  if (s.pax !== undefined && s.pax.devices !== 'nul') {
     writeNumber(b, at + DEVMAJOR_OFFSET, 8, 0, s.numbers)
     writeNumber(b, at + DEVMINOR_OFFSET, 8, 0, s.numbers)
   }

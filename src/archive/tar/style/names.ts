@@ -23,6 +23,8 @@ const LONG_HARDLINK = encoder.encode('././@LongHardLink')
 const DATA_SUFFIX = encoder.encode('.data')
 const SEE = encoder.encode('see ')
 const PAXHEADER_SUFFIX = encoder.encode('.paxheader')
+/** tar-stream's name for both blocks of a member with an 'x' header, and their linkname for a link. */
+export const TAR_STREAM_PAX_NAME = encoder.encode('PaxHeader')
 
 /** What goes into the string fields of a main header. */
 export interface MainNames {
@@ -94,6 +96,14 @@ export function mainNames (out: MainNames, f: MemberHeaderFields, rule: NameRule
       return bsdtarNames(out, f, pax)
     case 'git':
       return gitNames(out, f)
+    case 'tar-stream':
+      if (pax) {
+        out.name = TAR_STREAM_PAX_NAME
+        out.link = link.length > 0 ? TAR_STREAM_PAX_NAME : EMPTY
+        return true
+      }
+      // Without an 'x' header: an ASCII path, split as Python splits it, and a target of at most 100 bytes.
+      return isAscii(path) && ustar(out, 'python') && link.length <= 100
     default:
       return npmNames(out, f)
   }

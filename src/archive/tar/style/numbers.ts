@@ -16,8 +16,11 @@
  * - `bsdtar`: libarchive's template: 8-byte fields 6 digits, space, NUL; size 11 digits and a space; mtime
  *   11 digits and a space. A value that needs more digits overwrites the terminator (up to 8 digits, size
  *   12, mtime 11); beyond that, or negative: base-256 over those 8, 12 or 11 bytes, the rest kept.
+ * - `tar-stream`: 8-byte fields 6 digits, space, NUL; 12-byte fields 11 digits and a space. A value that
+ *   does not fit is all sevens (the size field: base-256); negative values, which tar-stream writes as
+ *   "-" among the digits, cannot be written.
  */
-export type NumberFormat = 'gnu' | 'posix' | 'strict' | 'npm' | 'bsdtar'
+export type NumberFormat = 'gnu' | 'posix' | 'strict' | 'npm' | 'bsdtar' | 'tar-stream'
 
 const NUL = 0
 const SPACE = 0x20
@@ -28,8 +31,8 @@ const TWO56 = Array.from({ length: 13 }, (_, d) => 256 ** d)
 
 /**
  * Writes `value` into the zeroed field `b[off, off + width)` (`mtime`: the field is a time, which
- * libarchive widens to 11 bytes only). Returns false when the writer could not have written this value
- * (the style then cannot write the member).
+ * libarchive widens to 11 bytes only and tar-stream never writes in base-256). Returns false when the
+ * writer could not have written this value (the style then cannot write the member).
  */
 export function writeNumber (b: Uint8Array, off: number, width: number, value: number, format: NumberFormat, mtime = false): boolean {
   switch (format) {
@@ -46,6 +49,8 @@ export function writeNumber (b: Uint8Array, off: number, width: number, value: n
       octal(b, off, width - 2, value, SPACE)
       b[off + width - 1] = NUL
       return true
+    case 'tar-stream':
+      return tarStream(b, off, width, value, mtime)
     default:
       return bsdtar(b, off, width, value, mtime)
   }
@@ -81,6 +86,15 @@ function base256 (b: Uint8Array, off: number, width: number, value: number): boo
   }
   b[off] = b[off]! | 0x80
   return true
+}
+
+/** tar-stream's encodeOct(v, 6 or 11) and encodeSize(): digits and a space, sevens when too large. */
+function tarStream (b: Uint8Array, off: number, width: number, value: number, mtime: boolean): boolean {
+  if (value < 0) return false
+  const digits = width === 8 ? 6 : 11
+  if (value < EIGHT[digits]!) return octal(b, off, digits, value, SPACE)
+  if (width === 12 && !mtime) return fitsBase256(value, width) && base256(b, off, width, value)
+  return octal(b, off, digits, EIGHT[digits]! - 1, SPACE)
 }
 
 /** libarchive format_number(): template digits, widened over the terminator, then base-256. */

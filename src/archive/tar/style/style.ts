@@ -10,7 +10,7 @@ import type { NumberFormat } from './numbers.js'
 export type StyleName =
   | 'gnu' | 'gnu-numeric' | 'oldgnu' | 'oldgnu-numeric' | 'posix' | 'v7'
   | 'npm' | 'bsdtar' | 'git' | 'python-gnu' | 'python' | 'go' | 'go-gnu'
-  | 'node-tar' | 'cargo' | 'cargo-generated' | 'openbsd'
+  | 'node-tar' | 'cargo' | 'cargo-generated' | 'openbsd' | 'tar-stream'
 
 /**
  * How a path and a link target become the name, prefix and linkname fields, and which GNU 'L'/'K'
@@ -26,8 +26,10 @@ export type StyleName =
  * - `git`: ustar split, longest prefix of at most 154 bytes, else `<oid>.data`; "see <oid>.paxheader".
  * - `python`: ustar split, shortest prefix; under an 'x' header ASCII with '?' and cut.
  * - `go`: ustar split, longest prefix (ASCII only); under an 'x' header ASCII only and formatString.
+ * - `tar-stream`: ustar split, shortest prefix (ASCII paths only); under an 'x' header the name
+ *   "PaxHeader", no prefix, and the linkname "PaxHeader" for a link.
  */
-export type NameRule = 'gnu' | 'oldgnu' | 'go-gnu' | 'posix' | 'v7' | 'npm' | 'bsdtar' | 'git' | 'python' | 'go'
+export type NameRule = 'gnu' | 'oldgnu' | 'go-gnu' | 'posix' | 'v7' | 'npm' | 'bsdtar' | 'git' | 'python' | 'go' | 'tar-stream'
 
 /** Bytes 257-264: "ustar  \0" (gnu), "ustar\0" "00" (ustar), or eight NULs (v7). */
 export type Magic = 'gnu' | 'ustar' | 'v7'
@@ -53,11 +55,12 @@ export interface PaxHabits {
    * - `npm`: "PaxHeader/" and the basename, cut to 99 code units, split as node-tar splits;
    * - `python`: "././@PaxHeader";
    * - `go`: `dir/PaxHeaders.0/file`, ASCII, cut to 100, no trailing '/';
-   * - `git`: `<oid>.paxheader`.
+   * - `git`: `<oid>.paxheader`;
+   * - `tar-stream`: "PaxHeader", and the linkname "PaxHeader" for a link (the only rule that fills it).
    */
-  readonly name: 'gnu' | 'bsdtar' | 'npm' | 'python' | 'go' | 'git'
-  /** Its mode field: a constant, or the entry's permission bits (mode & 0o777). */
-  readonly mode: number | 'permissions'
+  readonly name: 'gnu' | 'bsdtar' | 'npm' | 'python' | 'go' | 'git' | 'tar-stream'
+  /** Its mode field: a constant, the entry's permission bits (mode & 0o777), or the entry's mode field. */
+  readonly mode: number | 'permissions' | 'entry'
   /** Its uid and gid: 0, the entry's, or the entry's clipped to 0o777777 (libarchive). */
   readonly ids: 'zero' | 'entry' | 'clip18'
   /** Its uname and gname: empty, or the entry's. */
@@ -67,8 +70,11 @@ export interface PaxHabits {
    * [0, 2^31-1] (libarchive).
    */
   readonly mtime: 'zero' | 'entry' | 'clamp-octal' | 'clamp-31'
-  /** Its devmajor/devminor fields (and those of a 'g' header): NULs, or 0 formatted as a number. */
-  readonly devices: 'nul' | 'zero'
+  /**
+   * Its devmajor/devminor fields: NULs, 0 formatted as a number, or the entry's device numbers (a 'g'
+   * header, which has none, gets 0 for both of the latter).
+   */
+  readonly devices: 'nul' | 'zero' | 'entry'
 }
 
 /** One writer's habits. */

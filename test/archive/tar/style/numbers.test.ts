@@ -56,4 +56,16 @@ describe('numeric fields', () => {
     expect(hex(12, 8 ** 11, 'bsdtar', true)).toBe('8000000000000200000000' + '20') // mtime: 11 bytes of base-256, the space kept
     expect(hex(12, -2, 'bsdtar', true)).toBe('fffffffffffffffffffffe20')
   })
+
+  it('tar-stream: 6 or 11 digits and a space, all sevens beyond (the size: base-256), no negatives', () => {
+    expect(field(8, 0o644, 'tar-stream')).toBe('000644 ~')
+    expect(field(8, 0o777777, 'tar-stream')).toBe('777777 ~')
+    expect(field(8, 3000000, 'tar-stream')).toBe('777777 ~')
+    expect(field(12, 1700000000, 'tar-stream', true)).toBe('14524770400 ')
+    expect(field(12, 8 ** 11, 'tar-stream', true)).toBe('77777777777 ')
+    expect(field(12, 8 ** 11 - 1, 'tar-stream')).toBe('77777777777 ')
+    expect(hex(12, 8 ** 11, 'tar-stream')).toBe('800000000000000200000000')
+    expect(field(12, -1, 'tar-stream', true)).toBeUndefined()
+    expect(field(8, -1, 'tar-stream')).toBeUndefined()
+  })
 })
