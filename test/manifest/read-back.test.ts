@@ -61,7 +61,7 @@ describe('verification catches what is wrong', () => {
     blocks.put(cid, new TextEncoder().encode('READ ME\n'))
     await expect(verifyManifest(result.cid, blocks)).rejects.toMatchObject({
       code: 'ERR_VERIFY_FAILED',
-      problems: [{ cid: cid.toString(), code: 'ERR_BLOCK_HASH_MISMATCH', where: ['tree/pkg/README', 'entries page 0: pkg/README', expect.stringMatching(/^archive at byte /)] }]
+      problems: [{ cid: cid.toString(), code: 'ERR_BLOCK_HASH_MISMATCH', where: ['tree/pkg/README'] }]
     })
   })
 
