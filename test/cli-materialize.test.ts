@@ -44,6 +44,7 @@ describe('materialize', () => {
     expect(made.status, made.stderr).toBe(0)
     expect(await load(viewCar, store)).toBe(view)
     const entry = await exporter(view, store)
+    if (entry.type !== 'file') throw new Error(`the view exports as ${entry.type}`)
     const chunks: Uint8Array[] = []
     for await (const chunk of entry.content()) chunks.push(chunk)
     expect(Buffer.compare(Buffer.concat(chunks), readFileSync(example))).toBe(0)
