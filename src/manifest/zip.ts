@@ -22,7 +22,8 @@ import { encodeManifest, encodeZipEntryRecord, SPAN_INLINE_MAX } from '../codec/
 import { INLINE_DATA_MAX, ZipEntryRecordEncoder, type ZipEntryFields } from '../codec/zip-entry-record.js'
 import { crc32 } from '../compression/container/crc32.js'
 import { RecipeRace } from '../compression/recipe/race.js'
-import { gzipCandidates } from '../compression/recipe/registry.js'
+import { encoderFor, gzipCandidates } from '../compression/recipe/registry.js'
+import type { EncoderFactory } from '../compression/recipe/encoder.js'
 import { ArchiveDigests } from '../digest/incremental.js'
 import { CorruptCompressedDataError, LimitExceededError } from '../errors.js'
 import { resolveLimits, type Limits } from '../limits.js'
@@ -96,6 +97,9 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
   const endGaps: Array<{ offset: number, bytes: Uint8Array }> = []
   const spans: ZipSpan[] = []
   let bytesRead = 0
+  // The recipe of the last deflated entry (file order), tried first for the next: small entries match
+  // several levels, and repeating one recipe keeps the records short (§18.2).
+  let lastRecipe: Recipe | undefined
 
   /** Reads [offset, offset + length) in pieces, each hashed and chunked as the file before `use` sees it. */
   const readRange = async (offset: number, length: number, use: (piece: Uint8Array) => Promise<void>): Promise<void> => {
@@ -142,7 +146,8 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
           data.set(entry.index, { verbatim: await keep(length, INLINE_DATA_MAX, (use) => readRange(offset, length, use)) })
           break
         }
-        const described = await describeData(entry, profile, sink, limits, (use) => readRange(offset, length, use))
+        const described = await describeData(entry, profile, sink, limits, (use) => readRange(offset, length, use), lastRecipe)
+        if (described.recipe !== undefined) lastRecipe = described.recipe
         // No recipe: the compressed bytes are kept verbatim (read again: the source is random-access).
         if (entry.method !== STORED && described.recipe === undefined) {
           described.verbatim = await keep(length, INLINE_DATA_MAX, async (use) => {
@@ -286,7 +291,8 @@ function hasContent (entry: RawZipEntry): boolean {
  * the central directory's size and CRC-32, and for a deflated entry the recipe that rebuilds it, if any.
  */
 async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSink, limits: Limits,
-  feed: (use: (piece: Uint8Array) => Promise<void>) => Promise<void>): Promise<EntryData> {
+  feed: (use: (piece: Uint8Array) => Promise<void>) => Promise<void>, preferred?: Recipe): Promise<EntryData> {
+  const candidates = candidatesPreferring(preferred)
   const builder = new FileDagBuilder(profile, sink)
   const name = displayName(nameFromBytes(entry.path))
   // A symlink's target is held in memory for the tree, bounded as a tar's long link names are.
@@ -313,7 +319,7 @@ async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSi
     await feed(take)
   } else {
     const sequential = entry.uncompressedSize <= SEQUENTIAL_MAX && entry.compressedSize <= SEQUENTIAL_MAX
-    const race = sequential ? undefined : new RecipeRace(gzipCandidates())
+    const race = sequential ? undefined : new RecipeRace(candidates)
     const compressed: Uint8Array[] = []
     const inflated: Uint8Array[] = []
     let inflatedBytes = 0
@@ -347,7 +353,7 @@ async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSi
     }
     // The recipe must make all `compressedSize` bytes (the whole range it replaces).
     if (race !== undefined) recipe = race.end(entry.compressedSize).recipe
-    else if (inflatedBytes <= SEQUENTIAL_MAX) recipe = firstMatch(concat(inflated), concat(compressed))
+    else if (inflatedBytes <= SEQUENTIAL_MAX) recipe = firstMatch(candidates, concat(inflated), concat(compressed))
   }
   if (size !== entry.uncompressedSize) {
     throw new CorruptCompressedDataError(`entry data is ${size} bytes; the central directory records ${entry.uncompressedSize}`,
@@ -364,9 +370,17 @@ async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSi
   return result
 }
 
+/** The deflate candidates in their order, `preferred` (the previous entry's recipe) moved first. */
+function candidatesPreferring (preferred: Recipe | undefined): EncoderFactory[] {
+  const all = gzipCandidates()
+  if (preferred === undefined) return all
+  const key = JSON.stringify(preferred)
+  return [encoderFor(preferred), ...all.filter(c => JSON.stringify(c.recipe) !== key)]
+}
+
 /** The first candidate, in order, whose whole output over `input` is exactly `expected`. */
-function firstMatch (input: Uint8Array, expected: Uint8Array): Recipe | undefined {
-  for (const candidate of gzipCandidates()) {
+function firstMatch (candidates: EncoderFactory[], input: Uint8Array, expected: Uint8Array): Recipe | undefined {
+  for (const candidate of candidates) {
     const encoder = candidate.create()
     let at = 0
     const same = (chunks: Uint8Array[]): boolean => {

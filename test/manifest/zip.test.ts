@@ -25,7 +25,7 @@ import { patternBytes } from '../helpers/archives.js'
 import { importerTree, walkedTree } from '../helpers/trees.js'
 import { inflateSync } from 'fflate'
 import { RecipeRace } from '../../src/compression/recipe/race.js'
-import { gzipCandidates } from '../../src/compression/recipe/registry.js'
+import { encoderFor, gzipCandidates } from '../../src/compression/recipe/registry.js'
 import { main } from '../../src/node/cli.js'
 
 let root: string
@@ -171,14 +171,18 @@ z.close()`, path])
     found.push(`  jar cf: ${recipesOf(result.entries).join(', ')}`)
     // Directories (META-INF/) are deflated empty data without content: their 2 bytes are kept inline in the record (`zb`).
     expect(result.entries.filter(e => e.method === 8 && e.type !== 'directory').every(e => e.recipe !== undefined)).toBe(true)
-    // Small entries try the candidates one by one; the lockstep race picks the same one.
+    // Small entries try the candidates one by one; the lockstep race picks the same one. Both try the
+    // previous deflated entry's recipe (file order) first.
     const bytes = readFileSync(path)
-    for (const e of result.entries.filter(e => e.method === 8 && e.type === 'file')) {
+    let previous: ZipEntry['recipe']
+    for (const e of result.entries.filter(e => e.method === 8 && e.type === 'file').sort((a, b) => a.dataOffset - b.dataOffset)) {
       const compressed = bytes.subarray(e.dataOffset, e.dataOffset + e.compressedSize)
-      const race = new RecipeRace(gzipCandidates())
+      const all = gzipCandidates()
+      const race = new RecipeRace(previous === undefined ? all : [encoderFor(previous), ...all.filter(c => JSON.stringify(c.recipe) !== JSON.stringify(previous))])
       race.expected(compressed)
       race.input(inflateSync(compressed))
       expect(race.end(e.compressedSize).recipe).toEqual(e.recipe)
+      previous = e.recipe
     }
   })
 
