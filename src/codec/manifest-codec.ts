@@ -112,7 +112,8 @@ function checkZipRecordValues (r: ZipEntryRecord): void {
   if (u16s.some(n => n < 0 || n > 0xffff) || u32s.some(n => n < 0 || n > 0xffffffff) || naturals.some(n => n < 0) ||
       r.k === 0 || r.t === 0 || r.crc === 0 || r.s === 0 || r.dk === 0 || r.cs === (r.s ?? 0) || (r.dd ?? 1) > 3 || r.dd === 0 ||
       (r.zb !== undefined && r.zb.length > INLINE_DATA_MAX) ||
-      [r.lp, r.cp].some(p => p?.some(([offset, bytes]) => offset < 0 || bytes.length === 0) ?? false)) {
+      (r.x !== undefined && r.xp !== undefined) ||
+      [r.lp, r.cp, r.xp].some(p => p?.some(([offset, bytes]) => offset < 0 || bytes.length === 0) ?? false)) {
     throw new InvalidManifestError('zip entry record has a value out of range, or a default written out')
   }
   if (r.r !== undefined) checkRecipe(r.r)

@@ -2,7 +2,7 @@
  * The compact form of a zip entry (schema `ZipEntryRecord`, spec §18.2): what the local header, central
  * header and data descriptor need, each value omitted when the entries before imply it. Paths are
  * front-coded; versions, flags, method, internal attributes and the local extra block repeat the previous
- * entry's; the external attributes repeat the last of an entry of the same kind (directory name or not);
+ * entry's (the local extra block, when it changes, as a patch of the previous one if that is smaller); the external attributes repeat the last of an entry of the same kind (directory name or not);
  * the DOS date and time are a difference; the central extra block defaults to the one derived from the
  * local block; the local header offset defaults to where the previous entry ended; the recipe repeats the
  * last one given. Encoding and decoding run over the whole list in central directory order.
@@ -11,6 +11,7 @@ import type { CID } from 'multiformats/cid'
 import { InvalidManifestError } from '../errors.js'
 import { descriptorCode, descriptorForm, defaultDescriptor, derivedCentralExtra, type DescriptorForm, type ZipRecordFields } from '../archive/zip/write.js'
 import type { Exclusion, PatchRun, Recipe, ZipEntryRecord } from '../schema/types.js'
+import { applyPatch, diffRuns, patchCost } from './byte-patch.js'
 import { bytesOf, concatBytes, keptPrefix, nameOf, sameBytes } from './entry-record.js'
 
 const EMPTY = new Uint8Array(0)
@@ -99,7 +100,12 @@ export class ZipEntryRecordEncoder {
     if (f.externalAttributes !== s.externalAttributes[kind(f.path)]) r.ea = f.externalAttributes
     if (f.diskStart !== 0) r.dk = f.diskStart
     if (f.localHeaderOffset !== s.end) r.o = f.localHeaderOffset
-    if (!sameBytes(f.localExtra, s.localExtra)) r.x = f.localExtra
+    if (!sameBytes(f.localExtra, s.localExtra)) {
+      // Writers repeat one extra layout with new times in it: a patch of the previous block is smaller.
+      const runs = f.localExtra.length === s.localExtra.length ? diffRuns(s.localExtra, f.localExtra) : undefined
+      if (runs !== undefined && patchCost(runs) < f.localExtra.length) r.xp = runs.map(([offset, bytes]) => [offset, bytes])
+      else r.x = f.localExtra
+    }
     if (!sameBytes(f.centralExtra, derivedCentralExtra(f.localExtra))) r.cx = f.centralExtra
     if (f.comment.length > 0) r.cm = nameOf(f.comment)
     if (f.descriptor !== undefined) {
@@ -139,7 +145,8 @@ export class ZipEntryRecordDecoder {
     }
     const dateTime = s.dosDateTime + (r.t ?? 0)
     if (!Number.isSafeInteger(dateTime) || dateTime < 0 || dateTime > 0xffffffff) throw new InvalidManifestError('zip entry record DOS date and time out of range', where)
-    const localExtra = r.x ?? s.localExtra
+    if (r.x !== undefined && r.xp !== undefined) throw new InvalidManifestError('zip entry record has both `x` and `xp`', where)
+    const localExtra = r.x ?? (r.xp === undefined ? s.localExtra : applyPatch(s.localExtra.slice(), r.xp))
     const uncompressedSize = r.s ?? 0
     const flags = r.f ?? s.flags
     const f: ZipEntryFields = {

@@ -128,6 +128,7 @@ export interface ZipEntryRecord {
   dk?: number
   o?: number
   x?: Uint8Array
+  xp?: PatchRun[]
   cx?: Uint8Array
   cm?: Name
   dd?: number

@@ -260,8 +260,11 @@
  *   # The local header offset as the central header records it; omitted when it is where the previous
  *   # entry's local header, data and descriptor end (0 before the first).
  *   o optional Int
- *   # The local extra block, raw; omitted when equal to the previous entry's (empty before the first).
+ *   # The local extra block: omitted when equal to the previous entry's (empty before the first); else
+ *   # `xp`, a patch of the previous entry's block (§18.2), when it has the same length and the patch costs
+ *   # less than the block's length; else `x`, the block raw. At most one of the two.
  *   x optional Bytes
+ *   xp optional [PatchRun]
  *   # The central extra block, raw; omitted when equal to the block derived from the local one (§18.3).
  *   cx optional Bytes
  *   # The entry comment; omitted when empty.
@@ -2223,6 +2226,31 @@ const Types = {
     }
     return obj
   },
+  'ZipEntryRecord > xp (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.List(obj) === undefined) {
+      return undefined
+    }
+    for (let i = 0; i < obj.length; i++) {
+      let v = obj[i]
+      v = Types.PatchRun(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[i]) {
+        const ret = obj.slice(0, i)
+        for (let j = i; j < obj.length; j++) {
+          let v = obj[j]
+          v = Types.PatchRun(v)
+          if (v === undefined) {
+            return undefined
+          }
+          ret.push(v)
+        }
+        return ret
+      }
+    }
+    return obj
+  },
   'ZipEntryRecord > lp (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
     if (Kinds.List(obj) === undefined) {
       return undefined
@@ -2554,6 +2582,24 @@ const Types = {
                 }
               }
               ret.x = v
+            }
+          }
+          break
+        case 'xp':
+          {
+            const v = Types['ZipEntryRecord > xp (anon)'](obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.xp = v
             }
           }
           break
@@ -4720,6 +4766,31 @@ const Reprs = {
     }
     return obj
   },
+  'ZipEntryRecord > xp (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.List(obj) === undefined) {
+      return undefined
+    }
+    for (let i = 0; i < obj.length; i++) {
+      let v = obj[i]
+      v = Reprs.PatchRun(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[i]) {
+        const ret = obj.slice(0, i)
+        for (let j = i; j < obj.length; j++) {
+          let v = obj[j]
+          v = Reprs.PatchRun(v)
+          if (v === undefined) {
+            return undefined
+          }
+          ret.push(v)
+        }
+        return ret
+      }
+    }
+    return obj
+  },
   'ZipEntryRecord > lp (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
     if (Kinds.List(obj) === undefined) {
       return undefined
@@ -5051,6 +5122,24 @@ const Reprs = {
                 }
               }
               ret.x = v
+            }
+          }
+          break
+        case 'xp':
+          {
+            const v = Reprs['ZipEntryRecord > xp (anon)'](value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.xp = v
             }
           }
           break

@@ -7,7 +7,7 @@
 
 import { u32 } from './bytes.js'
 import {
-  CENTRAL_HEADER_SIZE, EOCD_SIZE, EXTRA_EXTENDED_TIMESTAMP, EXTRA_INFOZIP_UNIX_NEW, EXTRA_ZIP64, FLAG_DATA_DESCRIPTOR,
+  CENTRAL_HEADER_SIZE, EOCD_SIZE, EXTRA_EXTENDED_TIMESTAMP, EXTRA_ZIP64, FLAG_DATA_DESCRIPTOR,
   LOCAL_HEADER_SIZE, SIG_CENTRAL_HEADER, SIG_DATA_DESCRIPTOR, SIG_EOCD, SIG_LOCAL_HEADER, SIG_ZIP64_EOCD, SIG_ZIP64_LOCATOR,
   U16_MAX, U32_MAX, ZIP64_EOCD_MIN_SIZE, ZIP64_LOCATOR_SIZE
 } from './constants.js'
@@ -98,9 +98,9 @@ export function descriptorBytes (f: ZipRecordFields, form: DescriptorForm): Uint
 }
 
 /**
- * The central extra block a writer derives from the local one (Info-ZIP's habit, §18.3): the extended
- * timestamp keeps its flags and mtime only, the Info-ZIP Unix field 0x7875 is empty, a zip64 field is
- * dropped (the central one holds other values), every other field is copied, a malformed tail dropped.
+ * The central extra block a writer derives from the local one (Info-ZIP 3.0's habit, §18.3): the extended
+ * timestamp keeps its flags and mtime only, a zip64 field is dropped (the central one holds other
+ * values), every other field is copied (the Unix field 0x7875 too), a malformed tail dropped.
  */
 export function derivedCentralExtra (localExtra: Uint8Array): Uint8Array {
   const out: ExtraField[] = []
@@ -109,8 +109,6 @@ export function derivedCentralExtra (localExtra: Uint8Array): Uint8Array {
     if (field.id === EXTRA_EXTENDED_TIMESTAMP) {
       const flags = field.data[0] ?? 0
       out.push({ id: field.id, data: field.data.subarray(0, (flags & 1) === 1 ? 5 : Math.min(1, field.data.length)) })
-    } else if (field.id === EXTRA_INFOZIP_UNIX_NEW) {
-      out.push({ id: field.id, data: new Uint8Array(0) })
     } else {
       out.push(field)
     }
