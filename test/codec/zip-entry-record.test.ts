@@ -16,6 +16,8 @@ const cid = CID.parse('bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvy
 /** Info-ZIP's local extra (UT with mtime and atime, ux with uid/gid), and the JDK's 0xCAFE marker. */
 const UT_UX = Uint8Array.from(Buffer.from('5554090003f4156b01f4156b6975780b000104e803000004e8030000', 'hex'))
 const CAFE = Uint8Array.of(0xfe, 0xca, 0, 0)
+/** The same layout with other times: written as a patch of the previous block (`xp`). */
+const UT_UX_LATER = Uint8Array.from(Buffer.from('5554090003a48c0f6839ee156b75780b000104e803000004e8030000', 'hex'))
 
 const fieldsArb: fc.Arbitrary<ZipEntryFields> = fc.record({
   path: fc.array(fc.constantFrom('a', 'b', 'dir/', 'ü', '.class'), { minLength: 1, maxLength: 6 }).map(p => enc.encode(p.join(''))),
@@ -32,7 +34,7 @@ const fieldsArb: fc.Arbitrary<ZipEntryFields> = fc.record({
   externalAttributes: fc.constantFrom(0, 0x81a40000, 0x41ed0010),
   diskStart: fc.constantFrom(0, 0, 1),
   localHeaderOffset: fc.constantFrom(0, 77, 2 ** 33),
-  localExtra: fc.constantFrom(new Uint8Array(0), UT_UX, CAFE),
+  localExtra: fc.constantFrom(new Uint8Array(0), UT_UX, UT_UX_LATER, CAFE),
   comment: fc.constantFrom(new Uint8Array(0), enc.encode('note'))
 }).chain(base => fc.record({
   centralExtra: fc.constantFrom(derivedCentralExtra(base.localExtra), base.localExtra, new Uint8Array(0)),
@@ -79,6 +81,9 @@ describe('zip entry records', () => {
     const next = encoder.encode({ ...base, path: enc.encode('com/example/B.class'), crc32: 6, localHeaderOffset: 30 + 19 + 10 + 16 })
     expect(next).toEqual({ k: 12, p: 'B.class', crc: 6, s: 20, cs: 10 })
     expect(dagCbor.encode(next).length).toBeLessThan(30)
+    // New times in the same extra layout: a patch of the previous block.
+    encoder.encode({ ...base, localExtra: UT_UX })
+    expect(encoder.encode({ ...base, localExtra: UT_UX_LATER }).xp).toEqual([[5, UT_UX_LATER.subarray(5, 13)]])
   })
 
   it('a record with a default written out, or a recipe with nothing to make, is rejected', async () => {
