@@ -95,8 +95,6 @@ export interface ZipEntryExpectation {
 /** The `zip` layer of a zip manifest, with fileCid and skeleton as CID strings, and every entry. */
 export interface ZipExpectation {
   fileCid: string
-  skeleton: string
-  skeletonSize: number
   treeContentBytes: number
   entries: ZipEntryExpectation[]
 }
@@ -1031,8 +1029,6 @@ export async function computePositive (c: IndexCase, profile: ProfileName): Prom
       : {
           zip: {
             fileCid: CID.decode(zip.fileCid).toString(),
-            skeleton: zip.skeleton.toString(),
-            skeletonSize: zip.skeletonSize,
             treeContentBytes: zip.treeContentBytes,
             entries: (result.entries as ZipEntry[]).map(e => zipEntryExpectation(e))
           }

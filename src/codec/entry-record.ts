@@ -101,7 +101,7 @@ export class EntryRecordDecoder {
     const where = { entry: `#${this.#index++}` }
     const kept = r.k ?? 0
     if (!Number.isSafeInteger(kept) || kept < 0 || kept > s.path.length) throw new InvalidManifestError(`entry record keeps ${kept} bytes of a ${s.path.length}-byte previous path`, where)
-    const path = concat(s.path.subarray(0, kept), bytesOf(r.p))
+    const path = concatBytes(s.path.subarray(0, kept), bytesOf(r.p))
     const typeflag = r.y ?? TYPEFLAG_REGULAR
     const mode = r.m ?? s.modes.get(typeflag)
     if (mode === undefined) throw new InvalidManifestError(`entry record has no mode and no earlier entry has typeflag ${typeflag}`, where)
@@ -166,21 +166,21 @@ function isUtf8 (bytes: Uint8Array): boolean {
 }
 
 /** Text when the bytes are valid UTF-8, else the bytes (schema `Name`). */
-function nameOf (bytes: Uint8Array): Name {
+export function nameOf (bytes: Uint8Array): Name {
   try { return utf8.decode(bytes) } catch { return bytes }
 }
 
-function bytesOf (name: Name): Uint8Array {
+export function bytesOf (name: Name): Uint8Array {
   return typeof name === 'string' ? utf8Encoder.encode(name) : name
 }
 
-function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+export function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
 }
 
-function concat (a: Uint8Array, b: Uint8Array): Uint8Array {
+export function concatBytes (a: Uint8Array, b: Uint8Array): Uint8Array {
   if (a.length === 0) return b
   const out = new Uint8Array(a.length + b.length)
   out.set(a, 0)

@@ -4,8 +4,8 @@
  */
 import type { BlockSink } from '../blocks.js'
 import { putBlock } from '../blocks.js'
-import { encodeEntryPage, encodeZipEntry } from '../codec/manifest-codec.js'
-import type { Entry, EntryRecord, ZipEntry } from '../schema/types.js'
+import { encodeEntryPage } from '../codec/manifest-codec.js'
+import type { Entry, EntryRecord } from '../schema/types.js'
 import type { CID } from 'multiformats/cid'
 import { displayName, nameFromBytes } from './names.js'
 import { EntryRecordDecoder, type EntryFields } from '../codec/entry-record.js'
@@ -19,8 +19,8 @@ import { MAX_BLOCK_BYTES } from '../limits.js'
 
 import { ENTRY_PAGE_BYTES } from './entry-log.js'
 
-/** Encodes the entries into pages, stores each page block, and returns the page CIDs in order. */
-export async function writeEntryPages (entries: readonly ZipEntry[], sink: BlockSink): Promise<CID[]> {
+/** Cuts encoded zip records into pages, stores each page block, and returns the page CIDs in order. */
+export async function writeZipEntryPages (records: Iterable<{ bytes: Uint8Array, offset: number, path: Uint8Array }>, sink: BlockSink): Promise<CID[]> {
   const pages: CID[] = []
   let pending: Uint8Array[] = []
   let pendingBytes = 0
@@ -31,11 +31,10 @@ export async function writeEntryPages (entries: readonly ZipEntry[], sink: Block
     pending = []
     pendingBytes = 0
   }
-  for (const entry of entries) {
-    const bytes = encodeZipEntry(entry)
+  for (const { bytes, offset, path } of records) {
     if (bytes.length + 5 > MAX_BLOCK_BYTES) {
       throw new LimitExceededError(`entry encodes to ${bytes.length} bytes, more than one block may hold`,
-        { limit: 'maxBlockBytes', max: MAX_BLOCK_BYTES, offset: entry.localHeaderOffset, entry: displayName(entry.path) })
+        { limit: 'maxBlockBytes', max: MAX_BLOCK_BYTES, offset, entry: displayName(nameFromBytes(path)) })
     }
     if (pending.length > 0 && pendingBytes + bytes.length > ENTRY_PAGE_BYTES) await flush()
     pending.push(bytes)

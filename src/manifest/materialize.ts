@@ -1,6 +1,7 @@
 /**
  * materializeView: writes the blocks of a tar's view into a blockstore, so that any IPFS node or gateway
- * serves the uncompressed tar byte for byte from its CID (`tar.view`). The view is fully determined by the
+ * serves the uncompressed tar byte for byte from its CID (`tar.view`); for a zip, the zip file's own DAG
+ * (`zip.fileCid`). The view is fully determined by the
  * manifest and the tree (§8.3): raw segments for header bytes, padding, non-file data and the end, and each
  * regular file's own content DAG, linked as it is. It is rebuilt here and its root checked against the
  * CID the manifest records.
@@ -17,10 +18,13 @@ import { UnixFS } from 'ipfs-unixfs'
 import { ArchiveDagWriter } from './archive-dag.js'
 import { loadManifest } from './load.js'
 import { tarPieces } from './tar-stream.js'
+import { zipBytes } from './zip-stream.js'
+import { FileDagBuilder } from '../unixfs/file-builder.js'
+import type { Manifest, Zip } from '../schema/types.js'
 
 /**
  * Stores the view's blocks (the tree's own blocks are linked, not copied) and returns its CID, which
- * equals the manifest's `tar.view`.
+ * equals the manifest's `tar.view` (a zip: `zip.fileCid`, whose blocks are all stored).
  *
  * @example
  * ```ts
@@ -30,6 +34,7 @@ import { tarPieces } from './tar-stream.js'
  */
 export async function materializeView (manifestCid: CID, store: Blockstore): Promise<CID> {
   const manifest = await loadManifest(manifestCid, store)
+  if (manifest.zip !== undefined) return await materializeZip(manifest, store)
   if (manifest.tar === undefined) throw new InvalidManifestError('this manifest describes no tar stream, so it has no view')
   const expected = CID.decode(manifest.tar.view)
   const writer = new ArchiveDagWriter(getProfile(manifest.profile), store)
@@ -47,6 +52,19 @@ export async function materializeView (manifestCid: CID, store: Blockstore): Pro
   const { root } = await writer.finish()
   if (!root.cid.equals(expected)) throw new DigestMismatchError(`the view rebuilt as ${root.cid}, the manifest records ${expected}`)
   return root.cid
+}
+
+/**
+ * A zip's view is the zip file as `ipfs add` chunks it (`zip.fileCid`, §18.5): its bytes rebuilt from the
+ * entries and the tree, imported under the manifest's profile.
+ */
+async function materializeZip (manifest: Manifest, store: Blockstore): Promise<CID> {
+  const expected = CID.decode((manifest.zip as Zip).fileCid)
+  const builder = new FileDagBuilder(getProfile(manifest.profile), store)
+  for await (const chunk of zipBytes(manifest, store)) await builder.write(chunk)
+  const { cid } = await builder.finish()
+  if (!cid.equals(expected)) throw new DigestMismatchError(`the zip rebuilt as ${cid}, the manifest records ${expected}`)
+  return cid
 }
 
 /** How a File node links an existing file DAG: its CID, content size and whole serialized size (Tsize). */

@@ -10,6 +10,7 @@
  * first in link order, so a problem's first place is the most readable one.
  */
 import { EntryRecordDecoder } from '../codec/entry-record.js'
+import type { EntryRecord } from '../schema/types.js'
 import * as dagCbor from '@ipld/dag-cbor'
 import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
@@ -55,7 +56,7 @@ export async function checkReachableBlocks (cid: CID, manifest: Manifest, source
     ...manifest.entries.map((page, i): Reach => ({ cid: page, where: `entries page ${i}`, page: true, base: '', at: 0 })),
     ...(manifest.archive.root === undefined ? [] : [unixfs(manifest.archive.root, 'archive')]),
     ...(manifest.tar?.trailing === undefined ? [] : [unixfs(manifest.tar.trailing, 'tar trailing bytes')]),
-    ...(manifest.zip === undefined ? [] : [unixfs(manifest.zip.skeleton, 'zip skeleton')])
+    ...(manifest.zip?.spans ?? []).flatMap(span => span.file === undefined ? [] : [unixfs(span.file, `zip bytes at ${span.offset}`)])
   ]
   const stack = roots.reverse()
   while (stack.length > 0) {
@@ -93,13 +94,14 @@ function unixfs (cid: CID, where: string, at = 0): Reach {
 function pageLinks (reach: Reach, bytes: Uint8Array, manifest: Manifest, records: { decoder?: EntryRecordDecoder }): Reach[] {
   const links: Reach[] = []
   for (const item of decodeEntryPage(bytes, manifest.archive.format)) {
-    if ('localHeaderOffset' in item) {
-      if (item.content !== undefined) links.push(unixfs(item.content, `${reach.where}: ${displayName(item.path)}`))
-      continue
-    }
+    // Zip records link their content (`c`) and verbatim compressed data (`z`); tar records their own data.
     let name: string | undefined
-    try { name = records.decoder === undefined ? undefined : displayName(records.decoder.decode(item).path) } catch { records.decoder = undefined }
-    if (item.c !== undefined) links.push(unixfs(item.c, name === undefined ? reach.where : `${reach.where}: ${name}`))
+    if (manifest.archive.format !== 'zip') {
+      try { name = records.decoder === undefined ? undefined : displayName(records.decoder.decode(item as EntryRecord).path) } catch { records.decoder = undefined }
+    }
+    const where = name === undefined ? reach.where : `${reach.where}: ${name}`
+    if (item.c !== undefined) links.push(unixfs(item.c, where))
+    if ('z' in item && item.z !== undefined) links.push(unixfs(item.z, where))
   }
   return links
 }

@@ -7,17 +7,18 @@
  * part of which has no recipe); else the archive file's own blocks when the blockstore happens to hold
  * them; otherwise they are rebuilt: a tar stream from its entries and the tree (tar-stream.ts), each
  * compressed member from that stream (its header, its recipe's encoder over its range of the tar, its
- * trailer), or a zip from its skeleton.
+ * trailer), or a zip from its entries and the tree (zip-stream.ts).
  */
 import { CID } from 'multiformats/cid'
 import { equalBytes, getBlock, type BlockSource } from '../blocks.js'
 import { encoderFor } from '../compression/recipe/registry.js'
 import { createDigest } from '../digest/incremental.js'
 import { BlockNotFoundError, DigestMismatchError, InvalidManifestError } from '../errors.js'
-import type { Manifest, ZipEntry } from '../schema/types.js'
+import type { Manifest } from '../schema/types.js'
 import { readFile } from '../unixfs/file-reader.js'
-import { loadManifest, loadZipEntries } from './load.js'
+import { loadManifest } from './load.js'
 import { tarBytes } from './tar-stream.js'
+import { zipBytes } from './zip-stream.js'
 
 /**
  * @example
@@ -34,7 +35,7 @@ export async function * restoreArchive (manifestCid: CID, source: BlockSource): 
   const bytes = own !== undefined
     ? readFile(own, source)
     : manifest.archive.format === 'zip'
-      ? rebuildZip(manifest, source)
+      ? zipBytes(manifest, source)
       : manifest.archive.format === 'tar' ? tarBytes(manifest, source) : rebuild(manifest, source)
   for await (const chunk of bytes) {
     if (chunk.length === 0) continue
@@ -96,59 +97,4 @@ async function * rebuild (manifest: Manifest, source: BlockSource): AsyncGenerat
     yield member.trailer
   }
   if (compression.trailing !== undefined) yield compression.trailing
-}
-
-/**
- * A zip from its skeleton and its entries' recipes: the skeleton's bytes, with each recipe entry's
- * compressed data (its encoder over its content, exactly `compressedSize` bytes) inserted at its
- * `dataOffset`.
- */
-async function * rebuildZip (manifest: Manifest, source: BlockSource): AsyncGenerator<Uint8Array> {
-  const zip = manifest.zip
-  if (zip === undefined) throw new InvalidManifestError('a "zip" manifest without its zip fields')
-  const gaps: ZipEntry[] = []
-  for await (const entry of loadZipEntries(manifest, source)) if (entry.recipe !== undefined) gaps.push(entry)
-  gaps.sort((a, b) => a.dataOffset - b.dataOffset)
-  let position = 0
-  let next = 0
-  /** Inserts every gap that starts at `position`. */
-  const fill = async function * (): AsyncGenerator<Uint8Array> {
-    for (let gap = gaps[next]; gap !== undefined && gap.dataOffset === position; gap = gaps[++next]) {
-      if (gap.dataOffset < position) throw new InvalidManifestError('zip entries with recipes overlap', { offset: gap.dataOffset })
-      yield * encodeEntry(gap, source)
-      position += gap.compressedSize
-    }
-    const after = gaps[next]
-    if (after !== undefined && after.dataOffset < position) throw new InvalidManifestError('zip entries with recipes overlap', { offset: after.dataOffset })
-  }
-  yield * fill()
-  for await (let chunk of readFile(zip.skeleton, source)) {
-    while (chunk.length > 0) {
-      const gap = gaps[next]
-      const n = gap === undefined ? chunk.length : Math.min(chunk.length, gap.dataOffset - position)
-      if (n > 0) { yield chunk.subarray(0, n); position += n; chunk = chunk.subarray(n) }
-      yield * fill()
-    }
-  }
-  if (next !== gaps.length) throw new InvalidManifestError('zip entries with recipes lie beyond the skeleton', { offset: gaps[next]?.dataOffset })
-}
-
-/** One entry's compressed data, made by its recipe from its content; exactly `compressedSize` bytes. */
-async function * encodeEntry (entry: ZipEntry, source: BlockSource): AsyncGenerator<Uint8Array> {
-  if (entry.recipe === undefined || entry.content === undefined) throw new InvalidManifestError('zip entry recipe without content', { offset: entry.dataOffset })
-  const encoder = encoderFor(entry.recipe).create()
-  let made = 0
-  const check = function * (chunks: Uint8Array[]): Generator<Uint8Array> {
-    for (const chunk of chunks) {
-      made += chunk.length
-      if (made > entry.compressedSize) break
-      yield chunk
-    }
-  }
-  for await (const chunk of readFile(entry.content, source)) yield * check(encoder.write(chunk))
-  yield * check(encoder.end())
-  if (made !== entry.compressedSize) {
-    throw new DigestMismatchError(`the recipe made ${made > entry.compressedSize ? 'more than' : 'only'} ${made} bytes for a zip entry of ${entry.compressedSize} compressed bytes`,
-      { offset: entry.dataOffset, expected: entry.compressedSize, actual: made })
-  }
 }

@@ -52,12 +52,12 @@ export interface ManifestResult<E extends AnyEntry = Entry> {
     archiveBytes: number
     /**
      * Tar bytes kept as segment leaves: headers, padding, end blocks, trailing bytes, non-file data. For a
-     * zip: the skeleton's segment bytes (headers, central directory, data kept verbatim).
+     * zip: the bytes not rebuilt from content (headers, central directory, end records, spans, data kept verbatim).
      */
     segmentBytes: number
     /**
      * Tar bytes linked as member files' content DAGs (segmentBytes + contentBytes = the tar's size). For a
-     * zip: the zip bytes linked as content (stored entries) or rebuilt from content by a recipe
+     * zip: the zip bytes that are content (stored entries) or rebuilt from content by a recipe
      * (segmentBytes + contentBytes = the zip's size).
      */
     contentBytes: number

@@ -196,7 +196,7 @@ function describe (result: ManifestResult<AnyEntry>): string {
     ...(m.compression === undefined
       ? []
       : [`rebuild   ${m.archive.root === undefined ? `from the tar by recipe: ${recipes.join(', ')}` : 'from its own blocks (no recipe reproduces every member)'} (${members.length} member${members.length === 1 ? '' : 's'})`]),
-    ...(m.zip === undefined ? [] : [`rebuild   ${rebuiltEntries} deflated entr${rebuiltEntries === 1 ? 'y' : 'ies'} from the tree by recipe, the rest from the zip's skeleton`]),
+    ...(m.zip === undefined ? [] : [`rebuild   ${rebuiltEntries} deflated entr${rebuiltEntries === 1 ? 'y' : 'ies'} from the tree by recipe, the rest kept verbatim`]),
     `tree      ${result.treeCid}`,
     ...(result.strippedTreeCid === undefined ? [] : [`stripped  ${result.strippedTreeCid}`]),
     `entries   ${c.entries}${headerSummary(result.entries)}`,

@@ -84,6 +84,10 @@ export type EntryPage = EntryRecord[]
 
 export type ZipEntryType = 'file' | 'directory' | 'symlink'
 
+/**
+ * A zip entry as readers see it: its record's fields made absolute (§18.2), with the type, mode, mtime
+ * and offsets derived. Not a block shape: pages hold `ZipEntryRecord` values.
+ */
 export interface ZipEntry {
   path: Name
   type: ZipEntryType
@@ -96,13 +100,50 @@ export interface ZipEntry {
   size: number
   localHeaderOffset: number
   dataOffset: number
+  /** The uncompressed data's UnixFS file when it is needed and is not the tree's file at the entry's path. */
   content?: CID
+  /** For a deflated entry rebuilt from its content: the encoder. */
   recipe?: Recipe
   encrypted?: true
   excluded?: Exclusion
+  /** Whether the local / central header needed a patch or was kept verbatim (omitted: regenerated exactly). */
+  localHeader?: 'patched' | 'verbatim'
+  centralHeader?: 'patched' | 'verbatim'
 }
 
-export type ZipEntryPage = ZipEntry[]
+/** One stored zip entry (schema `ZipEntryRecord`, spec §18.2). */
+export interface ZipEntryRecord {
+  k?: number
+  p: Name
+  vm?: number
+  vn?: number
+  f?: number
+  mt?: number
+  t?: number
+  crc?: number
+  s?: number
+  cs?: number
+  ia?: number
+  ea?: number
+  dk?: number
+  o?: number
+  x?: Uint8Array
+  xp?: PatchRun[]
+  cx?: Uint8Array
+  cm?: Name
+  dd?: number
+  lp?: PatchRun[]
+  lb?: Uint8Array
+  cp?: PatchRun[]
+  cb?: Uint8Array
+  r?: Recipe
+  z?: CID
+  zb?: Uint8Array
+  c?: CID
+  e?: Exclusion
+}
+
+export type ZipEntryPage = ZipEntryRecord[]
 
 /** An entry of either list: a tar's `Entry` or a zip's `ZipEntry` (the manifest's format says which). */
 export type AnyEntry = Entry | ZipEntry
@@ -154,9 +195,24 @@ export interface Tar {
 
 export interface Zip {
   fileCid: Uint8Array
-  skeleton: CID
-  skeletonSize: number
+  shift?: number
+  comment?: Uint8Array
+  zip64?: Zip64End
+  endPatch?: PatchRun[]
+  endBytes?: Uint8Array
+  spans?: ZipSpan[]
   treeContentBytes: number
+}
+
+export interface Zip64End {
+  versionMadeBy: number
+  versionNeeded: number
+}
+
+export interface ZipSpan {
+  offset: number
+  bytes?: Uint8Array
+  file?: CID
 }
 
 export interface Tree {

@@ -35,8 +35,8 @@
  *   sha512 Bytes
  *   # A UnixFS file whose bytes are exactly the archive's bytes, linked only when the archive cannot be
  *   # rebuilt from the tree and the side data: a compressed archive some member of which has no recipe (then
- *   # it is the archive file as `ipfs add` chunks it under the profile, and `compression.fileCid` names it),
- *   # or a zip none of whose entries has a recipe (then it is `zip.skeleton`, which is the whole zip).
+ *   # it is the archive file as `ipfs add` chunks it under the profile, and `compression.fileCid` names it).
+ *   # Never present for a zip, which is always rebuilt from its entries (§18).
  *   root optional &Any
  * }
  *
@@ -71,22 +71,43 @@
  *   | Zip ("zip")
  * }
  *
- * ## A zip archive (.zip, .jar, .whl, ...): its bytes are the skeleton with, at each entry that has a
- * ## recipe, the entry's compressed data (`compressedSize` bytes at `dataOffset`) made by the recipe's
- * ## encoder from the entry's content.
+ * ## A zip archive (.zip, .jar, .whl, ...), rebuilt from its entries (§18): in file order, each entry's
+ * ## local header, data and data descriptor; the central directory; the end records; and the `spans`, the
+ * ## bytes that belong to none of these, each where it starts.
  * type Zip struct {
  *   # The CID of the zip file as `ipfs add` chunks it under the profile, as binary CID bytes (a reference,
- *   # not a link: its blocks are not part of this DAG).
+ *   # not a link: its blocks are part of this DAG only where someone materialized them, §18.5).
  *   fileCid Bytes
- *   # A UnixFS file of the zip's bytes except the compressed data of the entries that have a recipe, in
- *   # order: raw segments for headers, descriptors, the central directory, end records and any data kept
- *   # verbatim, and each stored (method 0) entry's content DAG, linked as it is.
- *   skeleton &Any
- *   # The skeleton's size: the archive's size minus the compressedSize of every entry with a recipe.
- *   skeletonSize Int
- *   # The sum of `compressedSize` over the entries of type "file" in the tree (not excluded) whose data the
- *   # skeleton links as content (stored) or a recipe rebuilds from content: the zip bytes the tree holds too.
+ *   # What to add to the offsets written in the archive to get file offsets: the bytes prepended without
+ *   # adjusting them (a self-extracting stub); omitted when 0.
+ *   shift optional Int
+ *   # The archive comment (the end of central directory record's); omitted when empty.
+ *   comment optional Bytes
+ *   # Present when the archive has zip64 end records: their "version made by" and "version needed".
+ *   zip64 optional Zip64End
+ *   # When the end records are not what §18.3 writes: `endPatch` a patch of the regenerated end records
+ *   # (zip64 end record, locator, end of central directory record, concatenated), or `endBytes` the
+ *   # original bytes. At most one of the two.
+ *   endPatch optional [PatchRun]
+ *   endBytes optional Bytes
+ *   # The bytes before the first record, between records and after the end records, in file order;
+ *   # omitted when none.
+ *   spans optional [ZipSpan]
+ *   # The sum of `compressedSize` over the entries of type "file" in the tree (not excluded) whose data is
+ *   # rebuilt from the tree's file (stored, or by a recipe): the zip bytes the tree holds too.
  *   treeContentBytes Int
+ * }
+ *
+ * type Zip64End struct {
+ *   versionMadeBy Int
+ *   versionNeeded Int
+ * }
+ *
+ * ## Bytes of the zip that no record holds, at `offset`: inline (`bytes`, up to 1024) or a UnixFS file.
+ * type ZipSpan struct {
+ *   offset Int
+ *   bytes optional Bytes
+ *   file optional &Any
  * }
  *
  * ## How a compressed archive's bytes are made from the tar stream.
@@ -207,38 +228,66 @@
  *   bytes Bytes
  * } representation tuple
  *
- * ## One block of a zip's entry list, cut as EntryPage is.
- * type ZipEntryPage [ZipEntry]
+ * ## One block of a zip's entry list, cut as EntryPage is; records are relative to the one before, across pages.
+ * type ZipEntryPage [ZipEntryRecord]
  *
- * ## One zip entry, as the central directory describes it.
- * type ZipEntry struct {
- *   # The name: text when it is valid UTF-8 (whatever the UTF-8 flag says), else the bytes.
- *   path Name
- *   type ZipEntryType
- *   # The Unix mode (type and permission bits) when the entry was made on Unix and records one.
- *   mode optional Int
- *   # Modification time in whole seconds since the epoch (extended timestamp, NTFS, Unix extra fields, else
- *   # the DOS time read as UTC); omitted when the entry has no valid time.
- *   mtime optional Int
- *   # Compression method (0 stored, 8 deflate, ...) and general purpose flags of the central directory.
- *   method Int
- *   flags Int
- *   crc32 Int
- *   compressedSize Int
- *   # The uncompressed size.
- *   size Int
- *   # Where the local header and the first data byte sit in the archive.
- *   localHeaderOffset Int
- *   dataOffset Int
- *   # The UnixFS file DAG of the uncompressed data, for stored and deflated entries that are not encrypted
- *   # (except directories without data); for a symlink, its target.
- *   content optional &Any
- *   # For a deflated entry: the encoder that makes its compressed data from `content` exactly; absent when
- *   # none was found (the compressed data is then in the skeleton).
- *   recipe optional Recipe
- *   # Present (true) only when the entry is encrypted.
- *   encrypted optional Bool
- *   excluded optional Exclusion
+ * ## One zip entry in central directory order, in its compact form (§18.2): the fields of its local and
+ * ## central headers, each omitted when it equals the value it defaults to.
+ * type ZipEntryRecord struct {
+ *   # The name (the central and local headers' alike): the first `k` bytes of the previous entry's name
+ *   # followed by `p`; `k` is omitted when 0.
+ *   k optional Int
+ *   p Name
+ *   # Version made by, version needed, general purpose flags, compression method: omitted when equal to
+ *   # the previous entry's (0 before the first).
+ *   vm optional Int
+ *   vn optional Int
+ *   f optional Int
+ *   mt optional Int
+ *   # The DOS date and time as date × 65536 + time, minus the previous entry's (0 before the first);
+ *   # omitted when 0.
+ *   t optional Int
+ *   # CRC-32 and uncompressed size, omitted when 0; the compressed size, omitted when equal to `s`.
+ *   crc optional Int
+ *   s optional Int
+ *   cs optional Int
+ *   # Internal attributes, omitted when equal to the previous entry's; external attributes, omitted when
+ *   # equal to those of the last entry whose name ends in "/" alike (0 before the first).
+ *   ia optional Int
+ *   ea optional Int
+ *   # The disk number start; omitted when 0.
+ *   dk optional Int
+ *   # The local header offset as the central header records it; omitted when it is where the previous
+ *   # entry's local header, data and descriptor end (0 before the first).
+ *   o optional Int
+ *   # The local extra block: omitted when equal to the previous entry's (empty before the first); else
+ *   # `xp`, a patch of the previous entry's block (§18.2), when it has the same length and the patch costs
+ *   # less than the block's length; else `x`, the block raw. At most one of the two.
+ *   x optional Bytes
+ *   xp optional [PatchRun]
+ *   # The central extra block, raw; omitted when equal to the block derived from the local one (§18.3).
+ *   cx optional Bytes
+ *   # The entry comment; omitted when empty.
+ *   cm optional Name
+ *   # With flag bit 3, the data descriptor's form when it is not the default (§18.3): bit 0 no signature,
+ *   # bit 1 8-byte sizes.
+ *   dd optional Int
+ *   # When the rules do not write a header exactly: `lp` / `cp` a patch of the regenerated local / central
+ *   # header, or `lb` / `cb` its bytes verbatim. At most one of each pair.
+ *   lp optional [PatchRun]
+ *   lb optional Bytes
+ *   cp optional [PatchRun]
+ *   cb optional Bytes
+ *   # A deflated entry whose compressed data is made from its content: the encoder, omitted when it is the
+ *   # last one given by an earlier record.
+ *   r optional Recipe
+ *   # The compressed data kept verbatim: `z` a UnixFS file, or `zb` the bytes when at most 64.
+ *   z optional &Any
+ *   zb optional Bytes
+ *   # The uncompressed data as a UnixFS file when it is needed and is not the tree's file at the path.
+ *   c optional &Any
+ *   # Why the entry is not part of the tree; omitted when it is.
+ *   e optional Exclusion
  * }
  *
  * type ZipEntryType enum {
@@ -915,7 +964,217 @@ const Types = {
     }
     return ret
   },
-  'Zip > skeleton (anon)': Kinds.Link,
+  Zip64End: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 2
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'versionMadeBy':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.versionMadeBy = v
+            }
+          }
+          break
+        case 'versionNeeded':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.versionNeeded = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
+  PatchRun: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.List(obj) === undefined) {
+      return undefined
+    }
+    if (obj.length !== 2) {
+      return undefined
+    }
+    /** @type {{[k in string]: any}} */
+    const ret = {}
+    {
+      const v = Types.Int(obj[0])
+      if (v === undefined) {
+        return undefined
+      }
+      ret.offset = v
+    }
+    {
+      const v = Types.Bytes(obj[1])
+      if (v === undefined) {
+        return undefined
+      }
+      ret.bytes = v
+    }
+    return ret
+  },
+  'Zip > endPatch (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.List(obj) === undefined) {
+      return undefined
+    }
+    for (let i = 0; i < obj.length; i++) {
+      let v = obj[i]
+      v = Types.PatchRun(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[i]) {
+        const ret = obj.slice(0, i)
+        for (let j = i; j < obj.length; j++) {
+          let v = obj[j]
+          v = Types.PatchRun(v)
+          if (v === undefined) {
+            return undefined
+          }
+          ret.push(v)
+        }
+        return ret
+      }
+    }
+    return obj
+  },
+  'ZipSpan > file (anon)': Kinds.Link,
+  ZipSpan: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 1
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'offset':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.offset = v
+            }
+          }
+          break
+        case 'bytes':
+          {
+            const v = Types.Bytes(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.bytes = v
+            }
+          }
+          break
+        case 'file':
+          {
+            const v = Types['ZipSpan > file (anon)'](obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.file = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
+  'Zip > spans (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.List(obj) === undefined) {
+      return undefined
+    }
+    for (let i = 0; i < obj.length; i++) {
+      let v = obj[i]
+      v = Types.ZipSpan(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[i]) {
+        const ret = obj.slice(0, i)
+        for (let j = i; j < obj.length; j++) {
+          let v = obj[j]
+          v = Types.ZipSpan(v)
+          if (v === undefined) {
+            return undefined
+          }
+          ret.push(v)
+        }
+        return ret
+      }
+    }
+    return obj
+  },
   Zip: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
     if (Kinds.Map(obj) === undefined) {
       return undefined
@@ -923,7 +1182,7 @@ const Types = {
     const entries = Object.entries(obj)
     /** @type {{[k in string]: any}} */
     let ret = obj
-    let requiredCount = 4
+    let requiredCount = 2
     for (let i = 0; i < entries.length; i++) {
       const [key, value] = entries[i]
       switch (key) {
@@ -946,28 +1205,8 @@ const Types = {
             }
           }
           break
-        case 'skeleton':
+        case 'shift':
           {
-            requiredCount--
-            const v = Types['Zip > skeleton (anon)'](obj[key])
-            if (v === undefined) {
-              return undefined
-            }
-            if (v !== value || ret !== obj) {
-              if (ret === obj) {
-                /** @type {{[k in string]: any}} */
-                ret = {}
-                for (let j = 0; j < i; j++) {
-                  ret[entries[j][0]] = entries[j][1]
-                }
-              }
-              ret.skeleton = v
-            }
-          }
-          break
-        case 'skeletonSize':
-          {
-            requiredCount--
             const v = Types.Int(obj[key])
             if (v === undefined) {
               return undefined
@@ -980,7 +1219,97 @@ const Types = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.skeletonSize = v
+              ret.shift = v
+            }
+          }
+          break
+        case 'comment':
+          {
+            const v = Types.Bytes(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.comment = v
+            }
+          }
+          break
+        case 'zip64':
+          {
+            const v = Types.Zip64End(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.zip64 = v
+            }
+          }
+          break
+        case 'endPatch':
+          {
+            const v = Types['Zip > endPatch (anon)'](obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.endPatch = v
+            }
+          }
+          break
+        case 'endBytes':
+          {
+            const v = Types.Bytes(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.endBytes = v
+            }
+          }
+          break
+        case 'spans':
+          {
+            const v = Types['Zip > spans (anon)'](obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.spans = v
             }
           }
           break
@@ -1373,31 +1702,6 @@ const Types = {
       }
     }
     return obj
-  },
-  PatchRun: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
-    if (Kinds.List(obj) === undefined) {
-      return undefined
-    }
-    if (obj.length !== 2) {
-      return undefined
-    }
-    /** @type {{[k in string]: any}} */
-    const ret = {}
-    {
-      const v = Types.Int(obj[0])
-      if (v === undefined) {
-        return undefined
-      }
-      ret.offset = v
-    }
-    {
-      const v = Types.Bytes(obj[1])
-      if (v === undefined) {
-        return undefined
-      }
-      ret.bytes = v
-    }
-    return ret
   },
   'EntryRecord > hp (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
     if (Kinds.List(obj) === undefined) {
@@ -1922,35 +2226,113 @@ const Types = {
     }
     return obj
   },
-  ZipEntryType: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
-    if (Kinds.String(obj) === undefined) {
+  'ZipEntryRecord > xp (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.List(obj) === undefined) {
       return undefined
     }
-    if (obj === 'file') {
-      return 'File'
+    for (let i = 0; i < obj.length; i++) {
+      let v = obj[i]
+      v = Types.PatchRun(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[i]) {
+        const ret = obj.slice(0, i)
+        for (let j = i; j < obj.length; j++) {
+          let v = obj[j]
+          v = Types.PatchRun(v)
+          if (v === undefined) {
+            return undefined
+          }
+          ret.push(v)
+        }
+        return ret
+      }
     }
-    if (obj === 'directory') {
-      return 'Directory'
-    }
-    if (obj === 'symlink') {
-      return 'Symlink'
-    }
-    return undefined
+    return obj
   },
-  'ZipEntry > content (anon)': Kinds.Link,
-  Bool: Kinds.Bool,
-  ZipEntry: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+  'ZipEntryRecord > lp (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.List(obj) === undefined) {
+      return undefined
+    }
+    for (let i = 0; i < obj.length; i++) {
+      let v = obj[i]
+      v = Types.PatchRun(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[i]) {
+        const ret = obj.slice(0, i)
+        for (let j = i; j < obj.length; j++) {
+          let v = obj[j]
+          v = Types.PatchRun(v)
+          if (v === undefined) {
+            return undefined
+          }
+          ret.push(v)
+        }
+        return ret
+      }
+    }
+    return obj
+  },
+  'ZipEntryRecord > cp (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.List(obj) === undefined) {
+      return undefined
+    }
+    for (let i = 0; i < obj.length; i++) {
+      let v = obj[i]
+      v = Types.PatchRun(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[i]) {
+        const ret = obj.slice(0, i)
+        for (let j = i; j < obj.length; j++) {
+          let v = obj[j]
+          v = Types.PatchRun(v)
+          if (v === undefined) {
+            return undefined
+          }
+          ret.push(v)
+        }
+        return ret
+      }
+    }
+    return obj
+  },
+  'ZipEntryRecord > z (anon)': Kinds.Link,
+  'ZipEntryRecord > c (anon)': Kinds.Link,
+  ZipEntryRecord: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
     if (Kinds.Map(obj) === undefined) {
       return undefined
     }
     const entries = Object.entries(obj)
     /** @type {{[k in string]: any}} */
     let ret = obj
-    let requiredCount = 9
+    let requiredCount = 1
     for (let i = 0; i < entries.length; i++) {
       const [key, value] = entries[i]
       switch (key) {
-        case 'path':
+        case 'k':
+          {
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.k = v
+            }
+          }
+          break
+        case 'p':
           {
             requiredCount--
             const v = Types.Name(obj[key])
@@ -1965,30 +2347,11 @@ const Types = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.path = v
+              ret.p = v
             }
           }
           break
-        case 'type':
-          {
-            requiredCount--
-            const v = Types.ZipEntryType(obj[key])
-            if (v === undefined) {
-              return undefined
-            }
-            if (v !== value || ret !== obj) {
-              if (ret === obj) {
-                /** @type {{[k in string]: any}} */
-                ret = {}
-                for (let j = 0; j < i; j++) {
-                  ret[entries[j][0]] = entries[j][1]
-                }
-              }
-              ret.type = v
-            }
-          }
-          break
-        case 'mode':
+        case 'vm':
           {
             const v = Types.Int(obj[key])
             if (v === undefined) {
@@ -2002,11 +2365,11 @@ const Types = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.mode = v
+              ret.vm = v
             }
           }
           break
-        case 'mtime':
+        case 'vn':
           {
             const v = Types.Int(obj[key])
             if (v === undefined) {
@@ -2020,13 +2383,12 @@ const Types = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.mtime = v
+              ret.vn = v
             }
           }
           break
-        case 'method':
+        case 'f':
           {
-            requiredCount--
             const v = Types.Int(obj[key])
             if (v === undefined) {
               return undefined
@@ -2039,13 +2401,12 @@ const Types = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.method = v
+              ret.f = v
             }
           }
           break
-        case 'flags':
+        case 'mt':
           {
-            requiredCount--
             const v = Types.Int(obj[key])
             if (v === undefined) {
               return undefined
@@ -2058,13 +2419,12 @@ const Types = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.flags = v
+              ret.mt = v
             }
           }
           break
-        case 'crc32':
+        case 't':
           {
-            requiredCount--
             const v = Types.Int(obj[key])
             if (v === undefined) {
               return undefined
@@ -2077,13 +2437,12 @@ const Types = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.crc32 = v
+              ret.t = v
             }
           }
           break
-        case 'compressedSize':
+        case 'crc':
           {
-            requiredCount--
             const v = Types.Int(obj[key])
             if (v === undefined) {
               return undefined
@@ -2096,13 +2455,12 @@ const Types = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.compressedSize = v
+              ret.crc = v
             }
           }
           break
-        case 'size':
+        case 's':
           {
-            requiredCount--
             const v = Types.Int(obj[key])
             if (v === undefined) {
               return undefined
@@ -2115,13 +2473,12 @@ const Types = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.size = v
+              ret.s = v
             }
           }
           break
-        case 'localHeaderOffset':
+        case 'cs':
           {
-            requiredCount--
             const v = Types.Int(obj[key])
             if (v === undefined) {
               return undefined
@@ -2134,13 +2491,12 @@ const Types = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.localHeaderOffset = v
+              ret.cs = v
             }
           }
           break
-        case 'dataOffset':
+        case 'ia':
           {
-            requiredCount--
             const v = Types.Int(obj[key])
             if (v === undefined) {
               return undefined
@@ -2153,13 +2509,13 @@ const Types = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.dataOffset = v
+              ret.ia = v
             }
           }
           break
-        case 'content':
+        case 'ea':
           {
-            const v = Types['ZipEntry > content (anon)'](obj[key])
+            const v = Types.Int(obj[key])
             if (v === undefined) {
               return undefined
             }
@@ -2171,11 +2527,209 @@ const Types = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.content = v
+              ret.ea = v
             }
           }
           break
-        case 'recipe':
+        case 'dk':
+          {
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.dk = v
+            }
+          }
+          break
+        case 'o':
+          {
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.o = v
+            }
+          }
+          break
+        case 'x':
+          {
+            const v = Types.Bytes(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.x = v
+            }
+          }
+          break
+        case 'xp':
+          {
+            const v = Types['ZipEntryRecord > xp (anon)'](obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.xp = v
+            }
+          }
+          break
+        case 'cx':
+          {
+            const v = Types.Bytes(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.cx = v
+            }
+          }
+          break
+        case 'cm':
+          {
+            const v = Types.Name(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.cm = v
+            }
+          }
+          break
+        case 'dd':
+          {
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.dd = v
+            }
+          }
+          break
+        case 'lp':
+          {
+            const v = Types['ZipEntryRecord > lp (anon)'](obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.lp = v
+            }
+          }
+          break
+        case 'lb':
+          {
+            const v = Types.Bytes(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.lb = v
+            }
+          }
+          break
+        case 'cp':
+          {
+            const v = Types['ZipEntryRecord > cp (anon)'](obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.cp = v
+            }
+          }
+          break
+        case 'cb':
+          {
+            const v = Types.Bytes(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.cb = v
+            }
+          }
+          break
+        case 'r':
           {
             const v = Types.Recipe(obj[key])
             if (v === undefined) {
@@ -2189,13 +2743,13 @@ const Types = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.recipe = v
+              ret.r = v
             }
           }
           break
-        case 'encrypted':
+        case 'z':
           {
-            const v = Types.Bool(obj[key])
+            const v = Types['ZipEntryRecord > z (anon)'](obj[key])
             if (v === undefined) {
               return undefined
             }
@@ -2207,11 +2761,47 @@ const Types = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.encrypted = v
+              ret.z = v
             }
           }
           break
-        case 'excluded':
+        case 'zb':
+          {
+            const v = Types.Bytes(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.zb = v
+            }
+          }
+          break
+        case 'c':
+          {
+            const v = Types['ZipEntryRecord > c (anon)'](obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.c = v
+            }
+          }
+          break
+        case 'e':
           {
             const v = Types.Exclusion(obj[key])
             if (v === undefined) {
@@ -2225,7 +2815,7 @@ const Types = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.excluded = v
+              ret.e = v
             }
           }
           break
@@ -2245,7 +2835,7 @@ const Types = {
     }
     for (let i = 0; i < obj.length; i++) {
       let v = obj[i]
-      v = Types.ZipEntry(v)
+      v = Types.ZipEntryRecord(v)
       if (v === undefined) {
         return undefined
       }
@@ -2253,7 +2843,7 @@ const Types = {
         const ret = obj.slice(0, i)
         for (let j = i; j < obj.length; j++) {
           let v = obj[j]
-          v = Types.ZipEntry(v)
+          v = Types.ZipEntryRecord(v)
           if (v === undefined) {
             return undefined
           }
@@ -2263,6 +2853,21 @@ const Types = {
       }
     }
     return obj
+  },
+  ZipEntryType: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.String(obj) === undefined) {
+      return undefined
+    }
+    if (obj === 'file') {
+      return 'File'
+    }
+    if (obj === 'directory') {
+      return 'Directory'
+    }
+    if (obj === 'symlink') {
+      return 'Symlink'
+    }
+    return undefined
   }
 }
 /** @type {{ [k in string]: (obj:any)=>undefined|any}} */
@@ -2885,7 +3490,229 @@ const Reprs = {
     }
     return ret
   },
-  'Zip > skeleton (anon)': Kinds.Link,
+  Zip64End: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 2
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'versionMadeBy':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.versionMadeBy = v
+            }
+          }
+          break
+        case 'versionNeeded':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.versionNeeded = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
+  PatchRun: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    const ret = []
+    let requiredCount = 2
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'offset':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            ret[0] = v
+          }
+          break
+        case 'bytes':
+          {
+            requiredCount--
+            const v = Reprs.Bytes(value)
+            if (v === undefined) {
+              return undefined
+            }
+            ret[1] = v
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
+  'Zip > endPatch (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.List(obj) === undefined) {
+      return undefined
+    }
+    for (let i = 0; i < obj.length; i++) {
+      let v = obj[i]
+      v = Reprs.PatchRun(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[i]) {
+        const ret = obj.slice(0, i)
+        for (let j = i; j < obj.length; j++) {
+          let v = obj[j]
+          v = Reprs.PatchRun(v)
+          if (v === undefined) {
+            return undefined
+          }
+          ret.push(v)
+        }
+        return ret
+      }
+    }
+    return obj
+  },
+  'ZipSpan > file (anon)': Kinds.Link,
+  ZipSpan: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 1
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'offset':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.offset = v
+            }
+          }
+          break
+        case 'bytes':
+          {
+            const v = Reprs.Bytes(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.bytes = v
+            }
+          }
+          break
+        case 'file':
+          {
+            const v = Reprs['ZipSpan > file (anon)'](value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.file = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
+  'Zip > spans (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.List(obj) === undefined) {
+      return undefined
+    }
+    for (let i = 0; i < obj.length; i++) {
+      let v = obj[i]
+      v = Reprs.ZipSpan(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[i]) {
+        const ret = obj.slice(0, i)
+        for (let j = i; j < obj.length; j++) {
+          let v = obj[j]
+          v = Reprs.ZipSpan(v)
+          if (v === undefined) {
+            return undefined
+          }
+          ret.push(v)
+        }
+        return ret
+      }
+    }
+    return obj
+  },
   Zip: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
     if (Kinds.Map(obj) === undefined) {
       return undefined
@@ -2893,7 +3720,7 @@ const Reprs = {
     const entries = Object.entries(obj)
     /** @type {{[k in string]: any}} */
     let ret = obj
-    let requiredCount = 4
+    let requiredCount = 2
     for (let i = 0; i < entries.length; i++) {
       const [key, value] = entries[i]
       switch (key) {
@@ -2916,28 +3743,8 @@ const Reprs = {
             }
           }
           break
-        case 'skeleton':
+        case 'shift':
           {
-            requiredCount--
-            const v = Reprs['Zip > skeleton (anon)'](value)
-            if (v === undefined) {
-              return undefined
-            }
-            if (v !== value || ret !== obj) {
-              if (ret === obj) {
-                /** @type {{[k in string]: any}} */
-                ret = {}
-                for (let j = 0; j < i; j++) {
-                  ret[entries[j][0]] = entries[j][1]
-                }
-              }
-              ret.skeleton = v
-            }
-          }
-          break
-        case 'skeletonSize':
-          {
-            requiredCount--
             const v = Reprs.Int(value)
             if (v === undefined) {
               return undefined
@@ -2950,7 +3757,97 @@ const Reprs = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.skeletonSize = v
+              ret.shift = v
+            }
+          }
+          break
+        case 'comment':
+          {
+            const v = Reprs.Bytes(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.comment = v
+            }
+          }
+          break
+        case 'zip64':
+          {
+            const v = Reprs.Zip64End(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.zip64 = v
+            }
+          }
+          break
+        case 'endPatch':
+          {
+            const v = Reprs['Zip > endPatch (anon)'](value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.endPatch = v
+            }
+          }
+          break
+        case 'endBytes':
+          {
+            const v = Reprs.Bytes(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.endBytes = v
+            }
+          }
+          break
+        case 'spans':
+          {
+            const v = Reprs['Zip > spans (anon)'](value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.spans = v
             }
           }
           break
@@ -3346,45 +4243,6 @@ const Reprs = {
       }
     }
     return obj
-  },
-  PatchRun: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
-    if (Kinds.Map(obj) === undefined) {
-      return undefined
-    }
-    const entries = Object.entries(obj)
-    const ret = []
-    let requiredCount = 2
-    for (let i = 0; i < entries.length; i++) {
-      const [key, value] = entries[i]
-      switch (key) {
-        case 'offset':
-          {
-            requiredCount--
-            const v = Reprs.Int(value)
-            if (v === undefined) {
-              return undefined
-            }
-            ret[0] = v
-          }
-          break
-        case 'bytes':
-          {
-            requiredCount--
-            const v = Reprs.Bytes(value)
-            if (v === undefined) {
-              return undefined
-            }
-            ret[1] = v
-          }
-          break
-        default:
-          return undefined
-      }
-    }
-    if (requiredCount > 0) {
-      return undefined
-    }
-    return ret
   },
   'EntryRecord > hp (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
     if (Kinds.List(obj) === undefined) {
@@ -3908,35 +4766,113 @@ const Reprs = {
     }
     return obj
   },
-  ZipEntryType: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
-    if (Kinds.String(obj) === undefined) {
+  'ZipEntryRecord > xp (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.List(obj) === undefined) {
       return undefined
     }
-    if (obj === 'File') {
-      return 'file'
+    for (let i = 0; i < obj.length; i++) {
+      let v = obj[i]
+      v = Reprs.PatchRun(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[i]) {
+        const ret = obj.slice(0, i)
+        for (let j = i; j < obj.length; j++) {
+          let v = obj[j]
+          v = Reprs.PatchRun(v)
+          if (v === undefined) {
+            return undefined
+          }
+          ret.push(v)
+        }
+        return ret
+      }
     }
-    if (obj === 'Directory') {
-      return 'directory'
-    }
-    if (obj === 'Symlink') {
-      return 'symlink'
-    }
-    return undefined
+    return obj
   },
-  'ZipEntry > content (anon)': Kinds.Link,
-  Bool: Kinds.Bool,
-  ZipEntry: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+  'ZipEntryRecord > lp (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.List(obj) === undefined) {
+      return undefined
+    }
+    for (let i = 0; i < obj.length; i++) {
+      let v = obj[i]
+      v = Reprs.PatchRun(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[i]) {
+        const ret = obj.slice(0, i)
+        for (let j = i; j < obj.length; j++) {
+          let v = obj[j]
+          v = Reprs.PatchRun(v)
+          if (v === undefined) {
+            return undefined
+          }
+          ret.push(v)
+        }
+        return ret
+      }
+    }
+    return obj
+  },
+  'ZipEntryRecord > cp (anon)': /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.List(obj) === undefined) {
+      return undefined
+    }
+    for (let i = 0; i < obj.length; i++) {
+      let v = obj[i]
+      v = Reprs.PatchRun(v)
+      if (v === undefined) {
+        return undefined
+      }
+      if (v !== obj[i]) {
+        const ret = obj.slice(0, i)
+        for (let j = i; j < obj.length; j++) {
+          let v = obj[j]
+          v = Reprs.PatchRun(v)
+          if (v === undefined) {
+            return undefined
+          }
+          ret.push(v)
+        }
+        return ret
+      }
+    }
+    return obj
+  },
+  'ZipEntryRecord > z (anon)': Kinds.Link,
+  'ZipEntryRecord > c (anon)': Kinds.Link,
+  ZipEntryRecord: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
     if (Kinds.Map(obj) === undefined) {
       return undefined
     }
     const entries = Object.entries(obj)
     /** @type {{[k in string]: any}} */
     let ret = obj
-    let requiredCount = 9
+    let requiredCount = 1
     for (let i = 0; i < entries.length; i++) {
       const [key, value] = entries[i]
       switch (key) {
-        case 'path':
+        case 'k':
+          {
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.k = v
+            }
+          }
+          break
+        case 'p':
           {
             requiredCount--
             const v = Reprs.Name(value)
@@ -3951,30 +4887,11 @@ const Reprs = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.path = v
+              ret.p = v
             }
           }
           break
-        case 'type':
-          {
-            requiredCount--
-            const v = Reprs.ZipEntryType(value)
-            if (v === undefined) {
-              return undefined
-            }
-            if (v !== value || ret !== obj) {
-              if (ret === obj) {
-                /** @type {{[k in string]: any}} */
-                ret = {}
-                for (let j = 0; j < i; j++) {
-                  ret[entries[j][0]] = entries[j][1]
-                }
-              }
-              ret.type = v
-            }
-          }
-          break
-        case 'mode':
+        case 'vm':
           {
             const v = Reprs.Int(value)
             if (v === undefined) {
@@ -3988,11 +4905,11 @@ const Reprs = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.mode = v
+              ret.vm = v
             }
           }
           break
-        case 'mtime':
+        case 'vn':
           {
             const v = Reprs.Int(value)
             if (v === undefined) {
@@ -4006,13 +4923,12 @@ const Reprs = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.mtime = v
+              ret.vn = v
             }
           }
           break
-        case 'method':
+        case 'f':
           {
-            requiredCount--
             const v = Reprs.Int(value)
             if (v === undefined) {
               return undefined
@@ -4025,13 +4941,12 @@ const Reprs = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.method = v
+              ret.f = v
             }
           }
           break
-        case 'flags':
+        case 'mt':
           {
-            requiredCount--
             const v = Reprs.Int(value)
             if (v === undefined) {
               return undefined
@@ -4044,13 +4959,12 @@ const Reprs = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.flags = v
+              ret.mt = v
             }
           }
           break
-        case 'crc32':
+        case 't':
           {
-            requiredCount--
             const v = Reprs.Int(value)
             if (v === undefined) {
               return undefined
@@ -4063,13 +4977,12 @@ const Reprs = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.crc32 = v
+              ret.t = v
             }
           }
           break
-        case 'compressedSize':
+        case 'crc':
           {
-            requiredCount--
             const v = Reprs.Int(value)
             if (v === undefined) {
               return undefined
@@ -4082,13 +4995,12 @@ const Reprs = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.compressedSize = v
+              ret.crc = v
             }
           }
           break
-        case 'size':
+        case 's':
           {
-            requiredCount--
             const v = Reprs.Int(value)
             if (v === undefined) {
               return undefined
@@ -4101,13 +5013,12 @@ const Reprs = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.size = v
+              ret.s = v
             }
           }
           break
-        case 'localHeaderOffset':
+        case 'cs':
           {
-            requiredCount--
             const v = Reprs.Int(value)
             if (v === undefined) {
               return undefined
@@ -4120,13 +5031,12 @@ const Reprs = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.localHeaderOffset = v
+              ret.cs = v
             }
           }
           break
-        case 'dataOffset':
+        case 'ia':
           {
-            requiredCount--
             const v = Reprs.Int(value)
             if (v === undefined) {
               return undefined
@@ -4139,13 +5049,13 @@ const Reprs = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.dataOffset = v
+              ret.ia = v
             }
           }
           break
-        case 'content':
+        case 'ea':
           {
-            const v = Reprs['ZipEntry > content (anon)'](value)
+            const v = Reprs.Int(value)
             if (v === undefined) {
               return undefined
             }
@@ -4157,11 +5067,209 @@ const Reprs = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.content = v
+              ret.ea = v
             }
           }
           break
-        case 'recipe':
+        case 'dk':
+          {
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.dk = v
+            }
+          }
+          break
+        case 'o':
+          {
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.o = v
+            }
+          }
+          break
+        case 'x':
+          {
+            const v = Reprs.Bytes(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.x = v
+            }
+          }
+          break
+        case 'xp':
+          {
+            const v = Reprs['ZipEntryRecord > xp (anon)'](value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.xp = v
+            }
+          }
+          break
+        case 'cx':
+          {
+            const v = Reprs.Bytes(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.cx = v
+            }
+          }
+          break
+        case 'cm':
+          {
+            const v = Reprs.Name(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.cm = v
+            }
+          }
+          break
+        case 'dd':
+          {
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.dd = v
+            }
+          }
+          break
+        case 'lp':
+          {
+            const v = Reprs['ZipEntryRecord > lp (anon)'](value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.lp = v
+            }
+          }
+          break
+        case 'lb':
+          {
+            const v = Reprs.Bytes(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.lb = v
+            }
+          }
+          break
+        case 'cp':
+          {
+            const v = Reprs['ZipEntryRecord > cp (anon)'](value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.cp = v
+            }
+          }
+          break
+        case 'cb':
+          {
+            const v = Reprs.Bytes(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.cb = v
+            }
+          }
+          break
+        case 'r':
           {
             const v = Reprs.Recipe(value)
             if (v === undefined) {
@@ -4175,13 +5283,13 @@ const Reprs = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.recipe = v
+              ret.r = v
             }
           }
           break
-        case 'encrypted':
+        case 'z':
           {
-            const v = Reprs.Bool(value)
+            const v = Reprs['ZipEntryRecord > z (anon)'](value)
             if (v === undefined) {
               return undefined
             }
@@ -4193,11 +5301,47 @@ const Reprs = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.encrypted = v
+              ret.z = v
             }
           }
           break
-        case 'excluded':
+        case 'zb':
+          {
+            const v = Reprs.Bytes(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.zb = v
+            }
+          }
+          break
+        case 'c':
+          {
+            const v = Reprs['ZipEntryRecord > c (anon)'](value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.c = v
+            }
+          }
+          break
+        case 'e':
           {
             const v = Reprs.Exclusion(value)
             if (v === undefined) {
@@ -4211,7 +5355,7 @@ const Reprs = {
                   ret[entries[j][0]] = entries[j][1]
                 }
               }
-              ret.excluded = v
+              ret.e = v
             }
           }
           break
@@ -4230,7 +5374,7 @@ const Reprs = {
     }
     for (let i = 0; i < obj.length; i++) {
       let v = obj[i]
-      v = Reprs.ZipEntry(v)
+      v = Reprs.ZipEntryRecord(v)
       if (v === undefined) {
         return undefined
       }
@@ -4238,7 +5382,7 @@ const Reprs = {
         const ret = obj.slice(0, i)
         for (let j = i; j < obj.length; j++) {
           let v = obj[j]
-          v = Reprs.ZipEntry(v)
+          v = Reprs.ZipEntryRecord(v)
           if (v === undefined) {
             return undefined
           }
@@ -4248,6 +5392,21 @@ const Reprs = {
       }
     }
     return obj
+  },
+  ZipEntryType: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.String(obj) === undefined) {
+      return undefined
+    }
+    if (obj === 'File') {
+      return 'file'
+    }
+    if (obj === 'Directory') {
+      return 'directory'
+    }
+    if (obj === 'Symlink') {
+      return 'symlink'
+    }
+    return undefined
   }
 }
 
@@ -4274,6 +5433,16 @@ export const ArchiveFormat = {
 export const Zip = {
   toTyped: Types.Zip,
   toRepresentation: Reprs.Zip
+}
+
+export const Zip64End = {
+  toTyped: Types.Zip64End,
+  toRepresentation: Reprs.Zip64End
+}
+
+export const ZipSpan = {
+  toTyped: Types.ZipSpan,
+  toRepresentation: Reprs.ZipSpan
 }
 
 export const Compression = {
@@ -4331,9 +5500,9 @@ export const ZipEntryPage = {
   toRepresentation: Reprs.ZipEntryPage
 }
 
-export const ZipEntry = {
-  toTyped: Types.ZipEntry,
-  toRepresentation: Reprs.ZipEntry
+export const ZipEntryRecord = {
+  toTyped: Types.ZipEntryRecord,
+  toRepresentation: Reprs.ZipEntryRecord
 }
 
 export const ZipEntryType = {

@@ -133,7 +133,7 @@ function parseRecord (cd: Uint8Array, pos: number, at: number, index: number, sh
  * A name ending in '/' is a directory whatever the attributes say (APPNOTE 4.4.17.1; every reader agrees);
  * otherwise the Unix mode decides when there is one, and the MS-DOS directory attribute when there is not.
  */
-function entryType (path: Uint8Array, unixMode: number | undefined, externalAttributes: number): ZipEntryType {
+export function entryType (path: Uint8Array, unixMode: number | undefined, externalAttributes: number): ZipEntryType {
   if (path.length > 0 && path[path.length - 1] === 0x2f) return 'directory'
   if (unixMode !== undefined) {
     const fmt = unixMode & S_IFMT

@@ -9,7 +9,7 @@ export { STYLES, styleByName } from './catalogue.js'
 export { encodeMemberHeaders } from './encode.js'
 export { derivedPaxValue, formatPaxRecords, formatPaxTime } from './pax-records.js'
 export { HeaderMatcher, HeaderRegenerator, regenerateHeaders, type MatchResult } from './matcher.js'
-export { PATCH_MERGE_GAP, PATCH_RUN_COST, type PatchRun } from './patch.js'
+export { PATCH_MERGE_GAP, PATCH_RUN_COST, type PatchRun } from '../../../codec/byte-patch.js'
 export {
   paddingLength, paddingException, regeneratePadding, leadingZeros, splitArchiveEnd, regenerateArchiveEnd,
   type ArchiveEnd

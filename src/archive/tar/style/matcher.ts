@@ -15,7 +15,7 @@ import { STYLES, styleByName } from './catalogue.js'
 import { copyBytes } from '../bytes.js'
 import { HeaderBuffer } from './header-buffer.js'
 import { writeMemberHeaders } from './encode.js'
-import { applyPatch, diffRuns, patchCost, type PatchRun } from './patch.js'
+import { applyPatch, diffRuns, patchCost, type PatchRun } from '../../../codec/byte-patch.js'
 import { InvalidManifestError } from '../../../errors.js'
 
 /** How a member's header bytes are rebuilt. At most one of `patch` and `verbatim` is present. */

@@ -1,8 +1,8 @@
 /** The patch rule: runs of differing bytes, merged across fewer than 4 equal bytes; applied exactly. */
 import { describe, it, expect } from 'vitest'
 import fc from 'fast-check'
-import { applyPatch, diffRuns, patchCost, PATCH_MERGE_GAP } from '../../../../src/archive/tar/style/patch.js'
-import type { ArchiveManifestError } from '../../../../src/errors.js'
+import { applyPatch, diffRuns, patchCost, PATCH_MERGE_GAP } from '../../src/codec/byte-patch.js'
+import type { ArchiveManifestError } from '../../src/errors.js'
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s)
 
