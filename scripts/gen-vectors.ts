@@ -25,8 +25,11 @@ import { gzipSync } from 'node:zlib'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { packTar as packWithTarStream, type Header } from '../test/helpers/archives.js'
+import { cleanupOracle, goCopyFile, goVersion } from '../test/compression/deflate-go/go-oracle.js'
+import { seededBytes } from '../test/helpers/seeded.js'
 import { CID } from 'multiformats/cid'
 import * as dagCbor from '@ipld/dag-cbor'
+import { murmur364 } from '@multiformats/murmur3'
 import { TarReader } from '../src/archive/tar/reader.js'
 import { exportCar } from '../src/codec/car.js'
 import { toDagJson } from '../src/codec/manifest-codec.js'
@@ -288,6 +291,106 @@ function seededCase (name: string, description: string, features: string[], file
   }
 }
 
+/** The HAMT threshold both measures compare with (spec §5.5). */
+const HAMT_THRESHOLD = 262144
+/** The HAMT cases' short-named member: an empty file (the empty leaf: a 34-byte CIDv0, a 36-byte CIDv1 of Tsize 0). */
+const HAMT_FILE = 'file'
+/** Their long-named members: four symlinks to "t" (a 7-byte dag-pb block: a 34-byte CIDv0, a 36-byte CIDv1). */
+const HAMT_LINKS = 4
+const HAMT_TARGET = 't'
+
+function varintLength (n: number): number {
+  let k = 1
+  while (n >= 0x80) { n = Math.floor(n / 0x80); k++ }
+  return k
+}
+
+/**
+ * Each profile's HAMT measure of the flat directory of a HAMT case (spec §5.5): links-bytes Σ(name + CID bytes);
+ * block-bytes the flat dag-pb block's size, 4 + Σ(1 + varint(L) + L) with L the encoded link's size.
+ */
+function hamtMeasures (linkNameLengths: number[]): { 'links-bytes': number, 'block-bytes': number } {
+  const entries = [{ name: HAMT_FILE.length, tsize: 0 }, ...linkNameLengths.map(name => ({ name, tsize: 7 }))]
+  let links = 0
+  let block = 4
+  for (const { name, tsize } of entries) {
+    links += name + 34
+    const l = (1 + varintLength(36) + 36) + (1 + varintLength(name) + name) + (1 + varintLength(tsize))
+    block += 1 + varintLength(l) + l
+  }
+  return { 'links-bytes': links, 'block-bytes': block }
+}
+
+/**
+ * The symlink names of a HAMT case, `lengths[i]` bytes each: "NNNN-hhh…h" with NNNN a counter. Names 0 and 1 are
+ * the first two whose murmur3-x64-64 hashes (spec §5.6) share their first two bytes but not the third, so the
+ * HAMT holds a sub-shard at depth 1 holding one at depth 2; the others are the next counters whose first hash
+ * byte is a slot of their own (as is the file's). Deterministic: a search over counters in order.
+ */
+function hamtNames (lengths: number[]): string[] {
+  const name = (counter: number, length: number): string => `${String(counter).padStart(4, '0')}-`.padEnd(length, 'h')
+  const hash = (n: string): Uint8Array => murmur364.encode(new TextEncoder().encode(n)) as Uint8Array
+  const slots = new Set([hash(HAMT_FILE)[0]!])
+  const seen = new Map<number, { counter: number, third: number }>()
+  let pair: [number, number] | undefined
+  for (let c = 0; pair === undefined; c++) {
+    const h = hash(name(c, lengths[0]!))
+    if (slots.has(h[0]!)) continue
+    const key = h[0]! * 256 + h[1]!
+    const earlier = seen.get(key)
+    if (earlier !== undefined && earlier.third !== h[2]) pair = [earlier.counter, c]
+    else if (earlier === undefined) seen.set(key, { counter: c, third: h[2]! })
+  }
+  if (lengths[1] !== lengths[0]) throw new Error('HAMT names: the colliding pair must have one length')
+  const names = [name(pair[0], lengths[0]!), name(pair[1], lengths[0]!)]
+  slots.add(hash(names[0]!)[0]!)
+  for (let c = 0; names.length < lengths.length; c++) {
+    if (pair.includes(c)) continue
+    const n = name(c, lengths[names.length]!)
+    const slot = hash(n)[0]!
+    if (!slots.has(slot)) { slots.add(slot); names.push(n) }
+  }
+  return names
+}
+
+/**
+ * A directory at the HAMT threshold of one profile's measure (spec §5.5): at the archive's root, an empty file
+ * and four symlinks whose names are about 52 KB long (GNU 'L' records), so that five entries reach 262144
+ * bytes. `over`: the measure is 262145 (the root is a HAMT under that profile), else exactly 262144 (flat:
+ * sharding needs measure > threshold); the other profile's measure is in the description. Symlinks, because
+ * the vectors list every file with its path (`files`), and 52 KB paths would make index.json large. The tar is
+ * hand-made (no file system takes such names) and kept as parts: the names are runs of one byte.
+ */
+function hamtCase (measure: 'links-bytes' | 'block-bytes', over: boolean): CaseDef {
+  const target = HAMT_THRESHOLD + (over ? 1 : 0)
+  // Linear in the name lengths while their varints keep their size (names of 16384 bytes and more).
+  const probe = 50000
+  const total = target - (hamtMeasures(Array<number>(HAMT_LINKS).fill(probe))[measure] - HAMT_LINKS * probe)
+  const base = Math.floor(total / HAMT_LINKS)
+  const lengths = [...Array<number>(HAMT_LINKS - 1).fill(base), total - base * (HAMT_LINKS - 1)]
+  const m = hamtMeasures(lengths)
+  if (m[measure] !== target) throw new Error(`${measure}: ${m[measure]}, not ${target}`)
+  const shape = (profile: string, value: number): string =>
+    `${profile} ${value} ${value > HAMT_THRESHOLD ? `> ${HAMT_THRESHOLD}: a HAMT` : `≤ ${HAMT_THRESHOLD}: flat`}`
+  return {
+    name: `hamt-${measure}-${over ? 'over' : 'at'}`,
+    description: `At the root, an empty file "${HAMT_FILE}" and four symlinks to "${HAMT_TARGET}" named by ${lengths.join(', ')} bytes (GNU 'L' records): ` +
+      `the ${measure} measure is ${over ? 'one over' : 'exactly at'} the HAMT threshold. Measures of the root: ${shape('links-bytes (unixfs-v0-2015)', m['links-bytes'])}; ` +
+      `${shape('block-bytes (unixfs-v1-2025)', m['block-bytes'])}. Two names share the first two bytes of their murmur3 hash (a sub-shard two levels deep).`,
+    features: ['hand-made', 'format-gnu', 'long-name', 'symlink', 'empty-file', 'hamt', `hamt-${measure}`, over ? 'over-threshold' : 'at-threshold'],
+    madeBy: 'hand-made (scripts/gen-vectors.ts)',
+    store: 'parts',
+    make: () => {
+      const links = hamtNames(lengths).map(n => concat([
+        hdr({ name: '././@LongLink', size: n.length + 1, typeflag: 'L', magic: 'gnu' }), padded(`${n}\0`),
+        hdr({ name: n.slice(0, 100), size: 0, typeflag: '2', mode: 0o777, magic: 'gnu', raw: { 157: HAMT_TARGET } })
+      ]))
+      const file = hdr({ name: HAMT_FILE, size: 0, magic: 'gnu' })
+      return { bytes: concat([file, ...links, new Uint8Array(1024)]), commands: ['hand-made bytes, see hamtCase in scripts/gen-vectors.ts'] }
+    }
+  }
+}
+
 /** The tree of the zip cases: the basic tree (the hardlink becomes a second copy) and a text file that deflates. */
 const zipTree: TreeSpec = {
   ...basicTree,
@@ -314,6 +417,14 @@ const PY_ZIP = [
   '            i.external_attr = (os.stat(p).st_mode & 0xffff) << 16; i.compress_type = zipfile.ZIP_DEFLATED',
   '            z.writestr(i, open(p, "rb").read())'
 ].join('\n')
+
+/** Random bytes of the zlib zip case: their base64 text is over 16383 deflate symbols, zlib's first block. */
+const ZLIB_TEXT_BYTES = 13000
+
+/** Base64 text with a newline after every 76 characters and at the end (what `base64` writes). */
+function base64Lines (bytes: Uint8Array): string {
+  return (Buffer.from(bytes).toString('base64').match(/.{1,76}/g) ?? []).map(line => `${line}\n`).join('')
+}
 
 export const caseDefs: CaseDef[] = [
   // --- Tar flavours ---
@@ -544,6 +655,9 @@ export const caseDefs: CaseDef[] = [
   seededCase('width-v1', 'GNU tar of one file of 1024×1048576+1 bytes (seed v1-2025-seed): one more chunk than a v1 File node holds (1 GiB: slow).',
     ['width-boundary', 'large'], { 'big.bin': KNOWN.widthV1 }, [{ path: 'top/big.bin', profile: 'unixfs-v1-2025', cid: KNOWN.widthV1.cid }]),
 
+  // --- HAMT directories: at and over each profile's sharding threshold (spec §5.5, §5.6) ---
+  hamtCase('links-bytes', false), hamtCase('links-bytes', true), hamtCase('block-bytes', false), hamtCase('block-bytes', true),
+
   // --- Negative cases ---
   neg('neg-truncated-header', 'ERR_TRUNCATED_ARCHIVE', 'A member (6 bytes of data) and then only 200 bytes of the next header.',
     ['truncated'], () => concat([hdr({ name: 'a.txt', size: 6 }), padded('hello\n'), hdr({ name: 'b.txt', size: 0 }).subarray(0, 200)])),
@@ -668,6 +782,17 @@ function compressedCases (): CaseDef[] {
         commands: [`node -e "process.stdout.write(require('zlib').gzipSync(require('fs').readFileSync('${gnuGnu}'), { level: 6 }))" > OUT`,
           `Node.js ${process.version} on ${process.platform}, zlib ${process.versions.zlib}`]
       })),
+    compressedCase('gzip-go-6', 'tar.gz', 'gnu-gnu',
+      `Go's compress/gzip at level 6 (gzip.NewWriter's default) fed by io.Copy from the file, as Go programs write tarballs, of ${basicOf}: header XFL 0, OS 255 (unknown); recipe go-flate level 6, the only candidate that makes these deflate bytes.`,
+      ['gzip', 'recipe', 'go-flate'], 'Go 1.19 compress/gzip',
+      (_tar, w) => {
+        try {
+          return {
+            bytes: goCopyFile(join(w.inputsDir, 'gnu-gnu.tar'), 6, 'gzip'),
+            commands: [`oracle gzip 6 ${gnuGnu} > OUT (test/compression/deflate-go/oracle.go: gzip.NewWriterLevel(out, 6); io.Copy(gz, file); gz.Close())`, goVersion()]
+          }
+        } finally { cleanupOracle() }
+      }),
     compressedCase('gzip-multi-member', 'tar.gz', 'gnu-gnu',
       `Two gzip members and zero padding: GNU gzip -n -9 of the first 5120 bytes of ${basicOf}, then GNU gzip -n -1 of the other 5120 bytes, then 512 zero bytes (trailing, kept inline). Recipes gnu-gzip level 9 and level 1; each member's tarOffset/tarSize is its range of the tar.`,
       ['gzip', 'recipe', 'gnu-gzip', 'multi-member', 'trailing-bytes'], 'GNU gzip 1.12, concatenated',
@@ -758,6 +883,9 @@ function zipCases (): CaseDef[] {
       ['info-zip', 'deflated', 'recipe', 'stored', 'empty-file', 'empty-directory'], INFO_ZIP, infoZip(9), { oracle: 'unzip' }),
     zipCase('zip-python-deflated', `Python zipfile, ZIP_DEFLATED (zlib level 6), fixed date_time 2023-11-14 22:13:20, of ${zipDescription}: every file deflated, even the empty and tiny ones. Each has a recipe: on these small inputs zlib level 6 makes the same deflate bytes as GNU gzip -9, so the recipe is gnu-gzip level 9, the first matching candidate in the normative order.`,
       ['python-zipfile', 'deflated', 'recipe', 'candidate-order', 'empty-file', 'empty-directory'], 'Python 3 zipfile (zlib)', w => w.pythonZip(zipTree), { oracle: 'unzip' }),
+    zipCase('zip-zlib-blocks', `Python zipfile, ZIP_DEFLATED (zlib level 6), fixed date_time 2023-11-14 22:13:20, of top/ holding base64.txt: ${ZLIB_TEXT_BYTES} seeded bytes (seed zlib-blocks) in base64, 76 characters a line. Over 16383 deflate symbols: zlib ends its first block there (its symbol buffer at memLevel 8) where GNU gzip goes on to 32767, so no gnu-gzip candidate matches; the recipe is zlib level 9, which makes the same bytes as level 6 on this text and comes first.`,
+      ['python-zipfile', 'deflated', 'recipe', 'zlib', 'candidate-order'], 'Python 3 zipfile (zlib)',
+      w => w.pythonZip({ files: { 'top/base64.txt': base64Lines(seededBytes('zlib-blocks', ZLIB_TEXT_BYTES)) } }), { oracle: 'unzip' }),
     zipCase('zip-symlink', 'Info-ZIP zip -y -X -r of top/ with file.txt, sub/x.txt and symlinks sym -> file.txt, dirlink -> sub and dangling -> no/such/file (stored as their targets, Unix mode 0120777).',
       ['info-zip', 'symlink', 'dangling-symlink'], INFO_ZIP, w => w.infoZip(zipSymlinkTree, ['-y'])),
     zipCase('zip-encrypted', `Info-ZIP zip -X -r of ${basicDescription.replace(' and a hardlink to hello.txt', '')}, then zip -X -P x of secret.txt: the encrypted entry (flag bit 0, traditional PKWARE encryption with a random 12-byte header) is kept verbatim in the skeleton and excluded from the tree as encrypted.`,
