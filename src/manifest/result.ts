@@ -45,7 +45,7 @@ export interface ManifestResult<E extends AnyEntry = Entry> {
   treeCid: CID
   strippedTreeCid?: CID
   manifest: Manifest
-  /** The entries, as the manifest's pages hold them. */
+  /** The entries, as the manifest's pages hold them (a tar's decoded from its records when first read). */
   entries: E[]
   counts: {
     entries: number
@@ -70,13 +70,13 @@ export interface ManifestResult<E extends AnyEntry = Entry> {
 export async function finishManifest (manifest: Manifest, described: DescribedTar, sink: BlockSink): Promise<ManifestResult> {
   const block = await encodeManifest(manifest)
   await putBlock(sink, block.cid, block.bytes)
-  return {
+  const result = {
     cid: block.cid,
     archiveCid: manifest.archive.root ?? CID.decode(manifest.compression?.fileCid ?? (manifest.tar as Tar).view),
     treeCid: manifest.tree.root,
     ...(manifest.tree.stripped === undefined ? {} : { strippedTreeCid: manifest.tree.stripped }),
     manifest,
-    entries: [...described.entries()],
+    entries: [] as Entry[],
     counts: {
       entries: described.entryCount,
       archiveBytes: manifest.archive.size,
@@ -85,5 +85,10 @@ export async function finishManifest (manifest: Manifest, described: DescribedTa
       treeContentBytes: described.treeContentBytes
     }
   }
+  // The entries are decoded from the records when first read: holding them as objects during a
+  // description would cost hundreds of bytes per entry.
+  let entries: Entry[] | undefined
+  Object.defineProperty(result, 'entries', { enumerable: true, get: () => (entries ??= [...described.entries()]) })
+  return result
 }
 
