@@ -132,18 +132,14 @@ export interface ProfileExpectation {
 }
 
 /**
- * The files of the tree with their content CIDs, by normalised path: a zip entry names its content, a tar
- * entry in the tree finds it through the tree (format 2 stores no content CID for those).
+ * The files of the tree with their content CIDs, by normalised path, found through the tree (format 2
+ * records name no content for the entries that are in it).
  */
 async function inTreeFiles (result: ManifestResult<AnyEntry>, blocks: BlockSource): Promise<Array<{ path: string, content: string }>> {
   const out: Array<{ path: string, content: string }> = []
   const tree = new TreePathResolver(result.treeCid, blocks)
   for (const e of result.entries) {
     if (e.excluded !== undefined || typeof e.path !== 'string') continue
-    if ('localHeaderOffset' in e) {
-      if (e.type === 'file' && e.content !== undefined) out.push({ path: normalizedPath(e.path), content: e.content.toString() })
-      continue
-    }
     if (e.type !== 'file' && e.type !== 'hardlink') continue
     const found = await tree.resolve(new TextEncoder().encode(e.path))
     if (found?.kind === 'file') out.push({ path: normalizedPath(e.path), content: found.cid.toString() })

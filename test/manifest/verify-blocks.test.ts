@@ -23,8 +23,8 @@ async function problemsOf (cid: CID, blocks: MemoryBlocks): Promise<BlockProblem
   return (err as { problems: BlockProblem[] }).problems
 }
 
-// 2,000 entries: two entry pages, and under v0-2015 a HAMT-sharded directory with sub-shards.
-const many = Array.from({ length: 2000 }, (_, i) => `pkg/many/${'n'.repeat(100)}-${String(i).padStart(4, '0')}`)
+// 3,000 entries: two entry pages, and under v0-2015 a HAMT-sharded directory with sub-shards. Names that differ in their first bytes: front coding cannot shorten them, so the records fill two pages.
+const many = Array.from({ length: 3000 }, (_, i) => `pkg/many/${String(i).padStart(4, '0')}-${'n'.repeat(100)}`)
 let full: MemoryBlocks
 let result: ManifestResult<Entry>
 let m: Manifest
