@@ -2,46 +2,23 @@
  * Entry lists as readers see them: a tar's records decoded into entries with their offsets and header
  * bytes (§7.2, §8), and a zip's entries cut into page blocks.
  */
-import type { BlockSink } from '../blocks.js'
-import { putBlock } from '../blocks.js'
-import { encodeEntryPage } from '../codec/manifest-codec.js'
-import type { Entry, EntryRecord } from '../schema/types.js'
 import type { CID } from 'multiformats/cid'
-import { displayName, nameFromBytes } from './names.js'
-import { EntryRecordDecoder, type EntryFields } from '../codec/entry-record.js'
+import type { BlockSink } from '../blocks.js'
+import { BLOCK_SIZE, TYPE_BLOCK, TYPE_CHAR, TYPE_LINK, TYPE_SYMLINK } from '../archive/tar/constants.js'
 import { entryTypeOf } from '../archive/tar/entry-type.js'
-import { BLOCK_SIZE } from '../archive/tar/constants.js'
 import { derivedPaxValue } from '../archive/tar/style/index.js'
-import { TYPE_BLOCK, TYPE_CHAR, TYPE_LINK, TYPE_SYMLINK } from '../archive/tar/constants.js'
+import { EntryRecordDecoder, type EntryFields } from '../codec/entry-record.js'
+import { InvalidManifestError } from '../errors.js'
+import type { Entry, EntryRecord } from '../schema/types.js'
+import { EntryLog } from './entry-log.js'
 import { headerBytesOf } from './header-bytes.js'
-import { InvalidManifestError, LimitExceededError } from '../errors.js'
-import { MAX_BLOCK_BYTES } from '../limits.js'
+import { displayName, nameFromBytes } from './names.js'
 
-import { ENTRY_PAGE_BYTES } from './entry-log.js'
-
-/** Cuts encoded zip records into pages, stores each page block, and returns the page CIDs in order. */
+/** Cuts encoded zip records into pages (as a tar's: entry-log.ts), stores each page block, and returns the page CIDs in order. */
 export async function writeZipEntryPages (records: Iterable<{ bytes: Uint8Array, offset: number, path: Uint8Array }>, sink: BlockSink): Promise<CID[]> {
-  const pages: CID[] = []
-  let pending: Uint8Array[] = []
-  let pendingBytes = 0
-  const flush = async (): Promise<void> => {
-    const block = await encodeEntryPage(pending)
-    await putBlock(sink, block.cid, block.bytes)
-    pages.push(block.cid)
-    pending = []
-    pendingBytes = 0
-  }
-  for (const { bytes, offset, path } of records) {
-    if (bytes.length + 5 > MAX_BLOCK_BYTES) {
-      throw new LimitExceededError(`entry encodes to ${bytes.length} bytes, more than one block may hold`,
-        { limit: 'maxBlockBytes', max: MAX_BLOCK_BYTES, offset, entry: displayName(nameFromBytes(path)) })
-    }
-    if (pending.length > 0 && pendingBytes + bytes.length > ENTRY_PAGE_BYTES) await flush()
-    pending.push(bytes)
-    pendingBytes += bytes.length
-  }
-  if (pending.length > 0) await flush()
-  return pages
+  const log = new EntryLog()
+  for (const { bytes, offset, path } of records) log.append(bytes, { offset, entry: displayName(nameFromBytes(path)) })
+  return await log.writePages(sink)
 }
 
 /** A tar entry as restore needs it: its fields, its header bytes, and where it sits. */

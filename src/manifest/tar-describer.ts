@@ -12,6 +12,7 @@
 import type { CID } from 'multiformats/cid'
 import { TarReader, type TarMember, type TarPart } from '../archive/tar/reader.js'
 import { headerFieldsOf } from '../archive/tar/style/index.js'
+import { concatBytes } from '../archive/tar/style/bytes-concat.js'
 import { BLOCK_SIZE } from '../archive/tar/constants.js'
 import { discardBlocks, type BlockSink } from '../blocks.js'
 import { EntryRecordEncoder, type EntryFields } from '../codec/entry-record.js'
@@ -285,12 +286,7 @@ function isZero (bytes: Uint8Array): boolean {
   return true
 }
 
+/** One byte string from the pieces a chunked stream delivered (the piece itself when there is one). */
 function concat (parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array
-  let length = 0
-  for (const p of parts) length += p.length
-  const out = new Uint8Array(length)
-  let at = 0
-  for (const p of parts) { out.set(p, at); at += p.length }
-  return out
+  return parts.length === 1 ? parts[0] as Uint8Array : concatBytes(...parts)
 }
