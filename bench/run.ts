@@ -9,6 +9,10 @@
  * bench/corpus.ts, and sizes of 2 GiB to 4 GiB against ipfs_cid (bench/large-sizes.ts).
  * BENCH_ONLY=tar|compressed|corpus|large runs one part. BENCH_QUICK=1 uses a 256 MiB synthetic
  * tar. Every timed measurement is the best of three fresh processes.
+}
+ * bench/corpus.ts; then memory per entry (issue #13, bench/entry-memory.ts). BENCH_ONLY=tar|compressed|
+ * corpus|entries runs one part. BENCH_QUICK=1 uses a 256 MiB synthetic tar. Every timed measurement is the
+ * best of three fresh processes.
  */
 import { execFileSync } from 'node:child_process'
 import { createCipheriv, createHash } from 'node:crypto'
@@ -113,6 +117,36 @@ if (process.env.BENCH_ONLY === 'large') {
   await largeSizesBench()
   process.exit(process.exitCode ?? 0)
 }
+
+/**
+ * Memory per entry (issue #13): 200,000 empty files described as a tar and as a zip (Info-ZIP style
+ * headers), and each verified from a CAR file (bench/entry-memory.ts). Bytes per entry are the peak RSS
+ * less the RSS before the step, over the entries; the target is under 1 KB, so that the default
+ * maxEntries (1,000,000) fits in 1 GB. Each runs twice: with Node's default heap sizing (when memory is
+ * plentiful V8 lets garbage pile up, so the peak says more about V8 than about what is kept) and with the
+ * old space capped at 1 KB per entry, which the run must survive.
+ */
+function entryMemoryBench (): void {
+  const entries = 200_000
+  const cap = Math.round(entries * 1024 / 1048576)
+  console.log(`memory per entry, ${entries} empty files (peak RSS less the RSS before, per entry):`)
+  for (const kind of ['tar', 'zip', 'verify-tar', 'verify-zip']) {
+    const run = (flags: string[]): string => {
+      let out: string
+      try {
+        out = execFileSync(process.execPath, [...flags, '--expose-gc', join(root, 'dist/bench/entry-memory.js'), kind, String(entries)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      } catch { return 'ran out of memory' }
+      const m = JSON.parse(out.trim().split('\n').pop() as string) as { seconds: number, peakRssMB: number, bytesPerEntry: number }
+      return `${String(m.bytesPerEntry).padStart(5)} B/entry (peak RSS ${String(m.peakRssMB).padStart(4)} MB, ${m.seconds.toFixed(1).padStart(5)} s)`
+    }
+    console.log(`  ${kind.padEnd(11)} default heap: ${run([])}   old space capped at ${cap} MB: ${run([`--max-old-space-size=${cap}`])}`)
+  }
+  console.log('')
+}
+if (process.env.BENCH_ONLY === 'entries') {
+  entryMemoryBench()
+  process.exit(0)
+}
 await knownLargeCid()
 if (process.env.BENCH_ONLY === undefined) await largeSizesBench()
 
@@ -154,6 +188,7 @@ function compressedBench (): void {
 }
 if (process.env.BENCH_ONLY !== 'tar') compressedBench()
 if (process.env.BENCH_ONLY === undefined) await corpusBench(root)
+if (process.env.BENCH_ONLY === undefined) entryMemoryBench()
 if (process.env.BENCH_ONLY === 'compressed') process.exit(process.exitCode ?? 0)
 
 const report: string[] = []

@@ -96,6 +96,21 @@ export class UnsafeExtractionError extends ArchiveManifestError { static overrid
 /** A CAR file is malformed or does not have exactly one root. */
 export class InvalidCarError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_CAR' }
 
+// --- Files on disk (raised by the Node edge, src/node/, for the file system's errors) ---
+
+/** A path to read does not exist, or a component of it is not a directory (ENOENT, ENOTDIR); `details.path` names it. */
+export class FileNotFoundError extends ArchiveManifestError { static override readonly code = 'ERR_FILE_NOT_FOUND' }
+/** A path that must be a regular file is a directory or another kind of file (EISDIR, a stat that is not a file). */
+export class NotAFileError extends ArchiveManifestError { static override readonly code = 'ERR_NOT_A_FILE' }
+/** Something already exists where a new file or directory was to be created (EEXIST, ENOTEMPTY). */
+export class FileExistsError extends ArchiveManifestError { static override readonly code = 'ERR_FILE_EXISTS' }
+/** The file system refuses the operation (EACCES, EPERM, EROFS). */
+export class PermissionDeniedError extends ArchiveManifestError { static override readonly code = 'ERR_PERMISSION_DENIED' }
+/** The reader of the output went away before it was written (EPIPE): e.g. `restore X.car | head -c 1`. */
+export class OutputClosedError extends ArchiveManifestError { static override readonly code = 'ERR_OUTPUT_CLOSED' }
+/** Any other error of the file system (ENOSPC, EIO, ENAMETOOLONG, ELOOP, EMFILE, …); `details.errno` holds its code. */
+export class FileSystemError extends ArchiveManifestError { static override readonly code = 'ERR_FILE_SYSTEM' }
+
 // --- This library's own consistency checks ---
 
 /**
@@ -128,5 +143,6 @@ export const errorClasses = [
   BlockHashMismatchError, UnsupportedCidError, InvalidManifestError, InvalidUnixFSError, DigestMismatchError,
   VerifyFailedError, UnsafeExtractionError, InvalidCarError, InternalSizeMismatchError,
   ZipStructureError, ZipHeaderMismatchError, ZipOverlappingEntriesError,
-  CorruptCompressedDataError, TruncatedCompressedDataError
+  CorruptCompressedDataError, TruncatedCompressedDataError,
+  FileNotFoundError, NotAFileError, FileExistsError, PermissionDeniedError, OutputClosedError, FileSystemError
 ] as const

@@ -1,6 +1,7 @@
 /** The CLI as a user runs it: a real process, real files, exit codes and the stable --json summary. */
+import { TreePathResolver } from '../src/unixfs/path-resolver.js'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
@@ -32,7 +33,8 @@ describe('ipld-archive-manifest CLI', () => {
     expect(Object.keys(summary)).toEqual(['manifest', 'profile', 'archive', 'tree', 'strippedTree', 'entryCount', 'entries'])
     expect(summary.archive.sha256).toBe(createHash('sha256').update(readFileSync(example)).digest('hex'))
     expect(summary.entryCount).toBe(315)
-    expect(summary.entries[1]).toEqual({ path: 'hello-2.10/COPYING', type: 'file', size: 35147, content: expect.stringMatching(/^bafk/) })
+    // An in-tree file's content is the tree's file at its path: its record names none.
+    expect(summary.entries[1]).toEqual({ path: 'hello-2.10/COPYING', type: 'file', size: 35147, content: null })
 
     expect(cli('verify', car).stdout).toContain(`ok: manifest ${summary.manifest}`)
     const out = join(dir, 'restored.tar')
@@ -90,7 +92,7 @@ describe('CLI: damaged CARs are reported, and failed output leaves nothing behin
   beforeAll(async () => {
     blocks = new MemoryBlocks()
     result = await manifestFromTarball(new Uint8Array(readFileSync(example)), { blockstore: blocks, profile: 'unixfs-v0-2015' })
-    const configure = result.entries.find(e => e.path === 'hello-2.10/configure')?.content as CID
+    const configure = (await new TreePathResolver(result.treeCid, blocks).resolve(new TextEncoder().encode('hello-2.10/configure')))!.cid
     leaf = (dagPb.decode(blocks.get(configure)).Links[1] as dagPb.PBLink).Hash
   })
 
@@ -154,5 +156,104 @@ describe('CLI: damaged CARs are reported, and failed output leaves nothing behin
     expect(r.status).toBe(1)
     expect(r.stderr).toMatch(/^error ERR_BLOCK_NOT_FOUND: /m)
     expect(readdirSync(where)).toEqual([])
+  }, 60_000)
+})
+
+describe('CLI: every failure is one typed line (--json: an object on stdout) and its exit status (#13 item 6)', () => {
+  let car: string
+  beforeAll(() => {
+    car = join(dir, 'failures.car')
+    expect(cli('create', example, '--car', car).status).toBe(0)
+  }, 60_000)
+
+  /** The failure's code, after checking that it is the only line on stderr and that --json gives it too. */
+  const failure = (status: number, ...args: string[]): string => {
+    const r = cli(...args)
+    expect(r.status, r.stderr).toBe(status)
+    expect(r.stderr).toMatch(/^error ERR_[A-Z_]+: .+\n$/)
+    const code = /^error (\S+):/.exec(r.stderr)![1]!
+    const json = cli(...args, '--json')
+    expect(json.status).toBe(status)
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code, message: expect.any(String) } })
+    return code
+  }
+
+  it('create: a missing archive, a directory, a --car in a missing directory', () => {
+    expect(failure(1, 'create', join(dir, 'no-such.tar'))).toBe('ERR_FILE_NOT_FOUND')
+    expect(failure(1, 'create', dir)).toBe('ERR_NOT_A_FILE')
+    expect(failure(1, 'create', example, '--car', join(dir, 'no-such-dir', 'x.car'))).toBe('ERR_FILE_NOT_FOUND')
+    expect(existsSync(join(dir, 'no-such-dir'))).toBe(false)
+  }, 60_000)
+
+  it('restore -o into a missing directory; verify and inspect of a missing CAR or a directory', () => {
+    expect(failure(1, 'restore', car, '-o', join(dir, 'no-such-dir', 'x.tar'))).toBe('ERR_FILE_NOT_FOUND')
+    expect(failure(1, 'verify', join(dir, 'no-such.car'))).toBe('ERR_FILE_NOT_FOUND')
+    expect(failure(1, 'inspect', dir)).toBe('ERR_NOT_A_FILE')
+  }, 60_000)
+
+  it('extract onto a file, under a missing directory, and under /proc (where a recursive mkdir never settles)', () => {
+    const file = join(dir, 'a-file')
+    writeFileSync(file, 'x')
+    expect(failure(1, 'extract', car, file)).toBe('ERR_UNSAFE_EXTRACTION')
+    expect(failure(1, 'extract', car, join(dir, 'no-such-dir', 'x'))).toBe('ERR_FILE_NOT_FOUND')
+    expect(existsSync(join(dir, 'no-such-dir'))).toBe(false)
+    // Both return: the parent is checked, never created; mkdir in /proc itself fails with ENOENT.
+    expect(failure(1, 'extract', car, '/proc/iam-x/y')).toBe('ERR_FILE_NOT_FOUND')
+    expect(failure(1, 'extract', car, '/proc/iam-x')).toBe('ERR_FILE_NOT_FOUND')
+  }, 120_000)
+
+  it('restore to a pipe whose reader is gone: ERR_OUTPUT_CLOSED, exit 1', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/node/cli.ts'), 'restore', car], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    // Closed before the 3.3 MB archive (far more than a pipe holds) is written: some write must fail.
+    child.stdout.destroy()
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    const status = await new Promise<number | null>(resolve => child.on('close', resolve))
+    expect(stderr).toMatch(/^error ERR_OUTPUT_CLOSED: .+\n$/)
+    expect(status).toBe(1)
+  }, 60_000)
+
+  it('usage errors exit 2 as ERR_USAGE, and --limit names the bad limit', () => {
+    expect(failure(2, 'frobnicate')).toBe('ERR_USAGE')
+    expect(failure(2, 'create', example, '--no-such-flag')).toBe('ERR_USAGE')
+    expect(cli('create', example, '--limit', 'maxEntrys=5').stderr).toMatch(/^error ERR_USAGE: .*unknown limit "maxEntrys"/)
+    expect(cli('create', example, '--limit', 'maxEntries=lots').stderr).toMatch(/^error ERR_USAGE: .*limit maxEntries needs a non-negative integer/)
+    expect(cli('create', example, '--limit', 'maxEntries').status).toBe(2)
+    expect(cli('inspect', car, '--limit', 'maxEntries=5').status).toBe(2)
+    expect(failure(2, 'verify', car, '--limit', 'maxPathDepth=-1')).toBe('ERR_USAGE')
+  }, 60_000)
+
+  it('--limit overrides a limit of create and verify', () => {
+    const r = cli('create', example, '--limit', 'maxEntries=10', '--json')
+    expect(r.status).toBe(1)
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'ERR_LIMIT_EXCEEDED', offset: expect.any(Number) } })
+    expect(cli('verify', car, '--limit', 'maxEntries=10', '--limit', 'maxPathDepth=100').status).toBe(0)
+    expect(cli('verify', car, '--limit', 'maxPathDepth=1').stderr).toMatch(/^error ERR_LIMIT_EXCEEDED: /)
+  }, 60_000)
+})
+
+describe('zip compression ratio (#13 item 7)', () => {
+  /** Python's zipfile, one member of 64 MiB of zeros, with `method` at its highest level. */
+  const pythonZip = (name: string, method: string): string => {
+    const path = join(dir, name)
+    execFileSync('python3', ['-c', `import zipfile, sys
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.${method}, compresslevel=9) as z: z.writestr('zeros', bytes(64 << 20))`, path])
+    return path
+  }
+
+  it('an honest deflated zip at 1028.8:1 is described; the limit still applies when lowered', () => {
+    const zip = pythonZip('zeros-deflate.zip', 'ZIP_DEFLATED')
+    expect(execFileSync('unzip', ['-t', zip]).toString()).toContain('No errors detected')
+    const r = cli('create', zip, '--json')
+    expect(r.status, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout).entries[0]).toMatchObject({ path: 'zeros', size: 64 << 20 })
+    const lowered = cli('create', zip, '--limit', 'maxCompressionRatio=1000')
+    expect(lowered.stderr).toMatch(/^error ERR_LIMIT_EXCEEDED: .*ratio over 1000/)
+  }, 120_000)
+
+  it('a bzip2 zip of zeros (over 800 000:1) is described: only deflate has a ratio ceiling', () => {
+    const r = cli('create', pythonZip('zeros-bzip2.zip', 'ZIP_BZIP2'), '--json')
+    expect(r.status, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout).entries[0]).toMatchObject({ path: 'zeros', excluded: 'unsupported-method' })
   }, 60_000)
 })

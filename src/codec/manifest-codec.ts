@@ -11,18 +11,27 @@ import { equalBytes } from '../blocks.js'
 import { checkRecipe } from '../compression/recipe/params.js'
 import { MAX_BLOCK_BYTES } from '../limits.js'
 import { profiles } from '../unixfs/profile.js'
-import { MANIFEST_VERSION, type AnyEntry, type ArchiveFormat, type Entry, type EntryPage, type Manifest, type Tar, type Zip, type ZipEntry, type ZipEntryPage } from '../schema/types.js'
+import { MANIFEST_VERSION, type ArchiveFormat, type EntryPage, type EntryRecord, type Manifest, type Tar, type Zip, type ZipEntryPage, type ZipEntryRecord } from '../schema/types.js'
 import * as schema from '../schema/validate.generated.js'
+import { INLINE_DATA_MAX } from './zip-entry-record.js'
+
+/** Spans of a zip up to this many bytes are kept inline (`bytes`), longer ones as a UnixFS file (§18.4). */
+export const SPAN_INLINE_MAX = 1024
 
 export interface EncodedBlock { cid: CID, bytes: Uint8Array }
 
-/** Encodes one entry, a tar's or a zip's (pages are concatenations of these: see encodeEntryPage). */
-export function encodeEntry (entry: AnyEntry): Uint8Array {
-  const type = isZipEntry(entry) ? schema.ZipEntry : schema.Entry
-  if (type.toTyped(entry) === undefined) {
-    throw new InvalidManifestError('entry does not match the schema', { entry: typeof entry.path === 'string' ? entry.path : undefined })
-  }
-  return dagCbor.encode(entry)
+/** Encodes one zip entry record (pages are concatenations of these: see encodeEntryPage). */
+export function encodeZipEntryRecord (record: ZipEntryRecord): Uint8Array {
+  if (schema.ZipEntryRecord.toTyped(record) === undefined) throw new InvalidManifestError('zip entry record does not match the schema')
+  checkZipRecordValues(record)
+  return dagCbor.encode(record)
+}
+
+/** Encodes one tar entry record. */
+export function encodeEntryRecord (record: EntryRecord): Uint8Array {
+  if (schema.EntryRecord.toTyped(record) === undefined) throw new InvalidManifestError('entry record does not match the schema')
+  checkRecordValues(record)
+  return dagCbor.encode(record)
 }
 
 /**
@@ -53,20 +62,30 @@ function cborArrayHead (n: number): Uint8Array {
 
 export async function encodeManifest (manifest: Manifest): Promise<EncodedBlock> {
   checkManifest(manifest)
-  const bytes = dagCbor.encode(manifest)
+  const bytes = dagCbor.encode(stored(manifest))
   return { cid: CID.createV1(dagCbor.code, await sha256.digest(bytes)), bytes }
 }
 
 /** Decodes and validates a manifest root block (strict dag-cbor, schema, version, profile). */
 export function decodeManifest (bytes: Uint8Array): Manifest {
   const value = decodeStrict(bytes, 'manifest')
-  checkManifest(value)
-  return value as Manifest
+  if (schema.Manifest.toTyped(value) === undefined) throw new InvalidManifestError('manifest does not match the schema')
+  const m = value as Manifest
+  const tar = m.tar as Partial<Tar> | undefined
+  if (m.archive.format === 'tar' && tar !== undefined) {
+    if (tar.size !== undefined || tar.sha256 !== undefined) throw new InvalidManifestError('a "tar" manifest repeats the archive\'s size or sha256 in tar')
+    tar.size = m.archive.size
+    tar.sha256 = m.archive.sha256
+  }
+  checkManifest(m)
+  return m
 }
 
-/** A zip entry has `localHeaderOffset`; a tar entry has `headerOffset`. */
-export function isZipEntry (entry: AnyEntry): entry is ZipEntry {
-  return 'localHeaderOffset' in entry
+/** The root block's form: a plain tar's size and sha256 are the archive's, so they are not repeated. */
+function stored (manifest: Manifest): Manifest {
+  if (manifest.archive?.format !== 'tar' || manifest.tar === undefined) return manifest
+  const { size, sha256, ...tar } = manifest.tar
+  return { ...manifest, tar: tar as Tar }
 }
 
 /** Decodes an entry page: an EntryPage for tar formats (the default), a ZipEntryPage for "zip". */
@@ -77,34 +96,37 @@ export function decodeEntryPage (bytes: Uint8Array, format: ArchiveFormat = 'tar
   const value = decodeStrict(bytes, 'entry page')
   if (format === 'zip') {
     if (schema.ZipEntryPage.toTyped(value) === undefined) throw new InvalidManifestError('zip entry page does not match the schema')
-    for (const entry of value as ZipEntryPage) checkZipEntryValues(entry)
+    for (const record of value as ZipEntryPage) checkZipRecordValues(record)
     return value as ZipEntryPage
   }
   if (schema.EntryPage.toTyped(value) === undefined) throw new InvalidManifestError('entry page does not match the schema')
-  for (const entry of value as EntryPage) checkEntryValues(entry)
+  for (const record of value as EntryPage) checkRecordValues(record)
   return value as EntryPage
 }
 
-/** Ranges, and what the schema cannot say about a zip entry: a recipe needs content of a deflated entry. */
-function checkZipEntryValues (e: ZipEntry): void {
-  const naturals = [e.mode ?? 0, e.method, e.flags, e.crc32, e.compressedSize, e.size, e.localHeaderOffset, e.dataOffset]
-  if (naturals.some(n => n < 0) || e.method > 0xffff || e.flags > 0xffff || e.crc32 > 0xffffffff || e.dataOffset < e.localHeaderOffset) {
-    throw new InvalidManifestError('zip entry has a value out of range', { offset: e.localHeaderOffset })
+/** What the schema cannot say about a zip record: ranges, one form per absent value (§18.2). */
+function checkZipRecordValues (r: ZipEntryRecord): void {
+  const u16s = [r.vm ?? 0, r.vn ?? 0, r.f ?? 0, r.mt ?? 0, r.ia ?? 0, r.dk ?? 1, r.dd ?? 1]
+  const u32s = [r.crc ?? 1, r.ea ?? 0]
+  const naturals = [r.k ?? 1, r.s ?? 1, r.cs ?? 0, r.o ?? 0]
+  if (u16s.some(n => n < 0 || n > 0xffff) || u32s.some(n => n < 0 || n > 0xffffffff) || naturals.some(n => n < 0) ||
+      r.k === 0 || r.t === 0 || r.crc === 0 || r.s === 0 || r.dk === 0 || r.cs === (r.s ?? 0) || (r.dd ?? 1) > 3 || r.dd === 0 ||
+      (r.zb !== undefined && r.zb.length > INLINE_DATA_MAX) ||
+      (r.x !== undefined && r.xp !== undefined) ||
+      [r.lp, r.cp, r.xp].some(p => p?.some(([offset, bytes]) => offset < 0 || bytes.length === 0) ?? false)) {
+    throw new InvalidManifestError('zip entry record has a value out of range, or a default written out')
   }
-  if (e.encrypted !== undefined && e.encrypted !== true) throw new InvalidManifestError('zip entry has encrypted: false (omit it)', { offset: e.localHeaderOffset })
-  if (e.recipe !== undefined) {
-    checkRecipe(e.recipe)
-    if (e.method !== 8 || e.content === undefined || e.encrypted === true) {
-      throw new InvalidManifestError('a zip entry recipe needs a deflated, unencrypted entry with content', { offset: e.localHeaderOffset })
-    }
-  }
+  if (r.r !== undefined) checkRecipe(r.r)
 }
 
-/** What the schema's Int cannot say: ranges. */
-function checkEntryValues (e: Entry): void {
-  const naturals = [e.typeflag, e.mode, e.uid, e.gid, e.size, e.headerOffset, e.dataOffset, e.dataSize, e.devMajor ?? 0, e.devMinor ?? 0]
-  if (naturals.some(n => n < 0) || e.typeflag > 255 || (e.mtimeNanos !== undefined && (e.mtimeNanos <= 0 || e.mtimeNanos > 999_999_999))) {
-    throw new InvalidManifestError('entry has a value out of range', { offset: e.headerOffset })
+/** What the schema cannot say about a record: ranges, shapes of lists, one form per absent value (§7.2). */
+function checkRecordValues (r: EntryRecord): void {
+  const naturals = [r.k ?? 1, r.y ?? 0, r.m ?? 0, r.u ?? 0, r.g ?? 0, r.s ?? 1, r.sz ?? 0, ...(r.dv ?? [])]
+  if (naturals.some(n => n < 0) || (r.y ?? 0) > 255 || r.k === 0 || r.s === 0 || r.t === 0 || r.y === 0x30 ||
+      (r.dv !== undefined && r.dv.length !== 2) || (r.hp !== undefined && r.hb !== undefined) ||
+      (r.x?.some(record => record.length < 1 || record.length > 2 || typeof record[0] !== 'string') ?? false) ||
+      (r.hp?.some(([offset, bytes]) => offset < 0 || bytes.length === 0) ?? false)) {
+    throw new InvalidManifestError('entry record has a value out of range, or a default written out')
   }
 }
 
@@ -124,7 +146,7 @@ function decodeStrict (bytes: Uint8Array, what: string): unknown {
 }
 
 function checkManifest (value: unknown): asserts value is Manifest {
-  if (schema.Manifest.toTyped(value) === undefined) throw new InvalidManifestError('manifest does not match the schema')
+  if (schema.Manifest.toTyped(stored(value as Manifest)) === undefined) throw new InvalidManifestError('manifest does not match the schema')
   const m = value as Manifest
   if (m.version !== MANIFEST_VERSION) throw new InvalidManifestError(`manifest version ${m.version} is not supported (this reader knows ${MANIFEST_VERSION})`)
   if (!Object.hasOwn(profiles, m.profile)) throw new InvalidManifestError(`manifest profile ${JSON.stringify(m.profile)} is unknown`)
@@ -135,38 +157,47 @@ function checkManifest (value: unknown): asserts value is Manifest {
   if (m.archive.format === 'zip') { checkZip(m); return }
   const tar = m.tar
   if (tar === undefined || m.zip !== undefined) throw new InvalidManifestError(`a "${m.archive.format}" manifest has a tar and no zip`)
+  if (tar.size === undefined || tar.sha256 === undefined) throw new InvalidManifestError('a compressed tar manifest has no tar size or sha256')
   if (tar.sha256.length !== 32) throw new InvalidManifestError('manifest digests have the wrong length')
-  const naturals = [tar.size, tar.treeContentBytes, tar.endOffset]
-  if (naturals.some(n => n < 0) || tar.endOffset > tar.size || tar.treeContentBytes > tar.size) {
+  const naturals = [tar.size, tar.endOffset, tar.endZeros]
+  if (naturals.some(n => n < 0) || tar.endOffset + tar.endZeros > tar.size) {
     throw new InvalidManifestError('manifest sizes are out of range')
+  }
+  try { CID.decode(tar.view) } catch { throw new InvalidManifestError('tar.view is not a binary CID') }
+  if ((tar.trailing !== undefined) !== (tar.endOffset + tar.endZeros < tar.size)) {
+    throw new InvalidManifestError('tar.trailing must be present exactly when bytes follow the end zeros')
   }
   if (m.archive.format === 'tar') checkPlainTar(m, tar)
   else checkCompressed(m, tar)
 }
 
 /**
- * A zip: no tar, no compression layer; the skeleton is no larger than the archive, and equals it (and is
- * `archive.root`) when the skeleton is the whole zip. Whether entries have recipes exactly when the
- * skeleton is shorter is checked against the entries by verifyManifest.
+ * A zip: no tar, no compression layer, no archive root (a zip is always rebuilt from its entries); spans
+ * in order, each inline (at most SPAN_INLINE_MAX bytes) or a file; at most one of endPatch and endBytes.
  */
 function checkZip (m: Manifest): void {
   const zip: Zip | undefined = m.zip
-  if (zip === undefined || m.tar !== undefined || m.compression !== undefined) {
-    throw new InvalidManifestError('a "zip" manifest has a zip, and no tar or compression')
+  if (zip === undefined || m.tar !== undefined || m.compression !== undefined || m.archive.root !== undefined) {
+    throw new InvalidManifestError('a "zip" manifest has a zip, and no tar, compression or archive root')
   }
   try { CID.decode(zip.fileCid) } catch { throw new InvalidManifestError('zip.fileCid is not a binary CID') }
-  if (zip.skeletonSize < 0 || zip.skeletonSize > m.archive.size || zip.treeContentBytes < 0 || zip.treeContentBytes > m.archive.size) {
-    throw new InvalidManifestError('manifest sizes are out of range')
+  if (zip.treeContentBytes < 0 || zip.treeContentBytes > m.archive.size || (zip.shift ?? 1) <= 0 ||
+      zip.comment?.length === 0 || (zip.comment?.length ?? 0) > 0xffff || (zip.endPatch !== undefined && zip.endBytes !== undefined) ||
+      zip.spans?.length === 0) {
+    throw new InvalidManifestError('zip fields are out of range, or a default is written out')
   }
-  const whole = zip.skeletonSize === m.archive.size
-  if (whole !== (m.archive.root !== undefined) || (m.archive.root !== undefined && !m.archive.root.equals(zip.skeleton))) {
-    throw new InvalidManifestError('archive.root must be zip.skeleton exactly when the skeleton is the whole zip (no entry has a recipe)')
+  let end = 0
+  for (const span of zip.spans ?? []) {
+    if (span.offset < end || (span.bytes === undefined) === (span.file === undefined) || (span.bytes !== undefined && (span.bytes.length === 0 || span.bytes.length > SPAN_INLINE_MAX))) {
+      throw new InvalidManifestError('zip spans must be in order, and each either inline bytes (1 to 1024) or a file', { offset: span.offset })
+    }
+    end = span.offset + (span.bytes?.length ?? 1)
   }
 }
 
 /** A plain tar is its own tar stream: one DAG, the same size and digest, no compression layer. */
 function checkPlainTar (m: Manifest, tar: Tar): void {
-  if (m.compression !== undefined || m.archive.root === undefined || !m.archive.root.equals(tar.root) ||
+  if (m.compression !== undefined || m.archive.root !== undefined ||
       m.archive.size !== tar.size || !equalBytes(m.archive.sha256, tar.sha256)) {
     throw new InvalidManifestError('a "tar" manifest must describe one stream: archive and tar must agree and there is no compression')
   }

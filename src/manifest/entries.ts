@@ -1,70 +1,96 @@
 /**
- * The entry list: one schema Entry per archive member, and its cutting into page blocks.
+ * Entry lists as readers see them: a tar's records decoded into entries with their offsets and header
+ * bytes (§7.2, §8), and a zip's entries cut into page blocks.
  */
-import type { BlockSink } from '../blocks.js'
-import { putBlock } from '../blocks.js'
-import type { TarMember } from '../archive/tar/reader.js'
-import { encodeEntry, encodeEntryPage, isZipEntry } from '../codec/manifest-codec.js'
-import type { AnyEntry, Entry } from '../schema/types.js'
 import type { CID } from 'multiformats/cid'
+import type { BlockSink } from '../blocks.js'
+import { BLOCK_SIZE, TYPE_BLOCK, TYPE_CHAR, TYPE_LINK, TYPE_SYMLINK } from '../archive/tar/constants.js'
+import { entryTypeOf } from '../archive/tar/entry-type.js'
+import { derivedPaxValue } from '../archive/tar/style/index.js'
+import { EntryRecordDecoder, type EntryFields } from '../codec/entry-record.js'
+import { InvalidManifestError } from '../errors.js'
+import type { Entry, EntryRecord } from '../schema/types.js'
+import { EntryLog } from './entry-log.js'
+import { headerBytesOf } from './header-bytes.js'
 import { displayName, nameFromBytes } from './names.js'
-import { LimitExceededError } from '../errors.js'
-import { MAX_BLOCK_BYTES } from '../limits.js'
 
-/** A page closes before the entry that would take its entries' encodings past this many bytes. */
-export const ENTRY_PAGE_BYTES = 262144
-
-/** The schema Entry for a member, before the tree decides `content` and `excluded`. */
-export function entryFromMember (member: TarMember): Entry {
-  const entry: Entry = {
-    path: nameFromBytes(member.path),
-    type: member.type,
-    typeflag: member.typeflag,
-    mode: member.mode,
-    uid: member.uid,
-    gid: member.gid,
-    mtime: member.mtime,
-    size: member.size,
-    headerOffset: member.headerOffset,
-    dataOffset: member.dataOffset,
-    dataSize: member.dataSize
-  }
-  if (member.uname.length > 0) entry.uname = nameFromBytes(member.uname)
-  if (member.gname.length > 0) entry.gname = nameFromBytes(member.gname)
-  if (member.mtimeNanos !== undefined && member.mtimeNanos !== 0) entry.mtimeNanos = member.mtimeNanos
-  if (member.linkTarget !== undefined) entry.linkTarget = nameFromBytes(member.linkTarget)
-  if (member.devMajor !== undefined) entry.devMajor = member.devMajor
-  if (member.devMinor !== undefined) entry.devMinor = member.devMinor
-  // `path` and `linkpath` are the entry's path and linkTarget already; repeating them could double an
-  // entry's size (a PAX path may be up to maxPaxHeaderBytes long).
-  const own = member.type !== 'pax-global'
-  const pax = member.pax?.filter(([key]) => !own || (key !== 'path' && key !== 'linkpath')) ?? []
-  if (pax.length > 0) entry.pax = Object.fromEntries(pax.map(([key, value]) => [key, nameFromBytes(value)]))
-  return entry
+/** Cuts encoded zip records into pages (as a tar's: entry-log.ts), stores each page block, and returns the page CIDs in order. */
+export async function writeZipEntryPages (records: Iterable<{ bytes: Uint8Array, offset: number, path: Uint8Array }>, sink: BlockSink): Promise<CID[]> {
+  const log = new EntryLog()
+  for (const { bytes, offset, path } of records) log.append(bytes, { offset, entry: displayName(nameFromBytes(path)) })
+  return await log.writePages(sink)
 }
 
-/** Encodes the entries into pages, stores each page block, and returns the page CIDs in order. */
-export async function writeEntryPages (entries: readonly AnyEntry[], sink: BlockSink): Promise<CID[]> {
-  const pages: CID[] = []
-  let pending: Uint8Array[] = []
-  let pendingBytes = 0
-  const flush = async (): Promise<void> => {
-    const block = await encodeEntryPage(pending)
-    await putBlock(sink, block.cid, block.bytes)
-    pages.push(block.cid)
-    pending = []
-    pendingBytes = 0
-  }
-  for (const entry of entries) {
-    const bytes = encodeEntry(entry)
-    if (bytes.length + 5 > MAX_BLOCK_BYTES) {
-      throw new LimitExceededError(`entry encodes to ${bytes.length} bytes, more than one block may hold`,
-        { limit: 'maxBlockBytes', max: MAX_BLOCK_BYTES, offset: isZipEntry(entry) ? entry.localHeaderOffset : entry.headerOffset, entry: displayName(entry.path) })
+/** A tar entry as restore needs it: its fields, its header bytes, and where it sits. */
+export interface TarEntry {
+  fields: EntryFields
+  header: Uint8Array
+  entry: Entry
+  /** Padding after the data (zeros unless the record keeps them). */
+  paddingSize: number
+}
+
+/** Decodes a tar's records in order, regenerating each header to place the entries (§7.2, §8). */
+export class TarEntryReader {
+  readonly #decoder = new EntryRecordDecoder()
+  #offset = 0
+
+  /** The offset after the last entry read (and its padding): where the end-of-archive bytes begin. */
+  get offset (): number { return this.#offset }
+
+  read (record: EntryRecord): TarEntry {
+    const fields = this.#decoder.decode(record)
+    const header = headerBytesOf(fields)
+    const headerOffset = this.#offset
+    const dataOffset = headerOffset + header.length
+    const r = fields.size % BLOCK_SIZE
+    const paddingSize = r === 0 ? 0 : BLOCK_SIZE - r
+    if (fields.padding !== undefined && fields.padding.length !== paddingSize) {
+      throw new InvalidManifestError(`entry record keeps ${fields.padding.length} padding bytes where its data needs ${paddingSize}`, { offset: headerOffset })
     }
-    if (pending.length > 0 && pendingBytes + bytes.length > ENTRY_PAGE_BYTES) await flush()
-    pending.push(bytes)
-    pendingBytes += bytes.length
+    this.#offset = dataOffset + fields.size + paddingSize
+    return { fields, header, entry: entryOf(fields, headerOffset, dataOffset), paddingSize }
   }
-  if (pending.length > 0) await flush()
-  return pages
+}
+
+/** The reader's view of an entry, derived from its fields. */
+export function entryOf (f: EntryFields, headerOffset: number, dataOffset: number): Entry {
+  const sparse = f.typeflag === 0x53 || (f.paxRecords?.some(([key]) => key.startsWith('GNU.sparse.')) ?? false)
+  const entry: Entry = {
+    path: nameFromBytes(f.path),
+    type: sparse ? 'file' : entryTypeOf(f.typeflag, f.path),
+    typeflag: f.typeflag,
+    mode: f.mode,
+    uid: f.uid,
+    gid: f.gid,
+    mtime: f.mtime,
+    size: f.sparseSize ?? f.size,
+    headerOffset,
+    dataOffset,
+    dataSize: f.size,
+    style: f.style
+  }
+  if (f.uname.length > 0) entry.uname = nameFromBytes(f.uname)
+  if (f.gname.length > 0) entry.gname = nameFromBytes(f.gname)
+  if (f.mtimeNanos !== 0) entry.mtimeNanos = f.mtimeNanos
+  if (f.typeflag === TYPE_LINK || f.typeflag === TYPE_SYMLINK) entry.linkTarget = nameFromBytes(f.linkTarget)
+  if (f.typeflag === TYPE_CHAR || f.typeflag === TYPE_BLOCK) {
+    entry.devMajor = f.devMajor
+    entry.devMinor = f.devMinor
+  }
+  if (f.paxRecords !== undefined) {
+    const own = entry.type !== 'pax-global'
+    const last = new Map<string, Uint8Array>()
+    for (const [key, value] of f.paxRecords) {
+      if (own && (key === 'path' || key === 'linkpath')) continue
+      last.delete(key)
+      last.set(key, value ?? derivedPaxValue(key, f) ?? new Uint8Array(0))
+    }
+    if (last.size > 0) entry.pax = Object.fromEntries([...last].map(([key, value]) => [key, nameFromBytes(value)]))
+  }
+  if (f.headerPatch !== undefined) entry.header = 'patched'
+  if (f.headerBytes !== undefined) entry.header = 'verbatim'
+  if (f.content !== undefined) entry.content = f.content
+  if (f.excluded !== undefined) entry.excluded = f.excluded
+  return entry
 }

@@ -9,6 +9,8 @@
  * are read. Walk order: the tree, the stripped tree, the entry pages and the archive's bytes, each depth
  * first in link order, so a problem's first place is the most readable one.
  */
+import { EntryRecordDecoder } from '../codec/entry-record.js'
+import type { EntryRecord } from '../schema/types.js'
 import * as dagCbor from '@ipld/dag-cbor'
 import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
@@ -47,13 +49,14 @@ interface Reach {
 export async function checkReachableBlocks (cid: CID, manifest: Manifest, source: BlockSource): Promise<ReachableBlocks> {
   const seen = new Set<string>([cid.toString()])
   const problems = new Map<string, BlockProblem>()
+  const records: { decoder?: EntryRecordDecoder } = { decoder: new EntryRecordDecoder() }
   const roots: Reach[] = [
     unixfs(manifest.tree.root, 'tree'),
     ...(manifest.tree.stripped === undefined ? [] : [unixfs(manifest.tree.stripped, 'stripped tree')]),
     ...manifest.entries.map((page, i): Reach => ({ cid: page, where: `entries page ${i}`, page: true, base: '', at: 0 })),
     ...(manifest.archive.root === undefined ? [] : [unixfs(manifest.archive.root, 'archive')]),
-    ...(manifest.tar === undefined ? [] : [unixfs(manifest.tar.root, 'tar')]),
-    ...(manifest.zip === undefined ? [] : [unixfs(manifest.zip.skeleton, 'zip skeleton')])
+    ...(manifest.tar?.trailing === undefined ? [] : [unixfs(manifest.tar.trailing, 'tar trailing bytes')]),
+    ...(manifest.zip?.spans ?? []).flatMap(span => span.file === undefined ? [] : [unixfs(span.file, `zip bytes at ${span.offset}`)])
   ]
   const stack = roots.reverse()
   while (stack.length > 0) {
@@ -68,7 +71,7 @@ export async function checkReachableBlocks (cid: CID, manifest: Manifest, source
     seen.add(key)
     try {
       const bytes = await getBlock(source, reach.cid)
-      const links = reach.page === true ? pageLinks(reach, bytes, manifest) : unixfsLinks(reach, bytes)
+      const links = reach.page === true ? pageLinks(reach, bytes, manifest, records) : unixfsLinks(reach, bytes)
       stack.push(...links.reverse())
     } catch (err) {
       // A store failure other than a missing block is not a finding about the manifest.
@@ -83,11 +86,22 @@ function unixfs (cid: CID, where: string, at = 0): Reach {
   return { cid, where, base: where, at }
 }
 
-/** An entry page's content links, each placed by its entry's path. */
-function pageLinks (reach: Reach, bytes: Uint8Array, manifest: Manifest): Reach[] {
+/**
+ * An entry page's links (a zip entry's content, a tar record's own data `c`), each placed by its entry's
+ * path. Tar records are decoded in page order by one decoder (they are relative to the entries before);
+ * once a page is missing, later entries are named by their page alone.
+ */
+function pageLinks (reach: Reach, bytes: Uint8Array, manifest: Manifest, records: { decoder?: EntryRecordDecoder }): Reach[] {
   const links: Reach[] = []
-  for (const entry of decodeEntryPage(bytes, manifest.archive.format)) {
-    if (entry.content !== undefined) links.push(unixfs(entry.content, `${reach.where}: ${displayName(entry.path)}`))
+  for (const item of decodeEntryPage(bytes, manifest.archive.format)) {
+    // Zip records link their content (`c`) and verbatim compressed data (`z`); tar records their own data.
+    let name: string | undefined
+    if (manifest.archive.format !== 'zip') {
+      try { name = records.decoder === undefined ? undefined : displayName(records.decoder.decode(item as EntryRecord).path) } catch { records.decoder = undefined }
+    }
+    const where = name === undefined ? reach.where : `${reach.where}: ${name}`
+    if (item.c !== undefined) links.push(unixfs(item.c, where))
+    if ('z' in item && item.z !== undefined) links.push(unixfs(item.z, where))
   }
   return links
 }

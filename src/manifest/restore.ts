@@ -3,19 +3,22 @@
  * read (getBlock), and the size and sha256 of the whole are compared with the manifest at the end; a
  * mismatch throws after the last chunk, so a consumer must treat the stream as good only once it ends.
  *
- * Where the bytes come from: `archive.root` when the manifest links the archive's bytes (every plain tar,
- * and archives some part of which has no recipe); else the archive file's own blocks when the blockstore
- * happens to hold them; otherwise they are rebuilt: each compressed member from the tar's blocks (its
- * header, its recipe's encoder over its range of the tar, its trailer), or a zip from its skeleton.
+ * Where the bytes come from: `archive.root` when the manifest links the archive's bytes (archives some
+ * part of which has no recipe); else the archive file's own blocks when the blockstore happens to hold
+ * them; otherwise they are rebuilt: a tar stream from its entries and the tree (tar-stream.ts), each
+ * compressed member from that stream (its header, its recipe's encoder over its range of the tar, its
+ * trailer), or a zip from its entries and the tree (zip-stream.ts).
  */
 import { CID } from 'multiformats/cid'
 import { equalBytes, getBlock, type BlockSource } from '../blocks.js'
 import { encoderFor } from '../compression/recipe/registry.js'
 import { createDigest } from '../digest/incremental.js'
 import { BlockNotFoundError, DigestMismatchError, InvalidManifestError } from '../errors.js'
-import type { Manifest, ZipEntry } from '../schema/types.js'
+import type { Manifest } from '../schema/types.js'
 import { readFile } from '../unixfs/file-reader.js'
-import { loadManifest, loadZipEntries } from './load.js'
+import { loadManifest } from './load.js'
+import { tarBytes } from './tar-stream.js'
+import { zipBytes } from './zip-stream.js'
 
 /**
  * @example
@@ -31,7 +34,9 @@ export async function * restoreArchive (manifestCid: CID, source: BlockSource): 
   const own = manifest.archive.root ?? await storedFile(manifest, source)
   const bytes = own !== undefined
     ? readFile(own, source)
-    : manifest.archive.format === 'zip' ? rebuildZip(manifest, source) : rebuild(manifest, source)
+    : manifest.archive.format === 'zip'
+      ? zipBytes(manifest, source)
+      : manifest.archive.format === 'tar' ? tarBytes(manifest, source) : rebuild(manifest, source)
   for await (const chunk of bytes) {
     if (chunk.length === 0) continue
     hash.update(chunk)
@@ -65,77 +70,31 @@ async function storedFile (manifest: Manifest, source: BlockSource): Promise<CID
   }
 }
 
-/** A compressed archive from the tar's blocks and each member's recipe. */
+/** A compressed archive from the tar stream and each member's recipe. */
 async function * rebuild (manifest: Manifest, source: BlockSource): AsyncGenerator<Uint8Array> {
   const compression = manifest.compression
-  const tar = manifest.tar
-  if (compression === undefined || tar === undefined) throw new InvalidManifestError('manifest links no archive bytes and has no compression recipes')
+  if (compression === undefined || manifest.tar === undefined) throw new InvalidManifestError('manifest links no archive bytes and has no compression recipes')
+  const tar = tarBytes(manifest, source)[Symbol.asyncIterator]()
+  let rest: Uint8Array = new Uint8Array(0)
   for (const member of compression.members) {
     if (member.recipe === undefined) throw new InvalidManifestError(`member at offset ${member.offset} has no recipe and the archive's bytes are not linked`)
     yield member.header
     const encoder = encoderFor(member.recipe, member.tarSize).create()
-    if (member.tarSize > 0) {
-      for await (const chunk of readFile(tar.root, source, { offset: member.tarOffset, length: member.tarSize })) {
-        yield * encoder.write(chunk)
+    // The member's range of the tar: what is left of the last chunk, then further chunks.
+    for (let left = member.tarSize; left > 0;) {
+      if (rest.length === 0) {
+        const next = await tar.next()
+        if (next.done === true) throw new InvalidManifestError('the tar stream ends before the compressed members do', { offset: member.offset })
+        rest = next.value
+        continue
       }
+      const n = Math.min(left, rest.length)
+      yield * encoder.write(rest.subarray(0, n))
+      rest = rest.subarray(n)
+      left -= n
     }
     yield * encoder.end()
     yield member.trailer
   }
   if (compression.trailing !== undefined) yield compression.trailing
-}
-
-/**
- * A zip from its skeleton and its entries' recipes: the skeleton's bytes, with each recipe entry's
- * compressed data (its encoder over its content, exactly `compressedSize` bytes) inserted at its
- * `dataOffset`.
- */
-async function * rebuildZip (manifest: Manifest, source: BlockSource): AsyncGenerator<Uint8Array> {
-  const zip = manifest.zip
-  if (zip === undefined) throw new InvalidManifestError('a "zip" manifest without its zip fields')
-  const gaps: ZipEntry[] = []
-  for await (const entry of loadZipEntries(manifest, source)) if (entry.recipe !== undefined) gaps.push(entry)
-  gaps.sort((a, b) => a.dataOffset - b.dataOffset)
-  let position = 0
-  let next = 0
-  /** Inserts every gap that starts at `position`. */
-  const fill = async function * (): AsyncGenerator<Uint8Array> {
-    for (let gap = gaps[next]; gap !== undefined && gap.dataOffset === position; gap = gaps[++next]) {
-      if (gap.dataOffset < position) throw new InvalidManifestError('zip entries with recipes overlap', { offset: gap.dataOffset })
-      yield * encodeEntry(gap, source)
-      position += gap.compressedSize
-    }
-    const after = gaps[next]
-    if (after !== undefined && after.dataOffset < position) throw new InvalidManifestError('zip entries with recipes overlap', { offset: after.dataOffset })
-  }
-  yield * fill()
-  for await (let chunk of readFile(zip.skeleton, source)) {
-    while (chunk.length > 0) {
-      const gap = gaps[next]
-      const n = gap === undefined ? chunk.length : Math.min(chunk.length, gap.dataOffset - position)
-      if (n > 0) { yield chunk.subarray(0, n); position += n; chunk = chunk.subarray(n) }
-      yield * fill()
-    }
-  }
-  if (next !== gaps.length) throw new InvalidManifestError('zip entries with recipes lie beyond the skeleton', { offset: gaps[next]?.dataOffset })
-}
-
-/** One entry's compressed data, made by its recipe from its content; exactly `compressedSize` bytes. */
-async function * encodeEntry (entry: ZipEntry, source: BlockSource): AsyncGenerator<Uint8Array> {
-  if (entry.recipe === undefined || entry.content === undefined) throw new InvalidManifestError('zip entry recipe without content', { offset: entry.dataOffset })
-  const encoder = encoderFor(entry.recipe).create()
-  let made = 0
-  const check = function * (chunks: Uint8Array[]): Generator<Uint8Array> {
-    for (const chunk of chunks) {
-      made += chunk.length
-      if (made > entry.compressedSize) break
-      yield chunk
-    }
-  }
-  for await (const chunk of readFile(entry.content, source)) yield * check(encoder.write(chunk))
-  yield * check(encoder.end())
-  if (made !== entry.compressedSize) {
-    throw new DigestMismatchError(`the recipe made ${made > entry.compressedSize ? 'more than' : 'only'} ${made} bytes for a zip entry of ${entry.compressedSize} compressed bytes`,
-      { offset: entry.dataOffset, expected: entry.compressedSize, actual: made })
-  }
 }

@@ -4,7 +4,7 @@ import { putBlock, type BlockSink } from '../blocks.js'
 import { encodeManifest } from '../codec/manifest-codec.js'
 import type { ArchiveDigester } from '../digest/incremental.js'
 import type { Limits } from '../limits.js'
-import type { AnyEntry, Compression, Entry, Manifest } from '../schema/types.js'
+import type { AnyEntry, Entry, Manifest, Tar } from '../schema/types.js'
 import type { ByteSource } from '../source.js'
 import type { ProfileName } from '../unixfs/profile.js'
 import type { DescribedTar } from './tar-describer.js'
@@ -45,19 +45,19 @@ export interface ManifestResult<E extends AnyEntry = Entry> {
   treeCid: CID
   strippedTreeCid?: CID
   manifest: Manifest
-  /** The entries, as the manifest's pages hold them. */
+  /** The entries, as the manifest's pages hold them (a tar's decoded from its records when first read). */
   entries: E[]
   counts: {
     entries: number
     archiveBytes: number
     /**
      * Tar bytes kept as segment leaves: headers, padding, end blocks, trailing bytes, non-file data. For a
-     * zip: the skeleton's segment bytes (headers, central directory, data kept verbatim).
+     * zip: the bytes not rebuilt from content (headers, central directory, end records, spans, data kept verbatim).
      */
     segmentBytes: number
     /**
      * Tar bytes linked as member files' content DAGs (segmentBytes + contentBytes = the tar's size). For a
-     * zip: the zip bytes linked as content (stored entries) or rebuilt from content by a recipe
+     * zip: the zip bytes that are content (stored entries) or rebuilt from content by a recipe
      * (segmentBytes + contentBytes = the zip's size).
      */
     contentBytes: number
@@ -70,20 +70,25 @@ export interface ManifestResult<E extends AnyEntry = Entry> {
 export async function finishManifest (manifest: Manifest, described: DescribedTar, sink: BlockSink): Promise<ManifestResult> {
   const block = await encodeManifest(manifest)
   await putBlock(sink, block.cid, block.bytes)
-  return {
+  const result = {
     cid: block.cid,
-    archiveCid: manifest.archive.root ?? CID.decode((manifest.compression as Compression).fileCid),
+    archiveCid: manifest.archive.root ?? CID.decode(manifest.compression?.fileCid ?? (manifest.tar as Tar).view),
     treeCid: manifest.tree.root,
     ...(manifest.tree.stripped === undefined ? {} : { strippedTreeCid: manifest.tree.stripped }),
     manifest,
-    entries: described.entries,
+    entries: [] as Entry[],
     counts: {
-      entries: described.entries.length,
+      entries: described.entryCount,
       archiveBytes: manifest.archive.size,
       segmentBytes: described.segmentBytes,
       contentBytes: described.contentBytes,
       treeContentBytes: described.treeContentBytes
     }
   }
+  // The entries are decoded from the records when first read: holding them as objects during a
+  // description would cost hundreds of bytes per entry.
+  let entries: Entry[] | undefined
+  Object.defineProperty(result, 'entries', { enumerable: true, get: () => (entries ??= [...described.entries()]) })
+  return result
 }
 

@@ -1,44 +1,63 @@
 /**
- * The tar pipeline: tar stream → members → each file's UnixFS DAG, the segment DAG of the whole, the entry
- * pages and the unpacked tree. Push-based, so plain and decompressed tars share it.
+ * The tar pipeline: tar stream → members → each member's data as a UnixFS file, its header bytes matched
+ * to a header style, its entry record, the unpacked tree, and the CID of the tar's view. Push-based, so
+ * plain and decompressed tars share it.
+ *
+ * What is stored (format 2): the tree's blocks, each entry's record (in pages), the data of members whose
+ * data is not a file of the tree, and the bytes after the end-of-archive zeros. Header bytes, padding and
+ * the end are regenerated on restore, so only what a style does not reproduce is kept (§8). The view (the
+ * format-1 tar DAG: segments plus content DAGs) is computed for its CID only; its segment blocks are
+ * written by materializeView.
  */
 import type { CID } from 'multiformats/cid'
 import { TarReader, type TarMember, type TarPart } from '../archive/tar/reader.js'
-import type { BlockSink } from '../blocks.js'
+import { headerFieldsOf } from '../archive/tar/style/index.js'
+import { concatBytes } from '../archive/tar/style/bytes-concat.js'
+import { BLOCK_SIZE } from '../archive/tar/constants.js'
+import { discardBlocks, type BlockSink } from '../blocks.js'
+import { EntryRecordEncoder, type EntryFields } from '../codec/entry-record.js'
+import { encodeEntryRecord } from '../codec/manifest-codec.js'
+import { InvalidArgumentError } from '../errors.js'
 import type { Limits } from '../limits.js'
-import type { Entry, Tar, Tree } from '../schema/types.js'
+import type { Entry, EntryRecord, Tar, Tree } from '../schema/types.js'
+import * as dagCbor from '@ipld/dag-cbor'
+import { TarEntryReader } from './entries.js'
 import type { DagRef } from '../unixfs/dag-ref.js'
 import { FileDagBuilder } from '../unixfs/file-builder.js'
 import type { Profile } from '../unixfs/profile.js'
 import { ArchiveDagWriter } from './archive-dag.js'
-import { entryFromMember, writeEntryPages } from './entries.js'
+import { EntryLog } from './entry-log.js'
+import { HeaderMatcher } from './header-bytes.js'
+import { displayName, nameFromBytes } from './names.js'
 import { UnpackedTree } from './tree.js'
 
-/** What describing a tar stream gives: its DAG, entries (paged and stored), tree, and the Tar fields. */
+/** What describing a tar stream gives: the entry pages, the tree, the view, and the Tar fields. */
 export interface DescribedTar {
-  root: DagRef
-  entries: Entry[]
+  view: DagRef
+  entryCount: number
   pages: CID[]
+  /** The entries as the pages hold them, decoded again from memory. */
+  entries: () => Generator<Entry>
   tree: Tree
+  /** Tar bytes that are not member file content (headers, padding, non-file data, the end). */
   segmentBytes: number
+  /** Tar bytes of regular files' content (segmentBytes + contentBytes = the tar's size). */
   contentBytes: number
   treeContentBytes: number
   tarFields: (size: number, sha256: Uint8Array) => Tar
 }
 
 /**
- * A tar stream, pushed in chunks of any size, described as it passes: members, each file's content DAG, the
- * segment DAG of the whole, the entry pages and the tree. Plain and decompressed tars both go through it.
+ * A tar stream, pushed in chunks of any size, described as it passes. Plain and decompressed tars both
+ * go through it.
  */
 export class TarDescriber {
   readonly #reader: TarReader
   readonly #assembler: MemberAssembler
-  readonly #sink: BlockSink
 
   constructor (profile: Profile, sink: BlockSink, limits: Limits) {
     this.#reader = new TarReader({ limits })
     this.#assembler = new MemberAssembler(profile, sink, limits)
-    this.#sink = sink
   }
 
   async push (chunk: Uint8Array): Promise<void> {
@@ -47,122 +66,227 @@ export class TarDescriber {
 
   async end (): Promise<DescribedTar> {
     for (const part of this.#reader.end()) await this.#assembler.take(part)
-    const d = await this.#assembler.finish()
-    const pages = await writeEntryPages(d.entries, this.#sink)
-    return {
-      root: d.archive.root,
-      entries: d.entries,
-      pages,
-      tree: d.tree.stripped === undefined ? { root: d.tree.root } : { root: d.tree.root, stripped: d.tree.stripped },
-      segmentBytes: d.archive.segmentBytes,
-      contentBytes: d.archive.contentBytes,
-      treeContentBytes: d.treeContentBytes,
-      tarFields: (size, sha256) => ({
-        size,
-        sha256,
-        root: d.archive.root.cid,
-        treeContentBytes: d.treeContentBytes,
-        endOffset: d.endOffset,
-        endOfArchive: d.endOfArchive
-      })
-    }
+    return await this.#assembler.finish()
   }
 }
 
-/** Routes the reader's parts: file data to that file's DAG builder, everything else into archive segments. */
+/** Where the next raw byte belongs. */
+type Phase = 'header' | 'padding' | 'end'
+
+/** Routes the reader's parts: data to a UnixFS file per member, raw bytes to headers, padding or the end. */
 class MemberAssembler {
   readonly #profile: Profile
   readonly #sink: BlockSink
-  readonly #archive: ArchiveDagWriter
-  readonly #entries: Entry[] = []
-  readonly #contents: Array<DagRef | undefined> = []
+  readonly #view: ArchiveDagWriter
+  readonly #log = new EntryLog()
+  readonly #records = new EntryRecordEncoder()
+  readonly #headers = new HeaderMatcher()
   readonly #tree: UnpackedTree
+  /** Entries a later entry shadowed, with the content the tree held for them (regular files). */
+  readonly #shadowed = new Map<number, DagRef | undefined>()
+
+  #phase: Phase = 'header'
+  /** Header bytes of the next member, collected until its 'member' part. */
+  #header: Uint8Array[] = []
   #member: TarMember | undefined
-  #file: FileDagBuilder | undefined
+  #memberHeader: Uint8Array | undefined
+  #data: FileDagBuilder | undefined
+  #padding: Uint8Array[] = []
+  #paddingLeft = 0
+  #paddingZero = true
+  #treeContentBytes = 0
   #end: { offset: number, endOfArchive: 'zero-blocks' | 'missing' } | undefined
+  #endZeros = 0
+  #trailing: FileDagBuilder | undefined
 
   constructor (profile: Profile, sink: BlockSink, limits: Limits) {
     this.#profile = profile
     this.#sink = sink
-    this.#archive = new ArchiveDagWriter(profile, sink)
-    this.#tree = new UnpackedTree(limits, (index) => {
-      const entry = this.#entries[index]
-      if (entry !== undefined) entry.excluded = 'shadowed'
-    })
+    // The view is computed for its CID; its segment blocks are not stored (materializeView writes them).
+    this.#view = new ArchiveDagWriter(profile, discardBlocks)
+    this.#tree = new UnpackedTree(limits, (index, ref) => { this.#shadowed.set(index, ref) })
   }
 
   async take (part: TarPart): Promise<void> {
     switch (part.kind) {
       case 'raw':
-        await this.#closeMember()
-        await this.#archive.addSegmentBytes(part.bytes)
+        await this.#raw(part.bytes)
         return
       case 'member':
         await this.#closeMember()
-        this.#openMember(part.member)
+        await this.#openMember(part.member)
         return
       case 'data':
-        if (this.#file !== undefined) await this.#file.write(part.bytes)
-        else await this.#archive.addSegmentBytes(part.bytes)
+        await this.#memberData(part.bytes)
         return
       case 'end':
         await this.#closeMember()
         this.#end = { offset: part.offset, endOfArchive: part.endOfArchive }
+        this.#phase = 'end'
+        // Header bytes read before the end marker was recognised belong to the end.
+        for (const bytes of this.#header.splice(0)) await this.#endBytes(bytes)
     }
   }
 
-  #openMember (member: TarMember): void {
-    this.#member = member
-    // Only a regular file's data is its content; a sparse file's data is a map plus fragments.
-    if (member.type === 'file' && !member.sparse) this.#file = new FileDagBuilder(this.#profile, this.#sink)
+  async #raw (bytes: Uint8Array): Promise<void> {
+    let at = 0
+    if (this.#phase === 'padding') {
+      const n = Math.min(this.#paddingLeft, bytes.length)
+      const padding = bytes.subarray(0, n)
+      if (this.#paddingZero && !isZero(padding)) this.#paddingZero = false
+      this.#padding.push(padding.slice())
+      this.#paddingLeft -= n
+      at = n
+      if (this.#paddingLeft === 0) this.#phase = 'header'
+    }
+    if (at === bytes.length) return
+    const rest = bytes.subarray(at)
+    if (this.#phase === 'end') await this.#endBytes(rest)
+    else this.#header.push(rest.slice())
   }
 
-  /** Ends the current member: its content DAG (if a file) joins the archive DAG, its entry the tree. */
+  async #openMember (member: TarMember): Promise<void> {
+    this.#member = member
+    this.#memberHeader = concat(this.#header.splice(0))
+    await this.#view.addSegmentBytes(this.#memberHeader)
+    // Every member's data becomes a UnixFS file: a regular file's is its content (in the tree unless
+    // excluded), any other member's is kept as the entry's own `c`.
+    if (this.#isRegular(member) || member.dataSize > 0) this.#data = new FileDagBuilder(this.#profile, this.#sink)
+    this.#startPadding(member.dataSize)
+  }
+
+  async #memberData (bytes: Uint8Array): Promise<void> {
+    if (this.#data === undefined) throw new InvalidArgumentError('tar data outside a member')
+    await this.#data.write(bytes)
+    // Format 1's tar DAG (the view) keeps non-file data in its segments.
+    if (this.#member !== undefined && !this.#isRegular(this.#member)) await this.#view.addSegmentBytes(bytes)
+  }
+
+  #startPadding (dataSize: number): void {
+    const r = dataSize % BLOCK_SIZE
+    this.#paddingLeft = r === 0 ? 0 : BLOCK_SIZE - r
+    this.#padding = []
+    this.#paddingZero = true
+    this.#phase = this.#paddingLeft > 0 ? 'padding' : 'header'
+  }
+
+  /** Ends the current member: its data DAG, the view, the tree, its entry record. */
   async #closeMember (): Promise<void> {
     const member = this.#member
     if (member === undefined) return
     this.#member = undefined
-    let content: DagRef | undefined
-    if (this.#file !== undefined) {
-      content = await this.#file.finish()
-      this.#file = undefined
-      await this.#archive.addContent(content)
+    let data: DagRef | undefined
+    if (this.#data !== undefined) {
+      data = await this.#data.finish()
+      this.#data = undefined
     }
-    const index = this.#entries.length
-    const entry = entryFromMember(member)
-    this.#entries.push(entry)
-    const placed = this.#tree.add(index, entry, member.path, member.linkTarget, content)
-    const treeContent = placed.content ?? content
-    if (treeContent !== undefined) entry.content = treeContent.cid
-    if (placed.excluded !== undefined) entry.excluded = placed.excluded
-    this.#contents.push(content)
+    const regular = this.#isRegular(member)
+    if (regular && data !== undefined) await this.#view.addContent(data)
+    const padding = concat(this.#padding)
+    await this.#view.addSegmentBytes(padding)
+
+    const index = this.#log.count
+    const name = nameFromBytes(member.path)
+    const placed = this.#tree.add(index, { type: member.type, path: name, headerOffset: member.headerOffset },
+      member.path, member.linkTarget, regular ? data : undefined)
+    const inTree = regular && placed.excluded === undefined
+    if (inTree) this.#treeContentBytes += member.dataSize
+
+    const fields = headerFieldsOf(member)
+    const header = this.#headers.match(fields, this.#memberHeader as Uint8Array)
+    const full: Mutable<EntryFields> = { ...fields, style: header.style }
+    if (member.sparse && member.size !== member.dataSize) full.sparseSize = member.size
+    if (header.patch !== undefined) full.headerPatch = header.patch
+    if (header.verbatim !== undefined) full.headerBytes = header.verbatim
+    if (!this.#paddingZero) full.padding = padding
+    if (data !== undefined && member.dataSize > 0 && !inTree) full.content = data.cid
+    if (placed.excluded !== undefined) full.excluded = placed.excluded
+    this.#log.append(encodeEntryRecord(this.#records.encode(full)), { offset: member.headerOffset, entry: displayName(name) })
+    this.#memberHeader = undefined
   }
 
-  async finish (): Promise<{
-    entries: Entry[]
-    archive: { root: DagRef, segmentBytes: number, contentBytes: number }
-    tree: { root: CID, stripped?: CID }
-    treeContentBytes: number
-    endOffset: number
-    endOfArchive: 'zero-blocks' | 'missing'
-  }> {
+  /** A regular, non-sparse file: its data is its content, and a file of the tree unless excluded. */
+  #isRegular (member: TarMember): boolean {
+    return member.type === 'file' && !member.sparse
+  }
+
+  /** Bytes from the end marker on: a run of zeros, then the trailing bytes as a UnixFS file. */
+  async #endBytes (bytes: Uint8Array): Promise<void> {
+    await this.#view.addSegmentBytes(bytes)
+    let at = 0
+    if (this.#trailing === undefined) {
+      while (at < bytes.length && bytes[at] === 0) at++
+      this.#endZeros += at
+      if (at === bytes.length) return
+      this.#trailing = new FileDagBuilder(this.#profile, this.#sink)
+    }
+    await this.#trailing.write(bytes.subarray(at).slice())
+  }
+
+  async finish (): Promise<DescribedTar> {
     await this.#closeMember()
-    const archive = await this.#archive.finish()
+    if (this.#phase !== 'end') {
+      // No end marker: the input stopped after the last member (and its padding).
+      for (const bytes of this.#header.splice(0)) await this.#endBytes(bytes)
+    }
+    // Entries a later entry replaced: their data is no longer the tree's file at their path.
+    for (const [index, ref] of this.#shadowed) {
+      this.#log.update<EntryRecord>(index, record => {
+        record.e = 'shadowed'
+        if (ref !== undefined && (record.s ?? 0) > 0 && record.c === undefined && isRegularRecord(record)) {
+          record.c = ref.cid
+          this.#treeContentBytes -= record.s ?? 0
+        }
+      }, { offset: 0, entry: `#${index}` })
+    }
+    const trailing = this.#trailing === undefined ? undefined : await this.#trailing.finish()
+    const view = await this.#view.finish()
     const tree = await this.#tree.build(this.#profile, this.#sink)
-    // Content that is linked from the archive DAG but is not in the tree (shadowed files and the like)
-    // is not shared with the tree, so it does not count as deduplicated.
-    let treeContentBytes = 0
-    this.#entries.forEach((entry, i) => {
-      if (entry.excluded === undefined) treeContentBytes += this.#contents[i]?.fileSize ?? 0
-    })
-    const end = this.#end ?? { offset: archive.root.fileSize, endOfArchive: 'missing' as const }
+    const pages = await this.#log.writePages(this.#sink)
+    const end = this.#end ?? { offset: view.root.fileSize - this.#endZeros - (trailing?.fileSize ?? 0), endOfArchive: 'missing' as const }
+    const treeContentBytes = this.#treeContentBytes
+    const log = this.#log
+    const endZeros = this.#endZeros
     return {
-      entries: this.#entries,
-      archive,
-      tree,
+      view: view.root,
+      entryCount: this.#log.count,
+      pages,
+      entries: () => decodeAll(log),
+      tree: tree.stripped === undefined ? { root: tree.root } : { root: tree.root, stripped: tree.stripped },
+      segmentBytes: view.segmentBytes,
+      contentBytes: view.contentBytes,
       treeContentBytes,
-      endOffset: end.offset,
-      endOfArchive: end.endOfArchive
+      tarFields: (size, sha256) => ({
+        size,
+        sha256,
+        view: view.root.cid.bytes,
+        endOffset: end.offset,
+        endZeros,
+        ...(trailing === undefined ? {} : { trailing: trailing.cid })
+      })
     }
   }
+}
+
+function * decodeAll (log: EntryLog): Generator<Entry> {
+  const reader = new TarEntryReader()
+  for (const bytes of log.encodings()) yield reader.read(dagCbor.decode<EntryRecord>(bytes)).entry
+}
+
+/** A record whose typeflag is a regular file's ('0', '\0', '7'); sparse files carry no tree content. */
+function isRegularRecord (record: EntryRecord): boolean {
+  const y = record.y ?? 0x30
+  return y === 0x30 || y === 0 || y === 0x37
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+function isZero (bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false
+  return true
+}
+
+/** One byte string from the pieces a chunked stream delivered (the piece itself when there is one). */
+function concat (parts: Uint8Array[]): Uint8Array {
+  return parts.length === 1 ? parts[0] as Uint8Array : concatBytes(...parts)
 }

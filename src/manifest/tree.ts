@@ -14,15 +14,21 @@ import type { Limits } from '../limits.js'
 import type { EntryType, Exclusion, Name } from '../schema/types.js'
 import type { DagRef } from '../unixfs/dag-ref.js'
 import { buildDirectory, buildSymlink } from '../unixfs/directory.js'
+import { treePath } from '../unixfs/tree-path.js'
 import type { Profile } from '../unixfs/profile.js'
 import type { CID } from 'multiformats/cid'
-import { displayName, utf8OrUndefined } from './names.js'
+import { DagRefTable } from './dag-ref-table.js'
+import { displayName } from './names.js'
 
 /** A directory remembers every entry that named it: all of them are shadowed if it is replaced. */
 interface DirNode { kind: 'dir', children: Map<string, Node>, entries: number[] }
-interface FileNode { kind: 'file', ref: DagRef, entry: number }
 interface SymlinkNode { kind: 'symlink', target: Uint8Array, entry: number }
-type Node = DirNode | FileNode | SymlinkNode
+/**
+ * A file is a row number of the tree's file table, not an object: files are most of an archive's nodes,
+ * and a tree of maxEntries of them must fit in memory (see DagRefTable).
+ */
+type FileRow = number
+type Node = DirNode | SymlinkNode | FileRow
 
 export interface TreeCids { root: CID, stripped?: CID }
 
@@ -31,20 +37,39 @@ export interface TreeEntry { type: EntryType, path: Name, headerOffset: number }
 
 export class UnpackedTree {
   readonly #root: DirNode = { kind: 'dir', children: new Map(), entries: [] }
+  /** Content of the file rows' DAGs (a hardlink's row shares its target's). */
+  readonly #contents = new DagRefTable()
+  /** Per file row: the index in #contents of its content, and the entry that defined it. */
+  readonly #fileContent: number[] = []
+  readonly #fileEntry: number[] = []
   readonly #limits: Limits
-  /** Called with the index of each entry whose node a later entry replaced. */
-  readonly #onShadowed: (entryIndex: number) => void
+  /** Called with the index of each entry whose node a later entry replaced, and a file's content. */
+  readonly #onShadowed: (entryIndex: number, content?: DagRef) => void
 
-  constructor (limits: Limits, onShadowed: (entryIndex: number) => void) {
+  constructor (limits: Limits, onShadowed: (entryIndex: number, content?: DagRef) => void) {
     this.#limits = limits
     this.#onShadowed = onShadowed
   }
 
   /**
-   * Applies one entry. `content` is the file's content DAG for regular files. Returns why the entry stays
-   * out of the tree, or for a hardlink to a file the content it now shares, or undefined.
+   * Keeps a content DAG in the tree's table before its entry is added (a zip's data is read before its
+   * entries are placed); pass the number returned as `content` to `add`.
    */
-  add (index: number, entry: TreeEntry, rawPath: Uint8Array, rawLinkTarget: Uint8Array | undefined, content?: DagRef): { excluded?: Exclusion, content?: DagRef } {
+  keepContent (ref: DagRef): number {
+    return this.#contents.add(ref)
+  }
+
+  /** A content DAG kept by `keepContent`. */
+  keptContent (kept: number): DagRef {
+    return this.#contents.get(kept)
+  }
+
+  /**
+   * Applies one entry. `content` is the file's content DAG for regular files (or what `keepContent`
+   * returned for it). Returns why the entry stays out of the tree, or for a hardlink to a file the content
+   * it now shares, or undefined.
+   */
+  add (index: number, entry: TreeEntry, rawPath: Uint8Array, rawLinkTarget: Uint8Array | undefined, content?: DagRef | number): { excluded?: Exclusion, content?: DagRef } {
     switch (entry.type) {
       case 'char-device': case 'block-device': case 'fifo': return { excluded: 'special-file' }
       case 'pax-global': case 'volume-label': case 'other': return { excluded: 'metadata' }
@@ -67,20 +92,21 @@ export class UnpackedTree {
     let shared: DagRef | undefined
     switch (entry.type) {
       case 'directory':
-        if (existing?.kind === 'dir') { existing.entries.push(index); return {} }
+        if (typeof existing === 'object' && existing.kind === 'dir') { existing.entries.push(index); return {} }
         node = { kind: 'dir', children: new Map(), entries: [index] }
         break
       case 'file':
-        node = { kind: 'file', ref: content as DagRef, entry: index }
+        node = this.#fileRow(typeof content === 'number' ? content : this.#contents.add(content as DagRef), index)
         break
       case 'symlink':
         node = { kind: 'symlink', target: rawLinkTarget ?? new Uint8Array(0), entry: index }
         break
       case 'hardlink': {
         const target = rawLinkTarget === undefined ? undefined : this.#lookup(rawLinkTarget, entry)
-        if (target?.kind === 'file') {
-          node = { kind: 'file', ref: target.ref, entry: index }
-          shared = target.ref
+        if (typeof target === 'number') {
+          const content = this.#fileContent[target] as number
+          node = this.#fileRow(content, index)
+          shared = this.#contents.get(content)
         } else if (target?.kind === 'symlink') {
           node = { kind: 'symlink', target: target.target, entry: index }
         } else {
@@ -97,7 +123,7 @@ export class UnpackedTree {
   /** Builds the directory DAG (children first) and returns its root, and the stripped root when there is one. */
   async build (profile: Profile, sink: BlockSink): Promise<TreeCids> {
     const build = async (node: Node): Promise<{ cid: CID, dagSize: number }> => {
-      if (node.kind === 'file') return node.ref
+      if (typeof node === 'number') return this.#contents.get(this.#fileContent[node] as number)
       if (node.kind === 'symlink') return await buildSymlink(node.target, profile, sink)
       const links = []
       for (const [name, child] of node.children) links.push({ name, ref: await build(child) })
@@ -105,16 +131,14 @@ export class UnpackedTree {
     }
     const root = await build(this.#root)
     const only = this.#root.children.size === 1 ? [...this.#root.children.values()][0] : undefined
-    if (only?.kind !== 'dir') return { root: root.cid }
+    if (typeof only !== 'object' || only.kind !== 'dir') return { root: root.cid }
     return { root: root.cid, stripped: (await build(only)).cid }
   }
 
   /** Path components after normalisation, or the exclusion that applies. */
   #components (rawPath: Uint8Array, entry: TreeEntry): string[] | Exclusion {
-    const text = utf8OrUndefined(rawPath)
-    if (text === undefined) return 'non-utf8-path'
-    const parts = text.split('/').filter(p => p !== '' && p !== '.')
-    if (parts.includes('..')) return 'unsafe-path'
+    const parts = treePath(rawPath)
+    if (typeof parts === 'string') return parts
     if (parts.length > this.#limits.maxPathDepth) {
       throw new LimitExceededError(`path has ${parts.length} components, more than maxPathDepth ${this.#limits.maxPathDepth}`,
         { limit: 'maxPathDepth', entry: displayName(entry.path), offset: entry.headerOffset })
@@ -131,7 +155,7 @@ export class UnpackedTree {
         const created: DirNode = { kind: 'dir', children: new Map(), entries: [] }
         dir.children.set(part, created)
         dir = created
-      } else if (next.kind === 'dir') {
+      } else if (typeof next === 'object' && next.kind === 'dir') {
         dir = next
       } else {
         return undefined
@@ -145,7 +169,7 @@ export class UnpackedTree {
     if (typeof path === 'string') return undefined
     let node: Node = this.#root
     for (const part of path) {
-      if (node.kind !== 'dir') return undefined
+      if (typeof node !== 'object' || node.kind !== 'dir') return undefined
       const next: Node | undefined = node.children.get(part)
       if (next === undefined) return undefined
       node = next
@@ -157,12 +181,21 @@ export class UnpackedTree {
     const stack: Node[] = [node]
     while (stack.length > 0) {
       const n = stack.pop() as Node
-      if (n.kind === 'dir') {
+      if (typeof n === 'number') {
+        // A file row's content is the entry's own (a hardlink's row shares its target's: the caller ignores it).
+        this.#onShadowed(this.#fileEntry[n] as number, this.#contents.get(this.#fileContent[n] as number))
+      } else if (n.kind === 'dir') {
         for (const entry of n.entries) this.#onShadowed(entry)
-        stack.push(...n.children.values())
+        for (const child of n.children.values()) stack.push(child)
       } else {
         this.#onShadowed(n.entry)
       }
     }
+  }
+
+  /** A new file row: content `content` (an index in #contents), defined by entry `entry`. */
+  #fileRow (content: number, entry: number): FileRow {
+    this.#fileContent.push(content)
+    return this.#fileEntry.push(entry) - 1
   }
 }

@@ -90,25 +90,18 @@ async function verifyTar (cid: CID, manifest: Manifest, source: BlockSource, opt
 }
 
 /**
- * A zip: the entries' ranges lie inside the archive, the skeleton leaves out exactly the recipe entries'
- * compressed data, and describing the restored bytes (buffered: a zip is read from its end) gives the same
- * manifest CID.
+ * A zip: the entries' ranges lie inside the archive, and describing the restored bytes (buffered: a zip
+ * is read from its end) gives the same manifest CID.
  */
 async function verifyZip (cid: CID, manifest: Manifest, source: BlockSource, options: { limits?: Partial<Limits> }): Promise<number> {
   const zip = manifest.zip
   if (zip === undefined) throw new InvalidManifestError('a "zip" manifest without its zip fields')
   let entries = 0
-  let recipeBytes = 0
-  let recipes = 0
   for await (const entry of loadZipEntries(manifest, source)) {
     if (entry.dataOffset + entry.compressedSize > manifest.archive.size) {
       throw new InvalidManifestError(`zip entry ${entries} has offsets that do not fit the archive`, { offset: entry.localHeaderOffset })
     }
-    if (entry.recipe !== undefined) { recipes++; recipeBytes += entry.compressedSize }
     entries++
-  }
-  if (zip.skeletonSize !== manifest.archive.size - recipeBytes || (recipes === 0) !== (manifest.archive.root !== undefined)) {
-    throw new InvalidManifestError('the zip skeleton must leave out exactly the compressed data of the entries with a recipe, and be archive.root when there are none')
   }
   const restored = new Uint8Array(manifest.archive.size)
   let at = 0

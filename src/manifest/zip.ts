@@ -1,10 +1,12 @@
 /**
  * manifestFromZip: a zip archive (.zip, .jar, .whl, ...) → its entries, each stored or deflated entry's
  * uncompressed data as a UnixFS file (the DAG `ipfs add` gives the extracted file), the unpacked tree, and
- * the skeleton: a UnixFS file of the zip's bytes in order, where a stored entry's data is its content DAG
- * and a deflated entry's compressed data is left out when a recipe (an encoder found by the same race as
- * for gzip members) rebuilds it from the content. Restoring streams the skeleton and inserts, at each such
- * entry's `dataOffset`, the encoder's output over the content.
+ * format 2's side data (§18): per entry a compact record from which its local header, central header and
+ * data descriptor are regenerated (checked against the archive's bytes; what differs is kept as a patch
+ * or verbatim), the recipe that rebuilds a deflated entry's data from its content (an encoder found by the
+ * same race as for gzip members) or else its compressed bytes, and the bytes no record holds (a stub
+ * before the first entry, gaps, trailing bytes) as spans. Restoring (zip-stream.ts) needs only the
+ * manifest and the tree.
  *
  * Zip is read from the end (the central directory is authoritative), so the input is random-access: bytes
  * in memory or a RandomAccessSource (`manifestFromFile` passes one over the file). Every byte is read once,
@@ -16,22 +18,25 @@ import { discardBlocks, putBlock, type BlockSink } from '../blocks.js'
 import { readZipLayout } from '../archive/zip/reader.js'
 import { bytesSource, checkSource } from '../archive/zip/source.js'
 import type { RandomAccessSource, ZipEntry as RawZipEntry, ZipLayout } from '../archive/zip/types.js'
-import { encodeManifest } from '../codec/manifest-codec.js'
+import { encodeManifest, encodeZipEntryRecord, SPAN_INLINE_MAX } from '../codec/manifest-codec.js'
+import { INLINE_DATA_MAX, ZipEntryRecordEncoder, type ZipEntryFields } from '../codec/zip-entry-record.js'
 import { crc32 } from '../compression/container/crc32.js'
 import { RecipeRace } from '../compression/recipe/race.js'
-import { gzipCandidates } from '../compression/recipe/registry.js'
+import { encoderFor, gzipCandidates } from '../compression/recipe/registry.js'
+import type { EncoderFactory } from '../compression/recipe/encoder.js'
 import { ArchiveDigests } from '../digest/incremental.js'
 import { CorruptCompressedDataError, LimitExceededError } from '../errors.js'
 import { resolveLimits, type Limits } from '../limits.js'
-import { MANIFEST_VERSION, type Manifest, type Recipe, type ZipEntry } from '../schema/types.js'
+import { MANIFEST_VERSION, type Manifest, type Recipe, type Zip, type ZipEntry, type ZipSpan } from '../schema/types.js'
 import type { DagRef } from '../unixfs/dag-ref.js'
-import { FileDagBuilder } from '../unixfs/file-builder.js'
+import { FileDagBuilder, importBytes } from '../unixfs/file-builder.js'
 import { getProfile, type Profile } from '../unixfs/profile.js'
-import { ArchiveDagWriter } from './archive-dag.js'
-import { writeEntryPages } from './entries.js'
+import { writeZipEntryPages } from './entries.js'
 import { displayName, nameFromBytes } from './names.js'
 import type { ManifestOptions, ManifestResult } from './result.js'
 import { UnpackedTree } from './tree.js'
+import { zipEntryView } from './zip-entries.js'
+import { centralHeaderLength, endFields, headerExceptions, recordFieldsOf } from './zip-records.js'
 
 /** Bytes read from the source at once. */
 const READ_PIECE = 1024 * 1024
@@ -58,6 +63,8 @@ export type ZipManifestOptions = Omit<ManifestOptions, 'reread'>
 interface EntryData {
   content?: DagRef
   recipe?: Recipe
+  /** The compressed data kept verbatim (no content, or a deflated entry without a recipe). */
+  verbatim?: { bytes: Uint8Array } | { file: CID }
   /** The symlink target (a symlink's uncompressed data). */
   target?: Uint8Array
 }
@@ -81,10 +88,18 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
 
   const digests = options.digester ?? new ArchiveDigests()
   const fileDag = new FileDagBuilder(profile, discardBlocks)
-  const skeleton = new ArchiveDagWriter(profile, sink)
   const data = new Map<number, EntryData>()
+  // The original bytes the regenerated records are compared with, and the spans no record holds.
+  const localHeaders = new Map<number, Uint8Array>()
+  const central: Uint8Array[] = []
+  const end: Uint8Array[] = []
+  let endStart: number | undefined
+  const endGaps: Array<{ offset: number, bytes: Uint8Array }> = []
+  const spans: ZipSpan[] = []
   let bytesRead = 0
-  let recipeBytes = 0
+  // The recipe of the last deflated entry (file order), tried first for the next: small entries match
+  // several levels, and repeating one recipe keeps the records short (§18.2).
+  let lastRecipe: Recipe | undefined
 
   /** Reads [offset, offset + length) in pieces, each hashed and chunked as the file before `use` sees it. */
   const readRange = async (offset: number, length: number, use: (piece: Uint8Array) => Promise<void>): Promise<void> => {
@@ -100,23 +115,57 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
       await use(piece)
     }
   }
+  /** A range's bytes in memory (headers, the central directory and end records: bounded by the reader's limits). */
+  const collect = async (offset: number, length: number): Promise<Uint8Array> => {
+    const parts: Uint8Array[] = []
+    await readRange(offset, length, async (piece) => { parts.push(piece.slice()) })
+    return concat(parts)
+  }
+  /** A range kept verbatim: inline up to `inlineMax` bytes, else a UnixFS file (`read` pushes its pieces). */
+  const keep = async (length: number, inlineMax: number, read: (use: (piece: Uint8Array) => Promise<void>) => Promise<void>): Promise<{ bytes: Uint8Array } | { file: CID }> => {
+    if (length <= inlineMax) {
+      const parts: Uint8Array[] = []
+      await read(async (piece) => { parts.push(piece.slice()) })
+      return { bytes: concat(parts) }
+    }
+    const builder = new FileDagBuilder(profile, sink)
+    await read(async (piece) => { await builder.write(piece) })
+    return { file: (await builder.finish()).cid }
+  }
 
   for (const segment of layout.segments) {
-    const entry = segment.kind === 'data' && segment.entry !== undefined ? layout.entries[segment.entry] : undefined
-    if (entry === undefined || !hasContent(entry)) {
-      await readRange(segment.offset, segment.length, async (piece) => { await skeleton.addSegmentBytes(piece) })
-      continue
-    }
-    const described = await describeData(entry, profile, sink, limits, (use) => readRange(segment.offset, segment.length, use))
-    data.set(entry.index, described)
-    if (described.recipe !== undefined) {
-      recipeBytes += entry.compressedSize
-    } else if (entry.method === STORED) {
-      await skeleton.addContent(described.content as DagRef)
-    } else {
-      // No recipe: the compressed bytes are kept verbatim (read again: the source is random-access).
-      for (let at = 0; at < segment.length; at += READ_PIECE) {
-        await skeleton.addSegmentBytes(await input.read(segment.offset + at, Math.min(READ_PIECE, segment.length - at)))
+    const { offset, length } = segment
+    switch (segment.kind) {
+      case 'local-header': localHeaders.set(segment.entry as number, await collect(offset, length)); break
+      case 'central-directory': central.push(await collect(offset, length)); break
+      case 'end-records': endStart ??= offset; end.push(await collect(offset, length)); break
+      case 'data-descriptor': await readRange(offset, length, async () => {}); break // regenerated from the entry
+      case 'data': {
+        const entry = layout.entries[segment.entry as number] as RawZipEntry
+        if (!hasContent(entry)) {
+          data.set(entry.index, { verbatim: await keep(length, INLINE_DATA_MAX, (use) => readRange(offset, length, use)) })
+          break
+        }
+        const described = await describeData(entry, profile, sink, limits, (use) => readRange(offset, length, use), lastRecipe)
+        if (described.recipe !== undefined) lastRecipe = described.recipe
+        // No recipe: the compressed bytes are kept verbatim (read again: the source is random-access).
+        if (entry.method !== STORED && described.recipe === undefined) {
+          described.verbatim = await keep(length, INLINE_DATA_MAX, async (use) => {
+            for (let at = 0; at < length; at += READ_PIECE) await use(await input.read(offset + at, Math.min(READ_PIECE, length - at)))
+          })
+        }
+        data.set(entry.index, described)
+        break
+      }
+      default: {
+        // 'prefix', 'gap', 'trailing': a span; gaps between end records also join the end bytes in case those are kept verbatim.
+        if (endStart !== undefined && segment.kind === 'gap') {
+          const bytes = await collect(offset, length)
+          endGaps.push({ offset, bytes })
+          spans.push(bytes.length <= SPAN_INLINE_MAX ? { offset, bytes } : { offset, file: (await importBytes(bytes, profile, sink)).cid })
+          break
+        }
+        spans.push({ offset, ...await keep(length, SPAN_INLINE_MAX, (use) => readRange(offset, length, use)) })
       }
     }
   }
@@ -128,40 +177,71 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
 
   const { size, sha256, sha512 } = await digests.finish()
   const file = await fileDag.finish()
-  const written = await skeleton.finish()
 
   // The entries and the tree, in central directory order (the order unzip extracts them in).
+  const fields: ZipEntryFields[] = []
   const entries: ZipEntry[] = []
   const tree = new UnpackedTree(limits, (index) => {
-    const e = entries[index]
-    if (e !== undefined) e.excluded = 'shadowed'
+    const f = fields[index]
+    if (f !== undefined) f.excluded = 'shadowed'
   })
+  const cd = concat(central)
+  let cdAt = 0
   for (const raw of layout.entries) {
     const d = data.get(raw.index) ?? {}
-    const entry = zipEntry(raw, d)
-    entries.push(entry)
-    if (raw.encrypted) entry.excluded = 'encrypted'
-    else if (raw.method !== STORED && raw.method !== DEFLATED) entry.excluded = 'unsupported-method'
+    const f: ZipEntryFields = recordFieldsOf(raw, layout.offsetShift)
+    fields.push(f)
+    const centralLength = centralHeaderLength(f)
+    headerExceptions(f, localHeaders.get(raw.index) ?? new Uint8Array(0), cd.subarray(cdAt, cdAt + centralLength))
+    cdAt += centralLength
+    if (raw.encrypted) f.excluded = 'encrypted'
+    else if (raw.method !== STORED && raw.method !== DEFLATED) f.excluded = 'unsupported-method'
     else {
-      const placed = tree.add(raw.index, { type: raw.type, path: entry.path, headerOffset: raw.localHeaderOffset }, raw.path, d.target,
+      const placed = tree.add(raw.index, { type: raw.type, path: nameFromBytes(raw.path), headerOffset: raw.localHeaderOffset }, raw.path, d.target,
         raw.type === 'file' ? d.content : undefined)
-      if (placed.excluded !== undefined) entry.excluded = placed.excluded
+      if (placed.excluded !== undefined) f.excluded = placed.excluded
     }
   }
   const treeCids = await tree.build(profile, sink)
-  let treeContentBytes = 0
-  for (const entry of entries) {
-    if (entry.excluded === undefined && entry.type === 'file' && entry.content !== undefined &&
-        (entry.method === STORED || entry.recipe !== undefined)) treeContentBytes += entry.compressedSize
-  }
-  const pages = await writeEntryPages(entries, sink)
 
-  const skeletonSize = size - recipeBytes
+  // Where each entry's data comes from (§18.4): kept verbatim, else its content (stored, or by its recipe).
+  let treeContentBytes = 0
+  let contentBytes = 0
+  const encoder = new ZipEntryRecordEncoder()
+  const records: Array<{ bytes: Uint8Array, offset: number, path: Uint8Array }> = []
+  for (const raw of layout.entries) {
+    const f = fields[raw.index] as ZipEntryFields
+    const d = data.get(raw.index) ?? {}
+    if (d.verbatim !== undefined) {
+      if ('bytes' in d.verbatim) f.dataBytes = d.verbatim.bytes
+      else f.data = d.verbatim.file
+    } else if (d.content !== undefined && raw.compressedSize > 0) {
+      if (d.recipe !== undefined) f.recipe = d.recipe
+      contentBytes += raw.compressedSize
+      if (raw.type === 'file' && f.excluded === undefined) treeContentBytes += raw.compressedSize
+      else f.content = d.content.cid
+    }
+    records.push({ bytes: encodeZipEntryRecord(encoder.encode(f)), offset: raw.localHeaderOffset, path: raw.path })
+    entries.push(zipEntryView(f, layout.offsetShift))
+  }
+  const pages = await writeZipEntryPages(records, sink)
+
+  const zip: Zip = { fileCid: file.cid.bytes, treeContentBytes }
+  if (layout.offsetShift !== 0) zip.shift = layout.offsetShift
+  const endRecords = endFields(layout, concat(end), entries.length)
+  Object.assign(zip, endRecords)
+  if (endRecords.endBytes !== undefined && endGaps.length > 0) {
+    // Verbatim end records are one piece: the gaps between them go with them.
+    zip.endBytes = concat(interleave(end, endGaps, endStart as number))
+    const inside = new Set(endGaps.map(g => g.offset))
+    spans.splice(0, spans.length, ...spans.filter(s => !inside.has(s.offset)))
+  }
+  if (spans.length > 0) zip.spans = spans
   const manifest: Manifest = {
     version: MANIFEST_VERSION,
     profile: profile.name,
-    archive: { format: 'zip', size, sha256, sha512, ...(entries.some(e => e.recipe !== undefined) ? {} : { root: written.root.cid }) },
-    zip: { fileCid: file.cid.bytes, skeleton: written.root.cid, skeletonSize, treeContentBytes },
+    archive: { format: 'zip', size, sha256, sha512 },
+    zip,
     entryCount: entries.length,
     entries: pages,
     tree: treeCids.stripped === undefined ? { root: treeCids.root } : { root: treeCids.root, stripped: treeCids.stripped }
@@ -170,7 +250,7 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
   await putBlock(sink, block.cid, block.bytes)
   return {
     cid: block.cid,
-    archiveCid: manifest.archive.root ?? CID.decode(file.cid.bytes),
+    archiveCid: CID.decode(file.cid.bytes),
     treeCid: treeCids.root,
     ...(treeCids.stripped === undefined ? {} : { strippedTreeCid: treeCids.stripped }),
     manifest,
@@ -178,11 +258,26 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
     counts: {
       entries: entries.length,
       archiveBytes: size,
-      segmentBytes: written.segmentBytes,
-      contentBytes: size - written.segmentBytes,
+      segmentBytes: size - contentBytes,
+      contentBytes,
       treeContentBytes
     }
   }
+}
+
+/** The end records' bytes with the gaps between them, in file order (`start` is where the first record starts). */
+function interleave (records: Uint8Array[], gaps: Array<{ offset: number, bytes: Uint8Array }>, start: number): Uint8Array[] {
+  // Records and gaps alternate from `start` on; walk them by offset.
+  const out: Uint8Array[] = []
+  let at = start
+  let r = 0
+  for (const gap of gaps) {
+    while (at < gap.offset && r < records.length) { const rec = records[r++] as Uint8Array; out.push(rec); at += rec.length }
+    out.push(gap.bytes)
+    at += gap.bytes.length
+  }
+  while (r < records.length) out.push(records[r++] as Uint8Array)
+  return out
 }
 
 /** Stored and deflated entries that are not encrypted have content (directories only when they hold data). */
@@ -196,7 +291,8 @@ function hasContent (entry: RawZipEntry): boolean {
  * the central directory's size and CRC-32, and for a deflated entry the recipe that rebuilds it, if any.
  */
 async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSink, limits: Limits,
-  feed: (use: (piece: Uint8Array) => Promise<void>) => Promise<void>): Promise<EntryData> {
+  feed: (use: (piece: Uint8Array) => Promise<void>) => Promise<void>, preferred?: Recipe): Promise<EntryData> {
+  const candidates = candidatesPreferring(preferred)
   const builder = new FileDagBuilder(profile, sink)
   const name = displayName(nameFromBytes(entry.path))
   // A symlink's target is held in memory for the tree, bounded as a tar's long link names are.
@@ -223,7 +319,7 @@ async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSi
     await feed(take)
   } else {
     const sequential = entry.uncompressedSize <= SEQUENTIAL_MAX && entry.compressedSize <= SEQUENTIAL_MAX
-    const race = sequential ? undefined : new RecipeRace(gzipCandidates())
+    const race = sequential ? undefined : new RecipeRace(candidates)
     const compressed: Uint8Array[] = []
     const inflated: Uint8Array[] = []
     let inflatedBytes = 0
@@ -257,7 +353,7 @@ async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSi
     }
     // The recipe must make all `compressedSize` bytes (the whole range it replaces).
     if (race !== undefined) recipe = race.end(entry.compressedSize).recipe
-    else if (inflatedBytes <= SEQUENTIAL_MAX) recipe = firstMatch(concat(inflated), concat(compressed))
+    else if (inflatedBytes <= SEQUENTIAL_MAX) recipe = firstMatch(candidates, concat(inflated), concat(compressed))
   }
   if (size !== entry.uncompressedSize) {
     throw new CorruptCompressedDataError(`entry data is ${size} bytes; the central directory records ${entry.uncompressedSize}`,
@@ -274,30 +370,17 @@ async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSi
   return result
 }
 
-/** The schema entry of a central directory record. */
-function zipEntry (raw: RawZipEntry, d: EntryData): ZipEntry {
-  const entry: ZipEntry = {
-    path: nameFromBytes(raw.path),
-    type: raw.type,
-    method: raw.method,
-    flags: raw.flags,
-    crc32: raw.crc32,
-    compressedSize: raw.compressedSize,
-    size: raw.uncompressedSize,
-    localHeaderOffset: raw.localHeaderOffset,
-    dataOffset: raw.dataOffset
-  }
-  if (raw.unixMode !== undefined) entry.mode = raw.unixMode
-  if (raw.mtime !== undefined) entry.mtime = raw.mtime
-  if (d.content !== undefined) entry.content = d.content.cid
-  if (d.recipe !== undefined) entry.recipe = d.recipe
-  if (raw.encrypted) entry.encrypted = true
-  return entry
+/** The deflate candidates in their order, `preferred` (the previous entry's recipe) moved first. */
+function candidatesPreferring (preferred: Recipe | undefined): EncoderFactory[] {
+  const all = gzipCandidates()
+  if (preferred === undefined) return all
+  const key = JSON.stringify(preferred)
+  return [encoderFor(preferred), ...all.filter(c => JSON.stringify(c.recipe) !== key)]
 }
 
 /** The first candidate, in order, whose whole output over `input` is exactly `expected`. */
-function firstMatch (input: Uint8Array, expected: Uint8Array): Recipe | undefined {
-  for (const candidate of gzipCandidates()) {
+function firstMatch (candidates: EncoderFactory[], input: Uint8Array, expected: Uint8Array): Recipe | undefined {
+  for (const candidate of candidates) {
     const encoder = candidate.create()
     let at = 0
     const same = (chunks: Uint8Array[]): boolean => {

@@ -9,11 +9,11 @@ import { CarIndexedReader } from '@ipld/car/indexed-reader'
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { createWriteStream } from 'node:fs'
 import { open } from 'node:fs/promises'
-import { once } from 'node:events'
+import { pipeline } from 'node:stream/promises'
 import type { BlockSink, BlockSource } from '../blocks.js'
 import { BlockNotFoundError, InvalidCarError } from '../errors.js'
+import { typedFsError } from './fs-errors.js'
 
 export interface CarFileSource extends BlockSource { root: CID, close(): Promise<void> }
 
@@ -42,25 +42,28 @@ export interface CarFileSink extends BlockSink { finish(root: CID): Promise<void
 export async function createCarFile (path: string): Promise<CarFileSink> {
   const placeholder = CID.createV1(dagCbor.code, await sha256.digest(new Uint8Array(0)))
   const { writer, out } = CarWriter.create([placeholder])
-  const file = createWriteStream(path)
-  const piping = (async () => {
-    for await (const chunk of out) {
-      if (!file.write(chunk)) await once(file, 'drain')
-    }
-    file.end()
-    await once(file, 'finish')
-  })()
+  // Opened first, so that a path that cannot be written fails here, typed, and not as an 'error' event.
+  let handle
+  try {
+    handle = await open(path, 'w')
+  } catch (err) {
+    throw typedFsError(err)
+  }
+  const piping = pipeline(out, handle.createWriteStream())
+  // A failed write (ENOSPC, …) ends the pipeline; the writer would then wait for a reader forever.
+  const failed = piping.then(() => new Promise<never>(() => {}), (err: unknown) => { throw typedFsError(err) })
+  failed.catch(() => {})
   const written = new Set<string>()
   return {
     async put (cid: CID, bytes: Uint8Array) {
       const key = cid.toString()
       if (written.has(key)) return
       written.add(key)
-      await writer.put({ cid, bytes })
+      await Promise.race([writer.put({ cid, bytes }), failed])
     },
     async finish (root: CID) {
-      await writer.close()
-      await piping
+      await Promise.race([writer.close(), failed])
+      await piping.catch((err: unknown) => { throw typedFsError(err) })
       const fd = await open(path, 'r+')
       try {
         await CarWriter.updateRootsInFile(fd, [root])

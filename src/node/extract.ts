@@ -22,6 +22,7 @@ import { loadEntries, loadManifest } from '../manifest/load.js'
 import type { AnyEntry } from '../schema/types.js'
 import { readDirectory, readFile, readSymlinkTarget } from '../unixfs/file-reader.js'
 import { tempPathBeside } from './atomic-file.js'
+import { checkOutputParent, typedFsError } from './fs-errors.js'
 
 export interface ExtractOptions {
   /** Extract the single top-level directory's contents (Nix fetchzip's stripRoot); fails when there is none. */
@@ -32,7 +33,19 @@ export interface ExtractOptions {
 
 export interface ExtractReport { files: number, directories: number, symlinks: number, bytes: number }
 
+/**
+ * Writes the unpacked tree of the manifest `manifestCid` into `target` (see the module comment). The file
+ * system's errors are typed (fs-errors.ts): a missing parent is ERR_FILE_NOT_FOUND, for instance.
+ */
 export async function extractTree (manifestCid: CID, source: BlockSource, target: string, options: ExtractOptions = {}): Promise<ExtractReport> {
+  try {
+    return await extract(manifestCid, source, target, options)
+  } catch (err) {
+    throw typedFsError(err)
+  }
+}
+
+async function extract (manifestCid: CID, source: BlockSource, target: string, options: ExtractOptions): Promise<ExtractReport> {
   const manifest = await loadManifest(manifestCid, source)
   const rootCid = options.strip === true ? manifest.tree.stripped : manifest.tree.root
   if (rootCid === undefined) throw new UnsafeExtractionError('the tree has no single top-level directory to strip')
@@ -96,8 +109,10 @@ export async function extractTree (manifestCid: CID, source: BlockSource, target
 }
 
 /**
- * Where the tree goes: `target` when it does not exist (its parent directories are created), else the
- * directory it resolves to, which must be empty.
+ * Where the tree goes: `target` when it does not exist (its parent must be an existing directory), else the
+ * directory it resolves to, which must be empty. Parents are not created: a recursive mkdir under /proc
+ * never settles in Node 20 (mkdir of /proc/x gives ENOENT, so it retries the parent, which exists, forever),
+ * and parents made for a failed extraction would stay behind.
  */
 async function checkTarget (target: string): Promise<{ path: string, existed: boolean }> {
   let path: string
@@ -105,7 +120,7 @@ async function checkTarget (target: string): Promise<{ path: string, existed: bo
     path = await realpath(target)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-    await mkdir(dirname(target), { recursive: true })
+    await checkOutputParent(target)
     return { path: target, existed: false }
   }
   if (!(await stat(path)).isDirectory()) throw new UnsafeExtractionError(`extraction target ${target} is not a directory`)

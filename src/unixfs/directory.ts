@@ -18,7 +18,7 @@ export interface DirectoryLink {
 }
 
 /** multihash code of murmur3-x64-64, the only HAMT hash in use (UnixFS spec, HAMTDirectory). */
-const HAMT_HASH_CODE = 0x22
+export const HAMT_HASH_CODE = 0x22
 
 interface Entry {
   readonly name: string
@@ -129,7 +129,7 @@ async function putShard (entries: readonly Entry[], depth: number, profile: Prof
  * murmur3-x64-64(name) and, once used up, murmur3-x64-64(name ‖ [n]) for n = 1, 2, …
  * (hamt-sharding's InfiniteHash over the importer's hash: the first 8 bytes of murmur3-x64-128).
  */
-function hamtSlot (nameBytes: Uint8Array, depth: number, bits: number): number {
+export function hamtSlot (nameBytes: Uint8Array, depth: number, bits: number): number {
   // bits is a multiple of 8 (checked by the caller), so a slot never spans two 64-bit hashes.
   const bytesPerSlot = bits / 8
   const firstByte = depth * bytesPerSlot

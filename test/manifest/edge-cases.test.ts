@@ -88,15 +88,18 @@ describe('archive ends', () => {
     const base = await packTar([[{ name: 'f' }, 'data']])
     const tar = new Uint8Array(Buffer.concat([Buffer.from(base), Buffer.from('trailing garbage that is not tar')]))
     const { result } = await roundTrip(tar)
-    expect(result.manifest.tar!.endOfArchive).toBe('zero-blocks')
     expect(result.manifest.tar!.endOffset).toBe(1024)
+    expect(result.manifest.tar!.endZeros).toBe(tar.length - 1024 - 'trailing garbage that is not tar'.length)
+    expect(result.manifest.tar!.trailing).toBeDefined()
   })
 
   it('accepts an archive without end-of-archive blocks', async () => {
     const base = await packTar([[{ name: 'f' }, 'data']])
     const tar = base.subarray(0, 1024)
     const { result } = await roundTrip(tar)
-    expect(result.manifest.tar!.endOfArchive).toBe('missing')
+    expect(result.manifest.tar!.endOffset).toBe(1024)
+    expect(result.manifest.tar!.endZeros).toBe(0)
+    expect(result.manifest.tar!.trailing).toBeUndefined()
     expect(result.entries).toHaveLength(1)
   })
 
@@ -143,7 +146,7 @@ describe('review findings (docs/spec.md §17)', () => {
   it('treeContentBytes counts the data of in-tree files once per entry', async () => {
     const tar = await packTar([[{ name: 'a' }, 'same'], [{ name: 'b' }, 'same'], [{ name: 'a' }, 'later']])
     const { result } = await roundTrip(tar)
-    expect(result.manifest.tar!.treeContentBytes).toBe('same'.length + 'later'.length)
+    expect(result.counts.treeContentBytes).toBe('same'.length + 'later'.length)
   })
 
   it('a PAX keyword that is not UTF-8 is a malformed record', async () => {

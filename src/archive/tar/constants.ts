@@ -39,6 +39,11 @@ export const PREFIX_LENGTH = 155
 export const STAR_PREFIX_LENGTH = 131
 export const STAR_TRAILER_OFFSET = 508
 
+/** gnu-magic headers: atime and ctime where ustar has its prefix (GNU tar --incremental, Go's GNU format). */
+export const GNU_ATIME_OFFSET = 345
+export const GNU_CTIME_OFFSET = 357
+export const GNU_TIME_LENGTH = 12
+
 /** Old-GNU sparse header ('S'): 4 map entries of (offset, numbytes), 12 bytes each, then the flags. */
 export const OLDGNU_SPARSE_OFFSET = 386
 export const OLDGNU_SPARSE_ENTRIES = 4

@@ -11,7 +11,7 @@
 
 import { cString, cStringReusing, EMPTY, joinPrefix } from './bytes.js'
 import {
-  DEVMAJOR_LENGTH, DEVMAJOR_OFFSET, DEVMINOR_LENGTH, DEVMINOR_OFFSET, GID_LENGTH, GID_OFFSET, GNAME_LENGTH,
+  DEVMAJOR_LENGTH, GNU_ATIME_OFFSET, GNU_CTIME_OFFSET, GNU_TIME_LENGTH, DEVMAJOR_OFFSET, DEVMINOR_LENGTH, DEVMINOR_OFFSET, GID_LENGTH, GID_OFFSET, GNAME_LENGTH,
   GNAME_OFFSET, LINKNAME_LENGTH, LINKNAME_OFFSET, MAGIC_OFFSET, MODE_LENGTH, MODE_OFFSET, MTIME_LENGTH,
   MTIME_OFFSET, NAME_LENGTH, NAME_OFFSET, OLDGNU_ISEXTENDED_OFFSET, OLDGNU_REALSIZE_LENGTH,
   OLDGNU_REALSIZE_OFFSET, PREFIX_LENGTH, PREFIX_OFFSET, SIZE_LENGTH, SIZE_OFFSET, STAR_PREFIX_LENGTH,
@@ -99,6 +99,26 @@ export function decodeHeader (block: Uint8Array, headerOffset: number, previous?
       ? nonNegative(num(OLDGNU_REALSIZE_OFFSET, OLDGNU_REALSIZE_LENGTH, 'realsize'), 'realsize', headerOffset)
       : 0,
     isExtended: sparse && block[OLDGNU_ISEXTENDED_OFFSET] !== 0
+  }
+}
+
+/**
+ * The atime and ctime of a gnu-magic header, read leniently: a field that is all NUL or not a number is
+ * undefined (no reader interprets these fields, so they never make an archive invalid).
+ */
+export function decodeGnuTimes (block: Uint8Array): { atime?: number, ctime?: number } {
+  return { atime: lenientNumber(block, GNU_ATIME_OFFSET), ctime: lenientNumber(block, GNU_CTIME_OFFSET) }
+}
+
+function lenientNumber (block: Uint8Array, start: number): number | undefined {
+  let blank = true
+  for (let i = start; i < start + GNU_TIME_LENGTH; i++) if (block[i] !== 0) { blank = false; break }
+  if (blank) return undefined
+  try {
+    return parseNumericField(block, start, GNU_TIME_LENGTH, { field: 'time', headerOffset: 0 })
+  } catch (err) {
+    if (err instanceof HeaderFieldError) return undefined
+    throw err
   }
 }
 

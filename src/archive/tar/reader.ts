@@ -14,7 +14,7 @@ import {
   TYPE_GNU_SPARSE, TYPE_PAX_GLOBAL, TYPE_PAX_LOCAL, TYPE_SOLARIS_PAX
 } from './constants.js'
 import { entryTypeOf, isDeviceType, isLinkType, storedDataSize } from './entry-type.js'
-import { decodeHeader, decodeSize, type HeaderFields } from './header.js'
+import { decodeGnuTimes, decodeHeader, decodeSize, type HeaderFields } from './header.js'
 import { decodeLongName } from './long-name.js'
 import { lastOfEachKey, parsePaxDecimal, parsePaxRecords, parsePaxTime, type PaxRecord } from './pax.js'
 import type { TarMember, TarPart } from './types.js'
@@ -421,6 +421,7 @@ export class TarReader {
       devMajor: undefined,
       devMinor: undefined,
       pax: pax.length > 0 ? pax : undefined,
+      paxRecords: records,
       sparse: false
     }
     this.resetPending()
@@ -445,6 +446,11 @@ export class TarReader {
     const header = decodeHeader(block, offset, this.lastHeader)
     this.lastHeader = header
     const member = this.buildMember(header, this.memberStart < 0 ? offset : this.memberStart, offset)
+    if (header.magic === 'gnu') {
+      const times = decodeGnuTimes(block)
+      if (times.atime !== undefined) member.gnuAtime = times.atime
+      if (times.ctime !== undefined) member.gnuCtime = times.ctime
+    }
     this.resetPending()
     this.emitBlock(block, start)
     this.current = member
@@ -578,6 +584,7 @@ export class TarReader {
       devMajor,
       devMinor,
       pax: local !== undefined && local.length > 0 ? local : undefined,
+      paxRecords: this.localRecords,
       sparse
     }
   }

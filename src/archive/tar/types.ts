@@ -40,6 +40,18 @@ export interface TarMember {
   devMinor?: number
   /** This member's own extended-header records in order, only the last of each keyword; undefined if none. */
   pax?: Array<[string, Uint8Array]>
+  /**
+   * Every record of this member's own 'x' header(s), in order, duplicates and empty values included (for a
+   * 'pax-global' member: the records of its 'g' header); undefined when there is no such header. What a
+   * header style needs to write the extension header again (src/archive/tar/style/).
+   */
+  paxRecords?: Array<[string, Uint8Array]>
+  /**
+   * The atime and ctime fields of a gnu-magic main header (offsets 345 and 357, written by GNU tar's
+   * incremental mode and by Go's GNU format); undefined when the field is all NUL or not a number.
+   */
+  gnuAtime?: number
+  gnuCtime?: number
   /** GNU sparse ('S' typeflag or PAX GNU.sparse.* records): the data bytes are a sparse encoding, not the content. */
   sparse: boolean
 }

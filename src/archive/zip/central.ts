@@ -2,7 +2,7 @@
 
 import { copyBytes, displayName, u16, u32 } from './bytes.js'
 import {
-  CENTRAL_HEADER_SIZE, DOS_DIRECTORY, FLAG_ENCRYPTED, HOST_UNIX, METHOD_AES, S_IFDIR, S_IFLNK, S_IFMT,
+  CENTRAL_HEADER_SIZE, DOS_DIRECTORY, FLAG_ENCRYPTED, HOST_UNIX, METHOD_AES, METHOD_DEFLATED, S_IFDIR, S_IFLNK, S_IFMT,
   SIG_CENTRAL_HEADER, U16_MAX, U32_MAX
 } from './constants.js'
 import { parseExtraFields, readZip64 } from './extra.js'
@@ -110,7 +110,8 @@ function parseRecord (cd: Uint8Array, pos: number, at: number, index: number, sh
   if (z.localHeaderOffset !== undefined) localHeaderOffset = z.localHeaderOffset
 
   // Zip bomb by ratio: only declared sizes are known here, which is what a decompressor would trust.
-  if (uncompressedSize > limits.compressionRatioMinBytes && uncompressedSize > limits.maxCompressionRatio * compressedSize) {
+  // Deflate only: its ratio has a ceiling (limits.ts), and it is the one method this library inflates.
+  if (method === METHOD_DEFLATED && uncompressedSize > limits.compressionRatioMinBytes && uncompressedSize > limits.maxCompressionRatio * compressedSize) {
     throw new LimitExceededError(`entry declares ${uncompressedSize} bytes from ${compressedSize} compressed, a ratio over ${limits.maxCompressionRatio}`, {
       offset: at, entry: name, limit: 'maxCompressionRatio', value: limits.maxCompressionRatio, uncompressedSize, compressedSize
     })
@@ -133,7 +134,7 @@ function parseRecord (cd: Uint8Array, pos: number, at: number, index: number, sh
  * A name ending in '/' is a directory whatever the attributes say (APPNOTE 4.4.17.1; every reader agrees);
  * otherwise the Unix mode decides when there is one, and the MS-DOS directory attribute when there is not.
  */
-function entryType (path: Uint8Array, unixMode: number | undefined, externalAttributes: number): ZipEntryType {
+export function entryType (path: Uint8Array, unixMode: number | undefined, externalAttributes: number): ZipEntryType {
   if (path.length > 0 && path[path.length - 1] === 0x2f) return 'directory'
   if (unixMode !== undefined) {
     const fmt = unixMode & S_IFMT

@@ -43,6 +43,8 @@ export const FLAG_UTF8 = 0x0800
 /** Bit 13: the local header's values are masked (central directory encryption, 4.4.4). */
 export const FLAG_MASKED_LOCAL_HEADER = 0x2000
 
+/** Compression method 8: deflate (APPNOTE 4.4.5). */
+export const METHOD_DEFLATED = 8
 export const METHOD_AES = 99
 
 /** Host system in the high byte of "version made by" (4.4.2.2). */

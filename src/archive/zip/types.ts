@@ -120,7 +120,7 @@ export interface ZipLayout {
 export interface ZipLimits extends Limits {
   /** Bytes of the central directory, which is read into memory whole. */
   readonly maxCentralDirectoryBytes: number
-  /** Largest uncompressedSize / compressedSize of one entry whose uncompressed size is over `compressionRatioMinBytes`. */
+  /** Largest uncompressedSize / compressedSize of one deflated entry whose uncompressed size is over `compressionRatioMinBytes`. */
   readonly maxCompressionRatio: number
   /** Entries up to this uncompressed size are never ratio-checked (small files of zeros compress extremely). */
   readonly compressionRatioMinBytes: number
