@@ -53,9 +53,14 @@ export class TarEntryReader {
   }
 }
 
+/** A GNU sparse member ('S' typeflag, or PAX GNU.sparse.* records): its data is not its content. */
+export function isSparse (f: EntryFields): boolean {
+  return f.typeflag === 0x53 || (f.paxRecords?.some(([key]) => key.startsWith('GNU.sparse.')) ?? false)
+}
+
 /** The reader's view of an entry, derived from its fields. */
 export function entryOf (f: EntryFields, headerOffset: number, dataOffset: number): Entry {
-  const sparse = f.typeflag === 0x53 || (f.paxRecords?.some(([key]) => key.startsWith('GNU.sparse.')) ?? false)
+  const sparse = isSparse(f)
   const entry: Entry = {
     path: nameFromBytes(f.path),
     type: sparse ? 'file' : entryTypeOf(f.typeflag, f.path),

@@ -11,7 +11,7 @@ import { DigestMismatchError, InvalidManifestError } from '../errors.js'
 import type { Manifest, Tar } from '../schema/types.js'
 import { readFile } from '../unixfs/file-reader.js'
 import { TreePathResolver } from '../unixfs/path-resolver.js'
-import type { TarEntry } from './entries.js'
+import { isSparse, type TarEntry } from './entries.js'
 import { loadTarRecords } from './load.js'
 import { displayName } from './names.js'
 
@@ -31,7 +31,7 @@ export async function * tarPieces (manifest: Manifest, source: BlockSource): Asy
     const { fields, header, entry } = e
     if (entry.headerOffset !== offset) throw new InvalidManifestError('entries do not tile the tar', { offset, entry: displayName(entry.path) })
     yield { kind: 'bytes', bytes: header }
-    const regular = entry.type === 'file' && fields.typeflag !== 0x53 && !(fields.paxRecords?.some(([k]) => k.startsWith('GNU.sparse.')) ?? false)
+    const regular = entry.type === 'file' && !isSparse(fields)
     if (fields.content !== undefined) {
       yield { kind: 'file', cid: fields.content, size: fields.size, entry: e, regular }
     } else if (fields.size > 0) {
