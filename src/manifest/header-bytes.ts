@@ -4,7 +4,8 @@
  * style does not reproduce them (§8.2-8.3). Creation matches each member with the same code restoring
  * runs, so what is restored is what was verified.
  */
-import { HeaderMatcher as StyleMatcher, regenerateHeaders, type MemberHeaderFields } from '../archive/tar/style/index.js'
+import { HeaderMatcher as StyleMatcher, regenerateHeaders, STYLES, type MemberHeaderFields } from '../archive/tar/style/index.js'
+import { InvalidManifestError } from '../errors.js'
 import type { StyleName } from '../archive/tar/style/index.js'
 import type { EntryFields } from '../codec/entry-record.js'
 import type { PatchRun } from '../schema/types.js'
@@ -25,8 +26,11 @@ export class HeaderMatcher {
   }
 }
 
+const KNOWN_STYLES = new Set<string>(STYLES.map(style => style.name))
+
 /** The header bytes of an entry, as its record says to make them. */
 export function headerBytesOf (fields: EntryFields): Uint8Array {
+  if (!KNOWN_STYLES.has(fields.style)) throw new InvalidManifestError(`entry record names header style ${JSON.stringify(fields.style)}, which this reader does not know`)
   return regenerateHeaders(fields, fields.style as StyleName, {
     ...(fields.headerPatch === undefined ? {} : { patch: fields.headerPatch }),
     ...(fields.headerBytes === undefined ? {} : { verbatim: fields.headerBytes })

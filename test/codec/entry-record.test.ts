@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import * as dagCbor from '@ipld/dag-cbor'
 import { EntryRecordDecoder, EntryRecordEncoder, keptPrefix, type EntryFields } from '../../src/codec/entry-record.js'
 import { encodeEntryRecord } from '../../src/codec/manifest-codec.js'
+import { TarEntryReader } from '../../src/manifest/entries.js'
 import { CID } from 'multiformats/cid'
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
@@ -103,5 +104,7 @@ describe('entry records (§7.2)', () => {
     expect(() => decoder.decode({ p: 'a', m: 0o644 })).toThrow(/header style/)
     expect(() => new EntryRecordDecoder().decode({ p: 'a', h: 'gnu' })).toThrow(/no mode/)
     expect(() => new EntryRecordDecoder().decode({ p: 'a', k: 3, m: 1, h: 'gnu' })).toThrow(/keeps 3 bytes/)
+    // A style this reader does not know is a manifest problem, not an API misuse.
+    expect(() => new TarEntryReader().read({ p: 'a', m: 0o644, h: 'no-such-style' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_MANIFEST' }))
   })
 })
