@@ -1,25 +1,15 @@
 /**
  * Entry lists as readers see them: a tar's records decoded into entries with their offsets and header
- * bytes (§7.2, §8), and a zip's entries cut into page blocks.
+ * bytes (§7.2, §8).
  */
-import type { CID } from 'multiformats/cid'
-import type { BlockSink } from '../blocks.js'
 import { BLOCK_SIZE, TYPE_BLOCK, TYPE_CHAR, TYPE_LINK, TYPE_SYMLINK } from '../archive/tar/constants.js'
 import { entryTypeOf } from '../archive/tar/entry-type.js'
 import { derivedPaxValue } from '../archive/tar/style/index.js'
 import { EntryRecordDecoder, type EntryFields } from '../codec/entry-record.js'
 import { InvalidManifestError } from '../errors.js'
 import type { Entry, EntryRecord } from '../schema/types.js'
-import { EntryLog } from './entry-log.js'
 import { headerBytesOf } from './header-bytes.js'
-import { displayName, nameFromBytes } from './names.js'
-
-/** Cuts encoded zip records into pages (as a tar's: entry-log.ts), stores each page block, and returns the page CIDs in order. */
-export async function writeZipEntryPages (records: Iterable<{ bytes: Uint8Array, offset: number, path: Uint8Array }>, sink: BlockSink): Promise<CID[]> {
-  const log = new EntryLog()
-  for (const { bytes, offset, path } of records) log.append(bytes, { offset, entry: displayName(nameFromBytes(path)) })
-  return await log.writePages(sink)
-}
+import { nameFromBytes } from './names.js'
 
 /** A tar entry as restore needs it: its fields, its header bytes, and where it sits. */
 export interface TarEntry {

@@ -38,18 +38,18 @@ export function recordFieldsOf (raw: RawZipEntry, shift: number): ZipRecordField
   return f
 }
 
-/** Sets the local and central header exceptions of `f`, comparing the regenerated headers with the originals. */
-export function headerExceptions (f: ZipEntryFields, local: Uint8Array, central: Uint8Array): void {
+/** The local header's exception (§18.3): regenerated from `f` and compared with the original bytes. */
+export function localHeaderException (f: ZipRecordFields, local: Uint8Array): Pick<ZipEntryFields, 'localPatch' | 'localBytes'> {
   const l = exceptionFor(localHeaderBytes(f), local)
-  if (l !== undefined) {
-    if ('patch' in l) f.localPatch = runs(l.patch)
-    else f.localBytes = l.bytes
-  }
+  if (l === undefined) return {}
+  return 'patch' in l ? { localPatch: runs(l.patch) } : { localBytes: l.bytes }
+}
+
+/** The central header's exception (§18.3): regenerated from `f` and compared with the original bytes. */
+export function centralHeaderException (f: ZipRecordFields, central: Uint8Array): Pick<ZipEntryFields, 'centralPatch' | 'centralBytes'> {
   const c = exceptionFor(centralHeaderBytes(f), central)
-  if (c !== undefined) {
-    if ('patch' in c) f.centralPatch = runs(c.patch)
-    else f.centralBytes = c.bytes
-  }
+  if (c === undefined) return {}
+  return 'patch' in c ? { centralPatch: runs(c.patch) } : { centralBytes: c.bytes }
 }
 
 /** The length of an entry's central header (its raw fields as read). */

@@ -12,6 +12,7 @@
  * in memory or a RandomAccessSource (`manifestFromFile` passes one over the file). Every byte is read once,
  * in file order, for the digests, the `ipfs add` CID of the file, and the entries' data.
  */
+import * as dagCbor from '@ipld/dag-cbor'
 import { Inflate } from 'pako'
 import { CID } from 'multiformats/cid'
 import { discardBlocks, putBlock, type BlockSink } from '../blocks.js'
@@ -27,16 +28,16 @@ import type { EncoderFactory } from '../compression/recipe/encoder.js'
 import { ArchiveDigests } from '../digest/incremental.js'
 import { CorruptCompressedDataError, LimitExceededError } from '../errors.js'
 import { resolveLimits, type Limits } from '../limits.js'
-import { MANIFEST_VERSION, type Manifest, type Recipe, type Zip, type ZipEntry, type ZipSpan } from '../schema/types.js'
+import { MANIFEST_VERSION, type Manifest, type Recipe, type Zip, type ZipEntry, type ZipEntryRecord, type ZipSpan } from '../schema/types.js'
 import type { DagRef } from '../unixfs/dag-ref.js'
 import { FileDagBuilder, importBytes } from '../unixfs/file-builder.js'
 import { getProfile, type Profile } from '../unixfs/profile.js'
-import { writeZipEntryPages } from './entries.js'
+import { EntryLog } from './entry-log.js'
 import { displayName, nameFromBytes } from './names.js'
 import type { ManifestOptions, ManifestResult } from './result.js'
 import { UnpackedTree } from './tree.js'
-import { zipEntryView } from './zip-entries.js'
-import { centralHeaderLength, endFields, headerExceptions, recordFieldsOf } from './zip-records.js'
+import { ZipEntryReader } from './zip-entries.js'
+import { centralHeaderException, centralHeaderLength, endFields, localHeaderException, recordFieldsOf } from './zip-records.js'
 
 /** Bytes read from the source at once. */
 const READ_PIECE = 1024 * 1024
@@ -90,7 +91,9 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
   const fileDag = new FileDagBuilder(profile, discardBlocks)
   const data = new Map<number, EntryData>()
   // The original bytes the regenerated records are compared with, and the spans no record holds.
-  const localHeaders = new Map<number, Uint8Array>()
+  // Only the local headers' exceptions are kept (most have none), each found as its header is read.
+  const localExceptions = new Map<number, Pick<ZipEntryFields, 'localPatch' | 'localBytes'>>()
+  const localRead = new Uint8Array(layout.entries.length)
   const central: Uint8Array[] = []
   const end: Uint8Array[] = []
   let endStart: number | undefined
@@ -136,7 +139,13 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
   for (const segment of layout.segments) {
     const { offset, length } = segment
     switch (segment.kind) {
-      case 'local-header': localHeaders.set(segment.entry as number, await collect(offset, length)); break
+      case 'local-header': {
+        const raw = layout.entries[segment.entry as number] as RawZipEntry
+        const exception = localHeaderException(recordFieldsOf(raw, layout.offsetShift), await collect(offset, length))
+        localRead[raw.index] = 1
+        if (Object.keys(exception).length > 0) localExceptions.set(raw.index, exception)
+        break
+      }
       case 'central-directory': central.push(await collect(offset, length)); break
       case 'end-records': endStart ??= offset; end.push(await collect(offset, length)); break
       case 'data-descriptor': await readRange(offset, length, async () => {}); break // regenerated from the entry
@@ -178,39 +187,38 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
   const { size, sha256, sha512 } = await digests.finish()
   const file = await fileDag.finish()
 
-  // The entries and the tree, in central directory order (the order unzip extracts them in).
-  const fields: ZipEntryFields[] = []
-  const entries: ZipEntry[] = []
-  const tree = new UnpackedTree(limits, (index) => {
-    const f = fields[index]
-    if (f !== undefined) f.excluded = 'shadowed'
-  })
-  const cd = concat(central)
-  let cdAt = 0
+  // The tree, in central directory order (the order unzip extracts them in). Only what is excluded is
+  // kept per entry: a later entry may shadow an earlier one.
+  const excluded: Array<ZipEntryFields['excluded']> = []
+  const tree = new UnpackedTree(limits, (index) => { excluded[index] = 'shadowed' })
   for (const raw of layout.entries) {
-    const d = data.get(raw.index) ?? {}
-    const f: ZipEntryFields = recordFieldsOf(raw, layout.offsetShift)
-    fields.push(f)
-    const centralLength = centralHeaderLength(f)
-    headerExceptions(f, localHeaders.get(raw.index) ?? new Uint8Array(0), cd.subarray(cdAt, cdAt + centralLength))
-    cdAt += centralLength
-    if (raw.encrypted) f.excluded = 'encrypted'
-    else if (raw.method !== STORED && raw.method !== DEFLATED) f.excluded = 'unsupported-method'
+    if (raw.encrypted) excluded[raw.index] = 'encrypted'
+    else if (raw.method !== STORED && raw.method !== DEFLATED) excluded[raw.index] = 'unsupported-method'
     else {
+      const d = data.get(raw.index) ?? {}
       const placed = tree.add(raw.index, { type: raw.type, path: nameFromBytes(raw.path), headerOffset: raw.localHeaderOffset }, raw.path, d.target,
         raw.type === 'file' ? d.content : undefined)
-      if (placed.excluded !== undefined) f.excluded = placed.excluded
+      if (placed.excluded !== undefined) excluded[raw.index] = placed.excluded
     }
   }
   const treeCids = await tree.build(profile, sink)
 
-  // Where each entry's data comes from (§18.4): kept verbatim, else its content (stored, or by its recipe).
+  // Each entry's record, appended encoded (its fields are not kept): its header exceptions, and where its
+  // data comes from (§18.4): kept verbatim, else its content (stored, or by its recipe).
   let treeContentBytes = 0
   let contentBytes = 0
   const encoder = new ZipEntryRecordEncoder()
-  const records: Array<{ bytes: Uint8Array, offset: number, path: Uint8Array }> = []
+  const log = new EntryLog()
+  const cd = concat(central)
+  central.length = 0
+  let cdAt = 0
   for (const raw of layout.entries) {
-    const f = fields[raw.index] as ZipEntryFields
+    const f: ZipEntryFields = recordFieldsOf(raw, layout.offsetShift)
+    const centralLength = centralHeaderLength(f)
+    Object.assign(f, localRead[raw.index] === 1 ? localExceptions.get(raw.index) : localHeaderException(f, new Uint8Array(0)), centralHeaderException(f, cd.subarray(cdAt, cdAt + centralLength)))
+    cdAt += centralLength
+    const x = excluded[raw.index]
+    if (x !== undefined) f.excluded = x
     const d = data.get(raw.index) ?? {}
     if (d.verbatim !== undefined) {
       if ('bytes' in d.verbatim) f.dataBytes = d.verbatim.bytes
@@ -221,14 +229,14 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
       if (raw.type === 'file' && f.excluded === undefined) treeContentBytes += raw.compressedSize
       else f.content = d.content.cid
     }
-    records.push({ bytes: encodeZipEntryRecord(encoder.encode(f)), offset: raw.localHeaderOffset, path: raw.path })
-    entries.push(zipEntryView(f, layout.offsetShift))
+    log.append(encodeZipEntryRecord(encoder.encode(f)), { offset: raw.localHeaderOffset, entry: displayName(nameFromBytes(raw.path)) })
   }
-  const pages = await writeZipEntryPages(records, sink)
+  const pages = await log.writePages(sink)
+  const entryCount = layout.entries.length
 
   const zip: Zip = { fileCid: file.cid.bytes, treeContentBytes }
   if (layout.offsetShift !== 0) zip.shift = layout.offsetShift
-  const endRecords = endFields(layout, concat(end), entries.length)
+  const endRecords = endFields(layout, concat(end), entryCount)
   Object.assign(zip, endRecords)
   if (endRecords.endBytes !== undefined && endGaps.length > 0) {
     // Verbatim end records are one piece: the gaps between them go with them.
@@ -242,27 +250,35 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
     profile: profile.name,
     archive: { format: 'zip', size, sha256, sha512 },
     zip,
-    entryCount: entries.length,
+    entryCount,
     entries: pages,
     tree: treeCids.stripped === undefined ? { root: treeCids.root } : { root: treeCids.root, stripped: treeCids.stripped }
   }
   const block = await encodeManifest(manifest)
   await putBlock(sink, block.cid, block.bytes)
-  return {
+  const result: ManifestResult<ZipEntry> = {
     cid: block.cid,
     archiveCid: CID.decode(file.cid.bytes),
     treeCid: treeCids.root,
     ...(treeCids.stripped === undefined ? {} : { strippedTreeCid: treeCids.stripped }),
     manifest,
-    entries,
+    entries: [],
     counts: {
-      entries: entries.length,
+      entries: entryCount,
       archiveBytes: size,
       segmentBytes: size - contentBytes,
       contentBytes,
       treeContentBytes
     }
   }
+  // The entries are decoded from the records when first read (as a tar's: result.ts).
+  let entries: ZipEntry[] | undefined
+  const decode = (): ZipEntry[] => {
+    const reader = new ZipEntryReader(layout.offsetShift)
+    return [...log.encodings()].map(bytes => reader.read(dagCbor.decode<ZipEntryRecord>(bytes)).entry)
+  }
+  Object.defineProperty(result, 'entries', { enumerable: true, get: () => (entries ??= decode()) })
+  return result
 }
 
 /** The end records' bytes with the gaps between them, in file order (`start` is where the first record starts). */

@@ -8,7 +8,9 @@ import { describe, it, expect } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { ByteArena } from '../../src/byte-arena.js'
-import { MemoryBlocks, loadEntries, manifestFromTarball } from '../../src/index.js'
+import { zipSync } from 'fflate'
+import { MemoryBlocks, loadEntries, manifestFromTarball, manifestFromZip, type ManifestResult } from '../../src/index.js'
+import type { AnyEntry } from '../../src/schema/types.js'
 import { packTar } from '../helpers/archives.js'
 
 const root = join(import.meta.dirname, '../..')
@@ -19,8 +21,17 @@ function describeUnderCap (kind: 'tar' | 'zip', entries: number, oldSpaceMB: num
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.slice(-2000) }
 }
 
+/** `result.entries` equals the entries the pages hold, and is decoded once. */
+async function expectDecodedOnce (result: ManifestResult<AnyEntry>, blocks: MemoryBlocks): Promise<void> {
+  const fromPages = []
+  for await (const e of loadEntries(result.manifest, blocks)) fromPages.push(e)
+  expect(result.entries).toEqual(fromPages)
+  expect(result.entries).toBe(result.entries)
+}
+
 describe('memory per entry', () => {
-  // Zip descriptions do not meet the bound yet (about 7.5 KB per entry): see the issue's note.
+  // Zip descriptions do not meet the bound yet (about 5.9 KB of peak RSS per entry, of which the zip reader's
+  // layout holds some 2.1 KB live: its entry objects): see the issue's note.
   for (const kind of ['tar'] as const) {
     it(`describes 100,000 entries (${kind}) with 64 MB of old space`, () => {
       const r = describeUnderCap(kind, 100_000, 64)
@@ -37,11 +48,16 @@ describe('memory per entry', () => {
     ])
     const blocks = new MemoryBlocks()
     const result = await manifestFromTarball(tar, { blockstore: blocks })
-    const fromPages = []
-    for await (const e of loadEntries(result.manifest, blocks)) fromPages.push(e)
-    expect(result.entries).toEqual(fromPages)
-    expect(result.entries).toBe(result.entries) // decoded once
+    await expectDecodedOnce(result, blocks)
     expect(result.entries.map(e => e.excluded)).toEqual(['shadowed', undefined, undefined])
+  })
+
+  it('a zip\'s entries are kept encoded too: `entries` decodes them from the records when first read', async () => {
+    const zip = zipSync({ 'p/a.txt': new TextEncoder().encode('a'.repeat(300)), 'p/b.txt': [new Uint8Array(0), { level: 0 }] })
+    const blocks = new MemoryBlocks()
+    const result = await manifestFromZip(zip, { blockstore: blocks })
+    await expectDecodedOnce(result, blocks)
+    expect(result.entries.map(e => e.path)).toEqual(['p/a.txt', 'p/b.txt'])
   })
 })
 
