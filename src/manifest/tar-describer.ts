@@ -12,7 +12,7 @@
 import type { CID } from 'multiformats/cid'
 import { TarReader, type TarMember, type TarPart } from '../archive/tar/reader.js'
 import { headerFieldsOf } from '../archive/tar/style/index.js'
-import { concatBytes } from '../archive/tar/style/bytes-concat.js'
+import { joinBytes } from '../bytes-concat.js'
 import { BLOCK_SIZE } from '../archive/tar/constants.js'
 import { discardBlocks, type BlockSink } from '../blocks.js'
 import { EntryRecordEncoder, type EntryFields } from '../codec/entry-record.js'
@@ -288,5 +288,5 @@ function isZero (bytes: Uint8Array): boolean {
 
 /** One byte string from the pieces a chunked stream delivered (the piece itself when there is one). */
 function concat (parts: Uint8Array[]): Uint8Array {
-  return parts.length === 1 ? parts[0] as Uint8Array : concatBytes(...parts)
+  return parts.length === 1 ? parts[0] as Uint8Array : joinBytes(parts)
 }

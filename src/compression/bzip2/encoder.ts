@@ -4,17 +4,12 @@
  */
 import { ArchiveManifestError, InvalidArgumentError } from '../../errors.js'
 import { BZ_FINISH_OK, BZ_RUN_OK, BZ_STREAM_END, Libbz2Stream } from './libbz2.js'
+import { joinBytes } from '../../bytes-concat.js'
 
 export type Bzip2Level = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
 
 function concat (parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!
-  let n = 0
-  for (const p of parts) n += p.length
-  const out = new Uint8Array(n)
-  let o = 0
-  for (const p of parts) { out.set(p, o); o += p.length }
-  return out
+  return parts.length === 1 ? parts[0]! : joinBytes(parts)
 }
 
 /**

@@ -7,7 +7,7 @@
  * name). The result is then split by the ustar rule like any name (ustar-split.ts, shortest prefix).
  */
 
-import { concatBytes } from './bytes-concat.js'
+import { concatBytes } from '../../../bytes-concat.js'
 
 const SLASH = 0x2f
 const DOT = 0x2e

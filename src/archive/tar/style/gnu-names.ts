@@ -4,7 +4,7 @@
  * truncated to the 100-byte name field.
  */
 
-import { concatBytes } from './bytes-concat.js'
+import { concatBytes } from '../../../bytes-concat.js'
 
 const SLASH = 0x2f
 const DOT = Uint8Array.of(0x2e)

@@ -4,7 +4,7 @@
  * leaves a '/' in the last byte, ends the field before the trailing slashes of the first width-1 bytes.
  */
 
-import { concatBytes } from './bytes-concat.js'
+import { concatBytes } from '../../../bytes-concat.js'
 import { toAscii } from './ascii.js'
 
 const SLASH = 0x2f

@@ -14,7 +14,7 @@ import { splitLongest, splitShortest } from './ustar-split.js'
 import { ustarEntryName } from './bsdtar-names.js'
 import { fieldBytes, isUtf8, splitPrefix, utf8String } from './npm-names.js'
 import { gitBlobId, UNKNOWN_OID } from './git-oid.js'
-import { concatBytes } from './bytes-concat.js'
+import { concatBytes } from '../../../bytes-concat.js'
 
 const QUESTION = 0x3f
 const encoder = new TextEncoder()

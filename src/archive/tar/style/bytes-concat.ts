@@ -1,9 +1,0 @@
-/** Concatenation of byte strings (names built from pieces). */
-export function concatBytes (...parts: Uint8Array[]): Uint8Array {
-  let n = 0
-  for (const p of parts) n += p.length
-  const out = new Uint8Array(n)
-  let at = 0
-  for (const p of parts) { out.set(p, at); at += p.length }
-  return out
-}
