@@ -2,8 +2,8 @@
  * What the CLI's `verify` prints: one "ok" line, or one line per block problem; with --json the same as a
  * stable object (`ok`, `manifest`, `blocks`, `problems`, and `entries`/`archiveBytes` or `error`).
  */
-import { ArchiveManifestError, VerifyFailedError } from '../errors.js'
-import type { VerifyReport } from '../manifest/verify.js'
+import { ArchiveManifestError, VerifyFailedError } from '../../errors.js'
+import type { VerifyReport } from '../../manifest/verify.js'
 
 /** A word per problem code, for the text report. */
 const words: Record<string, string> = { ERR_BLOCK_NOT_FOUND: 'missing', ERR_BLOCK_HASH_MISMATCH: 'corrupt' }

@@ -1,0 +1,17 @@
+/** Every CLI command, in the order the usage lists them (one file per command beside this one). */
+import type { Command } from './command.js'
+import { create } from './create.js'
+import { restore } from './restore.js'
+import { verify } from './verify.js'
+import { extract } from './extract.js'
+import { inspect } from './inspect.js'
+import { materialize } from './materialize.js'
+
+export const commands: Command[] = [
+  create,
+  restore,
+  verify,
+  extract,
+  inspect,
+  materialize
+]
