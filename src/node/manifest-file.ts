@@ -29,7 +29,8 @@ export async function manifestFromFile (path: string, options: Omit<ManifestOpti
       return await manifestFromZip(file, { ...zipOptions, digester })
     }
     await file.close()
-    const { chunks } = await openArchiveFile(path)
+    // Read into shared memory: the digest workers hash the very chunks the description reads.
+    const { chunks } = await openArchiveFile(path, { shared: true })
     // A second read, only if a compressed archive turns out to need its own blocks stored.
     const reread = async function * (): AsyncGenerator<Uint8Array> { yield * (await openArchiveFile(path)).chunks }
     return await manifestFromTarball(chunks, { ...options, digester, reread })
