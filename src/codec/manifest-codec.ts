@@ -5,7 +5,7 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import * as dagJson from '@ipld/dag-json'
 import { CID } from 'multiformats/cid'
-import { sha256 } from 'multiformats/hashes/sha2'
+import { blockCid } from '../digest/block-cid.js'
 import { InvalidManifestError } from '../errors.js'
 import { equalBytes } from '../blocks.js'
 import { checkRecipe } from '../compression/recipe/params.js'
@@ -52,7 +52,7 @@ export async function encodeEntryPage (encodedEntries: Uint8Array[]): Promise<En
   bytes.set(head, 0)
   let at = head.length
   for (const e of encodedEntries) { bytes.set(e, at); at += e.length }
-  return { cid: CID.createV1(dagCbor.code, await sha256.digest(bytes)), bytes }
+  return { cid: await blockCid(bytes, dagCbor.code, 1), bytes }
 }
 
 /** CBOR major type 4 (array) head with the shortest length encoding (RFC 8949 §3, dag-cbor strictness). */
@@ -66,7 +66,7 @@ function cborArrayHead (n: number): Uint8Array {
 export async function encodeManifest (manifest: Manifest): Promise<EncodedBlock> {
   checkManifest(manifest)
   const bytes = dagCbor.encode(stored(manifest))
-  return { cid: CID.createV1(dagCbor.code, await sha256.digest(bytes)), bytes }
+  return { cid: await blockCid(bytes, dagCbor.code, 1), bytes }
 }
 
 /** Decodes and validates a manifest root block (strict dag-cbor, schema, version, profile). */

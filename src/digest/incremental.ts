@@ -1,11 +1,10 @@
 /**
  * Incremental SHA-2 for whole-archive digests (multiformats hashes a whole buffer at once; an archive
- * arrives as a stream). Node's OpenSSL-backed hashes are several times faster than any JavaScript one, so
- * they are used when the runtime offers them; `process.getBuiltinModule` (Node ≥ 20.16) reaches them
- * without a static `node:` import, which keeps this module loadable in browsers, where @noble/hashes
- * (audited, dependency-free) does the work.
+ * arrives as a stream): Node's hashes when the runtime offers them (node-crypto.ts), in browsers
+ * @noble/hashes (audited, dependency-free).
  */
 import { sha256 as nobleSha256, sha512 as nobleSha512 } from '@noble/hashes/sha2.js'
+import { nodeCrypto } from './node-crypto.js'
 
 export type DigestName = 'sha256' | 'sha512'
 
@@ -13,17 +12,6 @@ export interface IncrementalDigest {
   update(bytes: Uint8Array): void
   digest(): Uint8Array
 }
-
-interface NodeCrypto { createHash(name: string): { update(b: Uint8Array): unknown, digest(): Uint8Array } }
-
-const nodeCrypto: NodeCrypto | undefined = (() => {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
-  try {
-    return proc?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined
-  } catch {
-    return undefined
-  }
-})()
 
 export function createDigest (name: DigestName): IncrementalDigest {
   if (nodeCrypto !== undefined) {

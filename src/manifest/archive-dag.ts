@@ -7,7 +7,7 @@
  * So the archive never repeats a content byte the unpacked tree holds, and any UnixFS reader returns the
  * original archive (tar-split's "segments + payload references", expressed as a UnixFS file).
  */
-import type { BlockSink } from '../blocks.js'
+import { discardBlocks, type BlockSink } from '../blocks.js'
 import { BalancedFileBuilder } from '../unixfs/balanced.js'
 import type { DagRef } from '../unixfs/dag-ref.js'
 import { putLeaf } from '../unixfs/leaf.js'
@@ -58,8 +58,9 @@ export class ArchiveDagWriter {
 
   async #flushSegment (): Promise<void> {
     if (this.#segmentLength === 0) return
-    // A leaf keeps its bytes, so it gets its own copy: the buffer is reused for the next segment.
-    const bytes = this.#segment.slice(0, this.#segmentLength)
+    // A stored leaf keeps its bytes, so it gets its own copy: the buffer is reused for the next segment.
+    // Blocks that are not stored (the view's while a tar is described) are hashed in place.
+    const bytes = this.#sink === discardBlocks ? this.#segment.subarray(0, this.#segmentLength) : this.#segment.slice(0, this.#segmentLength)
     this.#segmentLength = 0
     await this.#layout.add(await putLeaf(bytes, this.#profile, this.#sink))
   }

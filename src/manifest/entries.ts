@@ -8,7 +8,7 @@ import { derivedPaxValue } from '../archive/tar/style/index.js'
 import { EntryRecordDecoder, type EntryFields } from '../codec/entry-record.js'
 import { InvalidManifestError } from '../errors.js'
 import type { Entry, EntryRecord } from '../schema/types.js'
-import { headerBytesOf } from './header-bytes.js'
+import { headerBytesOf, headerLengthOf } from './header-bytes.js'
 import { nameFromBytes } from './names.js'
 
 /** A tar entry as restore needs it: its fields, its header bytes, and where it sits. */
@@ -31,15 +31,26 @@ export class TarEntryReader {
   read (record: EntryRecord): TarEntry {
     const fields = this.#decoder.decode(record)
     const header = headerBytesOf(fields)
+    const { entry, paddingSize } = this.#place(fields, header.length)
+    return { fields, header, entry, paddingSize }
+  }
+
+  /** The entry alone: its header bytes are measured, not kept (what listing entries needs). */
+  readEntry (record: EntryRecord): Entry {
+    const fields = this.#decoder.decode(record)
+    return this.#place(fields, headerLengthOf(fields)).entry
+  }
+
+  #place (fields: EntryFields, headerLength: number): { entry: Entry, paddingSize: number } {
     const headerOffset = this.#offset
-    const dataOffset = headerOffset + header.length
+    const dataOffset = headerOffset + headerLength
     const r = fields.size % BLOCK_SIZE
     const paddingSize = r === 0 ? 0 : BLOCK_SIZE - r
     if (fields.padding !== undefined && fields.padding.length !== paddingSize) {
       throw new InvalidManifestError(`entry record keeps ${fields.padding.length} padding bytes where its data needs ${paddingSize}`, { offset: headerOffset })
     }
     this.#offset = dataOffset + fields.size + paddingSize
-    return { fields, header, entry: entryOf(fields, headerOffset, dataOffset), paddingSize }
+    return { entry: entryOf(fields, headerOffset, dataOffset), paddingSize }
   }
 }
 

@@ -4,7 +4,7 @@
  * style does not reproduce them (§8.2-8.3). Creation matches each member with the same code restoring
  * runs, so what is restored is what was verified.
  */
-import { HeaderMatcher as StyleMatcher, regenerateHeaders, STYLES, type MemberHeaderFields } from '../archive/tar/style/index.js'
+import { HeaderMatcher as StyleMatcher, regenerateHeaders, regeneratedLength, STYLES, type MemberHeaderFields } from '../archive/tar/style/index.js'
 import { InvalidManifestError } from '../errors.js'
 import type { StyleName } from '../archive/tar/style/index.js'
 import type { EntryFields } from '../codec/entry-record.js'
@@ -30,9 +30,22 @@ const KNOWN_STYLES = new Set<string>(STYLES.map(style => style.name))
 
 /** The header bytes of an entry, as its record says to make them. */
 export function headerBytesOf (fields: EntryFields): Uint8Array {
+  return regenerateHeaders(fields, knownStyle(fields), exceptionOf(fields))
+}
+
+/** How many bytes `headerBytesOf` gives, without making them: where an entry's data starts. */
+export function headerLengthOf (fields: EntryFields): number {
+  return regeneratedLength(fields, knownStyle(fields), exceptionOf(fields))
+}
+
+function knownStyle (fields: EntryFields): StyleName {
   if (!KNOWN_STYLES.has(fields.style)) throw new InvalidManifestError(`entry record names header style ${JSON.stringify(fields.style)}, which this reader does not know`)
-  return regenerateHeaders(fields, fields.style as StyleName, {
+  return fields.style as StyleName
+}
+
+function exceptionOf (fields: EntryFields): { patch?: readonly PatchRun[], verbatim?: Uint8Array } {
+  return {
     ...(fields.headerPatch === undefined ? {} : { patch: fields.headerPatch }),
     ...(fields.headerBytes === undefined ? {} : { verbatim: fields.headerBytes })
-  })
+  }
 }

@@ -20,12 +20,14 @@ export async function loadManifest (cid: CID, source: BlockSource): Promise<Mani
  */
 export async function * loadEntries (manifest: Manifest, source: BlockSource): AsyncGenerator<AnyEntry> {
   if (manifest.archive.format === 'zip') yield * loadZipEntries(manifest, source)
-  else for await (const e of loadTarRecords(manifest, source)) yield e.entry
+  else yield * loadTarEntries(manifest, source)
 }
 
 /** A tar manifest's entries (a zip manifest is an InvalidManifestError here). */
 export async function * loadTarEntries (manifest: Manifest, source: BlockSource): AsyncGenerator<Entry> {
-  for await (const e of loadTarRecords(manifest, source)) yield e.entry
+  if (manifest.archive.format === 'zip') throw new InvalidManifestError('this is a zip manifest: its entries are ZipEntry values')
+  const reader = new TarEntryReader()
+  for await (const record of pageItems(manifest, source)) yield reader.readEntry(record as EntryRecord)
 }
 
 /** A tar manifest's entries with their fields and regenerated header bytes, for restoring and materializing. */

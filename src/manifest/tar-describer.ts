@@ -134,7 +134,7 @@ class MemberAssembler {
       const n = Math.min(this.#paddingLeft, bytes.length)
       const padding = bytes.subarray(0, n)
       if (this.#paddingZero && !isZero(padding)) this.#paddingZero = false
-      this.#padding.push(padding.slice())
+      this.#padding.push(padding)
       this.#paddingLeft -= n
       at = n
       if (this.#paddingLeft === 0) this.#phase = 'header'
@@ -142,7 +142,7 @@ class MemberAssembler {
     if (at === bytes.length) return
     const rest = bytes.subarray(at)
     if (this.#phase === 'end') await this.#endBytes(rest)
-    else this.#header.push(rest.slice())
+    else this.#header.push(rest)
   }
 
   async #openMember (member: TarMember): Promise<void> {
@@ -270,7 +270,7 @@ class MemberAssembler {
 
 function * decodeAll (log: EntryLog): Generator<Entry> {
   const reader = new TarEntryReader()
-  for (const bytes of log.encodings()) yield reader.read(dagCbor.decode<EntryRecord>(bytes)).entry
+  for (const bytes of log.encodings()) yield reader.readEntry(dagCbor.decode<EntryRecord>(bytes))
 }
 
 /** A record whose typeflag is a regular file's ('0', '\0', '7'); sparse files carry no tree content. */

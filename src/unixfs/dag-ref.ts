@@ -2,9 +2,9 @@
  * References to stored UnixFS nodes, and the one way dag-pb nodes are stored: encode, hash with sha2-256,
  * name with the profile's CID version, put.
  */
-import { CID } from 'multiformats/cid'
-import { sha256 } from 'multiformats/hashes/sha2'
+import type { CID } from 'multiformats/cid'
 import { putBlock, type BlockSink } from '../blocks.js'
+import { blockCid } from '../digest/block-cid.js'
 import { encodePbNode, type PbLink } from './pb-node.js'
 import type { Profile } from './profile.js'
 
@@ -38,8 +38,7 @@ export interface DagRef extends NodeRef {
  */
 export async function putDagPb (data: Uint8Array, links: readonly PbLink[], profile: Profile, sink: BlockSink): Promise<{ cid: CID, blockSize: number }> {
   const block = encodePbNode(data, links)
-  const digest = await sha256.digest(block)
-  const cid = profile.cidVersion === 0 ? CID.createV0(digest) : CID.createV1(DAG_PB_CODE, digest)
+  const cid = await blockCid(block, DAG_PB_CODE, profile.cidVersion)
   await putBlock(sink, cid, block)
   return { cid, blockSize: block.length }
 }

@@ -18,7 +18,9 @@ import type { Profile } from './profile.js'
 export class FileDagBuilder {
   readonly #profile: Profile
   readonly #sink: BlockSink
-  readonly #layout: BalancedFileBuilder
+  /** The first leaf, until a second one makes a layout necessary (most files are one leaf). */
+  #first: DagRef | undefined
+  #layout: BalancedFileBuilder | undefined
   /** Pieces of the next chunk, not yet `chunkSize` bytes in all. */
   #pending: Uint8Array[] = []
   #pendingLength = 0
@@ -27,7 +29,6 @@ export class FileDagBuilder {
   constructor (profile: Profile, sink: BlockSink) {
     this.#profile = profile
     this.#sink = sink
-    this.#layout = new BalancedFileBuilder(profile, sink)
   }
 
   /** Appends bytes to the file. Await each call before the next. */
@@ -57,12 +58,21 @@ export class FileDagBuilder {
     if (this.#finished) throw new InvalidArgumentError('FileDagBuilder: already finished')
     this.#finished = true
     if (this.#pendingLength > 0) await this.#chunk(this.#takePending())
-    // No chunk at all: the layout stores the profile's empty leaf, as the importer's chunker yields one empty chunk.
-    return await this.#layout.finish()
+    if (this.#layout !== undefined) return await this.#layout.finish()
+    // One chunk is the file (the layout's single child is its root); none is the profile's empty leaf, as
+    // the importer's chunker yields one empty chunk.
+    return this.#first ?? await putLeaf(new Uint8Array(0), this.#profile, this.#sink)
   }
 
   async #chunk (bytes: Uint8Array): Promise<void> {
-    await this.#layout.add(await putLeaf(bytes, this.#profile, this.#sink))
+    const leaf = await putLeaf(bytes, this.#profile, this.#sink)
+    if (this.#layout === undefined && this.#first === undefined) { this.#first = leaf; return }
+    if (this.#layout === undefined) {
+      this.#layout = new BalancedFileBuilder(this.#profile, this.#sink)
+      await this.#layout.add(this.#first as DagRef)
+      this.#first = undefined
+    }
+    await this.#layout.add(leaf)
   }
 
   /** The pending pieces as one chunk: the piece itself when there is one, else one exact-size copy. */

@@ -4,9 +4,8 @@
  * otherwise a dag-pb node holding UnixFS {Type=File, Data=chunk, filesize} under the profile's CID version.
  */
 import { encode } from '@ipld/dag-pb'
-import { CID } from 'multiformats/cid'
-import { sha256 } from 'multiformats/hashes/sha2'
 import { putBlock, type BlockSink } from '../blocks.js'
+import { blockCid } from '../digest/block-cid.js'
 import { DAG_PB_CODE, RAW_CODE, type DagRef } from './dag-ref.js'
 import type { Profile } from './profile.js'
 import { encodeUnixFSData } from './unixfs-data.js'
@@ -24,12 +23,11 @@ export interface EncodedLeaf {
 export async function encodeLeaf (bytes: Uint8Array, profile: Profile): Promise<EncodedLeaf> {
   if (profile.rawLeaves) {
     // Raw leaves are always CIDv1: CIDv0 can only name dag-pb (the importer forces cidVersion 1 here too).
-    const cid = CID.createV1(RAW_CODE, await sha256.digest(bytes))
+    const cid = await blockCid(bytes, RAW_CODE, 1)
     return { ref: { cid, fileSize: bytes.length, dagSize: bytes.length }, block: bytes }
   }
   const block = encode({ Data: encodeUnixFSData({ type: 'file', data: bytes }), Links: [] })
-  const digest = await sha256.digest(block)
-  const cid = profile.cidVersion === 0 ? CID.createV0(digest) : CID.createV1(DAG_PB_CODE, digest)
+  const cid = await blockCid(block, DAG_PB_CODE, profile.cidVersion)
   return { ref: { cid, fileSize: bytes.length, dagSize: block.length }, block }
 }
 

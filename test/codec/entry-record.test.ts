@@ -9,6 +9,7 @@ import { EntryRecordDecoder, EntryRecordEncoder, keptPrefix, type EntryFields } 
 import { encodeEntryRecord } from '../../src/codec/manifest-codec.js'
 import { TarEntryReader } from '../../src/manifest/entries.js'
 import { CID } from 'multiformats/cid'
+import type { EntryRecord } from '../../src/schema/types.js'
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
@@ -106,5 +107,26 @@ describe('entry records (§7.2)', () => {
     expect(() => new EntryRecordDecoder().decode({ p: 'a', k: 3, m: 1, h: 'gnu' })).toThrow(/keeps 3 bytes/)
     // A style this reader does not know is a manifest problem, not an API misuse.
     expect(() => new TarEntryReader().read({ p: 'a', m: 0o644, h: 'no-such-style' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_MANIFEST' }))
+    expect(() => new TarEntryReader().readEntry({ p: 'a', m: 0o644, h: 'no-such-style' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_MANIFEST' }))
+  })
+
+  it('readEntry, which measures header bytes without keeping them, places every entry as read does (fast-check)', () => {
+    fc.assert(fc.property(fc.array(fieldsArb, { minLength: 1, maxLength: 20 }), (entries) => {
+      const encoder = new EntryRecordEncoder()
+      const records = entries.map(f => dagCbor.decode<EntryRecord>(encodeEntryRecord(encoder.encode(f))))
+      const full = new TarEntryReader()
+      const listing = new TarEntryReader()
+      for (const record of records) {
+        let expected: unknown
+        try { expected = full.read(record).entry } catch (err) { expected = err }
+        if (expected instanceof Error) {
+          // A member the style cannot write fails the same way either way (and ends the comparison).
+          expect(() => listing.readEntry(record)).toThrow(expected.message)
+          return
+        }
+        expect(listing.readEntry(record)).toEqual(expected)
+      }
+      expect(listing.offset).toBe(full.offset)
+    }), { numRuns: 300 })
   })
 })

@@ -8,7 +8,7 @@ export type { NumberFormat } from './numbers.js'
 export { STYLES, styleByName } from './catalogue.js'
 export { encodeMemberHeaders } from './encode.js'
 export { derivedPaxValue, formatPaxRecords, formatPaxTime } from './pax-records.js'
-export { HeaderMatcher, HeaderRegenerator, regenerateHeaders, type MatchResult } from './matcher.js'
+export { HeaderMatcher, HeaderRegenerator, regenerateHeaders, regeneratedLength, type MatchResult } from './matcher.js'
 export { PATCH_MERGE_GAP, PATCH_RUN_COST, type PatchRun } from '../../../codec/byte-patch.js'
 export {
   paddingLength, paddingException, regeneratePadding, leadingZeros, splitArchiveEnd, regenerateArchiveEnd,

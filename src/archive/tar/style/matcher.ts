@@ -15,7 +15,7 @@ import { STYLES, styleByName } from './catalogue.js'
 import { copyBytes } from '../bytes.js'
 import { HeaderBuffer } from './header-buffer.js'
 import { writeMemberHeaders } from './encode.js'
-import { applyPatch, diffRuns, patchCost, type PatchRun } from '../../../codec/byte-patch.js'
+import { applyPatch, checkPatch, diffRuns, patchCost, type PatchRun } from '../../../codec/byte-patch.js'
 import { InvalidManifestError } from '../../../errors.js'
 
 /** How a member's header bytes are rebuilt. At most one of `patch` and `verbatim` is present. */
@@ -73,12 +73,26 @@ export class HeaderMatcher {
  */
 export function regenerateHeaders (fields: MemberHeaderFields, style: StyleName, exception?: Pick<MatchResult, 'patch' | 'verbatim'>): Uint8Array {
   if (exception?.verbatim !== undefined) return exception.verbatim
-  const w = new HeaderBuffer()
-  if (!writeMemberHeaders(w, fields, styleByName(style))) {
+  const bytes = written(fields, style).copy()
+  return exception?.patch !== undefined ? applyPatch(bytes, exception.patch) : bytes
+}
+
+/** The length of what {@link regenerateHeaders} gives (a patch keeps the length), without a copy. */
+export function regeneratedLength (fields: MemberHeaderFields, style: StyleName, exception?: Pick<MatchResult, 'patch' | 'verbatim'>): number {
+  if (exception?.verbatim !== undefined) return exception.verbatim.length
+  const length = written(fields, style).length
+  if (exception?.patch !== undefined) checkPatch(exception.patch, length)
+  return length
+}
+
+/** One buffer for all regenerations: each is copied out (or measured) before the next. */
+const scratch = new HeaderBuffer()
+
+function written (fields: MemberHeaderFields, style: StyleName): HeaderBuffer {
+  if (!writeMemberHeaders(scratch, fields, styleByName(style))) {
     throw new InvalidManifestError(`header style ${style} cannot write this member`, { style })
   }
-  const bytes = w.copy()
-  return exception?.patch !== undefined ? applyPatch(bytes, exception.patch) : bytes
+  return scratch
 }
 
 /** The inverse of {@link HeaderMatcher}: feed the results in the same order. */
