@@ -1,10 +1,17 @@
 /**
- * Finding a recipe: every candidate encoder consumes the same uncompressed stream while its output is
- * compared with the real compressed bytes; a candidate is dropped at its first differing byte, so wrong
- * candidates cost little (most differ within their first block) and the survivor is verified over the
- * whole stream before it is recorded. The real bytes are kept only until every live candidate has
- * compared them, and a candidate that falls more than `maxLag` bytes behind is dropped, so memory stays
- * bounded.
+ * Finding a recipe: the candidate encoders consume the uncompressed stream while their output is compared
+ * with the real compressed bytes; a candidate is dropped at its first differing byte, and the survivor is
+ * verified over the whole stream before it is recorded. The recipe is the first candidate, in the given
+ * order, whose whole output equals the real bytes.
+ *
+ * Candidates start one at a time, in order: while the leader holds, the later ones cannot win, so they
+ * are not run at all (the order puts the likeliest first). What has arrived so far (real and uncompressed
+ * bytes, in their order) is logged, and a candidate started after the leader failed replays the log, so
+ * its fate is exactly what it would have been had it run from the start. The log is bounded: when it
+ * would grow past `maxLog` bytes, every remaining candidate is started (replayed) at once, the log is
+ * dropped, and from then on they all run in lockstep. The real bytes are kept only until every live
+ * candidate has compared them (and the log does not need them), and a candidate that falls more than
+ * `maxLag` bytes behind is dropped, so memory stays bounded.
  */
 import type { EncoderFactory, Recipe, StreamEncoder } from './encoder.js'
 
@@ -13,38 +20,65 @@ interface Runner { recipe: Recipe, encoder: StreamEncoder, compared: number }
 export interface RaceResult {
   /** The first candidate (in the given order) whose output equals the real bytes exactly. */
   recipe?: Recipe
-  /** Where each rejected candidate first differed, or why else it was dropped. */
+  /**
+   * Where each rejected candidate first differed, or why else it was dropped. Candidates after the
+   * winner that never had to run are not listed.
+   */
   rejected: Array<{ recipe: Recipe, at: number, reason: 'differs' | 'too-long' | 'too-short' | 'lagged' }>
 }
 
+export interface RaceOptions {
+  /** How far (bytes of real output) a candidate may fall behind before it is dropped. Default 16 MiB. */
+  maxLag?: number
+  /** Bytes (real and uncompressed) logged for candidates not started yet. Default 32 MiB; 0: all start at once. */
+  maxLog?: number
+}
+
+/** One step of the stream as it arrived: real compressed bytes, or uncompressed input. */
+interface Step { real: boolean, bytes: Uint8Array }
+
 export class RecipeRace {
-  #runners: Runner[]
+  /** Started candidates still in the race, in candidate order. */
+  #runners: Runner[] = []
+  /** Candidates not started yet, in order (all after the started ones). */
+  readonly #waiting: EncoderFactory[]
+  /** Everything that arrived, while candidates wait; undefined once they all started. */
+  #log: Step[] | undefined = []
+  #logBytes = 0
   readonly #rejected: RaceResult['rejected'] = []
   /** Real compressed bytes from offset #base on, not yet compared by every live candidate. */
   #pending: Uint8Array[] = []
   #base = 0
   #received = 0
   readonly #maxLag: number
+  readonly #maxLog: number
 
-  constructor (candidates: EncoderFactory[], options: { maxLag?: number } = {}) {
-    this.#runners = candidates.map(c => ({ recipe: c.recipe, encoder: c.create(), compared: 0 }))
+  constructor (candidates: EncoderFactory[], options: RaceOptions = {}) {
+    this.#waiting = [...candidates]
     this.#maxLag = options.maxLag ?? 16 * 1024 * 1024
+    this.#maxLog = options.maxLog ?? 32 * 1024 * 1024
+    this.#startNext()
   }
 
+  /** Candidates started and not rejected. */
   get alive (): number { return this.#runners.length }
 
   /** The next real compressed bytes. */
   expected (bytes: Uint8Array): void {
-    if (this.#runners.length === 0 || bytes.length === 0) return
+    if (bytes.length === 0 || (this.#runners.length === 0 && this.#waiting.length === 0)) return
+    this.#record({ real: true, bytes })
     this.#pending.push(bytes)
     this.#received += bytes.length
-    this.#trim()
+    for (const runner of this.#runners) this.#onReal(runner, this.#received)
+    this.#settle()
   }
 
   /** The next uncompressed bytes, fed to every live candidate. */
   input (bytes: Uint8Array): void {
-    for (const runner of this.#runners) this.#compare(runner, runner.encoder.write(bytes))
-    this.#drop()
+    if (this.#runners.length === 0 && this.#waiting.length === 0) return
+    this.#record({ real: false, bytes })
+    for (const runner of this.#runners) this.#compare(runner, runner.encoder.write(bytes), this.#received)
+    this.#settle()
   }
 
   /**
@@ -53,33 +87,100 @@ export class RecipeRace {
    * that produced exactly those bytes, first one wins.
    */
   end (length = this.#received): RaceResult {
-    for (const runner of this.#runners) {
-      // Anything still parked is beyond the real stream's end.
-      if (this.#parked.has(runner)) { this.#parked.delete(runner); this.#reject(runner, 'too-long'); continue }
-      this.#compare(runner, runner.encoder.end())
-      if (this.#parked.has(runner)) { this.#parked.delete(runner); this.#reject(runner, 'too-long') }
+    for (;;) {
+      for (const runner of this.#runners) this.#finish(runner, length)
+      this.#drop()
+      const winner = this.#runners[0]
+      if (winner !== undefined) return { recipe: winner.recipe, rejected: this.#rejected }
+      // The started ones all failed: the next waiting candidate replays the whole (logged) stream.
+      if (this.#waiting.length === 0 || this.#log === undefined) return { rejected: this.#rejected }
+      this.#startNext()
     }
-    this.#drop()
-    for (const runner of this.#runners) {
-      if (runner.compared < length) this.#reject(runner, 'too-short')
-      else if (runner.compared > length) this.#reject(runner, 'too-long')
-    }
-    this.#drop()
-    const winner = this.#runners[0]
-    return winner === undefined ? { rejected: this.#rejected } : { recipe: winner.recipe, rejected: this.#rejected }
   }
 
-  #compare (runner: Runner, outputs: Uint8Array[]): void {
-    for (const out of outputs) {
+  /** A runner's end: flushes its encoder and checks that its output is exactly `length` bytes. */
+  #finish (runner: Runner, length: number): void {
+    // Anything still parked is beyond the real stream's end.
+    if (this.#parked.has(runner)) { this.#parked.delete(runner); this.#reject(runner, 'too-long'); return }
+    this.#compare(runner, runner.encoder.end(), this.#received)
+    if (this.#parked.has(runner)) { this.#parked.delete(runner); this.#reject(runner, 'too-long'); return }
+    if (runner.compared < 0) return
+    if (runner.compared < length) this.#reject(runner, 'too-short')
+    else if (runner.compared > length) this.#reject(runner, 'too-long')
+  }
+
+  /** Logs a step while candidates wait; past the bound, starts them all and stops logging. */
+  #record (step: Step): void {
+    if (this.#log === undefined) return
+    if (this.#logBytes + step.bytes.length > this.#maxLog) {
+      while (this.#waiting.length > 0) this.#start(this.#waiting.shift() as EncoderFactory)
+      this.#log = undefined
+      return
+    }
+    this.#log.push(step)
+    this.#logBytes += step.bytes.length
+  }
+
+  /** After a step: drops the rejected, starts the next candidate when none is left, trims what no one needs. */
+  #settle (): void {
+    this.#drop()
+    while (this.#runners.length === 0 && this.#waiting.length > 0 && this.#log !== undefined) this.#startNext()
+    this.#trim()
+  }
+
+  #startNext (): void {
+    const next = this.#waiting.shift()
+    if (next === undefined) return
+    this.#start(next)
+    if (this.#waiting.length === 0) this.#log = undefined
+    this.#drop()
+  }
+
+  /**
+   * Starts a candidate as if it had run from the start: the logged steps are replayed in their order, each
+   * real step compared with what the candidate had written by then, exactly as `expected` and `input` do.
+   */
+  #start (candidate: EncoderFactory): void {
+    const runner: Runner = { recipe: candidate.recipe, encoder: candidate.create(), compared: 0 }
+    this.#runners.push(runner)
+    let received = 0
+    for (const step of this.#log ?? []) {
+      if (runner.compared < 0) break
+      if (step.real) {
+        received += step.bytes.length
+        this.#onReal(runner, received)
+      } else {
+        this.#compare(runner, runner.encoder.write(step.bytes), received)
+      }
+    }
+  }
+
+  /** Real bytes up to `received` arrived: output that waited for them is compared; a laggard is dropped. */
+  #onReal (runner: Runner, received: number): void {
+    const parked = this.#parked.get(runner)
+    if (parked !== undefined) {
+      this.#parked.delete(runner)
+      this.#compare(runner, parked.chunks, received)
+    }
+    // A candidate far behind would make us keep that much of the real stream.
+    if (runner.compared >= 0 && received - runner.compared > this.#maxLag) this.#reject(runner, 'lagged')
+  }
+
+  /** Compares a runner's output with the real bytes, of which `received` have arrived. */
+  #compare (runner: Runner, outputs: Uint8Array[], received: number): void {
+    for (let o = 0; o < outputs.length; o++) {
+      const out = outputs[o] as Uint8Array
       if (runner.compared < 0) return
       let at = 0
       while (at < out.length) {
-        if (runner.compared >= this.#received) {
-          // Output ahead of the real bytes received so far: compared when they arrive (bounded).
+        if (runner.compared >= received) {
+          // Output ahead of the real bytes received so far, this chunk's rest and every later one:
+          // compared when they arrive (bounded).
           this.#park(runner, out.subarray(at))
+          for (let later = o + 1; later < outputs.length && runner.compared >= 0; later++) this.#park(runner, outputs[later] as Uint8Array)
           return
         }
-        const n = this.#compareAt(runner.compared, out.subarray(at))
+        const n = this.#compareAt(runner.compared, out.subarray(at), received)
         if (n < 0) { this.#reject(runner, 'differs', runner.compared + ~n); return }
         runner.compared += n
         at += n
@@ -87,13 +188,17 @@ export class RecipeRace {
     }
   }
 
-  /** Compares `bytes` with the real bytes at `offset`; returns how many matched, or ~i at a difference. */
-  #compareAt (offset: number, bytes: Uint8Array): number {
+  /** Compares `bytes` with the real bytes at `offset` (up to `received`); returns how many matched, or ~i at a difference. */
+  #compareAt (offset: number, bytes: Uint8Array, received: number): number {
     let skip = offset - this.#base
     let done = 0
+    let at = this.#base
     for (const chunk of this.#pending) {
-      if (skip >= chunk.length) { skip -= chunk.length; continue }
-      const n = Math.min(chunk.length - skip, bytes.length - done)
+      if (at >= received) break
+      const usable = Math.min(chunk.length, received - at)
+      at += chunk.length
+      if (skip >= usable) { skip -= chunk.length; continue }
+      const n = Math.min(usable - skip, bytes.length - done)
       for (let i = 0; i < n; i++) if (chunk[skip + i] !== bytes[done + i]) return ~(done + i)
       done += n
       skip = 0
@@ -117,25 +222,18 @@ export class RecipeRace {
     if (runner.compared < 0) return
     this.#rejected.push({ recipe: runner.recipe, at, reason })
     runner.compared = -1
+    this.#parked.delete(runner)
   }
 
   #drop (): void {
-    this.#runners = this.#runners.filter(r => r.compared >= 0)
+    if (this.#runners.some(r => r.compared < 0)) this.#runners = this.#runners.filter(r => r.compared >= 0)
   }
 
+  /** Forgets real bytes that every live candidate has compared (all are kept while the log may replay them). */
   #trim (): void {
-    // Output that waited for these bytes is compared first.
-    for (const runner of this.#runners) {
-      const parked = this.#parked.get(runner)
-      if (parked !== undefined) {
-        this.#parked.delete(runner)
-        this.#compare(runner, parked.chunks)
-      }
-      // A candidate far behind would make us keep that much of the real stream.
-      if (runner.compared >= 0 && this.#received - runner.compared > this.#maxLag) this.#reject(runner, 'lagged')
-    }
-    this.#drop()
-    const keepFrom = this.#runners.length === 0 ? this.#received : Math.min(...this.#runners.map(r => r.compared))
+    if (this.#log !== undefined) return
+    let keepFrom = this.#received
+    for (const runner of this.#runners) keepFrom = Math.min(keepFrom, runner.compared)
     while (this.#pending.length > 0) {
       const first = this.#pending[0] as Uint8Array
       if (this.#base + first.length > keepFrom) break

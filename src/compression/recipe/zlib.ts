@@ -25,7 +25,9 @@ export function zlibEncoder (recipe: Recipe): EncoderFactory {
     recipe,
     create (): StreamEncoder {
       const out: Uint8Array[] = []
-      const deflate = new Deflate({ level, memLevel, strategy, windowBits: -windowBits, raw: true, chunkSize: 64 * 1024 })
+      // pako hands output on only in whole chunks: small ones let a race see (and drop) a wrong candidate
+      // after its first block instead of after 64 KiB of output. The bytes are the same either way.
+      const deflate = new Deflate({ level, memLevel, strategy, windowBits: -windowBits, raw: true, chunkSize: 4 * 1024 })
       deflate.onData = (chunk) => { out.push(chunk) }
       const drain = (): Uint8Array[] => out.splice(0, out.length)
       return {

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { deflateRawSync } from 'node:zlib'
 import fc from 'fast-check'
 import { RecipeRace } from '../../../src/compression/recipe/race.js'
+import type { EncoderFactory } from '../../../src/compression/recipe/encoder.js'
 import { zlibEncoder } from '../../../src/compression/recipe/zlib.js'
 
 /** Both zlib lineages at every level (the production order is registry.ts's gzipCandidates). */
@@ -70,5 +71,100 @@ describe('recipe race over zlib lineages', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 200_000 }), (piece) => {
       expect(race(input, real, piece, [zlibEncoder({ encoder: 'zlib', params: { level: 9 } })]).recipe).toBeDefined()
     }), { numRuns: 15 })
+  })
+})
+
+/**
+ * Candidates that need no compressor: each copies its input to its output, in chunks of `chunk` bytes,
+ * holding back up to `hold` bytes, and ends differently from the truth by `flaw` (a flipped byte, a byte
+ * too few or too many).
+ */
+function fake (id: number, { chunk = 1000, hold = 0, flaw }: { chunk?: number, hold?: number, flaw?: { at: number } | 'short' | 'long' } = {}, created?: number[]): EncoderFactory {
+  return {
+    recipe: { encoder: 'fake', params: { id } },
+    create () {
+      created?.push(id)
+      let buffered = new Uint8Array(0)
+      let written = 0
+      const emit = (final: boolean): Uint8Array[] => {
+        // A short one never writes its last byte.
+        const keep = flaw === 'short' ? Math.max(hold, 1) : hold
+        const upto = final ? Math.max(0, buffered.length - (flaw === 'short' ? 1 : 0)) : Math.max(0, buffered.length - keep)
+        const out: Uint8Array[] = []
+        for (let at = 0; at < upto; at += chunk) {
+          const piece = buffered.slice(at, Math.min(upto, at + chunk))
+          if (typeof flaw === 'object') for (let i = 0; i < piece.length; i++) if (written + i === flaw.at) piece[i] = (piece[i] as number) ^ 0xff
+          written += piece.length
+          out.push(piece)
+        }
+        buffered = buffered.slice(upto)
+        if (final && flaw === 'long') out.push(Uint8Array.of(0))
+        return out
+      }
+      return {
+        write (bytes) { const next = new Uint8Array(buffered.length + bytes.length); next.set(buffered); next.set(bytes, buffered.length); buffered = next; return emit(false) },
+        end () { return emit(true) }
+      }
+    }
+  }
+}
+
+/** Feeds `data` as both the real and the uncompressed stream, in the given order of steps. */
+function feed (r: RecipeRace, data: Uint8Array, steps: Array<{ real: boolean, n: number }>): void {
+  let real = 0
+  let input = 0
+  for (const { real: isReal, n } of steps) {
+    if (isReal) { r.expected(data.subarray(real, real + n)); real = Math.min(data.length, real + n) } else { r.input(data.subarray(input, input + n)); input = Math.min(data.length, input + n) }
+  }
+  r.expected(data.subarray(real))
+  r.input(data.subarray(input))
+}
+
+describe('recipe race: candidates started in order, replayed when needed', () => {
+  const data = tar.subarray(0, 50_000)
+
+  it('output that runs ahead of the real bytes in several chunks of one write is all kept for comparison', () => {
+    // The input arrives before the real bytes: the candidate's 50 output chunks of one write wait, all of them.
+    const r = new RecipeRace([fake(1, { chunk: 1000 })])
+    r.input(data)
+    r.expected(data)
+    expect(r.end().recipe).toEqual({ encoder: 'fake', params: { id: 1 } })
+  })
+
+  it('while the first candidate holds, the later ones are not even created', () => {
+    const created: number[] = []
+    const r = new RecipeRace([fake(1, {}, created), fake(2, {}, created), fake(3, {}, created)])
+    feed(r, data, [{ real: true, n: 20_000 }, { real: false, n: 20_000 }])
+    expect(r.end()).toEqual({ recipe: { encoder: 'fake', params: { id: 1 } }, rejected: [] })
+    expect(created).toEqual([1])
+  })
+
+  it('a later candidate replays what arrived before the earlier ones failed, and wins as it would have in lockstep', () => {
+    const created: number[] = []
+    const r = new RecipeRace([fake(1, { flaw: { at: 30_000 } }, created), fake(2, { flaw: 'short' }, created), fake(3, {}, created), fake(4, {}, created)])
+    feed(r, data, [{ real: true, n: 10_000 }, { real: false, n: 35_000 }, { real: true, n: 5000 }])
+    const result = r.end()
+    expect(result.recipe).toEqual({ encoder: 'fake', params: { id: 3 } })
+    expect(result.rejected.map(x => [x.recipe.params.id, x.reason, x.at])).toEqual([[1, 'differs', 30_000], [2, 'too-short', 49_999]])
+    expect(created).toEqual([1, 2, 3])
+  })
+
+  it('gives the lockstep verdict for any candidates and any interleaving, whatever the log bound (fast-check)', () => {
+    const flawArb = fc.oneof(fc.constant(undefined), fc.constant('short' as const), fc.constant('long' as const), fc.record({ at: fc.nat(49_999) }))
+    const candidateArb = fc.record({ chunk: fc.integer({ min: 1, max: 20_000 }), hold: fc.oneof(fc.constant(0), fc.nat(60_000)), flaw: flawArb })
+    const stepsArb = fc.array(fc.record({ real: fc.boolean(), n: fc.integer({ min: 1, max: 12_000 }) }), { maxLength: 12 })
+    fc.assert(fc.property(fc.array(candidateArb, { minLength: 1, maxLength: 6 }), stepsArb, fc.integer({ min: 0, max: 120_000 }), fc.integer({ min: 1000, max: 70_000 }), (specs, steps, maxLog, maxLag) => {
+      const verdict = (log: number) => {
+        const r = new RecipeRace(specs.map((s, i) => fake(i, s)), { maxLog: log, maxLag })
+        feed(r, data, steps)
+        const { recipe, rejected } = r.end()
+        return { recipe, rejected: rejected.map(x => `${x.recipe.params.id} ${x.reason} ${x.at}`).sort() }
+      }
+      const lockstep = verdict(0)
+      const lazy = verdict(maxLog)
+      expect(lazy.recipe).toEqual(lockstep.recipe)
+      // The lazy race rejects a subset (those it had to run), for the same reasons at the same places.
+      for (const rejected of lazy.rejected) expect(lockstep.rejected).toContain(rejected)
+    }), { numRuns: 400 })
   })
 })
