@@ -15,7 +15,8 @@ import { isGzipMemberStart, parseGzipHeader } from '../compression/container/gzi
 import { decompressorFor } from '../compression/decompress/index.js'
 import type { DecompressEvent } from '../compression/decompress/events.js'
 import type { CompressionFormat } from '../compression/container/detect.js'
-import { RecipeRace } from '../compression/recipe/race.js'
+import type { EncoderFactory, Recipe } from '../compression/recipe/encoder.js'
+import { InThreadRaces, type RecipeRaces } from '../compression/recipe/races.js'
 import { bzip2Candidates, gzipCandidates, xzCandidates, zstdCandidates } from '../compression/recipe/registry.js'
 import { parseZstdFrameHeader, zstdFrameHeaderSize, zstdMagicKind } from '../compression/container/zstd.js'
 import { ArchiveDigests, createDigest } from '../digest/incremental.js'
@@ -47,7 +48,7 @@ export async function describeCompressed (format: CompressionFormat, chunks: Asy
   const fileDag = new FileDagBuilder(profile, options.reread === undefined ? sink : discardBlocks)
   const tar = new TarDescriber(profile, sink, limits)
   const tarHash = createDigest('sha256')
-  const members = new MemberRecipes(format)
+  const members = new MemberRecipes(format, options.recipeRaces ?? new InThreadRaces())
   let tarSize = 0
   let bytesRead = 0
 
@@ -76,6 +77,8 @@ export async function describeCompressed (format: CompressionFormat, chunks: Asy
       tarSize += event.bytes.length
       members.input(event.bytes)
       await tar.push(event.bytes)
+      // Races elsewhere that fell behind: wait, so that the bytes in flight stay bounded.
+      await members.ready()
     } else if (event.kind === 'end') {
       trailing = event.trailing
     } else {
@@ -86,7 +89,7 @@ export async function describeCompressed (format: CompressionFormat, chunks: Asy
   const described = await tar.end()
   const { size, sha256, sha512 } = await digests.finish()
   const file = await fileDag.finish()
-  const recorded = members.finish(trailing, size)
+  const recorded = await members.finish(trailing, size)
   // Restores read the compressed file's DAG (archive.root), or rebuild every member from its tar range
   // of the tar stream (whose view has the tar's size exactly when entries, padding and end tile it).
   assertSameSize('the digested archive', size, bytesRead)
@@ -124,6 +127,11 @@ function raceLag (candidates: Array<{ holdsBack?: number }>): number {
   return held + Math.ceil(held / 64) + DEFAULT_RACE_LAG
 }
 
+/** The recipes of `candidates`, in order, for a race that may run elsewhere. */
+function recipesOf (candidates: EncoderFactory[]): Recipe[] {
+  return candidates.map(c => c.recipe)
+}
+
 /** The second pass: the compressed file's blocks, which must give the CID the first pass computed. */
 async function storeFileAgain (source: ByteSource, profile: Profile, sink: BlockSink, expected: CID): Promise<void> {
   const builder = new FileDagBuilder(profile, sink)
@@ -140,7 +148,10 @@ async function storeFileAgain (source: ByteSource, profile: Profile, sink: Block
  */
 class MemberRecipes {
   readonly #format: CompressionFormat
+  readonly #races: RecipeRaces
   readonly #members: CompressedMember[] = []
+  /** Each member's verdict, as its race gives it (later, when the race runs elsewhere). */
+  readonly #verdicts: Array<Promise<void>> = []
   /** Recently tapped bytes, from #keptFrom on (for the next unit's header and the trailing bytes). */
   #kept: Uint8Array[] = []
   #keptFrom = 0
@@ -150,12 +161,17 @@ class MemberRecipes {
   #unitStart = 0
   #bodyStart: number | undefined
   #fed = 0
-  #race: RecipeRace | undefined
+  #racing = false
   #tarOffset = 0
   #tooMany = false
 
-  constructor (format: CompressionFormat) {
+  constructor (format: CompressionFormat, races: RecipeRaces) {
     this.#format = format
+    this.#races = races
+  }
+
+  ready (): Promise<void> | undefined {
+    return this.#races.ready()
   }
 
   tapped (chunk: Uint8Array): void {
@@ -172,7 +188,7 @@ class MemberRecipes {
 
   input (bytes: Uint8Array): void {
     this.#feed()
-    this.#race?.input(bytes)
+    if (this.#racing) this.#races.input(bytes)
   }
 
   unitEnded (event: Exclude<DecompressEvent, { kind: 'data' | 'end' }>): void {
@@ -195,7 +211,8 @@ class MemberRecipes {
     }
   }
 
-  finish (trailing: { offset: number, length: number }, size: number): { members: CompressedMember[], trailing?: Uint8Array, complete: boolean } {
+  async finish (trailing: { offset: number, length: number }, size: number): Promise<{ members: CompressedMember[], trailing?: Uint8Array, complete: boolean }> {
+    await Promise.all(this.#verdicts)
     const end = this.#unitStart
     const inline = trailing.length > 0 && trailing.length <= MAX_INLINE_TRAILING_BYTES && trailing.offset === end && end + trailing.length === size
     const empty = new Uint8Array(0)
@@ -216,16 +233,20 @@ class MemberRecipes {
   /** Records the unit that just ended, with its race's verdict over `bodyLength` bytes. */
   #record (member: CompressedMember, bodyLength: number | undefined): void {
     this.#feed()
-    const race = this.#race
-    if (race !== undefined && bodyLength !== undefined) {
-      const { recipe } = race.end(bodyLength)
-      if (recipe !== undefined) member.recipe = { encoder: recipe.encoder, params: { ...recipe.params } }
+    if (this.#racing) {
+      // A unit without a body to rebuild (none has one today) still ends its race.
+      const verdict = this.#races.end(bodyLength ?? 0).then(recipe => {
+        if (recipe !== undefined && bodyLength !== undefined) member.recipe = { encoder: recipe.encoder, params: { ...recipe.params } }
+      })
+      // Awaited by finish(); until then a failure must not count as unhandled.
+      verdict.catch(() => {})
+      this.#verdicts.push(verdict)
     }
     if (this.#members.length >= MAX_COMPRESSED_MEMBERS) this.#tooMany = true
     else this.#members.push(member)
     this.#unitStart = member.offset + member.size
     this.#tarOffset = member.tarOffset + member.tarSize
-    this.#race = undefined
+    this.#racing = false
     this.#bodyStart = undefined
     this.#fed = this.#unitStart
     this.#feed()
@@ -234,10 +255,11 @@ class MemberRecipes {
   /** Starts the current unit's race once its header is visible, then feeds it every tapped byte of its body. */
   #feed (): void {
     if (this.#tooMany) return
-    if (this.#race === undefined) {
+    if (!this.#racing) {
       if (this.#tapEnd <= this.#unitStart) return
       const start = this.#startRace()
       if (start === undefined) return
+      this.#racing = true
       this.#bodyStart = start
       this.#fed = start
     }
@@ -245,7 +267,7 @@ class MemberRecipes {
     let at = this.#keptFrom
     for (const chunk of this.#kept) {
       const end = at + chunk.length
-      if (end > this.#fed) this.#race?.expected(chunk.subarray(Math.max(0, this.#fed - at)))
+      if (end > this.#fed) this.#races.expected(chunk.subarray(Math.max(0, this.#fed - at)))
       at = end
     }
     this.#fed = this.#tapEnd
@@ -260,7 +282,7 @@ class MemberRecipes {
       if (!isGzipMemberStart(this.#bytes(this.#unitStart, 3))) return undefined
       const parsed = parseGzipHeader(this.#bytes(this.#unitStart, Math.min(available, 10 + 2 + 65535 + 2 * 65537 + 2)), this.#unitStart)
       if (!parsed.complete) return undefined
-      this.#race = new RecipeRace(gzipCandidates())
+      this.#races.start({ recipes: recipesOf(gzipCandidates()) })
       return this.#unitStart + parsed.length
     }
     if (this.#format === 'bzip2') {
@@ -269,14 +291,14 @@ class MemberRecipes {
       if (magic[0] !== 0x42 || magic[1] !== 0x5a || magic[2] !== 0x68) return undefined
       const level = (magic[3] as number) - 0x30
       if (level < 1 || level > 9) return undefined
-      this.#race = new RecipeRace(bzip2Candidates(level))
+      this.#races.start({ recipes: recipesOf(bzip2Candidates(level)) })
       return this.#unitStart
     }
     if (this.#format === 'xz') {
       // The stream header and the first block header (at most 1024 bytes) narrow the presets.
       const candidates = xzCandidates(this.#bytes(this.#unitStart, Math.min(available, XZ_HEAD_MAX)))
       if (candidates === undefined) return undefined
-      this.#race = new RecipeRace(candidates, { maxLag: raceLag(candidates) })
+      this.#races.start({ recipes: recipesOf(candidates), maxLag: raceLag(candidates) })
       return this.#unitStart
     }
     if (this.#format === 'zstd') {
@@ -288,7 +310,7 @@ class MemberRecipes {
       const header = parseZstdFrameHeader(head, this.#unitStart)
       const candidates = zstdCandidates(head, header.contentSize)
       if (candidates === undefined) return undefined
-      this.#race = new RecipeRace(candidates, { maxLag: raceLag(candidates) })
+      this.#races.start({ recipes: recipesOf(candidates), maxLag: raceLag(candidates), ...(header.contentSize === undefined ? {} : { contentSize: header.contentSize }) })
       return this.#unitStart
     }
     return undefined

@@ -2,6 +2,7 @@
 import { CID } from 'multiformats/cid'
 import { putBlock, type BlockSink } from '../blocks.js'
 import { encodeManifest } from '../codec/manifest-codec.js'
+import type { RecipeRaces } from '../compression/recipe/races.js'
 import type { ArchiveDigester } from '../digest/incremental.js'
 import type { Limits } from '../limits.js'
 import type { AnyEntry, Entry, Manifest, Tar } from '../schema/types.js'
@@ -24,6 +25,12 @@ export interface ManifestOptions {
    * large archives (the digests cost more than chunk hashing).
    */
   digester?: ArchiveDigester
+  /**
+   * For compressed archives: where each member's recipe race runs. Default: in this thread, as the
+   * archive is read. On Node, manifestFromFile runs them on a worker thread (`createWorkerRaces()` from
+   * `ipld-archive-manifest/node`), beside the decompression and the description of the tar.
+   */
+  recipeRaces?: RecipeRaces
   /**
    * For compressed archives: reads the same archive bytes again. When given, the compressed file's own
    * blocks are stored only when some member has no recipe (in a second pass); without it they are stored

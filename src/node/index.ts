@@ -5,3 +5,4 @@ export { extractTree, type ExtractOptions, type ExtractReport } from './extract.
 export { writeFileAtomically } from './atomic-file.js'
 export { manifestFromFile } from './manifest-file.js'
 export { createWorkerDigester } from './worker-digester.js'
+export { createWorkerRaces } from './worker-races.js'

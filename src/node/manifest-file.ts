@@ -1,10 +1,17 @@
 /** manifestFromFile: the Node way to describe an archive on disk, streaming it with the digests on other cores. */
 import { manifestFromTarball, type ManifestOptions, type ManifestResult } from '../manifest/create.js'
-import { formatOf } from '../manifest/detect.js'
+import { formatOf, type InputFormat } from '../manifest/detect.js'
 import { manifestFromZip } from '../manifest/zip.js'
 import type { AnyEntry } from '../schema/types.js'
 import { openArchiveFile, openRandomAccessFile } from './files.js'
 import { createWorkerDigester } from './worker-digester.js'
+import { createWorkerRaces } from './worker-races.js'
+
+/**
+ * Compressed archives from this size on race their recipes on a worker thread: below it, starting one
+ * (a Node isolate, the encoders' modules and wasm) costs about what the races do.
+ */
+const WORKER_RACES_MIN_BYTES = 128 * 1024
 
 /**
  * Describes a tar (plain or compressed) or zip archive on disk. The format is decided by `formatOf`
@@ -15,27 +22,31 @@ import { createWorkerDigester } from './worker-digester.js'
  */
 export async function manifestFromFile (path: string, options: Omit<ManifestOptions, 'digester'> = {}): Promise<ManifestResult<AnyEntry>> {
   const file = await openRandomAccessFile(path)
-  let zip: boolean
+  let format: InputFormat
   try {
-    zip = await formatOf(file) === 'zip'
+    format = await formatOf(file)
   } catch (err) {
     await file.close()
     throw err
   }
+  const zip = format === 'zip'
   const digester = createWorkerDigester()
+  // A compressed archive's recipe races run on another core, unless it is too small to repay a worker.
+  const races = format !== 'tar' && !zip && file.size >= WORKER_RACES_MIN_BYTES && options.recipeRaces === undefined ? createWorkerRaces() : undefined
   try {
     if (zip) {
       const { reread: _, ...zipOptions } = options
       return await manifestFromZip(file, { ...zipOptions, digester })
     }
     await file.close()
-    // Read into shared memory: the digest workers hash the very chunks the description reads.
+    // Read into shared memory: the digest workers (and the race worker) read the very chunks the description reads.
     const { chunks } = await openArchiveFile(path, { shared: true })
     // A second read, only if a compressed archive turns out to need its own blocks stored.
     const reread = async function * (): AsyncGenerator<Uint8Array> { yield * (await openArchiveFile(path)).chunks }
-    return await manifestFromTarball(chunks, { ...options, digester, reread })
+    return await manifestFromTarball(chunks, { ...options, digester, reread, ...(races === undefined ? {} : { recipeRaces: races }) })
   } finally {
     if (zip) await file.close()
     await digester.close()
+    await races?.close()
   }
 }

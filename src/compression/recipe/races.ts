@@ -1,0 +1,54 @@
+/**
+ * Where recipe races run. A description gives each compressed member's race its plan (the candidates as
+ * recipes, so that a race can run on another thread), then the real and the uncompressed bytes in the
+ * order they arrive, then the member's end; the verdict may come later, and the manifest waits for every
+ * verdict at its end. In order, so a race sees exactly what it would see here. `InThreadRaces` runs them
+ * in this thread (the default, and the only way in a browser); on Node, manifestFromFile runs them on a
+ * worker thread (src/node/worker-races.ts) while this one decompresses and describes the tar.
+ */
+import { encoderFor } from './registry.js'
+import { RecipeRace } from './race.js'
+import type { Recipe } from './encoder.js'
+
+/** A member's race: its candidates, in order, and the bounds RecipeRace takes. */
+export interface RacePlan {
+  readonly recipes: readonly Recipe[]
+  /** The member's uncompressed size, when its header pledges it (zstd). */
+  readonly contentSize?: number
+  readonly maxLag?: number
+}
+
+export interface RecipeRaces {
+  /** Starts the next member's race (the previous one has ended). */
+  start(plan: RacePlan): void
+  /** The current member's next real compressed bytes (not modified afterwards). */
+  expected(bytes: Uint8Array): void
+  /** The next uncompressed bytes (not modified afterwards). */
+  input(bytes: Uint8Array): void
+  /** The current member ended, its body the first `length` real bytes: its recipe, if any, when known. */
+  end(length: number): Promise<Recipe | undefined>
+  /** A promise while the races are too far behind the caller (wait for it), else undefined. */
+  ready(): Promise<void> | undefined
+}
+
+/** The race a plan describes, with its encoders. */
+export function raceOf (plan: RacePlan): RecipeRace {
+  return new RecipeRace(plan.recipes.map(recipe => encoderFor(recipe, plan.contentSize)), plan.maxLag === undefined ? {} : { maxLag: plan.maxLag })
+}
+
+/** Races run in this thread, as the bytes arrive. */
+export class InThreadRaces implements RecipeRaces {
+  #race: RecipeRace | undefined
+
+  start (plan: RacePlan): void { this.#race = raceOf(plan) }
+  expected (bytes: Uint8Array): void { this.#race?.expected(bytes) }
+  input (bytes: Uint8Array): void { this.#race?.input(bytes) }
+
+  async end (length: number): Promise<Recipe | undefined> {
+    const race = this.#race
+    this.#race = undefined
+    return race?.end(length).recipe
+  }
+
+  ready (): undefined { return undefined }
+}

@@ -1,0 +1,50 @@
+/**
+ * The worker thread of createWorkerRaces (worker-races.ts): runs each member's recipe race as the messages
+ * arrive, in order, and answers each end with the verdict. Every byte message is acknowledged with its
+ * length, which is how the other side bounds the bytes in flight.
+ */
+import { parentPort } from 'node:worker_threads'
+import type { RecipeRace } from '../compression/recipe/race.js'
+import { raceOf } from '../compression/recipe/races.js'
+import type { RaceMessage, RaceReply } from './worker-races.js'
+
+const port = parentPort
+if (port === null) throw new Error('race-worker.js runs as a worker thread')
+
+let race: RecipeRace | undefined
+let failed = false
+const reply = (message: RaceReply): void => { port.postMessage(message) }
+
+port.on('message', (message: RaceMessage) => {
+  if (failed) return
+  try {
+    handle(message)
+  } catch (err) {
+    // An encoder refused its input (a zstd frame longer than it pledged, say): the description fails
+    // with that error, typed as it was thrown.
+    failed = true
+    const e = err as { name?: string, code?: string, message?: string, details?: unknown }
+    reply({ kind: 'error', name: String(e.name ?? 'Error'), message: String(e.message ?? err), ...(typeof e.code === 'string' ? { code: e.code } : {}), details: e.details ?? {} })
+  }
+})
+
+function handle (message: RaceMessage): void {
+  switch (message.kind) {
+    case 'start':
+      race = raceOf(message.plan)
+      return
+    case 'expected':
+    case 'input': {
+      const bytes = new Uint8Array(message.buffer, message.offset, message.length)
+      if (message.kind === 'expected') race?.expected(bytes)
+      else race?.input(bytes)
+      reply({ kind: 'done', length: message.length })
+      return
+    }
+    case 'end': {
+      const recipe = race?.end(message.length).recipe
+      race = undefined
+      reply(recipe === undefined ? { kind: 'verdict' } : { kind: 'verdict', recipe })
+    }
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Recipe races on a worker thread (src/node/race-worker.ts): while this thread decompresses the archive
+ * and describes the tar, the other core runs the candidate encoders, whose cost for a compressed archive
+ * is about that of compressing it again. The bytes cross in order: shared memory (what openArchiveFile
+ * reads with `shared`) as it is, anything else as a transferred copy; `ready()` holds the caller back
+ * while more than MAX_IN_FLIGHT bytes wait for the worker.
+ */
+import { Worker } from 'node:worker_threads'
+import type { Recipe } from '../compression/recipe/encoder.js'
+import type { RacePlan, RecipeRaces } from '../compression/recipe/races.js'
+import * as errors from '../errors.js'
+import { ArchiveManifestError, type ErrorDetails } from '../errors.js'
+
+/** Bytes handed to the worker and not yet raced, at most (then `ready()` waits). */
+const MAX_IN_FLIGHT = 32 * 1024 * 1024
+
+/** To the worker: a member's plan, its next bytes, or its end. */
+export type RaceMessage =
+  | { kind: 'start', plan: RacePlan }
+  | { kind: 'expected' | 'input', buffer: ArrayBufferLike, offset: number, length: number }
+  | { kind: 'end', length: number }
+
+/** From the worker: bytes it has raced, the current member's verdict, or the error that stopped it. */
+export type RaceReply =
+  | { kind: 'done', length: number }
+  | { kind: 'verdict', recipe?: Recipe }
+  | { kind: 'error', name: string, message: string, code?: string, details: unknown }
+
+/** The typed error classes, by code, so that an error thrown in the worker is thrown here as itself. */
+const ERROR_CLASSES = new Map<string, typeof ArchiveManifestError>(
+  Object.values(errors)
+    .filter((value): value is typeof ArchiveManifestError => typeof value === 'function' && (value === ArchiveManifestError || value.prototype instanceof ArchiveManifestError))
+    .map(type => [type.code, type])
+)
+
+function rebuilt (reply: Extract<RaceReply, { kind: 'error' }>): Error {
+  const type = reply.code === undefined ? undefined : ERROR_CLASSES.get(reply.code)
+  const err = type === undefined ? new Error(reply.message) : new type(reply.message, reply.details as ErrorDetails)
+  // The message already says where (the constructor would say it twice).
+  Object.defineProperty(err, 'message', { value: reply.message, writable: true, configurable: true })
+  if (type === undefined) err.name = reply.name
+  return err
+}
+
+/**
+ * The worker, running the script beside this module: the compiled JavaScript, or when this module is
+ * itself TypeScript (the tests run the sources), the TypeScript through tsx's loader.
+ */
+function startWorker (): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./race-worker.js', import.meta.url))
+  const script = new URL('./race-worker.ts', import.meta.url).href
+  return new Worker(`import('tsx/esm/api').then(api => api.tsImport(${JSON.stringify(script)}, ${JSON.stringify(script)}))`, { eval: true })
+}
+
+/**
+ * RecipeRaces for `manifestFromTarball` (option `recipeRaces`) that run on a worker thread. Call `close()`
+ * when done (or abandoned), so that the worker does not keep the process alive.
+ */
+export function createWorkerRaces (): RecipeRaces & { close(): Promise<void> } {
+  const worker = startWorker()
+  const verdicts: Array<{ resolve: (recipe: Recipe | undefined) => void, reject: (err: Error) => void }> = []
+  let inFlight = 0
+  let failure: Error | undefined
+  let waiting: (() => void) | undefined
+  const wake = (): void => { const w = waiting; waiting = undefined; w?.() }
+
+  worker.on('message', (reply: RaceReply) => {
+    if (reply.kind === 'done') {
+      inFlight -= reply.length
+      if (inFlight <= MAX_IN_FLIGHT) wake()
+    } else if (reply.kind === 'verdict') {
+      verdicts.shift()?.resolve(reply.recipe)
+    } else {
+      fail(rebuilt(reply))
+    }
+  })
+  function fail (err: Error): void {
+    failure ??= err
+    for (const v of verdicts.splice(0)) v.reject(failure)
+    wake()
+  }
+  worker.on('error', fail)
+  worker.on('exit', (code) => { fail(new Error(`the recipe race worker stopped (exit code ${code})`)) })
+
+  const send = (kind: 'expected' | 'input', bytes: Uint8Array): void => {
+    if (failure !== undefined || bytes.length === 0) return
+    inFlight += bytes.length
+    if (bytes.buffer instanceof SharedArrayBuffer) {
+      worker.postMessage({ kind, buffer: bytes.buffer, offset: bytes.byteOffset, length: bytes.length } satisfies RaceMessage)
+    } else {
+      // The caller keeps its bytes (the tar description reads them too): the worker gets a copy.
+      const copy = bytes.slice()
+      worker.postMessage({ kind, buffer: copy.buffer, offset: 0, length: copy.length } satisfies RaceMessage, [copy.buffer])
+    }
+  }
+
+  return {
+    start (plan) { if (failure === undefined) worker.postMessage({ kind: 'start', plan } satisfies RaceMessage) },
+    expected (bytes) { send('expected', bytes) },
+    input (bytes) { send('input', bytes) },
+    async end (length) {
+      if (failure !== undefined) throw failure
+      const verdict = new Promise<Recipe | undefined>((resolve, reject) => { verdicts.push({ resolve, reject }) })
+      worker.postMessage({ kind: 'end', length } satisfies RaceMessage)
+      return await verdict
+    },
+    ready () {
+      if (failure !== undefined) return Promise.reject(failure)
+      if (inFlight <= MAX_IN_FLIGHT) return undefined
+      return new Promise<void>((resolve) => { waiting = resolve }).then(() => { if (failure !== undefined) throw failure })
+    },
+    async close () {
+      worker.removeAllListeners('exit')
+      await worker.terminate()
+    }
+  }
+}
