@@ -14,6 +14,7 @@ import { nodeCrypto } from './node-crypto.js'
 const SHA2_256 = 0x12
 const DIGEST_BYTES = 32
 const DAG_PB = 0x70
+const RAW = 0x55
 
 const hashNow = ((crypto): ((bytes: Uint8Array) => Uint8Array) | undefined => {
   if (crypto === undefined) return undefined
@@ -34,6 +35,17 @@ export function blockCid (block: Uint8Array, code: number, version: 0 | 1): CID 
       : cidOf(digest.digest, code, version)
   }
   return cidOf(hashNow(block), code, version)
+}
+
+/**
+ * The CIDv1 of a raw block given in pieces, hashed piece by piece (no contiguous copy), or undefined where
+ * that cannot be done at once (no Node crypto: the caller joins the pieces and uses blockCid).
+ */
+export function rawCidOfPieces (pieces: readonly Uint8Array[]): CID | undefined {
+  if (nodeCrypto === undefined) return undefined
+  const hash = nodeCrypto.createHash('sha256')
+  for (const piece of pieces) hash.update(piece)
+  return cidOf(hash.digest(), RAW, 1)
 }
 
 function cidOf (digest: Uint8Array, code: number, version: 0 | 1): CID {

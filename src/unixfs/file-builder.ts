@@ -2,7 +2,8 @@
  * A UnixFS file DAG from bytes: the importer's fixed-size chunker (chunker/fixed-size.js) feeding leaves
  * (leaf.ts) into the balanced layout (balanced.ts). Gives the importer's CIDs for the profile.
  */
-import type { BlockSink } from '../blocks.js'
+import { discardBlocks, type BlockSink } from '../blocks.js'
+import { rawCidOfPieces } from '../digest/block-cid.js'
 import { InvalidArgumentError } from '../errors.js'
 import { BalancedFileBuilder } from './balanced.js'
 import type { DagRef } from './dag-ref.js'
@@ -42,7 +43,7 @@ export class FileDagBuilder {
       this.#pending.push(bytes.subarray(0, at))
       this.#pendingLength += at
       if (this.#pendingLength < chunkSize) return
-      await this.#chunk(this.#takePending())
+      await this.#pendingChunk()
     }
     for (; bytes.length - at >= chunkSize; at += chunkSize) {
       await this.#chunk(bytes.subarray(at, at + chunkSize))
@@ -57,7 +58,7 @@ export class FileDagBuilder {
   async finish (): Promise<DagRef> {
     if (this.#finished) throw new InvalidArgumentError('FileDagBuilder: already finished')
     this.#finished = true
-    if (this.#pendingLength > 0) await this.#chunk(this.#takePending())
+    if (this.#pendingLength > 0) await this.#pendingChunk()
     if (this.#layout !== undefined) return await this.#layout.finish()
     // One chunk is the file (the layout's single child is its root); none is the profile's empty leaf, as
     // the importer's chunker yields one empty chunk.
@@ -65,7 +66,10 @@ export class FileDagBuilder {
   }
 
   async #chunk (bytes: Uint8Array): Promise<void> {
-    const leaf = await putLeaf(bytes, this.#profile, this.#sink)
+    await this.#add(await putLeaf(bytes, this.#profile, this.#sink))
+  }
+
+  async #add (leaf: DagRef): Promise<void> {
     if (this.#layout === undefined && this.#first === undefined) { this.#first = leaf; return }
     if (this.#layout === undefined) {
       this.#layout = new BalancedFileBuilder(this.#profile, this.#sink)
@@ -75,17 +79,25 @@ export class FileDagBuilder {
     await this.#layout.add(leaf)
   }
 
-  /** The pending pieces as one chunk: the piece itself when there is one, else one exact-size copy. */
-  #takePending (): Uint8Array {
+  /**
+   * The pending pieces as one chunk: the piece itself when there is one, else one exact-size copy; or,
+   * when the leaf is raw and not stored, no copy at all: its CID is hashed over the pieces.
+   */
+  async #pendingChunk (): Promise<void> {
     const pieces = this.#pending
-    const chunk = pieces.length === 1 ? pieces[0] as Uint8Array : new Uint8Array(this.#pendingLength)
+    const length = this.#pendingLength
+    this.#pending = []
+    this.#pendingLength = 0
+    if (pieces.length > 1 && this.#sink === discardBlocks && this.#profile.rawLeaves) {
+      const cid = rawCidOfPieces(pieces)
+      if (cid !== undefined) { await this.#add({ cid, fileSize: length, dagSize: length }); return }
+    }
+    const chunk = pieces.length === 1 ? pieces[0] as Uint8Array : new Uint8Array(length)
     if (pieces.length > 1) {
       let at = 0
       for (const piece of pieces) { chunk.set(piece, at); at += piece.length }
     }
-    this.#pending = []
-    this.#pendingLength = 0
-    return chunk
+    await this.#chunk(chunk)
   }
 }
 
