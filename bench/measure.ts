@@ -2,6 +2,7 @@
  * One measurement, run in its own process so that its peak RSS is its own. Prints one JSON line:
  * { kind, bytes, seconds, maxRssMB }. Kinds:
  *   sha256 FILE            plain SHA-256 of the file's bytes, streamed (the physical floor)
+ *   sha512 FILE            the same with SHA-512 (a manifest records both digests)
  *   manifest FILE PROFILE  manifestFromTarball streaming the file, blocks discarded
  *   manifest-store FILE PROFILE  the same, blocks kept in a MemoryBlocks (what a real run pays)
  *   manifest-file FILE PROFILE   manifestFromFile (Node edge): streaming, digests on worker threads
@@ -27,9 +28,9 @@ const readChunks = (): AsyncIterable<Uint8Array> => createReadStream(file, { hig
 
 async function run (): Promise<{ bytes: number, seconds: number }> {
   const size = statSync(file).size
-  if (kind === 'sha256') {
+  if (kind === 'sha256' || kind === 'sha512') {
     const t = performance.now()
-    const h = createHash('sha256')
+    const h = createHash(kind)
     for await (const c of readChunks()) h.update(c)
     h.digest()
     return { bytes: size, seconds: (performance.now() - t) / 1000 }

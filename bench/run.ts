@@ -10,8 +10,8 @@
  * BENCH_ONLY=tar|compressed|corpus|large runs one part. BENCH_QUICK=1 uses a 256 MiB synthetic
  * tar. Every timed measurement is the best of three fresh processes.
 }
- * bench/corpus.ts; then memory per entry (issue #13, bench/entry-memory.ts). BENCH_ONLY=tar|compressed|
- * corpus|entries runs one part. BENCH_QUICK=1 uses a 256 MiB synthetic tar. Every timed measurement is the
+ * bench/corpus.ts; then memory per entry (issue #13, bench/entry-memory.ts); then the speed table of
+ * issue #16 (bench/speed.ts). BENCH_ONLY=tar|compressed|corpus|entries|speed runs one part. BENCH_QUICK=1 uses a 256 MiB synthetic tar. Every timed measurement is the
  * best of three fresh processes.
  */
 import { execFileSync } from 'node:child_process'
@@ -23,6 +23,7 @@ import { FileDagBuilder } from '../src/unixfs/file-builder.js'
 import { getProfile } from '../src/unixfs/profile.js'
 import { corpusBench } from './corpus.js'
 import { largeSizesBench } from './large-sizes.js'
+import { speedBench } from './speed.js'
 
 const root = process.cwd()
 const data = join(root, '.bench-data')
@@ -109,6 +110,11 @@ async function knownLargeCid (): Promise<void> {
   console.log(`known CID (1024 x 1 MiB + 1, seed v1-2025-seed): ${cid === expected ? 'matches' : `MISMATCH: ${cid} != ${expected}`} (${((performance.now() - t) / 1000).toFixed(1)} s)\n`)
   if (cid !== expected) process.exitCode = 1
 }
+// The issue #16 table (bench/speed.ts): every case beside its baseline, the CLI end to end.
+if (process.env.BENCH_ONLY === 'speed') {
+  await speedBench(root)
+  process.exit(0)
+}
 if (process.env.BENCH_ONLY === 'corpus') {
   await corpusBench(root)
   process.exit(0)
@@ -188,6 +194,7 @@ function compressedBench (): void {
 }
 if (process.env.BENCH_ONLY !== 'tar') compressedBench()
 if (process.env.BENCH_ONLY === undefined) await corpusBench(root)
+if (process.env.BENCH_ONLY === undefined) await speedBench(root)
 if (process.env.BENCH_ONLY === undefined) entryMemoryBench()
 if (process.env.BENCH_ONLY === 'compressed') process.exit(process.exitCode ?? 0)
 
