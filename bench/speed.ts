@@ -22,7 +22,8 @@ import { join } from 'node:path'
 /** A run's wall time, and (from GNU time, when present) its CPU time over all threads and its peak RSS. */
 interface Run { seconds: number, cpu?: number, maxRssMB?: number }
 
-const RUNS = 3
+/** Runs per case (the median is reported); BENCH_RUNS overrides 3, for a quick look. */
+const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 
 export async function speedBench (root: string): Promise<void> {
   const dir = join(root, '.bench-data', 'speed')
