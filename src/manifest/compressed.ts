@@ -15,8 +15,8 @@ import { isGzipMemberStart, parseGzipHeader } from '../compression/container/gzi
 import { decompressorFor } from '../compression/decompress/index.js'
 import type { DecompressEvent } from '../compression/decompress/events.js'
 import type { CompressionFormat } from '../compression/container/detect.js'
-import type { EncoderFactory, Recipe } from '../compression/recipe/encoder.js'
-import { InThreadRaces, type RecipeRaces } from '../compression/recipe/races.js'
+import type { EncoderFactory } from '../compression/recipe/encoder.js'
+import { InThreadRaces, type RacePlan, type RecipeRaces } from '../compression/recipe/races.js'
 import { bzip2Candidates, gzipCandidates, xzCandidates, zstdCandidates } from '../compression/recipe/registry.js'
 import { parseZstdFrameHeader, zstdFrameHeaderSize, zstdMagicKind } from '../compression/container/zstd.js'
 import { ArchiveDigests, createDigest } from '../digest/incremental.js'
@@ -38,6 +38,8 @@ export const MAX_COMPRESSED_MEMBERS = 4096
 const XZ_HEAD_MAX = 12 + 1024
 /** How far a candidate may lag behind the real compressed bytes (RecipeRace's default). */
 const DEFAULT_RACE_LAG = 16 * 1024 * 1024
+/** How much of the stream a race logs for the candidates it has not started (RecipeRace's default). */
+const DEFAULT_RACE_LOG = 16 * 1024 * 1024
 /** Largest piece of compressed input handed on at once (see `tapped`). */
 const TAP_PIECE = 1024 * 1024
 
@@ -127,10 +129,27 @@ function raceLag (candidates: Array<{ holdsBack?: number }>): number {
   return held + Math.ceil(held / 64) + DEFAULT_RACE_LAG
 }
 
-/** The recipes of `candidates`, in order, for a race that may run elsewhere. */
-function recipesOf (candidates: EncoderFactory[]): Recipe[] {
-  return candidates.map(c => c.recipe)
+/**
+ * How much of the stream a race logs for candidates not started yet: its default, and for an encoder
+ * that holds a whole block back, room for that block's input and output besides. Otherwise the leader
+ * writes its first byte only after the log is full, and every candidate starts (and holds a block).
+ */
+function raceLog (candidates: Array<{ holdsBack?: number }>): number {
+  const held = Math.max(0, ...candidates.map(c => c.holdsBack ?? 0))
+  return DEFAULT_RACE_LOG + 2 * held
 }
+
+/** The race plan for `candidates`: their recipes and, for block-holding encoders, the bounds they need. */
+function planOf (candidates: EncoderFactory[], contentSize?: number): RacePlan {
+  return {
+    recipes: candidates.map(c => c.recipe),
+    maxLag: raceLag(candidates),
+    maxLog: raceLog(candidates),
+    ...(contentSize === undefined ? {} : { contentSize })
+  }
+}
+
+
 
 /** The second pass: the compressed file's blocks, which must give the CID the first pass computed. */
 async function storeFileAgain (source: ByteSource, profile: Profile, sink: BlockSink, expected: CID): Promise<void> {
@@ -282,7 +301,7 @@ class MemberRecipes {
       if (!isGzipMemberStart(this.#bytes(this.#unitStart, 3))) return undefined
       const parsed = parseGzipHeader(this.#bytes(this.#unitStart, Math.min(available, 10 + 2 + 65535 + 2 * 65537 + 2)), this.#unitStart)
       if (!parsed.complete) return undefined
-      this.#races.start({ recipes: recipesOf(gzipCandidates()) })
+      this.#races.start({ recipes: gzipCandidates().map(c => c.recipe) })
       return this.#unitStart + parsed.length
     }
     if (this.#format === 'bzip2') {
@@ -291,14 +310,14 @@ class MemberRecipes {
       if (magic[0] !== 0x42 || magic[1] !== 0x5a || magic[2] !== 0x68) return undefined
       const level = (magic[3] as number) - 0x30
       if (level < 1 || level > 9) return undefined
-      this.#races.start({ recipes: recipesOf(bzip2Candidates(level)) })
+      this.#races.start({ recipes: bzip2Candidates(level).map(c => c.recipe) })
       return this.#unitStart
     }
     if (this.#format === 'xz') {
       // The stream header and the first block header (at most 1024 bytes) narrow the presets.
       const candidates = xzCandidates(this.#bytes(this.#unitStart, Math.min(available, XZ_HEAD_MAX)))
       if (candidates === undefined) return undefined
-      this.#races.start({ recipes: recipesOf(candidates), maxLag: raceLag(candidates) })
+      this.#races.start(planOf(candidates))
       return this.#unitStart
     }
     if (this.#format === 'zstd') {
@@ -310,7 +329,7 @@ class MemberRecipes {
       const header = parseZstdFrameHeader(head, this.#unitStart)
       const candidates = zstdCandidates(head, header.contentSize)
       if (candidates === undefined) return undefined
-      this.#races.start({ recipes: recipesOf(candidates), maxLag: raceLag(candidates), ...(header.contentSize === undefined ? {} : { contentSize: header.contentSize }) })
+      this.#races.start(planOf(candidates, header.contentSize))
       return this.#unitStart
     }
     return undefined

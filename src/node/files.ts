@@ -6,13 +6,7 @@ const READ_BYTES = 4 * 1024 * 1024
 /** Reads kept in flight while the consumer works on the current chunk. */
 const READ_AHEAD = 2
 
-/**
- * A file as a stream of chunks. With `shared`, each chunk is a view of its own SharedArrayBuffer, so that
- * worker threads (createWorkerDigester) read the same memory instead of a copy; the chunks are never
- * written after they are yielded.
- */
-export async function openArchiveFile (path: string, options: { shared?: boolean } = {}): Promise<{ size: number, chunks: AsyncIterable<Uint8Array> }> {
-  const allocate = options.shared === true ? (n: number) => new Uint8Array(new SharedArrayBuffer(n)) : (n: number) => new Uint8Array(n)
+export async function openArchiveFile (path: string): Promise<{ size: number, chunks: AsyncIterable<Uint8Array> }> {
   const handle = await open(path, 'r')
   const { size } = await handle.stat()
   async function * chunks (): AsyncGenerator<Uint8Array> {
@@ -23,7 +17,7 @@ export async function openArchiveFile (path: string, options: { shared?: boolean
         const position = next
         const length = Math.min(READ_BYTES, size - position)
         next += length
-        reads.push(handle.read(allocate(length), 0, length, position).then(({ bytesRead, buffer }) =>
+        reads.push(handle.read(new Uint8Array(length), 0, length, position).then(({ bytesRead, buffer }) =>
           bytesRead === length ? buffer : buffer.subarray(0, bytesRead)))
       }
     }

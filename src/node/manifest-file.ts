@@ -44,8 +44,7 @@ export async function manifestFromFile (path: string, options: Omit<ManifestOpti
       return await manifestFromZip(file, { ...zipOptions, ...(digester === undefined ? {} : { digester }) })
     }
     await file.close()
-    // Read into shared memory: the digest workers (and the race worker) read the very chunks the description reads.
-    const { chunks } = await openArchiveFile(path, { shared: true })
+    const { chunks } = await openArchiveFile(path)
     // A second read, only if a compressed archive turns out to need its own blocks stored.
     const reread = async function * (): AsyncGenerator<Uint8Array> { yield * (await openArchiveFile(path)).chunks }
     return await manifestFromTarball(chunks, { ...options, reread, ...(digester === undefined ? {} : { digester }), ...(races === undefined ? {} : { recipeRaces: races }) })

@@ -3,7 +3,7 @@
  * arrive, in order, and answers each end with the verdict. Every byte message is acknowledged with its
  * length, which is how the other side bounds the bytes in flight.
  */
-import { parentPort } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
 import type { RecipeRace } from '../compression/recipe/race.js'
 import { raceOf } from '../compression/recipe/races.js'
 import type { RaceMessage, RaceReply } from './worker-races.js'
@@ -11,6 +11,7 @@ import type { RaceMessage, RaceReply } from './worker-races.js'
 const port = parentPort
 if (port === null) throw new Error('race-worker.js runs as a worker thread')
 
+const slots = (workerData as { slots: SharedArrayBuffer[] }).slots.map(buffer => new Uint8Array(buffer))
 let race: RecipeRace | undefined
 let failed = false
 const reply = (message: RaceReply): void => { port.postMessage(message) }
@@ -35,10 +36,14 @@ function handle (message: RaceMessage): void {
       return
     case 'expected':
     case 'input': {
-      const bytes = new Uint8Array(message.buffer, message.offset, message.length)
+      const inSlot = 'slot' in message
+      let bytes = inSlot ? (slots[message.slot] as Uint8Array).subarray(0, message.length) : new Uint8Array(message.buffer, 0, message.length)
+      // A slot is reused once released: the race gets a copy of what it keeps (real bytes until compared,
+      // input while it logs), and the input view itself otherwise.
+      if (inSlot && (message.kind === 'expected' || race?.logging === true)) bytes = bytes.slice()
       if (message.kind === 'expected') race?.expected(bytes)
       else race?.input(bytes)
-      reply({ kind: 'done', length: message.length })
+      reply(inSlot ? { kind: 'done', length: message.length, slot: message.slot } : { kind: 'done', length: message.length })
       return
     }
     case 'end': {

@@ -6,24 +6,22 @@
  * balances a tar of large files (main thread: leaves only) as well as one of many small files (main
  * thread: mostly per-entry work).
  *
- * Bytes in shared memory (what openArchiveFile reads with `shared`) are handed to both workers as they
- * are; other bytes are first copied into a small pool of shared buffers. Either way the bytes in flight
- * are bounded, and no chunk is transferred or cloned.
+ * Chunks are copied into a small pool of shared slots (slot-pool.ts) that both workers read: one copy, no
+ * transfer, no clone, no buffer per chunk; a slot is reused when both have hashed it.
  */
 import { Worker } from 'node:worker_threads'
 import type { ArchiveDigester, ArchiveDigestValues } from '../digest/incremental.js'
+import { SlotPool } from './slot-pool.js'
 
-/** One read of openArchiveFile fits a slot, so a file costs one message per read and digest. */
-const SLOT_BYTES = 4 * 1024 * 1024
-const SLOTS = 6
-/** Shared input in flight at most (as much as the pool holds). */
-const MAX_SHARED_BYTES = SLOTS * SLOT_BYTES
+/** Half a read of openArchiveFile a slot: 8 MiB in flight keeps both workers busy (more only held memory). */
+const SLOT_BYTES = 2 * 1024 * 1024
+const SLOTS = 4
 const ALGORITHMS = ['sha256', 'sha512'] as const
 
-/** To a worker: hash a pool slot's first `length` bytes, or bytes of a shared buffer; or finish. */
-type Request = { slot: number, length: number } | { buffer: SharedArrayBuffer, offset: number, length: number } | 'finish'
-/** From a worker: a slot it is done with, the length of shared bytes it is done with, or the digest. */
-type Reply = { slot: number } | { length: number } | { digest: Uint8Array }
+/** To a worker: hash a pool slot's first `length` bytes, or finish. */
+type Request = { slot: number, length: number } | 'finish'
+/** From a worker: a slot it is done with, or the digest. */
+type Reply = { slot: number } | { digest: Uint8Array }
 
 // Runs as CommonJS inside the worker (eval), so it needs no separate file in either src/ or dist/.
 const workerSource = `
@@ -32,13 +30,8 @@ const hash = require('node:crypto').createHash(workerData.algorithm)
 const slots = workerData.slots.map(buffer => new Uint8Array(buffer))
 parentPort.on('message', (m) => {
   if (m === 'finish') { parentPort.postMessage({ digest: hash.digest() }); return }
-  if (m.slot !== undefined) {
-    hash.update(slots[m.slot].subarray(0, m.length))
-    parentPort.postMessage({ slot: m.slot })
-  } else {
-    hash.update(new Uint8Array(m.buffer, m.offset, m.length))
-    parentPort.postMessage({ length: m.length })
-  }
+  hash.update(slots[m.slot].subarray(0, m.length))
+  parentPort.postMessage({ slot: m.slot })
 })
 `
 
@@ -48,21 +41,13 @@ parentPort.on('message', (m) => {
  * the process alive.
  */
 export function createWorkerDigester (): ArchiveDigester & { close(): Promise<void> } {
-  const buffers = Array.from({ length: SLOTS }, () => new SharedArrayBuffer(SLOT_BYTES))
-  const slots = buffers.map(buffer => new Uint8Array(buffer))
-  /** Per slot, how many workers have yet to hash it. */
-  const pending = new Uint8Array(SLOTS)
-  const free = slots.map((_, i) => SLOTS - 1 - i)
-  /** Shared input bytes posted, counted once per worker, that the workers have not hashed yet. */
-  let sharedInFlight = 0
+  const pool = new SlotPool(SLOTS, SLOT_BYTES)
   const digests: Array<Promise<Uint8Array>> = []
   let size = 0
   let failure: Error | undefined
-  let waiting: (() => void) | undefined
-  const wake = (): void => { const w = waiting; waiting = undefined; w?.() }
 
   const workers = ALGORITHMS.map(algorithm => {
-    const worker = new Worker(workerSource, { eval: true, workerData: { algorithm, slots: buffers } })
+    const worker = new Worker(workerSource, { eval: true, workerData: { algorithm, slots: pool.buffers } })
     let done: ((digest: Uint8Array) => void) | undefined
     let failed: ((err: Error) => void) | undefined
     const digest = new Promise<Uint8Array>((resolve, reject) => { done = resolve; failed = reject })
@@ -71,41 +56,20 @@ export function createWorkerDigester (): ArchiveDigester & { close(): Promise<vo
     digests.push(digest)
     worker.on('message', (reply: Reply) => {
       if ('digest' in reply) done?.(new Uint8Array(reply.digest))
-      else if ('slot' in reply) { if (--(pending[reply.slot] as number) === 0) { free.push(reply.slot); wake() } } else { sharedInFlight -= reply.length; wake() }
+      else pool.release(reply.slot)
     })
-    worker.on('error', (err) => { failure = err; failed?.(err); wake() })
+    worker.on('error', (err) => { failure = err; failed?.(err); pool.wake() })
     return worker
   })
   const postAll = (request: Request): void => { for (const worker of workers) worker.postMessage(request) }
-  const wait = async (): Promise<void> => {
-    if (failure !== undefined) throw failure
-    await new Promise<void>(resolve => { waiting = resolve })
-    if (failure !== undefined) throw failure
-  }
-
-  const copy = (bytes: Uint8Array): void => {
-    const slot = free.pop() as number
-    slots[slot]?.set(bytes)
-    pending[slot] = workers.length
-    postAll({ slot, length: bytes.length })
-  }
-  const share = (bytes: Uint8Array): void => {
-    sharedInFlight += bytes.length * workers.length
-    postAll({ buffer: bytes.buffer as SharedArrayBuffer, offset: bytes.byteOffset, length: bytes.length })
-  }
-  const isShared = (bytes: Uint8Array): boolean => bytes.buffer instanceof SharedArrayBuffer
-  const roomFor = (bytes: Uint8Array): boolean => isShared(bytes)
-    ? sharedInFlight === 0 || sharedInFlight + bytes.length * workers.length <= MAX_SHARED_BYTES * workers.length
-    : bytes.length <= SLOT_BYTES && free.length > 0
-
+  const copy = (bytes: Uint8Array): void => { postAll({ slot: pool.put(bytes, workers.length), length: bytes.length }) }
   const send = async (bytes: Uint8Array): Promise<void> => {
-    if (isShared(bytes)) {
-      while (!roomFor(bytes)) await wait()
-      share(bytes)
-      return
-    }
     for (let at = 0; at < bytes.length; at += SLOT_BYTES) {
-      while (free.length === 0) await wait()
+      while (!pool.hasFree) {
+        if (failure !== undefined) throw failure
+        await pool.freed()
+      }
+      if (failure !== undefined) throw failure
       copy(bytes.subarray(at, at + SLOT_BYTES))
     }
   }
@@ -115,10 +79,9 @@ export function createWorkerDigester (): ArchiveDigester & { close(): Promise<vo
     update (bytes) {
       size += bytes.length
       if (bytes.length === 0) return undefined
-      // Fast path: room in flight needs no await.
-      if (failure === undefined && roomFor(bytes)) {
-        if (isShared(bytes)) share(bytes)
-        else copy(bytes)
+      // Fast path: a free slot and a piece that fits need no await.
+      if (failure === undefined && bytes.length <= SLOT_BYTES && pool.hasFree) {
+        copy(bytes)
         return undefined
       }
       return send(bytes)

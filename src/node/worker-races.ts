@@ -1,28 +1,32 @@
 /**
  * Recipe races on a worker thread (src/node/race-worker.ts): while this thread decompresses the archive
  * and describes the tar, the other core runs the candidate encoders, whose cost for a compressed archive
- * is about that of compressing it again. The bytes cross in order: shared memory (what openArchiveFile
- * reads with `shared`) as it is, anything else as a transferred copy; `ready()` holds the caller back
- * while more than MAX_IN_FLIGHT bytes wait for the worker.
+ * is about that of compressing it again. The bytes cross in order through a pool of shared slots
+ * (slot-pool.ts; a transferred copy when none is free), and `ready()` holds the caller back while more
+ * than MAX_IN_FLIGHT bytes wait for the worker.
  */
 import { Worker } from 'node:worker_threads'
 import type { Recipe } from '../compression/recipe/encoder.js'
 import type { RacePlan, RecipeRaces } from '../compression/recipe/races.js'
 import * as errors from '../errors.js'
 import { ArchiveManifestError, type ErrorDetails } from '../errors.js'
+import { SlotPool } from './slot-pool.js'
 
 /** Bytes handed to the worker and not yet raced, at most (then `ready()` waits). */
-const MAX_IN_FLIGHT = 32 * 1024 * 1024
+const MAX_IN_FLIGHT = 4 * 1024 * 1024
+const SLOT_BYTES = 1024 * 1024
+const SLOTS = MAX_IN_FLIGHT / SLOT_BYTES
 
-/** To the worker: a member's plan, its next bytes, or its end. */
+/** To the worker: a member's plan, its next bytes (in a slot, or a buffer of their own), or its end. */
 export type RaceMessage =
   | { kind: 'start', plan: RacePlan }
-  | { kind: 'expected' | 'input', buffer: ArrayBufferLike, offset: number, length: number }
+  | { kind: 'expected' | 'input', slot: number, length: number }
+  | { kind: 'expected' | 'input', buffer: ArrayBuffer, length: number }
   | { kind: 'end', length: number }
 
-/** From the worker: bytes it has raced, the current member's verdict, or the error that stopped it. */
+/** From the worker: bytes it has raced (and the slot they were in), the current member's verdict, or the error that stopped it. */
 export type RaceReply =
-  | { kind: 'done', length: number }
+  | { kind: 'done', length: number, slot?: number }
   | { kind: 'verdict', recipe?: Recipe }
   | { kind: 'error', name: string, message: string, code?: string, details: unknown }
 
@@ -46,10 +50,11 @@ function rebuilt (reply: Extract<RaceReply, { kind: 'error' }>): Error {
  * The worker, running the script beside this module: the compiled JavaScript, or when this module is
  * itself TypeScript (the tests run the sources), the TypeScript through tsx's loader.
  */
-function startWorker (): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./race-worker.js', import.meta.url))
+function startWorker (slots: SharedArrayBuffer[]): Worker {
+  const workerData = { slots }
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./race-worker.js', import.meta.url), { workerData })
   const script = new URL('./race-worker.ts', import.meta.url).href
-  return new Worker(`import('tsx/esm/api').then(api => api.tsImport(${JSON.stringify(script)}, ${JSON.stringify(script)}))`, { eval: true })
+  return new Worker(`import('tsx/esm/api').then(api => api.tsImport(${JSON.stringify(script)}, ${JSON.stringify(script)}))`, { eval: true, workerData })
 }
 
 /**
@@ -57,7 +62,8 @@ function startWorker (): Worker {
  * when done (or abandoned), so that the worker does not keep the process alive.
  */
 export function createWorkerRaces (): RecipeRaces & { close(): Promise<void> } {
-  const worker = startWorker()
+  const pool = new SlotPool(SLOTS, SLOT_BYTES)
+  const worker = startWorker(pool.buffers)
   const verdicts: Array<{ resolve: (recipe: Recipe | undefined) => void, reject: (err: Error) => void }> = []
   let inFlight = 0
   let failure: Error | undefined
@@ -67,6 +73,7 @@ export function createWorkerRaces (): RecipeRaces & { close(): Promise<void> } {
   worker.on('message', (reply: RaceReply) => {
     if (reply.kind === 'done') {
       inFlight -= reply.length
+      if (reply.slot !== undefined) pool.release(reply.slot)
       if (inFlight <= MAX_IN_FLIGHT) wake()
     } else if (reply.kind === 'verdict') {
       verdicts.shift()?.resolve(reply.recipe)
@@ -85,12 +92,16 @@ export function createWorkerRaces (): RecipeRaces & { close(): Promise<void> } {
   const send = (kind: 'expected' | 'input', bytes: Uint8Array): void => {
     if (failure !== undefined || bytes.length === 0) return
     inFlight += bytes.length
-    if (bytes.buffer instanceof SharedArrayBuffer) {
-      worker.postMessage({ kind, buffer: bytes.buffer, offset: bytes.byteOffset, length: bytes.length } satisfies RaceMessage)
-    } else {
-      // The caller keeps its bytes (the tar description reads them too): the worker gets a copy.
-      const copy = bytes.slice()
-      worker.postMessage({ kind, buffer: copy.buffer, offset: 0, length: copy.length } satisfies RaceMessage, [copy.buffer])
+    // The caller keeps its bytes (the tar description reads them too): the worker reads a copy in a slot,
+    // or when none is free (ready() bounds that), a copy of its own.
+    for (let at = 0; at < bytes.length; at += SLOT_BYTES) {
+      const piece = bytes.subarray(at, at + SLOT_BYTES)
+      if (pool.hasFree) {
+        worker.postMessage({ kind, slot: pool.put(piece, 1), length: piece.length } satisfies RaceMessage)
+      } else {
+        const copy = piece.slice()
+        worker.postMessage({ kind, buffer: copy.buffer, length: copy.length } satisfies RaceMessage, [copy.buffer])
+      }
     }
   }
 

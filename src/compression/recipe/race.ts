@@ -56,12 +56,19 @@ export class RecipeRace {
   constructor (candidates: EncoderFactory[], options: RaceOptions = {}) {
     this.#waiting = [...candidates]
     this.#maxLag = options.maxLag ?? 16 * 1024 * 1024
-    this.#maxLog = options.maxLog ?? 32 * 1024 * 1024
+    this.#maxLog = options.maxLog ?? 16 * 1024 * 1024
     this.#startNext()
   }
 
   /** Candidates started and not rejected. */
   get alive (): number { return this.#runners.length }
+
+  /**
+   * Whether the race keeps the bytes it is given beyond the call (while it logs them for candidates not
+   * started yet): if not, `input` may be given a view of memory that is reused afterwards. Real bytes
+   * (`expected`) are always kept until every candidate has compared them.
+   */
+  get logging (): boolean { return this.#log !== undefined }
 
   /** The next real compressed bytes. */
   expected (bytes: Uint8Array): void {

@@ -16,6 +16,7 @@ export interface RacePlan {
   /** The member's uncompressed size, when its header pledges it (zstd). */
   readonly contentSize?: number
   readonly maxLag?: number
+  readonly maxLog?: number
 }
 
 export interface RecipeRaces {
@@ -33,7 +34,10 @@ export interface RecipeRaces {
 
 /** The race a plan describes, with its encoders. */
 export function raceOf (plan: RacePlan): RecipeRace {
-  return new RecipeRace(plan.recipes.map(recipe => encoderFor(recipe, plan.contentSize)), plan.maxLag === undefined ? {} : { maxLag: plan.maxLag })
+  return new RecipeRace(plan.recipes.map(recipe => encoderFor(recipe, plan.contentSize)), {
+    ...(plan.maxLag === undefined ? {} : { maxLag: plan.maxLag }),
+    ...(plan.maxLog === undefined ? {} : { maxLog: plan.maxLog })
+  })
 }
 
 /** Races run in this thread, as the bytes arrive. */
