@@ -18,6 +18,8 @@ import { createCipheriv, createHash } from 'node:crypto'
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
+import { loadManifest } from '../src/index.js'
+import { openCarFile } from '../src/node/index.js'
 
 /** A run's wall time, and (from GNU time, when present) its CPU time over all threads and its peak RSS. */
 interface Run { seconds: number, cpu?: number, maxRssMB?: number }
@@ -69,13 +71,13 @@ export async function speedBench (root: string): Promise<void> {
   // Compressed.
   for (const c of inputs.compressed) {
     const car = join(dir, 'bench.car')
-    const described = execFileSync(process.execPath, [cli, 'create', c.file, '--car', car], { encoding: 'utf8' })
-    const recipe = /rebuild\s+(.*)/.exec(described)?.[1] ?? 'none'
+    execFileSync(process.execPath, [cli, 'create', c.file, '--car', car], { stdio: 'ignore' })
+    const recipe = await recipesIn(car)
     const [made, native] = interleaved(() => create(c.file), () => timed('bash', ['-c', `${c.native} -c "$1" > /dev/null`, 'bench', c.tar]))
     const [rebuilt, nativeDecompress] = interleaved(() => timed('bash', ['-c', `"$1" "$2" restore "$3" > /dev/null`, 'bench', process.execPath, cli, car]),
       () => timed('bash', ['-c', `${c.tool} -dc "$1" > /dev/null`, 'bench', c.file]))
     rmSync(car, { force: true })
-    row(`${c.label} (${mb(c.tar)} MB tar; ${recipe})`, `create ${s(made)} (peak RSS ${made.maxRssMB ?? '?'} MB), rebuild ${s(rebuilt)}`,
+    row(`${c.label} (${mb(c.tar)} MB tar; recipe ${recipe})`, `create ${s(made)} (peak RSS ${made.maxRssMB ?? '?'} MB), rebuild ${s(rebuilt)}`,
       `\`${c.native}\` ${s(native)}; \`${c.tool} -d\` ${s(nativeDecompress)}`,
       `create ${ratio(made, native)}x, rebuild ${ratio(native, rebuilt)}x`, 'create at most 1.5x, rebuild at least 0.8x')
   }
@@ -94,6 +96,18 @@ export async function speedBench (root: string): Promise<void> {
   writeFileSync(join(root, '.bench-data', 'speed.md'), table + '\n')
   if (process.env.BENCH_README === '1') updateReadme(join(root, 'README.md'), table)
   console.log(`\n${table}\n`)
+}
+
+/** The recipes a manifest in a CAR file records, e.g. "xz level=6 extreme=1", or "none". */
+async function recipesIn (path: string): Promise<string> {
+  const car = await openCarFile(path)
+  try {
+    const members = (await loadManifest(car.root, car)).compression?.members ?? []
+    const names = members.map(m => m.recipe === undefined ? 'none' : [m.recipe.encoder, ...Object.entries(m.recipe.params).map(([k, v]) => `${k}=${v}`)].join(' '))
+    return [...new Set(names)].join(', ') + (members.length > 1 ? ` (${members.length} members)` : '')
+  } finally {
+    await car.close()
+  }
 }
 
 /** The two-core floor for a manifest's digests of `file`: (2 × t_sha256 + t_sha512) / 2, medians. */

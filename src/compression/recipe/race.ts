@@ -30,7 +30,7 @@ export interface RaceResult {
 export interface RaceOptions {
   /** How far (bytes of real output) a candidate may fall behind before it is dropped. Default 16 MiB. */
   maxLag?: number
-  /** Bytes (real and uncompressed) logged for candidates not started yet. Default 32 MiB; 0: all start at once. */
+  /** Bytes (real and uncompressed) logged for candidates not started yet. Default 16 MiB; 0: all start at once. */
   maxLog?: number
 }
 
