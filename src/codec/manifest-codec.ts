@@ -14,7 +14,6 @@ import { profiles } from '../unixfs/profile.js'
 import { MANIFEST_VERSION, type ArchiveFormat, type EntryPage, type EntryRecord, type Manifest, type Tar, type Zip, type ZipEntryPage, type ZipEntryRecord } from '../schema/types.js'
 import * as schema from '../schema/validate.generated.js'
 import { INLINE_DATA_MAX } from './zip-entry-record.js'
-import { writeEntryRecord } from './entry-record-bytes.js'
 
 /** Spans of a zip up to this many bytes are kept inline (`bytes`), longer ones as a UnixFS file (§18.4). */
 export const SPAN_INLINE_MAX = 1024
@@ -30,11 +29,9 @@ export function encodeZipEntryRecord (record: ZipEntryRecord): Uint8Array {
 
 /** Encodes one tar entry record. */
 export function encodeEntryRecord (record: EntryRecord): Uint8Array {
-  // The direct writer checks the types it writes; what it leaves is for the schema to refuse.
-  const bytes = writeEntryRecord(record)
-  if (bytes === undefined && schema.EntryRecord.toTyped(record) === undefined) throw new InvalidManifestError('entry record does not match the schema')
+  if (schema.EntryRecord.toTyped(record) === undefined) throw new InvalidManifestError('entry record does not match the schema')
   checkRecordValues(record)
-  return bytes ?? dagCbor.encode(record)
+  return dagCbor.encode(record)
 }
 
 /**
@@ -124,10 +121,8 @@ function checkZipRecordValues (r: ZipEntryRecord): void {
 
 /** What the schema cannot say about a record: ranges, shapes of lists, one form per absent value (§7.2). */
 function checkRecordValues (r: EntryRecord): void {
-  // Written out, not as a list of the values: this runs for every entry described.
-  const negative = (r.k ?? 1) < 0 || (r.y ?? 0) < 0 || (r.m ?? 0) < 0 || (r.u ?? 0) < 0 || (r.g ?? 0) < 0 || (r.s ?? 1) < 0 ||
-    (r.sz ?? 0) < 0 || (r.dv?.some(n => n < 0) ?? false)
-  if (negative || (r.y ?? 0) > 255 || r.k === 0 || r.s === 0 || r.t === 0 || r.y === 0x30 ||
+  const naturals = [r.k ?? 1, r.y ?? 0, r.m ?? 0, r.u ?? 0, r.g ?? 0, r.s ?? 1, r.sz ?? 0, ...(r.dv ?? [])]
+  if (naturals.some(n => n < 0) || (r.y ?? 0) > 255 || r.k === 0 || r.s === 0 || r.t === 0 || r.y === 0x30 ||
       (r.dv !== undefined && r.dv.length !== 2) || (r.hp !== undefined && r.hb !== undefined) ||
       (r.x?.some(record => record.length < 1 || record.length > 2 || typeof record[0] !== 'string') ?? false) ||
       (r.hp?.some(([offset, bytes]) => offset < 0 || bytes.length === 0) ?? false)) {
