@@ -4,7 +4,7 @@
  * are 34 or 36. `get` makes the DagRef again, viewing the table's bytes.
  */
 import { CID } from 'multiformats/cid'
-import type { DagRef, LinkTarget } from '../unixfs/dag-ref.js'
+import type { DagRef } from '../unixfs/dag-ref.js'
 import { ByteArena } from '../byte-arena.js'
 
 export class DagRefTable {
@@ -21,11 +21,6 @@ export class DagRefTable {
 
   get (index: number): DagRef {
     return { cid: CID.decode(this.#cids.get(index)), dagSize: this.#dagSizes[index] as number, fileSize: this.#fileSizes[index] as number }
-  }
-
-  /** What a directory's link to it needs, without making a CID object: its bytes and the DAG's size. */
-  linkTarget (index: number): LinkTarget {
-    return { cid: { bytes: this.#cids.get(index) }, dagSize: this.#dagSizes[index] as number }
   }
 
   fileSize (index: number): number {

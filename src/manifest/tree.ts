@@ -12,7 +12,7 @@ import type { BlockSink } from '../blocks.js'
 import { LimitExceededError } from '../errors.js'
 import type { Limits } from '../limits.js'
 import type { EntryType, Exclusion, Name } from '../schema/types.js'
-import type { DagRef, LinkTarget, NodeRef } from '../unixfs/dag-ref.js'
+import type { DagRef } from '../unixfs/dag-ref.js'
 import { buildDirectory, buildSymlink } from '../unixfs/directory.js'
 import { treePath } from '../unixfs/tree-path.js'
 import type { Profile } from '../unixfs/profile.js'
@@ -122,21 +122,17 @@ export class UnpackedTree {
 
   /** Builds the directory DAG (children first) and returns its root, and the stripped root when there is one. */
   async build (profile: Profile, sink: BlockSink): Promise<TreeCids> {
-    // A file is linked by its CID's bytes as the table keeps them: no CID object is made for it.
-    const link = async (node: Node): Promise<LinkTarget> => {
-      if (typeof node === 'number') return this.#contents.linkTarget(this.#fileContent[node] as number)
+    const build = async (node: Node): Promise<{ cid: CID, dagSize: number }> => {
+      if (typeof node === 'number') return this.#contents.get(this.#fileContent[node] as number)
       if (node.kind === 'symlink') return await buildSymlink(node.target, profile, sink)
-      return await directory(node)
-    }
-    const directory = async (node: DirNode): Promise<NodeRef> => {
       const links = []
-      for (const [name, child] of node.children) links.push({ name, ref: await link(child) })
+      for (const [name, child] of node.children) links.push({ name, ref: await build(child) })
       return await buildDirectory(links, profile, sink)
     }
-    const root = await directory(this.#root)
+    const root = await build(this.#root)
     const only = this.#root.children.size === 1 ? [...this.#root.children.values()][0] : undefined
     if (typeof only !== 'object' || only.kind !== 'dir') return { root: root.cid }
-    return { root: root.cid, stripped: (await directory(only)).cid }
+    return { root: root.cid, stripped: (await build(only)).cid }
   }
 
   /** Path components after normalisation, or the exclusion that applies. */

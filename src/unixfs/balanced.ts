@@ -12,8 +12,6 @@ import { putLeaf } from './leaf.js'
 import type { Profile } from './profile.js'
 import { encodeUnixFSData } from './unixfs-data.js'
 
-const EMPTY = new Uint8Array(0)
-
 /**
  * Streaming balanced-layout builder over arbitrary children: chunk leaves, other files' roots, or a mix
  * (a File node may link any UnixFS file sub-DAG, see NOTES §2).
@@ -78,11 +76,11 @@ export class BalancedFileBuilder {
       fileSize += child.fileSize
       dagSize += child.dagSize
       blockSizes.push(child.fileSize)
-      return { hash: child.cid.bytes, name: EMPTY, tsize: child.dagSize }
+      return { Hash: child.cid, Name: '', Tsize: child.dagSize }
     })
     const data = encodeUnixFSData({ type: 'file', blockSizes })
     assertReadsBack(data, blockSizes)
-    const { cid, blockSize } = await putDagPb(data, links, this.#profile, this.#sink)
+    const { cid, blockSize } = await putDagPb({ Data: data, Links: links }, this.#profile, this.#sink)
     return { cid, fileSize, dagSize: dagSize + blockSize }
   }
 

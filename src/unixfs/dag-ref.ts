@@ -2,22 +2,16 @@
  * References to stored UnixFS nodes, and the one way dag-pb nodes are stored: encode, hash with sha2-256,
  * name with the profile's CID version, put.
  */
+import { encode, type PBNode } from '@ipld/dag-pb'
 import type { CID } from 'multiformats/cid'
 import { putBlock, type BlockSink } from '../blocks.js'
 import { blockCid } from '../digest/block-cid.js'
-import { encodePbNode, type PbLink } from './pb-node.js'
 import type { Profile } from './profile.js'
 
 /** dag-pb multicodec (0x70). */
 export const DAG_PB_CODE = 0x70
 /** raw multicodec (0x55). */
 export const RAW_CODE = 0x55
-
-/** What a link to a node needs: its CID's bytes and Tsize (a NodeRef is one). */
-export interface LinkTarget {
-  readonly cid: { readonly bytes: Uint8Array }
-  readonly dagSize: number
-}
 
 /** A stored node, as a parent links to it. */
 export interface NodeRef {
@@ -33,11 +27,11 @@ export interface DagRef extends NodeRef {
 }
 
 /**
- * Encodes a dag-pb node of `links` (in canonical order: sorted by name) and `data`, stores it under the
- * profile's CID version and returns its CID and block length.
+ * Encodes a dag-pb node (already in canonical form: links sorted by name), stores it under the profile's
+ * CID version and returns its CID and block length.
  */
-export async function putDagPb (data: Uint8Array, links: readonly PbLink[], profile: Profile, sink: BlockSink): Promise<{ cid: CID, blockSize: number }> {
-  const block = encodePbNode(data, links)
+export async function putDagPb (node: PBNode, profile: Profile, sink: BlockSink): Promise<{ cid: CID, blockSize: number }> {
+  const block = encode(node)
   const cid = await blockCid(block, DAG_PB_CODE, profile.cidVersion)
   await putBlock(sink, cid, block)
   return { cid, blockSize: block.length }

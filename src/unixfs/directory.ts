@@ -3,18 +3,18 @@
  * while the profile's HAMT measure stays at or under its threshold (flat-to-shard.js: shard when
  * measure > threshold), otherwise a HAMT sharded directory (dir-sharded.js over hamt-sharding).
  */
+import type { PBLink } from '@ipld/dag-pb'
 import { murmur364 } from '@multiformats/murmur3'
 import type { BlockSink } from '../blocks.js'
 import { InvalidUnixFSError } from '../errors.js'
-import { putDagPb, type LinkTarget, type NodeRef } from './dag-ref.js'
-import { compareBytes, type PbLink } from './pb-node.js'
+import { putDagPb, type NodeRef } from './dag-ref.js'
 import type { Profile } from './profile.js'
 import { encodeUnixFSData, varintLength, type UnixFSData } from './unixfs-data.js'
 
 /** One directory entry: its name and the node it names. */
 export interface DirectoryLink {
   readonly name: string
-  readonly ref: LinkTarget
+  readonly ref: NodeRef
 }
 
 /** multihash code of murmur3-x64-64, the only HAMT hash in use (UnixFS spec, HAMTDirectory). */
@@ -23,7 +23,7 @@ export const HAMT_HASH_CODE = 0x22
 interface Entry {
   readonly name: string
   readonly nameBytes: Uint8Array
-  readonly ref: LinkTarget
+  readonly ref: NodeRef
 }
 
 const utf8 = new TextEncoder()
@@ -45,7 +45,7 @@ export async function buildDirectory (links: readonly DirectoryLink[], profile: 
     }
   }
   if (flatMeasure(entries, profile) > profile.hamtThreshold) return await putShard(entries, 0, profile, sink)
-  const nodeLinks = entries.map(entry => ({ hash: entry.ref.cid.bytes, name: entry.nameBytes, tsize: entry.ref.dagSize }))
+  const nodeLinks = entries.map(entry => ({ Hash: entry.ref.cid, Name: entry.name, Tsize: entry.ref.dagSize }))
   return await putNode({ type: 'directory' }, nodeLinks, profile, sink)
 }
 
@@ -103,16 +103,16 @@ async function putShard (entries: readonly Entry[], depth: number, profile: Prof
     else inSlot.push(entry)
   }
   const padLength = (fanout - 1).toString(16).length
-  const links: PbLink[] = []
+  const links: PBLink[] = []
   for (const slot of [...slots.keys()].sort((a, b) => a - b)) {
     const inSlot = slots.get(slot) as Entry[]
     const prefix = slot.toString(16).toUpperCase().padStart(padLength, '0')
     if (inSlot.length === 1) {
       const { name, ref } = inSlot[0] as Entry
-      links.push({ hash: ref.cid.bytes, name: utf8.encode(prefix + name), tsize: ref.dagSize })
+      links.push({ Hash: ref.cid, Name: prefix + name, Tsize: ref.dagSize })
     } else {
       const shard = await putShard(inSlot, depth + 1, profile, sink)
-      links.push({ hash: shard.cid.bytes, name: utf8.encode(prefix), tsize: shard.dagSize })
+      links.push({ Hash: shard.cid, Name: prefix, Tsize: shard.dagSize })
     }
   }
   const unixfs: UnixFSData = {
@@ -154,11 +154,19 @@ function bitfield (slots: Iterable<number>, fanout: number): Uint8Array {
   return bytes.subarray(start)
 }
 
-async function putNode (unixfs: UnixFSData, links: PbLink[], profile: Profile, sink: BlockSink): Promise<NodeRef> {
-  const { cid, blockSize } = await putDagPb(encodeUnixFSData(unixfs), links, profile, sink)
+async function putNode (unixfs: UnixFSData, links: PBLink[], profile: Profile, sink: BlockSink): Promise<NodeRef> {
+  const { cid, blockSize } = await putDagPb({ Data: encodeUnixFSData(unixfs), Links: links }, profile, sink)
   let dagSize = blockSize
-  for (const link of links) dagSize += link.tsize
+  for (const link of links) dagSize += link.Tsize ?? 0
   return { cid, dagSize }
+}
+
+function compareBytes (a: Uint8Array, b: Uint8Array): number {
+  const length = Math.min(a.length, b.length)
+  for (let i = 0; i < length; i++) {
+    if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number)
+  }
+  return a.length - b.length
 }
 
 function concat (a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -93,7 +93,7 @@ export function varintLength (value: number): number {
 }
 
 /** Writes a one-byte tag and then `value` as a varint at `at`; returns the offset after it. */
-export function writeField (out: Uint8Array, at: number, tag: number, value: number): number {
+function writeField (out: Uint8Array, at: number, tag: number, value: number): number {
   out[at++] = tag
   // Arithmetic, not bitwise: JavaScript's bitwise operators work on 32-bit signed integers, and that is
   // the very bug this file exists for.
