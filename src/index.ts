@@ -18,6 +18,8 @@ export { decodeManifest, decodeEntryPage, toDagJson } from './codec/manifest-cod
 export { readFile } from './unixfs/file-reader.js'
 export { profiles, getProfile, defaultProfileName, type Profile, type ProfileName } from './unixfs/profile.js'
 export { defaultLimits, type Limits } from './limits.js'
+export { addToIndex, lookupHash, listIndex, emptyIndex, indexProfile, type IndexEntry, type IndexOptions } from './store/hash-index.js'
+export { checkHashHex, isHashHex, hashAlgorithms, hashHexLength, type HashAlgorithm } from './store/hash-hex.js'
 export { MemoryBlocks, discardBlocks, type BlockSink, type BlockSource, type Blockstore } from './blocks.js'
 export type { ByteSource } from './source.js'
 export type { Manifest, Archive, ArchiveFormat, Compression, CompressedMember, Recipe, Tar, Tree, Entry, EntryPage, EntryRecord, PatchRun, EntryType, Exclusion, Name, Zip, ZipEntry, ZipEntryPage, ZipEntryType, AnyEntry } from './schema/types.js'
