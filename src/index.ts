@@ -20,6 +20,7 @@ export { profiles, getProfile, defaultProfileName, type Profile, type ProfileNam
 export { defaultLimits, type Limits } from './limits.js'
 export { addToIndex, lookupHash, listIndex, emptyIndex, indexProfile, type IndexEntry, type IndexOptions } from './store/hash-index.js'
 export { checkHashHex, isHashHex, hashAlgorithms, hashHexLength, type HashAlgorithm } from './store/hash-hex.js'
+export { archiveStats, type ArchiveStats, type RebuildKind } from './store/archive-stats.js'
 export { MemoryBlocks, discardBlocks, type BlockSink, type BlockSource, type Blockstore } from './blocks.js'
 export type { ByteSource } from './source.js'
 export type { Manifest, Archive, ArchiveFormat, Compression, CompressedMember, Recipe, Tar, Tree, Entry, EntryPage, EntryRecord, PatchRun, EntryType, Exclusion, Name, Zip, ZipEntry, ZipEntryPage, ZipEntryType, AnyEntry } from './schema/types.js'
