@@ -1,0 +1,59 @@
+/**
+ * BENCH_ONLY=startup (issues #16 and #17): how long the CLI takes to describe a tiny archive, beside
+ * `node -e 0` spawned the same way in the same run, so what is measured is the CLI's own start-up (module
+ * loading, codec loading, the work itself) and not Node's. Target: at most 0.1 s more than the baseline.
+ * Cases: left-pad 1.3.0's npm tarball (3.6 KB .tgz: the gzip recipe race runs) and the same tar
+ * uncompressed. Runs are interleaved (baseline, then each case) so load from other processes hits all
+ * alike; the minimum and the median of the rounds are printed, each as a difference and a ratio to the
+ * baseline's.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+
+/** The left-pad .tgz: from the corpus if it was fetched, else `npm pack` into .bench-data. */
+function leftPad (root: string): string {
+  const corpus = join(root, '.cache/corpus/npm/left-pad-1.3.0.tgz')
+  if (existsSync(corpus)) return corpus
+  const dir = join(root, '.bench-data/startup')
+  mkdirSync(dir, { recursive: true })
+  if (!readdirSync(dir).includes('left-pad-1.3.0.tgz')) execFileSync('npm', ['pack', '--silent', 'left-pad@1.3.0'], { cwd: dir, stdio: 'ignore' })
+  return join(dir, 'left-pad-1.3.0.tgz')
+}
+
+/** Wall time of one spawn, in seconds (stdout read and discarded, as a user's shell would). */
+function spawnSeconds (args: string[]): number {
+  const t = performance.now()
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const s = (performance.now() - t) / 1000
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr.toString()}`)
+  return s
+}
+
+const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] as number }
+
+export function startupBench (root: string, rounds = 15): void {
+  const tgz = leftPad(root)
+  const tar = join(root, '.bench-data/startup/left-pad-1.3.0.tar')
+  mkdirSync(join(root, '.bench-data/startup'), { recursive: true })
+  writeFileSync(tar, gunzipSync(readFileSync(tgz)))
+  const cli = join(root, 'dist/src/node/cli.js')
+  const cases: Array<[string, string[]]> = [
+    ['node -e 0 (baseline)', ['-e', '0']],
+    ['create left-pad-1.3.0.tgz --json', [cli, 'create', tgz, '--json']],
+    ['create left-pad-1.3.0.tar --json', [cli, 'create', tar, '--json']]
+  ]
+  for (const [, args] of cases) spawnSeconds(args) // warm the page cache
+  const times = cases.map(() => [] as number[])
+  for (let i = 0; i < rounds; i++) cases.forEach(([, args], c) => times[c]!.push(spawnSeconds(args)))
+  const base = { min: Math.min(...times[0]!), median: median(times[0]!) }
+  console.log(`CLI start-up (${rounds} rounds, interleaved; target: at most 0.1 s more than the baseline):`)
+  cases.forEach(([label], c) => {
+    const min = Math.min(...times[c]!)
+    const med = median(times[c]!)
+    const vs = c === 0 ? '' : `   +${(min - base.min).toFixed(3)} s (${(min / base.min).toFixed(2)}x) min, +${(med - base.median).toFixed(3)} s (${(med / base.median).toFixed(2)}x) median`
+    console.log(`  ${label.padEnd(34)} min ${min.toFixed(3)} s  median ${med.toFixed(3)} s${vs}`)
+  })
+  console.log('')
+}
