@@ -5,14 +5,12 @@
  *   (a) a 1 GiB synthetic tar of large files (ChaCha20 bytes), made once in .bench-data/;
  *   (b) a real source tree with thousands of small files: CPython 3.11's release tarball (apt-get source).
  * Targets (issue #2): ≥ 3x the importer on (b), ≥ 70% of SHA-256 on (a), peak RSS < 200 MB on (a).
- * Then compressed tarballs (issue #3): throughput beside the native tools, and the real corpus of
- * bench/corpus.ts, and sizes of 2 GiB to 4 GiB against ipfs_cid (bench/large-sizes.ts).
- * BENCH_ONLY=tar|compressed|corpus|large runs one part. BENCH_QUICK=1 uses a 256 MiB synthetic
- * tar. Every timed measurement is the best of three fresh processes.
-}
- * bench/corpus.ts; then memory per entry (issue #13, bench/entry-memory.ts). BENCH_ONLY=tar|compressed|
- * corpus|entries runs one part. BENCH_QUICK=1 uses a 256 MiB synthetic tar. Every timed measurement is the
- * best of three fresh processes.
+ * First the CLI's start-up beside `node -e 0` (issues #16, #17: bench/startup.ts). Then compressed
+ * tarballs (issue #3): throughput beside the native tools, and the real corpus of bench/corpus.ts, sizes
+ * of 2 GiB to 4 GiB against ipfs_cid (bench/large-sizes.ts), then memory per entry (issue #13,
+ * bench/entry-memory.ts). BENCH_ONLY=startup|tar|compressed|corpus|large|entries runs one part.
+ * BENCH_QUICK=1 uses a 256 MiB synthetic tar. Every timed measurement is the best of three fresh
+ * processes, except start-up's, which prints the minimum and median of more rounds.
  */
 import { execFileSync } from 'node:child_process'
 import { createCipheriv, createHash } from 'node:crypto'
@@ -23,6 +21,7 @@ import { FileDagBuilder } from '../src/unixfs/file-builder.js'
 import { getProfile } from '../src/unixfs/profile.js'
 import { corpusBench } from './corpus.js'
 import { largeSizesBench } from './large-sizes.js'
+import { startupBench } from './startup.js'
 
 const root = process.cwd()
 const data = join(root, '.bench-data')
@@ -109,6 +108,8 @@ async function knownLargeCid (): Promise<void> {
   console.log(`known CID (1024 x 1 MiB + 1, seed v1-2025-seed): ${cid === expected ? 'matches' : `MISMATCH: ${cid} != ${expected}`} (${((performance.now() - t) / 1000).toFixed(1)} s)\n`)
   if (cid !== expected) process.exitCode = 1
 }
+if (process.env.BENCH_ONLY === undefined || process.env.BENCH_ONLY === 'startup') startupBench(root)
+if (process.env.BENCH_ONLY === 'startup') process.exit(0)
 if (process.env.BENCH_ONLY === 'corpus') {
   await corpusBench(root)
   process.exit(0)

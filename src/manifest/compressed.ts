@@ -61,7 +61,7 @@ export async function describeCompressed (format: CompressionFormat, chunks: Asy
       await fileDag.write(chunk)
       for (let at = 0; at < chunk.length; at += TAP_PIECE) {
         const piece = chunk.subarray(at, at + TAP_PIECE)
-        members.tapped(piece)
+        await members.tapped(piece)
         yield piece
       }
       bytesRead += chunk.length
@@ -74,12 +74,12 @@ export async function describeCompressed (format: CompressionFormat, chunks: Asy
     if (event.kind === 'data') {
       tarHash.update(event.bytes)
       tarSize += event.bytes.length
-      members.input(event.bytes)
+      await members.input(event.bytes)
       await tar.push(event.bytes)
     } else if (event.kind === 'end') {
       trailing = event.trailing
     } else {
-      members.unitEnded(event)
+      await members.unitEnded(event)
     }
   }
 
@@ -158,11 +158,11 @@ class MemberRecipes {
     this.#format = format
   }
 
-  tapped (chunk: Uint8Array): void {
+  async tapped (chunk: Uint8Array): Promise<void> {
     this.#kept.push(chunk)
     this.#tapEnd += chunk.length
     this.#largestChunk = Math.max(this.#largestChunk, chunk.length)
-    this.#feed()
+    await this.#feed()
     // Keep what the next unit might need: the decompressor's lookahead is below 2 chunks + 4 MiB.
     const retain = 2 * this.#largestChunk + 4 * 1024 * 1024
     while (this.#kept.length > 1 && this.#tapEnd - (this.#keptFrom + (this.#kept[0] as Uint8Array).length) >= retain) {
@@ -170,28 +170,28 @@ class MemberRecipes {
     }
   }
 
-  input (bytes: Uint8Array): void {
-    this.#feed()
+  async input (bytes: Uint8Array): Promise<void> {
+    await this.#feed()
     this.#race?.input(bytes)
   }
 
-  unitEnded (event: Exclude<DecompressEvent, { kind: 'data' | 'end' }>): void {
+  async unitEnded (event: Exclude<DecompressEvent, { kind: 'data' | 'end' }>): Promise<void> {
     if (event.kind === 'gzip-member') {
       const m = event.member
       const size = m.trailerOffset + 8 - m.offset
-      this.#record({
+      await this.#record({
         offset: m.offset, size, tarOffset: m.uncompressedOffset, tarSize: m.uncompressedSize,
         header: m.headerBytes, trailer: this.#bytes(m.trailerOffset, 8)
       }, m.deflateSize)
     } else if (event.kind === 'bzip2-stream') {
-      this.#record({ offset: event.offset, size: event.size, tarOffset: event.uncompressedOffset, tarSize: event.uncompressedSize, header: new Uint8Array(0), trailer: new Uint8Array(0) }, event.size)
+      await this.#record({ offset: event.offset, size: event.size, tarOffset: event.uncompressedOffset, tarSize: event.uncompressedSize, header: new Uint8Array(0), trailer: new Uint8Array(0) }, event.size)
     } else if (event.kind === 'xz-stream' || event.kind === 'zstd-frame') {
       // As for bzip2, the recipe makes the whole stream or frame, container included.
-      this.#record({ offset: event.offset, size: event.size, tarOffset: event.uncompressedOffset, tarSize: event.uncompressedSize, header: new Uint8Array(0), trailer: new Uint8Array(0) }, event.size)
+      await this.#record({ offset: event.offset, size: event.size, tarOffset: event.uncompressedOffset, tarSize: event.uncompressedSize, header: new Uint8Array(0), trailer: new Uint8Array(0) }, event.size)
     } else {
       // xz stream padding and zstd skippable frames hold no tar bytes: they join the member list as
       // members without a recipe, which keeps the archive verbatim.
-      this.#record({ offset: event.offset, size: event.size, tarOffset: this.#tarOffset, tarSize: 0, header: new Uint8Array(0), trailer: new Uint8Array(0) }, undefined)
+      await this.#record({ offset: event.offset, size: event.size, tarOffset: this.#tarOffset, tarSize: 0, header: new Uint8Array(0), trailer: new Uint8Array(0) }, undefined)
     }
   }
 
@@ -214,8 +214,8 @@ class MemberRecipes {
   }
 
   /** Records the unit that just ended, with its race's verdict over `bodyLength` bytes. */
-  #record (member: CompressedMember, bodyLength: number | undefined): void {
-    this.#feed()
+  async #record (member: CompressedMember, bodyLength: number | undefined): Promise<void> {
+    await this.#feed()
     const race = this.#race
     if (race !== undefined && bodyLength !== undefined) {
       const { recipe } = race.end(bodyLength)
@@ -228,15 +228,15 @@ class MemberRecipes {
     this.#race = undefined
     this.#bodyStart = undefined
     this.#fed = this.#unitStart
-    this.#feed()
+    await this.#feed()
   }
 
   /** Starts the current unit's race once its header is visible, then feeds it every tapped byte of its body. */
-  #feed (): void {
+  async #feed (): Promise<void> {
     if (this.#tooMany) return
     if (this.#race === undefined) {
       if (this.#tapEnd <= this.#unitStart) return
-      const start = this.#startRace()
+      const start = await this.#startRace()
       if (start === undefined) return
       this.#bodyStart = start
       this.#fed = start
@@ -251,8 +251,11 @@ class MemberRecipes {
     this.#fed = this.#tapEnd
   }
 
-  /** The race for the unit at #unitStart and where its body starts, or undefined until enough is tapped. */
-  #startRace (): number | undefined {
+  /**
+   * The race for the unit at #unitStart and where its body starts, or undefined until enough is tapped.
+   * Async: the candidates' encoders are loaded when the first unit of their format needs them.
+   */
+  async #startRace (): Promise<number | undefined> {
     const available = this.#tapEnd - this.#unitStart
     if (this.#format === 'gzip') {
       // Bytes that do not start a member are trailing bytes: the decompressor reports them at the end.
@@ -260,7 +263,7 @@ class MemberRecipes {
       if (!isGzipMemberStart(this.#bytes(this.#unitStart, 3))) return undefined
       const parsed = parseGzipHeader(this.#bytes(this.#unitStart, Math.min(available, 10 + 2 + 65535 + 2 * 65537 + 2)), this.#unitStart)
       if (!parsed.complete) return undefined
-      this.#race = new RecipeRace(gzipCandidates())
+      this.#race = new RecipeRace(await gzipCandidates())
       return this.#unitStart + parsed.length
     }
     if (this.#format === 'bzip2') {
@@ -269,12 +272,12 @@ class MemberRecipes {
       if (magic[0] !== 0x42 || magic[1] !== 0x5a || magic[2] !== 0x68) return undefined
       const level = (magic[3] as number) - 0x30
       if (level < 1 || level > 9) return undefined
-      this.#race = new RecipeRace(bzip2Candidates(level))
+      this.#race = new RecipeRace(await bzip2Candidates(level))
       return this.#unitStart
     }
     if (this.#format === 'xz') {
       // The stream header and the first block header (at most 1024 bytes) narrow the presets.
-      const candidates = xzCandidates(this.#bytes(this.#unitStart, Math.min(available, XZ_HEAD_MAX)))
+      const candidates = await xzCandidates(this.#bytes(this.#unitStart, Math.min(available, XZ_HEAD_MAX)))
       if (candidates === undefined) return undefined
       this.#race = new RecipeRace(candidates, { maxLag: raceLag(candidates) })
       return this.#unitStart
@@ -286,7 +289,7 @@ class MemberRecipes {
       if (zstdMagicKind(head) !== 'frame') return undefined
       if (head.length < zstdFrameHeaderSize(head[4] as number)) return undefined
       const header = parseZstdFrameHeader(head, this.#unitStart)
-      const candidates = zstdCandidates(head, header.contentSize)
+      const candidates = await zstdCandidates(head, header.contentSize)
       if (candidates === undefined) return undefined
       this.#race = new RecipeRace(candidates, { maxLag: raceLag(candidates) })
       return this.#unitStart

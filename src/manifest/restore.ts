@@ -79,7 +79,7 @@ async function * rebuild (manifest: Manifest, source: BlockSource): AsyncGenerat
   for (const member of compression.members) {
     if (member.recipe === undefined) throw new InvalidManifestError(`member at offset ${member.offset} has no recipe and the archive's bytes are not linked`)
     yield member.header
-    const encoder = encoderFor(member.recipe, member.tarSize).create()
+    const encoder = (await encoderFor(member.recipe, member.tarSize)).create()
     // The member's range of the tar: what is left of the last chunk, then further chunks.
     for (let left = member.tarSize; left > 0;) {
       if (rest.length === 0) {

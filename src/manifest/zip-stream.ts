@@ -96,7 +96,7 @@ async function * entryData (item: ZipEntryItem, tree: TreePathResolver, source: 
     for await (const chunk of readFile(f.data, source)) yield * checked([chunk])
   } else {
     const content = await contentOf(item, tree, source)
-    const encoder = f.recipe === undefined ? undefined : encoderFor(f.recipe).create()
+    const encoder = f.recipe === undefined ? undefined : (await encoderFor(f.recipe)).create()
     for await (const chunk of content) yield * checked(encoder === undefined ? [chunk] : encoder.write(chunk))
     if (encoder !== undefined) yield * checked(encoder.end())
   }

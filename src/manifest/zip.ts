@@ -13,7 +13,6 @@
  * in file order, for the digests, the `ipfs add` CID of the file, and the entries' data.
  */
 import * as dagCbor from '@ipld/dag-cbor'
-import { Inflate } from 'pako'
 import { CID } from 'multiformats/cid'
 import { discardBlocks, putBlock, type BlockSink } from '../blocks.js'
 import { readZipLayout } from '../archive/zip/reader.js'
@@ -308,7 +307,6 @@ function hasContent (entry: RawZipEntry): boolean {
  */
 async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSink, limits: Limits,
   feed: (use: (piece: Uint8Array) => Promise<void>) => Promise<void>, preferred?: Recipe): Promise<EntryData> {
-  const candidates = candidatesPreferring(preferred)
   const builder = new FileDagBuilder(profile, sink)
   const name = displayName(nameFromBytes(entry.path))
   // A symlink's target is held in memory for the tree, bounded as a tar's long link names are.
@@ -334,6 +332,8 @@ async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSi
   if (entry.method === STORED) {
     await feed(take)
   } else {
+    // Inflate and the deflate encoders are imported only when a zip has a deflated entry.
+    const [{ Inflate }, candidates] = await Promise.all([import('pako'), candidatesPreferring(preferred)])
     const sequential = entry.uncompressedSize <= SEQUENTIAL_MAX && entry.compressedSize <= SEQUENTIAL_MAX
     const race = sequential ? undefined : new RecipeRace(candidates)
     const compressed: Uint8Array[] = []
@@ -387,11 +387,11 @@ async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSi
 }
 
 /** The deflate candidates in their order, `preferred` (the previous entry's recipe) moved first. */
-function candidatesPreferring (preferred: Recipe | undefined): EncoderFactory[] {
-  const all = gzipCandidates()
+async function candidatesPreferring (preferred: Recipe | undefined): Promise<EncoderFactory[]> {
+  const all = await gzipCandidates()
   if (preferred === undefined) return all
   const key = JSON.stringify(preferred)
-  return [encoderFor(preferred), ...all.filter(c => JSON.stringify(c.recipe) !== key)]
+  return [await encoderFor(preferred), ...all.filter(c => JSON.stringify(c.recipe) !== key)]
 }
 
 /** The first candidate, in order, whose whole output over `input` is exactly `expected`. */

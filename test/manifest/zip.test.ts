@@ -177,8 +177,8 @@ z.close()`, path])
     let previous: ZipEntry['recipe']
     for (const e of result.entries.filter(e => e.method === 8 && e.type === 'file').sort((a, b) => a.dataOffset - b.dataOffset)) {
       const compressed = bytes.subarray(e.dataOffset, e.dataOffset + e.compressedSize)
-      const all = gzipCandidates()
-      const race = new RecipeRace(previous === undefined ? all : [encoderFor(previous), ...all.filter(c => JSON.stringify(c.recipe) !== JSON.stringify(previous))])
+      const all = await gzipCandidates()
+      const race = new RecipeRace(previous === undefined ? all : [await encoderFor(previous), ...all.filter(c => JSON.stringify(c.recipe) !== JSON.stringify(previous))])
       race.expected(compressed)
       race.input(inflateSync(compressed))
       expect(race.end(e.compressedSize).recipe).toEqual(e.recipe)
