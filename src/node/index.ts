@@ -5,3 +5,5 @@ export { extractTree, type ExtractOptions, type ExtractReport } from './extract.
 export { writeFileAtomically } from './atomic-file.js'
 export { manifestFromFile } from './manifest-file.js'
 export { createWorkerDigester } from './worker-digester.js'
+export { createMirrorServer, type MirrorServer, type MirrorServerOptions, type MirrorAddress } from './serve/server.js'
+export type { MirrorStore, ArchiveHashAlgorithm } from './serve/mirror-store.js'
