@@ -48,9 +48,9 @@ export function writeCar (roots: CID[], blocks: AsyncIterable<Block>): AsyncIter
       for await (const block of blocks) await writer.put(block)
       await writer.close()
     } catch (err) {
-      // Surfaces on the reading side: the CarWriter's output iterator rejects with it.
-      await writer.close().catch(() => {})
+      // Surfaces on the reading side once the output ends; set before closing, or the reader could end first and miss it.
       failed = err
+      await writer.close().catch(() => {})
     }
   })()
   return (async function * () {
