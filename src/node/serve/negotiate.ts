@@ -45,12 +45,12 @@ export function negotiate (params: URLSearchParams, accept: string | undefined):
       const at = p.indexOf('=')
       return [p.slice(0, at < 0 ? p.length : at).trim().toLowerCase(), at < 0 ? '' : p.slice(at + 1).trim().replace(/^"(.*)"$/, '$1')]
     }))
+    if (mediaType === RAW_TYPE || mediaType === CAR_TYPE) named = true
     const q = values.has('q') ? Number(values.get('q')) : 1
     if (!(q > 0 && q <= 1)) continue
     let candidate: ResponseFormat | undefined
     if (mediaType === RAW_TYPE) candidate = 'raw'
     else if (mediaType === CAR_TYPE) candidate = carVariantOk(values) ? 'car' : undefined
-    if (mediaType === RAW_TYPE || mediaType === CAR_TYPE) named = true
     if (candidate !== undefined && (best === undefined || q > best.q)) best = { format: candidate, q }
   }
   if (best !== undefined) return best.format

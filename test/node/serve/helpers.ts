@@ -3,7 +3,7 @@ import { request } from 'node:http'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { CID } from 'multiformats/cid'
-import { MemoryBlocks } from '../../../src/index.js'
+import { MemoryBlocks, type ProfileName } from '../../../src/index.js'
 import { manifestFromFile } from '../../../src/node/manifest-file.js'
 import type { MirrorStore } from '../../../src/node/index.js'
 
@@ -17,10 +17,10 @@ export interface Described {
 }
 
 /** Describes each file into `blocks` (manifest, tree and side data; no archive file blocks unless needed). */
-export async function describeAll (paths: string[], blocks: MemoryBlocks): Promise<Described[]> {
+export async function describeAll (paths: string[], blocks: MemoryBlocks, profile?: ProfileName): Promise<Described[]> {
   const out: Described[] = []
   for (const path of paths) {
-    const result = await manifestFromFile(path, { blockstore: blocks })
+    const result = await manifestFromFile(path, { blockstore: blocks, ...(profile === undefined ? {} : { profile }) })
     const bytes = readFileSync(path)
     out.push({
       path,
