@@ -3,13 +3,12 @@
  * their CID and kept in the store, so the mirror is a cache in front of IPFS. The fetching is helia's own
  * (an @helia/http node: the trustless-gateway block broker over HTTP gateway routing, @helia/http 3, the
  * newest line that starts on Node 20), with the store as its blockstore: helia verifies each block's hash
- * before it puts it there, and tries the gateways in the order given.
+ * before it puts it there, and tries the gateways in the order given. helia is imported when an upstream
+ * is made, not when the server is loaded: it brings libp2p, which serving from the store never needs.
  */
-import { trustlessGateway } from '@helia/block-brokers'
-import { createHeliaHTTP } from '@helia/http'
-import { httpGatewayRouting } from '@helia/routers'
 import type { CID } from 'multiformats/cid'
 import { getBlock, putBlock, type BlockSource } from '../../blocks.js'
+import { ensurePromiseWithResolvers } from '../../fetch/with-resolvers.js'
 import type { MirrorStore } from './mirror-store.js'
 
 export interface Upstream {
@@ -36,6 +35,10 @@ export interface UpstreamOptions {
  * ```
  */
 export async function createUpstream (store: MirrorStore['blockstore'], options: UpstreamOptions): Promise<Upstream> {
+  ensurePromiseWithResolvers()
+  const [{ createHeliaHTTP }, { trustlessGateway }, { httpGatewayRouting }] = await Promise.all([
+    import('@helia/http'), import('@helia/block-brokers'), import('@helia/routers')
+  ])
   const helia = await createHeliaHTTP({
     // The helia blockstore shape over the store's: has, get as a generator of the one block, put.
     blockstore: heliaView(store) as never,
