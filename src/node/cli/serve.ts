@@ -1,3 +1,4 @@
+import { CID } from 'multiformats/cid'
 import { openStore } from '../store.js'
 import { createMirrorServer } from '../serve/server.js'
 import { mirrorStoreOf } from '../serve/store-on-disk.js'
@@ -8,12 +9,13 @@ export const DEFAULT_LISTEN = '127.0.0.1:8090'
 
 export const serve: Command = {
   name: 'serve',
-  synopsis: 'serve --store DIR [--listen HOST:PORT] [--upstream URL ...] [--max-streams N] [--json]',
-  description: `serve the store's archives as a Nix hashed mirror (GET /sha256/HEX, /sha512/HEX) and its blocks as a trustless gateway (GET /ipfs/CID); --upstream: fetch missing blocks from these gateways, verified, and keep them; listens on ${DEFAULT_LISTEN} unless --listen; stops on SIGINT or SIGTERM`,
+  synopsis: 'serve --store DIR [--listen HOST:PORT] [--upstream URL ...] [--index CID] [--max-streams N] [--json]',
+  description: `serve the store's archives as a Nix hashed mirror (GET /sha256/HEX, /sha512/HEX) and its blocks as a trustless gateway (GET /ipfs/CID); --upstream: fetch missing blocks from these gateways, verified, and keep them; --index: resolve digests through this hash-index root (blocks from the store, then upstream; DIR is created if absent) instead of the store's own; listens on ${DEFAULT_LISTEN} unless --listen; stops on SIGINT or SIGTERM`,
   options: {
     store: { type: 'string' },
     listen: { type: 'string' },
     upstream: { type: 'string', multiple: true },
+    index: { type: 'string' },
     'max-streams': { type: 'string' }
   },
   async run (inv) {
@@ -25,19 +27,23 @@ export const serve: Command = {
     const maxStreams = stringOption(inv, 'max-streams')
     if (maxStreams !== undefined && !/^[1-9][0-9]{0,5}$/.test(maxStreams)) throw new UsageError(`--max-streams ${JSON.stringify(maxStreams)}: expected a positive integer`)
 
-    const store = await openStore(storeDir, { create: false })
+    const index = parseIndex(stringOption(inv, 'index'))
+    // A mirror of another machine's index may start with an empty store; otherwise the store must exist.
+    const store = await openStore(storeDir, { create: index !== undefined })
     const server = createMirrorServer({
       store: mirrorStoreOf(store),
       host,
       port,
       upstream,
+      ...(index === undefined ? {} : { index }),
       ...(maxStreams === undefined ? {} : { limits: { maxStreams: Number(maxStreams) } }),
       onError: (line) => { console.error(`serve: ${line}`) }
     })
     try {
       const { url } = await server.listen()
-      if (inv.values.json === true) console.log(JSON.stringify({ url, store: storeDir, indexRoot: store.indexRoot.toString(), upstream }))
-      else console.log(`serving ${storeDir} (index ${store.indexRoot}) on ${url}`)
+      const root = (index ?? store.indexRoot).toString()
+      if (inv.values.json === true) console.log(JSON.stringify({ url, store: storeDir, indexRoot: root, upstream }))
+      else console.log(`serving ${storeDir} (index ${root}) on ${url}`)
       await stopSignal()
     } finally {
       await server.close()
@@ -53,6 +59,15 @@ function parseListen (text: string): { host: string, port: number } {
   const port = Number(match?.[2])
   if (match === null || port > 65535) throw new UsageError(`--listen ${JSON.stringify(text)}: expected HOST:PORT, [IPV6]:PORT or PORT`)
   return { host: (match[1] ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1'), port }
+}
+
+function parseIndex (text: string | undefined): CID | undefined {
+  if (text === undefined) return undefined
+  try {
+    return CID.parse(text)
+  } catch {
+    throw new UsageError(`--index ${JSON.stringify(text)}: not a CID`)
+  }
 }
 
 function parseUpstream (text: string): string {

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net'
 import type { CID } from 'multiformats/cid'
 import { getBlock, type BlockSource } from '../../blocks.js'
 import { defaultServeLimits, type ServeLimits } from '../../limits.js'
+import { lookupHash } from '../../store/hash-index.js'
 import { ClientGoneError } from './body.js'
 import type { ServeContext } from './context.js'
 import { serveArchive } from './hashed-mirror.js'
@@ -31,6 +32,11 @@ export interface MirrorServerOptions {
   port?: number
   /** Trustless gateways to fetch missing blocks from (verified, then kept in the store), tried in order. */
   upstream?: readonly string[]
+  /**
+   * A hash-index root to resolve digests through instead of `store.lookup`: its blocks are read like any
+   * other (the store's, then the upstream gateways'), so a mirror can serve another machine's index.
+   */
+  index?: CID
   /** Overrides of defaultServeLimits. */
   limits?: Partial<ServeLimits>
   /** Told of each failure of the server's own (a 5xx answer, a body cut short), one line each: for a log. */
@@ -144,8 +150,11 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
         upstream = await createUpstream(blockstore, { gateways: options.upstream, timeoutMs: limits.upstreamTimeoutMs })
       }
       const source: BlockSource = upstream?.source ?? blockstore
+      const index = options.index
       context = {
-        store: options.store,
+        lookup: index === undefined
+          ? async (algorithm, hex) => await options.store.lookup(algorithm, hex)
+          : async (algorithm, hex) => await lookupHash(index, source, algorithm, hex),
         source,
         hasLocal,
         streams: new Limiter(limits.maxStreams, limits.maxQueuedStreams),

@@ -157,8 +157,8 @@ describe('serve --store DIR', () => {
     expect(await curlSha256(`${url}sha256/${hex}`)).toBe(hex)
   }, 300_000)
 
-  it('usage errors: no --store, a bad --listen, a bad --upstream', async () => {
-    for (const args of [['serve'], ['serve', '--store', store, '--listen', 'nope:port'], ['serve', '--store', store, '--upstream', 'ftp://x/'], ['serve', '--store', store, '--max-streams', '0']]) {
+  it('usage errors: no --store, a bad --listen, --upstream, --max-streams or --index', async () => {
+    for (const args of [['serve'], ['serve', '--store', store, '--listen', 'nope:port'], ['serve', '--store', store, '--upstream', 'ftp://x/'], ['serve', '--store', store, '--max-streams', '0'], ['serve', '--store', store, '--index', 'notacid']]) {
       const r = await execFileAsync(process.execPath, ['--import', 'tsx', cliPath, ...args], { cwd: repoRoot }).then(() => ({ code: 0, stderr: '' }), (err: { code: number, stderr: string }) => err)
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr).toMatch(/^error ERR_USAGE: /)
