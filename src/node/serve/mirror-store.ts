@@ -3,7 +3,7 @@
  * opened from disk (`openStore`, src/node/store.ts) is one; so is a MemoryBlocks beside a Map, which is how the tests start.
  */
 import type { CID } from 'multiformats/cid'
-import type { Blockstore } from '../../blocks.js'
+import { getBlock, type Blockstore } from '../../blocks.js'
 import type { HashAlgorithm } from '../../store/hash-hex.js'
 
 export interface MirrorStore {
@@ -14,4 +14,15 @@ export interface MirrorStore {
   readonly blockstore: Blockstore & { has?: (cid: CID) => boolean | Promise<boolean> }
   /** The manifest CID of the archive with this digest (lower-case hex), or undefined if none is indexed. */
   lookup: (algorithm: HashAlgorithm, hex: string) => CID | undefined | Promise<CID | undefined>
+}
+
+/** Whether the store itself holds `cid` (never asks upstream): its `has`, else a read that succeeds. */
+export async function storeHas (blockstore: MirrorStore['blockstore'], cid: CID): Promise<boolean> {
+  if (blockstore.has !== undefined) return await blockstore.has(cid)
+  try {
+    await getBlock(blockstore, cid)
+    return true
+  } catch {
+    return false
+  }
 }
