@@ -8,9 +8,10 @@
  * First the CLI's start-up beside `node -e 0` (issues #16, #17: bench/startup.ts). Then compressed
  * tarballs (issue #3): throughput beside the native tools, and the real corpus of bench/corpus.ts, sizes
  * of 2 GiB to 4 GiB against ipfs_cid (bench/large-sizes.ts), then memory per entry (issue #13,
- * bench/entry-memory.ts). BENCH_ONLY=startup|tar|compressed|corpus|large|entries runs one part.
- * BENCH_QUICK=1 uses a 256 MiB synthetic tar. Every timed measurement is the best of three fresh
- * processes, except start-up's, which prints the minimum and median of more rounds.
+ * bench/entry-memory.ts), then the mirror server (issue #14, bench/serve.ts).
+ * BENCH_ONLY=startup|tar|compressed|corpus|large|entries|serve runs one part. BENCH_QUICK=1 uses a 256 MiB
+ * synthetic tar. Every timed measurement is the best of three fresh processes (serve: of three requests),
+ * except start-up's, which prints the minimum and median of more rounds.
  */
 import { execFileSync } from 'node:child_process'
 import { createCipheriv, createHash } from 'node:crypto'
@@ -22,6 +23,7 @@ import { getProfile } from '../src/unixfs/profile.js'
 import { corpusBench } from './corpus.js'
 import { largeSizesBench } from './large-sizes.js'
 import { startupBench } from './startup.js'
+import { serveBench } from './serve.js'
 
 const root = process.cwd()
 const data = join(root, '.bench-data')
@@ -114,6 +116,10 @@ if (process.env.BENCH_ONLY === 'corpus') {
   await corpusBench(root)
   process.exit(0)
 }
+if (process.env.BENCH_ONLY === 'serve') {
+  await serveBench(root)
+  process.exit(0)
+}
 if (process.env.BENCH_ONLY === 'large') {
   await largeSizesBench()
   process.exit(process.exitCode ?? 0)
@@ -190,6 +196,7 @@ function compressedBench (): void {
 if (process.env.BENCH_ONLY !== 'tar') compressedBench()
 if (process.env.BENCH_ONLY === undefined) await corpusBench(root)
 if (process.env.BENCH_ONLY === undefined) entryMemoryBench()
+if (process.env.BENCH_ONLY === undefined) await serveBench(root)
 if (process.env.BENCH_ONLY === 'compressed') process.exit(process.exitCode ?? 0)
 
 const report: string[] = []

@@ -8,6 +8,7 @@ import { inspect } from './inspect.js'
 import { materialize } from './materialize.js'
 import { add } from './add.js'
 import { index } from './index-list.js'
+import { serve } from './serve.js'
 
 export const commands: Command[] = [
   create,
@@ -17,5 +18,6 @@ export const commands: Command[] = [
   inspect,
   materialize,
   add,
-  index
+  index,
+  serve
 ]
