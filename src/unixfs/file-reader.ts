@@ -86,15 +86,24 @@ export async function readSymlinkTarget (cid: CID, source: BlockSource): Promise
  * InvalidUnixFSError on a duplicate or empty name (the UnixFS spec requires decoders to fail on duplicates).
  */
 export async function * readDirectory (cid: CID, source: BlockSource): AsyncGenerator<DirectoryEntry, void, undefined> {
+  for await (const { name, link } of readDirectoryLinks(cid, source)) yield { name, cid: link.Hash, kind: await kindOf(source, link.Hash) }
+}
+
+/**
+ * The links of the UnixFS directory at `cid` as `readDirectory` lists them (same order, same checks), each
+ * with its entry name and without fetching the node it names: for directories whose entries are not all
+ * UnixFS (the hash index links dag-cbor manifests), and for callers that need only names and CIDs.
+ */
+export async function * readDirectoryLinks (cid: CID, source: BlockSource): AsyncGenerator<{ name: string, link: PBLink }, void, undefined> {
   const root = await loadDagPb(source, cid)
   const seen = new Set<string>()
-  const entry = async (name: string, link: PBLink): Promise<DirectoryEntry> => {
+  const entry = (name: string, link: PBLink): { name: string, link: PBLink } => {
     if (name === '' || seen.has(name)) throw new InvalidUnixFSError(`directory ${cid} has an empty or duplicate entry name ${JSON.stringify(name)}`, { cid: cid.toString() })
     seen.add(name)
-    return { name, cid: link.Hash, kind: await kindOf(source, link.Hash) }
+    return { name, link }
   }
   if (root.unixfs.type === 'directory') {
-    for (const link of root.links) yield await entry(link.Name ?? '', link)
+    for (const link of root.links) yield entry(link.Name ?? '', link)
     return
   }
   if (root.unixfs.type !== 'hamt-sharded-directory') throw new InvalidUnixFSError(`node ${cid} is not a directory`, { cid: cid.toString() })
@@ -109,7 +118,7 @@ export async function * readDirectory (cid: CID, source: BlockSource): AsyncGene
     if (label.length < padLength || !/^[0-9A-F]+$/.test(label.slice(0, padLength))) {
       throw new InvalidUnixFSError(`HAMT link name ${JSON.stringify(label)} in ${cid} has no slot prefix`, { cid: cid.toString() })
     }
-    if (label.length > padLength) { yield await entry(label.slice(padLength), link); continue }
+    if (label.length > padLength) { yield entry(label.slice(padLength), link); continue }
     const shard = await loadDagPb(source, link.Hash)
     if (shard.unixfs.type !== 'hamt-sharded-directory' || hamtPadLength(shard.unixfs, link.Hash) !== padLength) {
       throw new InvalidUnixFSError(`HAMT sub-shard ${link.Hash} is not a shard of the same fanout`, { cid: link.Hash.toString() })
