@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CID } from 'multiformats/cid'
-import type { MemoryBlocks } from '../../src/index.js'
+import { getBlock, type BlockSource } from '../../src/blocks.js'
 
 export interface LocalServer {
   url: string
@@ -16,9 +16,9 @@ export interface LocalServer {
   close: () => Promise<void>
 }
 
-export async function listen (handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<LocalServer> {
+export async function listen (handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>): Promise<LocalServer> {
   const requests: string[] = []
-  const server: Server = createServer((req, res) => { requests.push(req.url ?? ''); handler(req, res) })
+  const server: Server = createServer((req, res) => { requests.push(req.url ?? ''); void handler(req, res) })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
@@ -38,16 +38,16 @@ export interface GatewayFaults {
   lacks?: (cid: CID) => boolean
 }
 
-/** A trustless gateway over `blocks`: `GET /ipfs/<cid>?format=raw` (or Accept: application/vnd.ipld.raw) → the block. */
-export async function blockGateway (blocks: MemoryBlocks, faults: GatewayFaults = {}): Promise<LocalServer> {
-  return await listen((req, res) => {
+/** A trustless gateway over `blocks` (any block source): `GET /ipfs/<cid>?format=raw` → the block. */
+export async function blockGateway (blocks: BlockSource, faults: GatewayFaults = {}): Promise<LocalServer> {
+  return await listen(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x')
     const match = /^\/ipfs\/([^/]+)$/.exec(url.pathname)
     let cid: CID | undefined
     try { cid = match === null ? undefined : CID.parse(match[1] as string) } catch {}
     if (cid === undefined) { res.writeHead(400).end(); return }
-    if (!blocks.has(cid) || faults.lacks?.(cid) === true) { res.writeHead(404).end(); return }
-    let bytes = blocks.get(cid)
+    let bytes = faults.lacks?.(cid) === true ? undefined : await getBlock(blocks, cid).catch(() => undefined)
+    if (bytes === undefined) { res.writeHead(404).end(); return }
     if (faults.lieAbout?.(cid) === true) {
       bytes = bytes.slice()
       bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] as number) ^ 0x40

@@ -1,0 +1,204 @@
+/**
+ * fetchArchive and the `fetch` command end to end on 127.0.0.1: archives added to a store on disk
+ * (blockstore-fs + hash index), fetched back by sha256 or sha512 through gateways that serve the store's
+ * blocks, or from hashed mirrors; the faults a fetch must get past, and the arguments it must refuse.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { CID } from 'multiformats/cid'
+import { fetchArchive, type FetchArchiveOptions } from '../../src/index.js'
+import { openStore, type Store } from '../../src/node/store.js'
+import type { SourceFailure } from '../../src/errors.js'
+import { removeDir, tempDir } from '../helpers/archives.js'
+import { fetchCorpus, type CorpusArchive } from '../helpers/fetch-corpus.js'
+import { blockGateway, closedPortUrl, hashedMirror, type LocalServer } from '../helpers/http-sources.js'
+
+let dir: string
+let store: Store
+let corpus: CorpusArchive[]
+let index: CID
+let gateway: LocalServer
+let mirror: LocalServer
+const servers: LocalServer[] = []
+
+beforeAll(async () => {
+  dir = tempDir('iam-fetch-')
+  corpus = fetchCorpus(dir)
+  store = await openStore(`${dir}/store`)
+  for (const archive of corpus) await store.add(archive.path)
+  index = store.indexRoot
+  gateway = await blockGateway(store.blockstore)
+  mirror = await hashedMirror(new Map(corpus.flatMap(a => [[`sha256/${a.sha256}`, a.bytes], [`sha512/${a.sha512}`, a.bytes]])))
+  servers.push(gateway, mirror)
+}, 600_000)
+
+afterAll(async () => {
+  await Promise.all(servers.map(async s => { await s.close() }))
+  await store?.close()
+  removeDir(dir)
+})
+
+async function fetched (options: FetchArchiveOptions): Promise<Buffer> {
+  const parts: Uint8Array[] = []
+  for await (const part of fetchArchive(options)) parts.push(part)
+  return Buffer.concat(parts)
+}
+
+async function failure (options: FetchArchiveOptions): Promise<{ code?: string, failures?: SourceFailure[] }> {
+  try {
+    await fetched(options)
+  } catch (err) { return err as { code?: string } }
+  throw new Error('expected the fetch to fail')
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
+
+describe('fetchArchive', () => {
+  it('through a gateway and the index: each archive (.tar.gz, .tar.xz, zip) by its sha256, byte for byte', async () => {
+    for (const archive of corpus) {
+      const out = await fetched({ sha256: archive.sha256, index, gateways: [gateway.url] })
+      expect(sha256(out), archive.name).toBe(archive.sha256)
+    }
+  }, 300_000)
+
+  it('by sha512 through the index, and from a mirror by sha256', async () => {
+    const [gz] = corpus as [CorpusArchive]
+    expect(sha256(await fetched({ sha512: gz.sha512, index, gateways: [gateway.url] }))).toBe(gz.sha256)
+    for (const archive of corpus) expect(sha256(await fetched({ sha256: archive.sha256, mirrors: [mirror.url] }))).toBe(archive.sha256)
+  }, 300_000)
+
+  it('a dead gateway and one that lies about the index root are skipped, each reported; the next gives the archive', async () => {
+    const dead = await closedPortUrl()
+    const liar = await blockGateway(store.blockstore, { lieAbout: cid => cid.equals(index) })
+    servers.push(liar)
+    const failures: SourceFailure[] = []
+    const attempts: string[] = []
+    const [, xz] = corpus as [CorpusArchive, CorpusArchive]
+    const out = await fetched({ sha256: xz.sha256, index, gateways: [dead, liar.url, gateway.url], onFailure: f => failures.push(f), onAttempt: s => attempts.push(s.url) })
+    expect(sha256(out)).toBe(xz.sha256)
+    expect(attempts).toEqual([dead, liar.url, gateway.url])
+    expect(failures.map(f => [f.kind, f.url, f.code])).toEqual([['gateway', dead, 'ERR_BLOCK_NOT_FOUND'], ['gateway', liar.url, 'ERR_BLOCK_HASH_MISMATCH']])
+  }, 300_000)
+
+  it('mirrors first, then gateways: a mirror without the archive falls through to the gateway', async () => {
+    const empty = await hashedMirror(new Map())
+    servers.push(empty)
+    const [gz] = corpus as [CorpusArchive]
+    const attempts: string[] = []
+    const out = await fetched({ sha256: gz.sha256, mirrors: [empty.url], index, gateways: [gateway.url], onAttempt: s => attempts.push(`${s.kind} ${s.url}`) })
+    expect(sha256(out)).toBe(gz.sha256)
+    expect(attempts).toEqual([`mirror ${empty.url}`, `gateway ${gateway.url}`])
+  }, 300_000)
+
+  it('all sources bad: ERR_FETCH_FAILED listing each; a digest the index lacks: ERR_HASH_NOT_INDEXED, no other gateway asked', async () => {
+    const dead = await closedPortUrl()
+    const empty = await hashedMirror(new Map())
+    servers.push(empty)
+    const [gz] = corpus as [CorpusArchive]
+    const all = await failure({ sha256: gz.sha256, mirrors: [empty.url, dead], gateways: [dead], index })
+    expect(all.code).toBe('ERR_FETCH_FAILED')
+    expect(all.failures?.map(f => [f.kind, f.code])).toEqual([['mirror', 'ERR_SOURCE_UNAVAILABLE'], ['mirror', 'ERR_SOURCE_UNAVAILABLE'], ['gateway', 'ERR_BLOCK_NOT_FOUND']])
+
+    const other = await blockGateway(store.blockstore)
+    servers.push(other)
+    const absent = await failure({ sha256: '0'.repeat(64), index, gateways: [gateway.url, other.url] })
+    expect(absent.code).toBe('ERR_HASH_NOT_INDEXED')
+    expect(other.requests).toEqual([])
+  }, 300_000)
+
+  it('refuses malformed requests before asking anyone', () => {
+    const [gz] = corpus as [CorpusArchive]
+    const asked = mirror.requests.length + gateway.requests.length
+    const code = (options: unknown): string | undefined => {
+      try { fetchArchive(options as FetchArchiveOptions) } catch (err) { return (err as { code?: string }).code }
+      return undefined
+    }
+    expect(code({ sha256: gz.sha256.toUpperCase(), mirrors: [mirror.url] })).toBe('ERR_INVALID_HASH')
+    expect(code({ sha256: gz.sha256.slice(1), mirrors: [mirror.url] })).toBe('ERR_INVALID_HASH')
+    expect(code({ sha512: gz.sha256, mirrors: [mirror.url] })).toBe('ERR_INVALID_HASH')
+    expect(code({ sha256: gz.sha256, sha512: gz.sha512, mirrors: [mirror.url] })).toBe('ERR_INVALID_ARGUMENT')
+    expect(code({ sha256: gz.sha256 })).toBe('ERR_INVALID_ARGUMENT')
+    expect(code({ sha256: gz.sha256, gateways: [gateway.url] })).toBe('ERR_INVALID_ARGUMENT')
+    expect(code({ sha256: gz.sha256, mirrors: [mirror.url], index })).toBe('ERR_INVALID_ARGUMENT')
+    expect(code({ sha256: gz.sha256, gateways: [`${gateway.url}/ipfs`], index })).toBe('ERR_INVALID_ARGUMENT')
+    expect(code({ sha256: gz.sha256, gateways: [gateway.url], index: 'not-a-cid' })).toBe('ERR_INVALID_ARGUMENT')
+    expect(code({ sha256: gz.sha256, mirrors: ['ftp://127.0.0.1/'] })).toBe('ERR_INVALID_ARGUMENT')
+    expect(code({ sha256: gz.sha256, mirrors: ['http://127.0.0.1/?x=1'] })).toBe('ERR_INVALID_ARGUMENT')
+    expect(mirror.requests.length + gateway.requests.length).toBe(asked)
+  })
+})
+
+/** The CLI in a child process, awaited without blocking this process (its servers must keep answering). */
+async function cli (...args: string[]): Promise<{ status: number | null, stdout: string, stderr: string }> {
+  const root = join(import.meta.dirname, '../..')
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/node/cli.ts'), ...args], { cwd: root })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+  const status = await new Promise<number | null>(resolve => child.on('close', resolve))
+  return { status, stdout, stderr }
+}
+
+describe('ipld-archive-manifest fetch', () => {
+  it('-o OUT through a gateway and the index, and from a mirror: the exact archive; --json says from where', async () => {
+    const [gz, , zip] = corpus as [CorpusArchive, CorpusArchive, CorpusArchive]
+    const out = join(dir, 'cli-out')
+    const viaGateway = await cli('fetch', '--sha256', gz.sha256, '--gateway', gateway.url, '--index', index.toString(), '-o', `${out}.tar.gz`)
+    expect(viaGateway.status, viaGateway.stderr).toBe(0)
+    expect(sha256(readFileSync(`${out}.tar.gz`))).toBe(gz.sha256)
+    expect(viaGateway.stdout).toContain(`from gateway ${gateway.url}`)
+
+    const dead = await closedPortUrl()
+    const viaMirror = await cli('fetch', '--sha512', zip.sha512, '--mirror', dead, '--mirror', mirror.url, '-o', `${out}.zip`, '--json')
+    expect(viaMirror.status, viaMirror.stderr).toBe(0)
+    expect(sha256(readFileSync(`${out}.zip`))).toBe(zip.sha256)
+    const report = JSON.parse(viaMirror.stdout)
+    expect(report).toMatchObject({ size: zip.bytes.length, sha512: zip.sha512, source: { kind: 'mirror', url: mirror.url } })
+    expect(report.failures).toEqual([expect.objectContaining({ kind: 'mirror', url: dead, code: 'ERR_SOURCE_UNAVAILABLE' })])
+    expect(viaMirror.stderr).toContain(`note: mirror ${dead} failed (ERR_SOURCE_UNAVAILABLE`)
+  }, 300_000)
+
+  it('every source bad: exit 1, ERR_FETCH_FAILED (--json lists each), and no output file or leftover', async () => {
+    const [gz] = corpus as [CorpusArchive]
+    const dead = await closedPortUrl()
+    const liar = await hashedMirror(new Map([[`sha256/${gz.sha256}`, gz.bytes]]), { replaceWith: gz.bytes.subarray(1) })
+    servers.push(liar)
+    // -o in a directory that does not exist: refused before any source is asked.
+    const nowhere = await cli('fetch', '--sha256', gz.sha256, '--mirror', liar.url, '-o', join(dir, 'no-such-dir', 'x.tar.gz'))
+    expect(nowhere.status).toBe(1)
+    expect(nowhere.stderr).toMatch(/^error ERR_FILE_NOT_FOUND/m)
+    expect(liar.requests).toEqual([])
+
+    const out = join(dir, 'x.tar.gz')
+    const failed = await cli('fetch', '--sha256', gz.sha256, '--mirror', liar.url, '--gateway', dead, '--index', index.toString(), '-o', out, '--json')
+    expect(failed.status).toBe(1)
+    expect(failed.stderr).toMatch(/^error ERR_FETCH_FAILED: every source failed/m)
+    expect(JSON.parse(failed.stdout).error).toMatchObject({
+      code: 'ERR_FETCH_FAILED',
+      failures: [{ kind: 'mirror', url: liar.url, code: 'ERR_DIGEST_MISMATCH' }, { kind: 'gateway', url: dead, code: 'ERR_BLOCK_NOT_FOUND' }].map(f => expect.objectContaining(f))
+    })
+    expect(existsSync(out)).toBe(false)
+    expect(readdirSync(dir).filter(name => name.includes('x.tar.gz'))).toEqual([])
+  }, 300_000)
+
+  it('malformed requests are usage errors (exit 2), a digest the index lacks is ERR_HASH_NOT_INDEXED (exit 1)', async () => {
+    const [gz] = corpus as [CorpusArchive]
+    const usage = async (...args: string[]): Promise<string> => {
+      const r = await cli('fetch', ...args)
+      expect(r.status, args.join(' ')).toBe(2)
+      return r.stderr
+    }
+    expect(await usage('--sha256', gz.sha256.toUpperCase(), '--mirror', mirror.url)).toMatch(/^error ERR_USAGE: a sha256 digest is 64 lower-case hex digits/)
+    expect(await usage('--sha256', 'abc', '--mirror', mirror.url)).toMatch(/^error ERR_USAGE/)
+    expect(await usage('--sha256', gz.sha256)).toMatch(/^error ERR_USAGE: no mirror or gateway/)
+    expect(await usage('--sha256', gz.sha256, '--gateway', gateway.url)).toMatch(/^error ERR_USAGE: gateways need the root CID/)
+    expect(await usage('--sha256', gz.sha256, '--gateway', gateway.url, '--index', 'nope')).toMatch(/^error ERR_USAGE: index "nope" is not a CID/)
+    const absent = await cli('fetch', '--sha256', 'f'.repeat(64), '--gateway', gateway.url, '--index', index.toString(), '-o', join(dir, 'absent'))
+    expect(absent.status).toBe(1)
+    expect(absent.stderr).toMatch(/^error ERR_HASH_NOT_INDEXED: index \S+ has no archive with sha256 f{64}/m)
+  }, 300_000)
+})
