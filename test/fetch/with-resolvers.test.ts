@@ -1,0 +1,28 @@
+/** The Promise.withResolvers polyfill that helia's HTTP line needs on Node 20 (see src/fetch/with-resolvers.ts). */
+import { describe, it, expect } from 'vitest'
+import { ensurePromiseWithResolvers } from '../../src/fetch/with-resolvers.js'
+
+type WithResolvers = <T>() => { promise: Promise<T>, resolve: (v: T) => void, reject: (e: unknown) => void }
+
+describe('ensurePromiseWithResolvers', () => {
+  it('installs a working Promise.withResolvers where there is none, and keeps a built-in one', async () => {
+    const ctor = Promise as unknown as { withResolvers?: WithResolvers }
+    const builtin = ctor.withResolvers
+    delete ctor.withResolvers
+    try {
+      ensurePromiseWithResolvers()
+      const a = (ctor.withResolvers as WithResolvers)<number>()
+      a.resolve(7)
+      expect(await a.promise).toBe(7)
+      const b = (ctor.withResolvers as WithResolvers)<number>()
+      b.reject(new Error('no'))
+      await expect(b.promise).rejects.toThrow('no')
+      const mine = ctor.withResolvers
+      ensurePromiseWithResolvers()
+      expect(ctor.withResolvers).toBe(mine)
+    } finally {
+      if (builtin === undefined) delete ctor.withResolvers
+      else ctor.withResolvers = builtin
+    }
+  })
+})
