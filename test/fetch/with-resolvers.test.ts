@@ -7,19 +7,20 @@ type WithResolvers = <T>() => { promise: Promise<T>, resolve: (v: T) => void, re
 describe('ensurePromiseWithResolvers', () => {
   it('installs a working Promise.withResolvers where there is none, and keeps a built-in one', async () => {
     const ctor = Promise as unknown as { withResolvers?: WithResolvers }
+    const installed = (): WithResolvers => ctor.withResolvers as WithResolvers
     const builtin = ctor.withResolvers
     delete ctor.withResolvers
     try {
       ensurePromiseWithResolvers()
-      const a = (ctor.withResolvers as WithResolvers)<number>()
+      const a = installed()<number>()
       a.resolve(7)
       expect(await a.promise).toBe(7)
-      const b = (ctor.withResolvers as WithResolvers)<number>()
+      const b = installed()<number>()
       b.reject(new Error('no'))
       await expect(b.promise).rejects.toThrow('no')
-      const mine = ctor.withResolvers
+      const mine = installed()
       ensurePromiseWithResolvers()
-      expect(ctor.withResolvers).toBe(mine)
+      expect(installed()).toBe(mine)
     } finally {
       if (builtin === undefined) delete ctor.withResolvers
       else ctor.withResolvers = builtin
