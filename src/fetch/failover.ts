@@ -7,8 +7,10 @@
  * Two digests make that safe without keeping any bytes: one over each source's own stream, which decides
  * whether that source was right (and the next should be tried if not), and one over the bytes handed out,
  * which decides whether the caller got the right archive. They differ only when an earlier source handed
- * out wrong bytes and then failed: that cannot be taken back, so it ends the fetch with an error. As with
- * restoreArchive, a consumer treats the bytes as good only once the stream has ended without an error.
+ * out wrong bytes and then failed (a mirror that answers 200 with an error page, say). A caller that can
+ * take bytes back (a temporary file) passes `onRestart`: it is told to discard them, and the source found
+ * right is read again from the start. Without it that ends the fetch with an error. As with restoreArchive,
+ * a consumer treats the bytes as good only once the stream has ended without an error.
  */
 import { equalBytes } from '../blocks.js'
 import { createDigest, type DigestName } from '../digest/incremental.js'
@@ -34,14 +36,20 @@ export interface FailoverEvents {
   onAttempt?: (source: { kind: Source['kind'], url: string }) => void
   /** A source failed and the next one will be asked. */
   onFailure?: (failure: SourceFailure) => void
+  /**
+   * The bytes handed out so far are wrong (a source that failed later gave them): discard them all; the
+   * stream starts again from byte 0 once this resolves. Without it, that case is ERR_DIGEST_MISMATCH.
+   */
+  onRestart?: () => void | Promise<void>
   signal?: AbortSignal
 }
 
 export async function * firstGoodSource (sources: readonly Source[], expected: Expected, events: FailoverEvents = {}): AsyncGenerator<Uint8Array> {
   const failures: SourceFailure[] = []
-  const handedOut = createDigest(expected.algorithm)
+  let handedOut = createDigest(expected.algorithm)
   let emitted = 0
-  for (const source of sources) {
+  for (let i = 0; i < sources.length; i++) {
+    const source = sources[i] as Source
     events.signal?.throwIfAborted()
     events.onAttempt?.({ kind: source.kind, url: source.url })
     const own = createDigest(expected.algorithm)
@@ -71,8 +79,17 @@ export async function * firstGoodSource (sources: readonly Source[], expected: E
       continue
     }
     if (before > 0 && !equalBytes(handedOut.digest(), expected.digest)) {
-      throw new DigestMismatchError(`${source.url} gave the right archive, but the first ${before} bytes handed out came from a source that failed later and were wrong`,
-        { failures })
+      if (events.onRestart === undefined) {
+        throw new DigestMismatchError(`${source.url} gave the right archive, but the first ${before} bytes handed out came from a source that failed later and were wrong`,
+          { failures })
+      }
+      // Read the source just found right again, handing out all of it. It is then the only source of
+      // what is handed out, so it cannot come back here: each source is read at most twice.
+      await events.onRestart()
+      handedOut = createDigest(expected.algorithm)
+      emitted = 0
+      i--
+      continue
     }
     return
   }

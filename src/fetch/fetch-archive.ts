@@ -29,7 +29,7 @@ export interface FetchSources {
   index?: CID | string
 }
 
-/** How to fetch: progress callbacks, the caller's abort signal, the timeout and the cache budget. */
+/** How to fetch: progress and restart callbacks, the caller's abort signal, the timeout and the cache budget. */
 export interface FetchTuning extends FailoverEvents {
   /** Longest wait for a block, an answer or the next part of a body, in milliseconds (default 60 000). */
   timeoutMs?: number
@@ -44,8 +44,10 @@ export type FetchArchiveOptions = ArchiveDigest & FetchSources & FetchTuning
  * The archive whose digest is given, as it arrives. Every block from a gateway is checked against its CID
  * and the archive against the manifest's sha256; whatever the source, the bytes are checked against the
  * requested digest at the end. As with restoreArchive, treat the bytes as good only once the stream ends
- * without an error: a wrong archive throws after its last chunk (write to a temporary file, as the CLI does
- * with writeFileAtomically). Throws ERR_INVALID_HASH for a malformed digest, ERR_INVALID_ARGUMENT for no
+ * without an error: a wrong archive throws after its last chunk (write to a temporary file, as the CLI
+ * does). A source that fails midway is followed by the next without repeating a byte; if what it handed
+ * out turns out wrong, `onRestart` (when given) is told to discard everything and the stream starts over
+ * from a source found right (else ERR_DIGEST_MISMATCH). Throws ERR_INVALID_HASH for a malformed digest, ERR_INVALID_ARGUMENT for no
  * source or a bad URL, ERR_HASH_NOT_INDEXED when the index has no such archive, and ERR_FETCH_FAILED,
  * listing what each source gave, when no source gives the archive.
  *
@@ -78,8 +80,8 @@ export function fetchArchive (options: FetchArchiveOptions): AsyncGenerator<Uint
     }
     for (const url of gateways) sources.push(gatewaySource(url, resolve, { cache, timeoutMs, ...withSignal }))
   }
-  const { onAttempt, onFailure } = options
-  return firstGoodSource(sources, { algorithm, digest: base16.baseDecode(hex) }, { onAttempt, onFailure, ...withSignal })
+  const { onAttempt, onFailure, onRestart } = options
+  return firstGoodSource(sources, { algorithm, digest: base16.baseDecode(hex) }, { onAttempt, onFailure, onRestart, ...withSignal })
 }
 
 function digestOf (wanted: ArchiveDigest): { algorithm: HashAlgorithm, hex: string } {

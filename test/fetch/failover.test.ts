@@ -78,6 +78,21 @@ describe('firstGoodSource', () => {
     expect((late as DigestMismatchError).details.failures).toEqual([expect.objectContaining({ url: 'http://a', code: 'ERR_DIGEST_MISMATCH' })])
   })
 
+  it('with onRestart, wrong bytes handed out are taken back and the source found right is read again, whole', async () => {
+    const log: string[] = []
+    let parts: Uint8Array[] = []
+    let restarts = 0
+    const chunks = firstGoodSource([
+      source('http://a', patternBytes(60_000, 9), new SourceUnavailableError('cut'), log),
+      source('http://b', patternBytes(100_000, 8), undefined, log),
+      source('http://c', archive, undefined, log)
+    ], expected, { onRestart: () => { restarts++; parts = [] } })
+    for await (const chunk of chunks) parts.push(chunk)
+    expect(restarts).toBe(1)
+    expect(Buffer.concat(parts).equals(archive)).toBe(true)
+    expect(log).toEqual(['open http://a', 'close http://a', 'open http://b', 'close http://b', 'open http://c', 'close http://c', 'open http://c', 'close http://c'])
+  })
+
   it('a failure that every source would give (not the source\'s fault) ends the fetch at once', async () => {
     const log: string[] = []
     const err = await failureOf(firstGoodSource([

@@ -152,14 +152,22 @@ describe('ipld-archive-manifest fetch', () => {
     expect(sha256(readFileSync(`${out}.tar.gz`))).toBe(gz.sha256)
     expect(viaGateway.stdout).toContain(`from gateway ${gateway.url}`)
 
+    // A dead mirror, then one that answers 200 with another body (all of it written to the file before
+    // its digest fails): the file is rewound and the archive written again from the good mirror.
     const dead = await closedPortUrl()
-    const viaMirror = await cli('fetch', '--sha512', zip.sha512, '--mirror', dead, '--mirror', mirror.url, '-o', `${out}.zip`, '--json')
+    const liar = await hashedMirror(new Map([[`sha512/${zip.sha512}`, zip.bytes]]), { replaceWith: new TextEncoder().encode('<html>moved</html>') })
+    servers.push(liar)
+    const viaMirror = await cli('fetch', '--sha512', zip.sha512, '--mirror', dead, '--mirror', liar.url, '--mirror', mirror.url, '-o', `${out}.zip`, '--json')
     expect(viaMirror.status, viaMirror.stderr).toBe(0)
     expect(sha256(readFileSync(`${out}.zip`))).toBe(zip.sha256)
     const report = JSON.parse(viaMirror.stdout)
     expect(report).toMatchObject({ size: zip.bytes.length, sha512: zip.sha512, source: { kind: 'mirror', url: mirror.url } })
-    expect(report.failures).toEqual([expect.objectContaining({ kind: 'mirror', url: dead, code: 'ERR_SOURCE_UNAVAILABLE' })])
+    expect(report.failures).toEqual([
+      expect.objectContaining({ kind: 'mirror', url: dead, code: 'ERR_SOURCE_UNAVAILABLE' }),
+      expect.objectContaining({ kind: 'mirror', url: liar.url, code: 'ERR_DIGEST_MISMATCH' })
+    ])
     expect(viaMirror.stderr).toContain(`note: mirror ${dead} failed (ERR_SOURCE_UNAVAILABLE`)
+    expect(readdirSync(dir).filter(name => name.startsWith('.cli-out'))).toEqual([])
   }, 300_000)
 
   it('every source bad: exit 1, ERR_FETCH_FAILED (--json lists each), and no output file or leftover', async () => {

@@ -1,6 +1,6 @@
 import { FetchFailedError, InvalidArgumentError, InvalidHashError, type SourceFailure } from '../../errors.js'
 import { fetchArchive, type FetchArchiveOptions } from '../../fetch/fetch-archive.js'
-import { writeFileAtomically } from '../atomic-file.js'
+import { createAtomicFile, type AtomicFile } from '../atomic-file.js'
 import { checkOutputParent } from '../fs-errors.js'
 import { type Command, UsageError, stringOption, stringsOption, writeStdout } from './command.js'
 
@@ -31,6 +31,10 @@ export const fetchCommand: Command = {
     } as FetchArchiveOptions
     const failures: SourceFailure[] = []
     let source: { kind: string, url: string } | undefined
+    let size = 0
+    // A file can take back bytes that turn out wrong (a mirror that served an error page): it is rewound
+    // and the archive written again from a source found right. Stdout cannot: there that is an error.
+    let file: AtomicFile | undefined
     let bytes: AsyncGenerator<Uint8Array>
     try {
       bytes = fetchArchive({
@@ -39,24 +43,29 @@ export const fetchCommand: Command = {
         onFailure: f => {
           failures.push(f)
           console.error(`note: ${f.kind} ${f.url} failed (${f.code}: ${f.message}); trying the next`)
-        }
+        },
+        ...(output === undefined ? {} : { onRestart: async () => { size = 0; await file?.rewind() } })
       })
     } catch (err) {
       // What the command line asked for is malformed (a digest, a URL, a CID, no source): a usage error.
       if (err instanceof InvalidArgumentError || err instanceof InvalidHashError) throw new UsageError(err.message)
       throw err
     }
-    let size = 0
+    if (output !== undefined) {
+      await checkOutputParent(output)
+      file = await createAtomicFile(output)
+    }
     const counted = (async function * () { for await (const chunk of bytes) { size += chunk.length; yield chunk } })()
     try {
       // A file appears only once its bytes are checked; stdout gets them as they come (check the exit status).
-      if (output !== undefined) {
-        await checkOutputParent(output)
-        await writeFileAtomically(output, counted)
-      } else {
+      if (file === undefined) {
         await writeStdout(counted)
+      } else {
+        for await (const chunk of counted) await file.write(chunk)
+        await file.commit()
       }
     } catch (err) {
+      await file?.discard()
       if (json && err instanceof FetchFailedError) {
         console.log(JSON.stringify({ error: { code: err.code, message: err.message, failures: err.failures } }, null, 2))
         inv.printed.jsonError = true
