@@ -6,3 +6,5 @@ export { writeFileAtomically, createAtomicFile, type AtomicFile } from './atomic
 export { manifestFromFile } from './manifest-file.js'
 export { createWorkerDigester } from './worker-digester.js'
 export { openStore, INDEX_ROOT_FILE, BLOCKS_DIR, type Store, type StoreOptions, type AddOptions, type AddResult } from './store.js'
+export { createMirrorServer, type MirrorServer, type MirrorServerOptions, type MirrorAddress } from './serve/server.js'
+export type { MirrorStore, ArchiveHashAlgorithm } from './serve/mirror-store.js'
