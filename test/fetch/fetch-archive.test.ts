@@ -1,7 +1,10 @@
 /**
  * fetchArchive and the `fetch` command end to end on 127.0.0.1: archives added to a store on disk
- * (blockstore-fs + hash index), fetched back by sha256 or sha512 through gateways that serve the store's
- * blocks, or from hashed mirrors; the faults a fetch must get past, and the arguments it must refuse.
+ * (blockstore-fs + hash index) and served by `serve` (createMirrorServer: hashed mirror and trustless
+ * gateway), fetched back by sha256 or sha512 through it as a gateway (with the index) or as a mirror;
+ * helia's own @helia/unixfs reads the tree through the same gateway. Beside it, local servers with the
+ * faults a fetch must get past (a closed port, a gateway that lies or lacks blocks, a mirror with another
+ * body), and the arguments it must refuse.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { spawn } from 'node:child_process'
@@ -11,8 +14,10 @@ import { join } from 'node:path'
 import type { CID } from 'multiformats/cid'
 import { fetchArchive, type FetchArchiveOptions } from '../../src/index.js'
 import { openStore, type Store } from '../../src/node/store.js'
+import { createMirrorServer, type MirrorServer } from '../../src/node/serve/server.js'
+import { loadManifest } from '../../src/manifest/load.js'
 import type { SourceFailure } from '../../src/errors.js'
-import { removeDir, tempDir } from '../helpers/archives.js'
+import { gnuExtract, removeDir, tempDir } from '../helpers/archives.js'
 import { fetchCorpus, type CorpusArchive } from '../helpers/fetch-corpus.js'
 import { blockGateway, closedPortUrl, hashedMirror, type LocalServer } from '../helpers/http-sources.js'
 
@@ -20,8 +25,10 @@ let dir: string
 let store: Store
 let corpus: CorpusArchive[]
 let index: CID
-let gateway: LocalServer
-let mirror: LocalServer
+let serve: MirrorServer
+/** The same `serve` as a trustless gateway (its origin) and as a hashed mirror. */
+let gateway: { url: string }
+let mirror: { url: string }
 const servers: LocalServer[] = []
 
 beforeAll(async () => {
@@ -30,12 +37,14 @@ beforeAll(async () => {
   store = await openStore(`${dir}/store`)
   for (const archive of corpus) await store.add(archive.path)
   index = store.indexRoot
-  gateway = await blockGateway(store.blockstore)
-  mirror = await hashedMirror(new Map(corpus.flatMap(a => [[`sha256/${a.sha256}`, a.bytes], [`sha512/${a.sha512}`, a.bytes]])))
-  servers.push(gateway, mirror)
+  serve = createMirrorServer({ store })
+  const { url } = await serve.listen()
+  gateway = { url: new URL(url).origin }
+  mirror = { url }
 }, 600_000)
 
 afterAll(async () => {
+  await serve?.close()
   await Promise.all(servers.map(async s => { await s.close() }))
   await store?.close()
   removeDir(dir)
@@ -109,26 +118,54 @@ describe('fetchArchive', () => {
     expect(other.requests).toEqual([])
   }, 300_000)
 
-  it('refuses malformed requests before asking anyone', () => {
+  it('refuses malformed requests before asking anyone', async () => {
     const [gz] = corpus as [CorpusArchive]
-    const asked = mirror.requests.length + gateway.requests.length
+    const watched = await hashedMirror(new Map())
+    servers.push(watched)
     const code = (options: unknown): string | undefined => {
       try { fetchArchive(options as FetchArchiveOptions) } catch (err) { return (err as { code?: string }).code }
       return undefined
     }
-    expect(code({ sha256: gz.sha256.toUpperCase(), mirrors: [mirror.url] })).toBe('ERR_INVALID_HASH')
-    expect(code({ sha256: gz.sha256.slice(1), mirrors: [mirror.url] })).toBe('ERR_INVALID_HASH')
-    expect(code({ sha512: gz.sha256, mirrors: [mirror.url] })).toBe('ERR_INVALID_HASH')
-    expect(code({ sha256: gz.sha256, sha512: gz.sha512, mirrors: [mirror.url] })).toBe('ERR_INVALID_ARGUMENT')
+    const url = watched.url
+    expect(code({ sha256: gz.sha256.toUpperCase(), mirrors: [url] })).toBe('ERR_INVALID_HASH')
+    expect(code({ sha256: gz.sha256.slice(1), mirrors: [url] })).toBe('ERR_INVALID_HASH')
+    expect(code({ sha512: gz.sha256, mirrors: [url] })).toBe('ERR_INVALID_HASH')
+    expect(code({ sha256: gz.sha256, sha512: gz.sha512, mirrors: [url] })).toBe('ERR_INVALID_ARGUMENT')
     expect(code({ sha256: gz.sha256 })).toBe('ERR_INVALID_ARGUMENT')
-    expect(code({ sha256: gz.sha256, gateways: [gateway.url] })).toBe('ERR_INVALID_ARGUMENT')
-    expect(code({ sha256: gz.sha256, mirrors: [mirror.url], index })).toBe('ERR_INVALID_ARGUMENT')
-    expect(code({ sha256: gz.sha256, gateways: [`${gateway.url}/ipfs`], index })).toBe('ERR_INVALID_ARGUMENT')
-    expect(code({ sha256: gz.sha256, gateways: [gateway.url], index: 'not-a-cid' })).toBe('ERR_INVALID_ARGUMENT')
+    expect(code({ sha256: gz.sha256, gateways: [url] })).toBe('ERR_INVALID_ARGUMENT')
+    expect(code({ sha256: gz.sha256, mirrors: [url], index })).toBe('ERR_INVALID_ARGUMENT')
+    expect(code({ sha256: gz.sha256, gateways: [`${url}/ipfs`], index })).toBe('ERR_INVALID_ARGUMENT')
+    expect(code({ sha256: gz.sha256, gateways: [url], index: 'not-a-cid' })).toBe('ERR_INVALID_ARGUMENT')
     expect(code({ sha256: gz.sha256, mirrors: ['ftp://127.0.0.1/'] })).toBe('ERR_INVALID_ARGUMENT')
-    expect(code({ sha256: gz.sha256, mirrors: ['http://127.0.0.1/?x=1'] })).toBe('ERR_INVALID_ARGUMENT')
-    expect(mirror.requests.length + gateway.requests.length).toBe(asked)
+    expect(code({ sha256: gz.sha256, mirrors: [`${url}/?x=1`] })).toBe('ERR_INVALID_ARGUMENT')
+    expect(watched.requests).toEqual([])
   })
+
+  it('helia\'s own @helia/unixfs reads a file of the tree through the same gateway', async () => {
+    const { unixfs } = await import('@helia/unixfs')
+    const { createHeliaHTTP } = await import('@helia/http')
+    const { trustlessGateway } = await import('@helia/block-brokers')
+    const { httpGatewayRouting } = await import('@helia/routers')
+    const [gz] = corpus as [CorpusArchive]
+    const manifest = await loadManifest(await store.lookup('sha256', gz.sha256) as CID, store.blockstore)
+    const helia = await createHeliaHTTP({
+      blockBrokers: [trustlessGateway({ allowInsecure: true, allowLocal: true })],
+      routers: [httpGatewayRouting({ gateways: [gateway.url] })]
+    })
+    try {
+      // @helia/unixfs 8 and @helia/http 3 type CIDs from two copies of multiformats: the same at run time.
+      const fs = unixfs(helia as unknown as Parameters<typeof unixfs>[0])
+      const names: string[] = []
+      for await (const entry of fs.ls(manifest.tree.root, { path: 'hello-2.10' })) names.push(entry.name)
+      expect(names).toContain('COPYING')
+      const parts: Uint8Array[] = []
+      for await (const part of fs.cat(manifest.tree.root, { path: 'hello-2.10/COPYING' })) parts.push(part)
+      const tree = gnuExtract(gz.bytes, ['-z'])
+      try {
+        expect(Buffer.concat(parts).equals(readFileSync(join(tree, 'hello-2.10/COPYING')))).toBe(true)
+      } finally { removeDir(tree) }
+    } finally { await helia.stop() }
+  }, 300_000)
 })
 
 /** The CLI in a child process, awaited without blocking this process (its servers must keep answering). */
