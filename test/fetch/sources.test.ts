@@ -96,9 +96,13 @@ describe('trustless gateways through helia', () => {
       asked.push(input instanceof Request ? input.url : input.toString())
       return await original(input, init)
     }
+    // A small cache, to see that helia keeps its blocks there (and not in a store that keeps them all).
+    const cache = new BlockCache(1 << 20)
     try {
-      expect(same(await fetchFrom([gateway(gw.url)]))).toBe(true)
+      expect(same(await fetchFrom([gateway(gw.url, cache)]))).toBe(true)
     } finally { globalThis.fetch = original }
+    expect(cache.bytes).toBeGreaterThan(0)
+    expect(cache.bytes).toBeLessThanOrEqual(1 << 20)
     expect(gw.requests.length).toBeGreaterThan(0)
     expect(gw.requests.every(r => /^\/ipfs\/[a-z0-9]+\?format=raw$/.test(r))).toBe(true)
     expect(asked.length).toBe(gw.requests.length)
