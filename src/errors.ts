@@ -145,6 +145,31 @@ export class InvalidIndexError extends ArchiveManifestError { static override re
 /** A store directory is not a store, or its index-root file is missing, malformed or names a root the store does not hold; `details.path` names the file. */
 export class InvalidStoreError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_STORE' }
 
+// --- Fetching archives by hash (gateways and mirrors) ---
+
+/** A gateway or mirror could not be used: unreachable, an error status (404, 5xx), no answer in time, or a body cut short. `details.url` names it. */
+export class SourceUnavailableError extends ArchiveManifestError { static override readonly code = 'ERR_SOURCE_UNAVAILABLE' }
+/** The hash index has no archive with the requested digest (an answer from verified index blocks: every gateway gives the same). */
+export class HashNotIndexedError extends ArchiveManifestError { static override readonly code = 'ERR_HASH_NOT_INDEXED' }
+/** What one gateway or mirror gave when it was tried: see FetchFailedError. */
+export interface SourceFailure {
+  /** `gateway` (blocks through the hash index) or `mirror` (the archive at `<url>/<algorithm>/<hex>`). */
+  kind: 'gateway' | 'mirror'
+  url: string
+  /** The stable code of the failure: ERR_SOURCE_UNAVAILABLE, ERR_BLOCK_NOT_FOUND (no valid block), ERR_DIGEST_MISMATCH, … */
+  code: string
+  message: string
+}
+/** Every gateway and mirror was tried and none gave the archive; `failures` says what each gave, in the order tried. */
+export class FetchFailedError extends ArchiveManifestError {
+  static override readonly code = 'ERR_FETCH_FAILED'
+  readonly failures: readonly SourceFailure[]
+  constructor (message: string, details: ErrorDetails & { failures?: SourceFailure[] } = {}, options?: { cause?: unknown }) {
+    super(message, details, options)
+    this.failures = details.failures ?? []
+  }
+}
+
 /** Every error class, for documentation and for the test that proves codes are unique. */
 export const errorClasses = [
   TruncatedArchiveError, HeaderChecksumError, HeaderFieldError, PaxRecordError, InvalidPathError,
@@ -154,5 +179,6 @@ export const errorClasses = [
   ZipStructureError, ZipHeaderMismatchError, ZipOverlappingEntriesError,
   CorruptCompressedDataError, TruncatedCompressedDataError,
   FileNotFoundError, NotAFileError, FileExistsError, PermissionDeniedError, OutputClosedError, FileSystemError,
-  InvalidHashError, InvalidIndexError, InvalidStoreError
+  InvalidHashError, InvalidIndexError, InvalidStoreError,
+  SourceUnavailableError, HashNotIndexedError, FetchFailedError
 ] as const

@@ -21,6 +21,7 @@ export { defaultLimits, defaultServeLimits, type Limits, type ServeLimits } from
 export { addToIndex, lookupHash, listIndex, emptyIndex, indexProfile, type IndexEntry, type IndexOptions } from './store/hash-index.js'
 export { checkHashHex, isHashHex, hashAlgorithms, hashHexLength, type HashAlgorithm } from './store/hash-hex.js'
 export { archiveStats, type ArchiveStats, type RebuildKind } from './store/archive-stats.js'
+export { fetchArchive, DEFAULT_FETCH_TIMEOUT_MS, type ArchiveDigest, type FetchSources, type FetchTuning, type FetchArchiveOptions } from './fetch/fetch-archive.js'
 export { MemoryBlocks, discardBlocks, type BlockSink, type BlockSource, type Blockstore } from './blocks.js'
 export type { ByteSource } from './source.js'
 export type { Manifest, Archive, ArchiveFormat, Compression, CompressedMember, Recipe, Tar, Tree, Entry, EntryPage, EntryRecord, PatchRun, EntryType, Exclusion, Name, Zip, ZipEntry, ZipEntryPage, ZipEntryType, AnyEntry } from './schema/types.js'

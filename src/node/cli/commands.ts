@@ -9,6 +9,7 @@ import { materialize } from './materialize.js'
 import { add } from './add.js'
 import { index } from './index-list.js'
 import { serve } from './serve.js'
+import { fetchCommand } from './fetch.js'
 
 export const commands: Command[] = [
   create,
@@ -19,5 +20,6 @@ export const commands: Command[] = [
   materialize,
   add,
   index,
-  serve
+  serve,
+  fetchCommand
 ]
