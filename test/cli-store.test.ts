@@ -16,6 +16,10 @@ function cli (...args: string[]): { status: number | null, stdout: string, stder
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
+function quote (arg: string): string {
+  return `'${arg.replaceAll("'", "'\\''")}'`
+}
+
 function sha (path: string, algorithm = 'sha256'): string {
   return createHash(algorithm).update(readFileSync(path)).digest('hex')
 }
@@ -112,6 +116,18 @@ describe('ipld-archive-manifest add / index', () => {
     const r = cli('add', join(fixtures, 'is-number-7.0.0.tar'), '--store', damaged, '--json')
     expect(r.status).toBe(1)
     expect(JSON.parse(r.stdout).error.code).toBe('ERR_INVALID_STORE')
+  }, 120_000)
+
+  it('on a terminal, a progress line; in a pipe, none', () => {
+    const store = join(dir, 'tty-store')
+    const command = [process.execPath, '--import', 'tsx', join(root, 'src/node/cli.ts'), 'add', join(fixtures, 'is-number-7.0.0.tar'), '--store', store]
+    // script(1) runs the command on a pseudo-terminal and copies what it writes there.
+    const r = spawnSync('script', ['-qec', command.map(quote).join(' '), '/dev/null'], { encoding: 'utf8', cwd: root })
+    expect(r.status, r.stdout).toBe(0)
+    expect(r.stdout).toContain('\r[1/1] 0.0 of 0.0 MB  is-number-7.0.0.tar')
+    expect(r.stdout).toContain('index root ')
+    const piped = cli('add', join(fixtures, 'is-number-7.0.0.tar'), '--store', store)
+    expect(piped.stderr).toBe('')
   }, 120_000)
 
   it('the progress line: position, bytes, rate and time left', () => {

@@ -94,7 +94,10 @@ export interface Store {
    * restoring them; returns the new index root.
    */
   index: (manifests: readonly CID[]) => Promise<CID>
-  /** Reads the index root file again (after another process updated it) and returns the root. */
+  /**
+   * Reads the index root file again and returns the root: for a process that reads a store another
+   * process writes (a Store's own adds keep its root current; do not reload while it is adding).
+   */
   reload: () => Promise<CID>
   close: () => Promise<void>
 }

@@ -125,7 +125,7 @@ export async function slotLink (slot: number, inSlot: readonly Entry[], depth: n
 /** Stores one HAMT node whose occupied slots link as `links` says (any order; written in slot order). */
 export async function putShardNode (links: ReadonlyMap<number, PBLink>, profile: Profile, sink: BlockSink): Promise<NodeRef> {
   const fanout = profile.hamtFanout
-  hamtBits(profile)
+  hamtBits(profile) // refuses a fanout the slot prefixes and bitfield here do not implement
   const slots = [...links.keys()].sort((a, b) => a - b)
   const unixfs: UnixFSData = {
     type: 'hamt-sharded-directory',
@@ -188,7 +188,7 @@ async function putNode (unixfs: UnixFSData, links: PBLink[], profile: Profile, s
   return { cid, dagSize }
 }
 
-export function compareBytes (a: Uint8Array, b: Uint8Array): number {
+function compareBytes (a: Uint8Array, b: Uint8Array): number {
   const length = Math.min(a.length, b.length)
   for (let i = 0; i < length; i++) {
     if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number)

@@ -50,7 +50,9 @@ export function bulkProgress (count: number, totalBytes: number): BulkProgress {
     if (!force && now - drawn < REDRAW_MS) return
     drawn = now
     const line = progressLine({ index, count, label, doneBytes: before + current, totalBytes, seconds: (now - began) / 1000 })
-    process.stderr.write(`\r${line.slice(0, Math.max(20, (process.stderr.columns ?? 100) - 1))}\x1b[K`)
+    // Kept to one row (a wrapped line would not be redrawn in place); a terminal of unknown width says 0.
+    const columns = process.stderr.columns ?? 0
+    process.stderr.write(`\r${columns > 1 ? line.slice(0, columns - 1) : line}\x1b[K`)
   }
   return {
     start: (i, name) => { index = i; label = name; current = 0; draw(true) },
