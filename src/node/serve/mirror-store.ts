@@ -1,15 +1,10 @@
 /**
  * What the mirror serves from: blocks, and an index from an archive's digest to its manifest. A store
- * opened from disk (`openStore`) is one; so is a MemoryBlocks beside a Map, which is how the tests start.
+ * opened from disk (`openStore`, src/node/store.ts) is one; so is a MemoryBlocks beside a Map, which is how the tests start.
  */
 import type { CID } from 'multiformats/cid'
-import type { Blockstore } from '../../blocks.js'
-
-/** The digests an archive is indexed by, as Nix's hashed mirrors name them (`/<algorithm>/<hex>`). */
-export type ArchiveHashAlgorithm = 'sha256' | 'sha512'
-
-/** Hex digits of each algorithm's digest. */
-export const HEX_DIGITS: Readonly<Record<ArchiveHashAlgorithm, number>> = Object.freeze({ sha256: 64, sha512: 128 })
+import { getBlock, type Blockstore } from '../../blocks.js'
+import type { HashAlgorithm } from '../../store/hash-hex.js'
 
 export interface MirrorStore {
   /**
@@ -18,5 +13,16 @@ export interface MirrorStore {
    */
   readonly blockstore: Blockstore & { has?: (cid: CID) => boolean | Promise<boolean> }
   /** The manifest CID of the archive with this digest (lower-case hex), or undefined if none is indexed. */
-  lookup: (algorithm: ArchiveHashAlgorithm, hex: string) => CID | undefined | Promise<CID | undefined>
+  lookup: (algorithm: HashAlgorithm, hex: string) => CID | undefined | Promise<CID | undefined>
+}
+
+/** Whether the store itself holds `cid` (never asks upstream): its `has`, else a read that succeeds. */
+export async function storeHas (blockstore: MirrorStore['blockstore'], cid: CID): Promise<boolean> {
+  if (blockstore.has !== undefined) return await blockstore.has(cid)
+  try {
+    await getBlock(blockstore, cid)
+    return true
+  } catch {
+    return false
+  }
 }

@@ -9,12 +9,12 @@ import { CID } from 'multiformats/cid'
 import { base32 } from 'multiformats/bases/base32'
 import { base36 } from 'multiformats/bases/base36'
 import { base58btc } from 'multiformats/bases/base58'
-import { HEX_DIGITS, type ArchiveHashAlgorithm } from './mirror-store.js'
+import { hashHexLength, isHashHex, type HashAlgorithm } from '../../store/hash-hex.js'
 import { HttpError } from './http-error.js'
 
 export type Route =
   /** `/sha256/<hex>`, `/sha512/<hex>`: an archive by digest (Nix's hashed-mirror layout). */
-  | { kind: 'archive', algorithm: ArchiveHashAlgorithm, hex: string }
+  | { kind: 'archive', algorithm: HashAlgorithm, hex: string }
   /** `/ipfs/<cid>[?params]`: the trustless gateway. */
   | { kind: 'ipfs', cid: CID, params: URLSearchParams }
 
@@ -49,8 +49,7 @@ export function parseTarget (target: string): Route {
   if (first === 'sha256' || first === 'sha512') {
     if (second === undefined || rest.length > 0) throw new HttpError(400, `expected /${first}/<hex>`)
     if (query !== undefined) throw new HttpError(400, `/${first}/<hex> takes no query`)
-    const digits = HEX_DIGITS[first]
-    if (second.length !== digits || !/^[0-9a-f]+$/.test(second)) throw new HttpError(400, `a ${first} digest is ${digits} lower-case hex digits`)
+    if (!isHashHex(first, second)) throw new HttpError(400, `a ${first} digest is ${hashHexLength[first]} lower-case hex digits`)
     return { kind: 'archive', algorithm: first, hex: second }
   }
   if (first === 'ipfs') {

@@ -9,14 +9,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { CID } from 'multiformats/cid'
-import { getBlock, type BlockSource } from '../../blocks.js'
+import type { BlockSource } from '../../blocks.js'
 import { defaultServeLimits, type ServeLimits } from '../../limits.js'
+import { lookupHash } from '../../store/hash-index.js'
 import { ClientGoneError } from './body.js'
 import type { ServeContext } from './context.js'
 import { serveArchive } from './hashed-mirror.js'
 import { HttpError, httpErrorOf } from './http-error.js'
 import { Limiter } from './limiter.js'
-import type { MirrorStore } from './mirror-store.js'
+import { storeHas, type MirrorStore } from './mirror-store.js'
 import { parseTarget } from './routes.js'
 import { serveIpfs } from './trustless-gateway.js'
 import { createUpstream, type Upstream } from './upstream.js'
@@ -31,6 +32,11 @@ export interface MirrorServerOptions {
   port?: number
   /** Trustless gateways to fetch missing blocks from (verified, then kept in the store), tried in order. */
   upstream?: readonly string[]
+  /**
+   * A hash-index root to resolve digests through instead of `store.lookup`: its blocks are read like any
+   * other (the store's, then the upstream gateways'), so a mirror can serve another machine's index.
+   */
+  index?: CID
   /** Overrides of defaultServeLimits. */
   limits?: Partial<ServeLimits>
   /** Told of each failure of the server's own (a 5xx answer, a body cut short), one line each: for a log. */
@@ -127,16 +133,6 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
     res.end(req.method === 'HEAD' ? undefined : body)
   }
 
-  async function hasLocal (cid: CID): Promise<boolean> {
-    if (blockstore.has !== undefined) return await blockstore.has(cid)
-    try {
-      await getBlock(blockstore, cid)
-      return true
-    } catch {
-      return false
-    }
-  }
-
   return {
     async listen () {
       if (bound !== undefined) return bound
@@ -144,10 +140,13 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
         upstream = await createUpstream(blockstore, { gateways: options.upstream, timeoutMs: limits.upstreamTimeoutMs })
       }
       const source: BlockSource = upstream?.source ?? blockstore
+      const index = options.index
       context = {
-        store: options.store,
+        lookup: index === undefined
+          ? async (algorithm, hex) => await options.store.lookup(algorithm, hex)
+          : async (algorithm, hex) => await lookupHash(index, source, algorithm, hex),
         source,
-        hasLocal,
+        hasLocal: async (cid: CID) => await storeHas(blockstore, cid),
         streams: new Limiter(limits.maxStreams, limits.maxQueuedStreams),
         verified: new VerifiedArchives(limits.verifiedArchives),
         send: { drainTimeoutMs: limits.drainTimeoutMs }

@@ -3,14 +3,13 @@
  * their CID and kept in the store, so the mirror is a cache in front of IPFS. The fetching is helia's own
  * (an @helia/http node: the trustless-gateway block broker over HTTP gateway routing, @helia/http 3, the
  * newest line that starts on Node 20), with the store as its blockstore: helia verifies each block's hash
- * before it puts it there, and tries the gateways in the order given.
+ * before it puts it there, and tries the gateways in the order given. helia is imported when an upstream
+ * is made, not when the server is loaded: it brings libp2p, which serving from the store never needs.
  */
-import { trustlessGateway } from '@helia/block-brokers'
-import { createHeliaHTTP } from '@helia/http'
-import { httpGatewayRouting } from '@helia/routers'
 import type { CID } from 'multiformats/cid'
 import { getBlock, putBlock, type BlockSource } from '../../blocks.js'
-import type { MirrorStore } from './mirror-store.js'
+import { ensurePromiseWithResolvers } from '../../fetch/with-resolvers.js'
+import { storeHas, type MirrorStore } from './mirror-store.js'
 
 export interface Upstream {
   /** The store's blocks, and any other block from the gateways (kept in the store once verified). */
@@ -36,6 +35,10 @@ export interface UpstreamOptions {
  * ```
  */
 export async function createUpstream (store: MirrorStore['blockstore'], options: UpstreamOptions): Promise<Upstream> {
+  ensurePromiseWithResolvers()
+  const [{ createHeliaHTTP }, { trustlessGateway }, { httpGatewayRouting }] = await Promise.all([
+    import('@helia/http'), import('@helia/block-brokers'), import('@helia/routers')
+  ])
   const helia = await createHeliaHTTP({
     // The helia blockstore shape over the store's: has, get as a generator of the one block, put.
     blockstore: heliaView(store) as never,
@@ -54,15 +57,7 @@ export async function createUpstream (store: MirrorStore['blockstore'], options:
 /** What helia's storage layer calls on its blockstore, over the store (any interface-blockstore version). */
 function heliaView (store: MirrorStore['blockstore']): object {
   return {
-    async has (cid: CID): Promise<boolean> {
-      if (store.has !== undefined) return await store.has(cid)
-      try {
-        await getBlock(store, cid)
-        return true
-      } catch {
-        return false
-      }
-    },
+    has: async (cid: CID): Promise<boolean> => await storeHas(store, cid),
     async * get (cid: CID): AsyncGenerator<Uint8Array> { yield await getBlock(store, cid) },
     async put (cid: CID, bytes: Uint8Array): Promise<CID> {
       await putBlock(store, cid, bytes)
