@@ -66,7 +66,7 @@ describe('hashed mirrors', () => {
     expect(failures[0]?.message).toContain('ECONNREFUSED')
     expect(failures[1]?.message).toContain('404')
     expect(good.requests).toEqual([`/sha256/${hex}`])
-  })
+  }, 300_000)
 
   it('a mirror that serves another body in full is that mirror\'s failure when it is the only one', async () => {
     const liar = await started(hashedMirror(new Map([[`sha256/${hex}`, archive]]), { replaceWith: archive.subarray(1) }))
@@ -81,7 +81,7 @@ describe('hashed mirrors', () => {
     const failures: SourceFailure[] = []
     expect(same(await fetchFrom([mirror(silent.url, 300), mirror(good.url)], failures))).toBe(true)
     expect(failures).toEqual([expect.objectContaining({ url: silent.url, code: 'ERR_SOURCE_UNAVAILABLE', message: expect.stringContaining('no answer within 300 ms') })])
-  })
+  }, 300_000)
 })
 
 describe('trustless gateways through helia', () => {
@@ -107,7 +107,7 @@ describe('trustless gateways through helia', () => {
     expect(gw.requests.every(r => /^\/ipfs\/[a-z0-9]+\?format=raw$/.test(r))).toBe(true)
     expect(asked.length).toBe(gw.requests.length)
     expect(asked.every(u => u.startsWith(`${gw.url}/ipfs/`))).toBe(true)
-  })
+  }, 300_000)
 
   it('a dead gateway, one that lies about a block and one that lacks one are skipped; the second half comes from the next', async () => {
     const dead = await closedPortUrl()
@@ -126,5 +126,5 @@ describe('trustless gateways through helia', () => {
     expect(failures[2]?.message).toContain('404')
     expect(liar.requests).toContain(`/ipfs/${someBlock}?format=raw`)
     expect(good.requests).toContain(`/ipfs/${someBlock}?format=raw`)
-  })
+  }, 300_000)
 })
