@@ -309,6 +309,23 @@ z.close()`, path])
     await expect(manifestFromZip(bytes)).rejects.toMatchObject({ code: 'ERR_CORRUPT_COMPRESSED', details: { reason: 'size' } })
   })
 
+  it('a source whose central directory changes between its two reads is a typed error', async () => {
+    // The reader keeps the directory it read first; the pass that hashes the file reads it again.
+    const bytes = zipSync({ 'a.txt': [new TextEncoder().encode('a'), { level: 0 }] }, { comment: 'c' })
+    const cd = bytes.findIndex((b, i) => b === 0x50 && bytes[i + 1] === 0x4b && bytes[i + 2] === 1 && bytes[i + 3] === 2)
+    let cdReads = 0
+    const source = {
+      size: bytes.length,
+      read: async (offset: number, length: number) => {
+        const piece = bytes.slice(offset, offset + length)
+        if (offset === cd && ++cdReads === 2) piece[20] = (piece[20] as number) ^ 1
+        return piece
+      }
+    }
+    await expect(manifestFromZip(source)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', details: { offset: cd } })
+    expect(cdReads).toBe(2)
+  })
+
   it('a manifest whose zip fields disagree with the archive fails verification', async () => {
     const path = out()
     run('zip', ['-q', '-r', '-6', path, 'pkg'])
