@@ -161,13 +161,15 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
         }
         const described = await describeData(entry, profile, sink, limits, (use) => readRange(offset, length, use), lastRecipe)
         if (described.recipe !== undefined) lastRecipe = described.recipe
-        // No recipe: the compressed bytes are kept verbatim (read again: the source is random-access).
-        if (entry.method !== STORED && described.recipe === undefined) {
-          described.verbatim = await keep(length, INLINE_DATA_MAX, async (use) => {
-            for (let at = 0; at < length; at += READ_PIECE) await use(await input.read(offset + at, Math.min(READ_PIECE, length - at)))
+        // No recipe: the compressed bytes are kept verbatim (held if they were, else read again: the source is random-access).
+        const { compressed, ...d } = described
+        if (entry.method !== STORED && d.recipe === undefined) {
+          d.verbatim = await keep(length, INLINE_DATA_MAX, async (use) => {
+            if (compressed !== undefined) await use(compressed)
+            else for (let at = 0; at < length; at += READ_PIECE) await use(await input.read(offset + at, Math.min(READ_PIECE, length - at)))
           })
         }
-        data.setData(entry.index, described)
+        data.setData(entry.index, d)
         break
       }
       default: {
@@ -312,7 +314,7 @@ function hasContent (entry: RawZipEntry): boolean {
  * the central directory's size and CRC-32, and for a deflated entry the recipe that rebuilds it, if any.
  */
 async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSink, limits: Limits,
-  feed: (use: (piece: Uint8Array) => Promise<void>) => Promise<void>, preferred?: Recipe): Promise<EntryData> {
+  feed: (use: (piece: Uint8Array) => Promise<void>) => Promise<void>, preferred?: Recipe): Promise<EntryData & { compressed?: Uint8Array }> {
   const builder = new FileDagBuilder(profile, sink)
   const name = displayName(nameFromBytes(entry.path))
   // A symlink's target is held in memory for the tree, bounded as a tar's long link names are.
@@ -335,6 +337,8 @@ async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSi
     await builder.write(bytes)
   }
   let recipe: Recipe | undefined
+  // The compressed bytes of a deflated entry small enough to be held, for when no recipe makes them.
+  let held: Uint8Array | undefined
   if (entry.method === STORED) {
     await feed(take)
   } else {
@@ -374,7 +378,10 @@ async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSi
     }
     // The recipe must make all `compressedSize` bytes (the whole range it replaces).
     if (race !== undefined) recipe = race.end(entry.compressedSize).recipe
-    else if (inflatedBytes <= SEQUENTIAL_MAX) recipe = firstMatch(candidates, concat(inflated), concat(compressed))
+    else if (inflatedBytes <= SEQUENTIAL_MAX) {
+      held = concat(compressed)
+      recipe = firstMatch(candidates, concat(inflated), held)
+    }
   }
   if (size !== entry.uncompressedSize) {
     throw new CorruptCompressedDataError(`entry data is ${size} bytes; the central directory records ${entry.uncompressedSize}`,
@@ -385,8 +392,9 @@ async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSi
       { offset: entry.dataOffset, entry: name, format: 'zip', reason: 'crc32', stored: entry.crc32, computed: crc })
   }
   const content = await builder.finish()
-  const result: EntryData = { content }
+  const result: EntryData & { compressed?: Uint8Array } = { content }
   if (recipe !== undefined) result.recipe = recipe
+  else if (held !== undefined) result.compressed = held
   if (entry.type === 'symlink') result.target = concat(target)
   return result
 }

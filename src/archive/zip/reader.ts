@@ -9,7 +9,7 @@ import { ByteArena } from '../../byte-arena.js'
 import { displayName, equalBytes, u16, u32 } from './bytes.js'
 import { centralRecord, parseCentralDirectory, type CentralRecord } from './central.js'
 import {
-  CENTRAL_HEADER_SIZE, EXTRA_ZIP64, FLAG_DATA_DESCRIPTOR, FLAG_MASKED_LOCAL_HEADER, FLAG_UTF8, LOCAL_HEADER_SIZE,
+  CENTRAL_HEADER_SIZE, EXTRA_EXTENDED_TIMESTAMP, EXTRA_ZIP64, FLAG_DATA_DESCRIPTOR, FLAG_MASKED_LOCAL_HEADER, FLAG_UTF8, LOCAL_HEADER_SIZE,
   SIG_DATA_DESCRIPTOR, SIG_LOCAL_HEADER, U32_MAX
 } from './constants.js'
 import { readEndRecords } from './end-records.js'
@@ -110,8 +110,9 @@ async function readLocal (source: RandomAccessSource, c: CentralRecord, areaEnd:
   if (lho + LOCAL_HEADER_SIZE > areaEnd) {
     throw new ZipStructureError(`local header at ${lho} does not lie before the central directory at ${areaEnd}`, where)
   }
-  // One read for the fixed part plus the name and extra field, guessing their lengths from the directory.
-  let want = Math.min(LOCAL_HEADER_SIZE + c.path.length + 64 + extraBytes(c), areaEnd - lho)
+  // One read for the fixed part plus the name and extra field, guessing their lengths from the directory
+  // (exactly: a read past the header would ask a rebuilt zip to make the data after it, see verify.ts).
+  let want = Math.min(LOCAL_HEADER_SIZE + c.path.length + localExtraGuess(c), areaEnd - lho)
   let h = await readExact(source, lho, want)
   if (u32(h, 0) !== SIG_LOCAL_HEADER) throw new ZipStructureError('no local header signature where the central directory points', where)
   const nameLength = u16(h, 26)
@@ -196,9 +197,20 @@ function isAscii (bytes: Uint8Array): boolean {
   return true
 }
 
-function extraBytes (c: CentralRecord): number {
+/**
+ * How long the local header's extra field probably is: as long as the directory's, except that Info-ZIP's
+ * extended timestamp (0x5455) carries every time its flags announce (mtime, atime, ctime) in the local
+ * header and only mtime in the directory (extrafld.txt). A guess: a longer field is read again.
+ */
+function localExtraGuess (c: CentralRecord): number {
   let n = c.extraTail?.length ?? 0
-  for (const f of c.extraFields) n += 4 + f.data.length
+  for (const f of c.extraFields) {
+    n += 4 + f.data.length
+    if (f.id === EXTRA_EXTENDED_TIMESTAMP && f.data.length >= 1) {
+      const flags = f.data[0] as number
+      n += 1 + 4 * ((flags & 1) + ((flags >> 1) & 1) + ((flags >> 2) & 1)) - f.data.length
+    }
+  }
   return n
 }
 
