@@ -73,6 +73,11 @@ export async function * readFile (cid: CID, source: BlockSource, options: ReadFi
   }
 }
 
+/** The size of the UnixFS file at `cid`, from its root block alone. */
+export async function fileSize (cid: CID, source: BlockSource): Promise<number> {
+  return (await loadFileNode(source, cid)).size
+}
+
 /** The target bytes of the UnixFS symlink at `cid`. */
 export async function readSymlinkTarget (cid: CID, source: BlockSource): Promise<Uint8Array> {
   const { unixfs, links } = await loadDagPb(source, cid)
