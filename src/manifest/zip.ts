@@ -36,6 +36,7 @@ import { EntryLog } from './entry-log.js'
 import { displayName, nameFromBytes } from './names.js'
 import type { ManifestOptions, ManifestResult } from './result.js'
 import { UnpackedTree } from './tree.js'
+import { describerBlocks, withNarHashes } from './tree-nar.js'
 import { ZipEntryReader } from './zip-entries.js'
 import { centralHeaderException, centralHeaderLength, endFields, localHeaderException, recordFieldsOf } from './zip-records.js'
 
@@ -81,7 +82,7 @@ interface EntryData {
  */
 export async function manifestFromZip (source: Uint8Array | RandomAccessSource, options: ZipManifestOptions = {}): Promise<ManifestResult<ZipEntry>> {
   const profile = getProfile(options.profile)
-  const sink = options.blockstore ?? discardBlocks
+  const { sink, narSource } = describerBlocks(options)
   const limits = resolveLimits(options.limits)
   const input = source instanceof Uint8Array ? bytesSource(source) : source
   checkSource(input)
@@ -254,6 +255,12 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
     entries: pages,
     tree: treeCids.stripped === undefined ? { root: treeCids.root } : { root: treeCids.root, stripped: treeCids.stripped }
   }
+  const eachEntry = function * (): Generator<ZipEntry> {
+    const reader = new ZipEntryReader(layout.offsetShift)
+    for (const bytes of log.encodings()) yield reader.read(dagCbor.decode<ZipEntryRecord>(bytes)).entry
+  }
+  const decode = (): ZipEntry[] => [...eachEntry()]
+  if (narSource !== undefined) manifest.tree = await withNarHashes(manifest.tree, eachEntry(), narSource)
   const block = await encodeManifest(manifest)
   await putBlock(sink, block.cid, block.bytes)
   const result: ManifestResult<ZipEntry> = {
@@ -273,10 +280,6 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
   }
   // The entries are decoded from the records when first read (as a tar's: result.ts).
   let entries: ZipEntry[] | undefined
-  const decode = (): ZipEntry[] => {
-    const reader = new ZipEntryReader(layout.offsetShift)
-    return [...log.encodings()].map(bytes => reader.read(dagCbor.decode<ZipEntryRecord>(bytes)).entry)
-  }
   Object.defineProperty(result, 'entries', { enumerable: true, get: () => (entries ??= decode()) })
   return result
 }

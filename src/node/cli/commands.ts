@@ -6,6 +6,7 @@ import { verify } from './verify.js'
 import { extract } from './extract.js'
 import { inspect } from './inspect.js'
 import { materialize } from './materialize.js'
+import { nar } from './nar.js'
 
 export const commands: Command[] = [
   create,
@@ -13,5 +14,6 @@ export const commands: Command[] = [
   verify,
   extract,
   inspect,
-  materialize
+  materialize,
+  nar
 ]
