@@ -12,18 +12,17 @@ import { encoderFor } from '../compression/recipe/registry.js'
 import { DigestMismatchError, InvalidManifestError } from '../errors.js'
 import type { Manifest, Zip, ZipSpan } from '../schema/types.js'
 import { readFile } from '../unixfs/file-reader.js'
-import { TreePathResolver, withBlock } from '../unixfs/path-resolver.js'
 import { loadZipItems } from './load.js'
+import { blockTree, type TreeContents } from './tree-contents.js'
 import { displayName } from './names.js'
 import type { ZipEntryItem } from './zip-entries.js'
 
-/** The zip's bytes, rebuilt. */
-export async function * zipBytes (manifest: Manifest, source: BlockSource): AsyncGenerator<Uint8Array> {
+/** The zip's bytes, rebuilt; the tree's files are read from `tree` (default: the tree's blocks). */
+export async function * zipBytes (manifest: Manifest, source: BlockSource, tree: TreeContents = blockTree(manifest.tree.root, source)): AsyncGenerator<Uint8Array> {
   const zip = zipOf(manifest)
   const shift = zip.shift ?? 0
   const items: ZipEntryItem[] = []
   for await (const item of loadZipItems(manifest, source)) items.push(item)
-  const tree = new TreePathResolver(manifest.tree.root, source)
   const spans = zip.spans ?? []
   let nextSpan = 0
   let cursor = 0
@@ -75,7 +74,7 @@ export async function * zipBytes (manifest: Manifest, source: BlockSource): Asyn
 }
 
 /** An entry's compressed data: kept verbatim, or its content (stored) or its recipe's output over it, checked in length. */
-async function * entryData (item: ZipEntryItem, tree: TreePathResolver, source: BlockSource): AsyncGenerator<Uint8Array> {
+async function * entryData (item: ZipEntryItem, tree: TreeContents, source: BlockSource): AsyncGenerator<Uint8Array> {
   const { fields: f, entry } = item
   const where = { offset: entry.dataOffset, entry: displayName(f.path) }
   if (f.dataBytes !== undefined) {
@@ -107,16 +106,14 @@ async function * entryData (item: ZipEntryItem, tree: TreePathResolver, source: 
 }
 
 /** The entry's uncompressed data: its own `c`, else the tree's file at its path (only for files in the tree). */
-async function contentOf (item: ZipEntryItem, tree: TreePathResolver, source: BlockSource): Promise<AsyncIterable<Uint8Array>> {
+async function contentOf (item: ZipEntryItem, tree: TreeContents, source: BlockSource): Promise<AsyncIterable<Uint8Array>> {
   const { fields: f, entry } = item
   if (f.content !== undefined) return readFile(f.content, source)
   const where = { offset: entry.dataOffset, entry: displayName(f.path) }
   if (entry.type !== 'file' || entry.excluded !== undefined) {
     throw new InvalidManifestError('a zip entry whose data is not a file of the tree keeps neither its data nor `c`', where)
   }
-  const found = await tree.resolve(f.path)
-  if (found === undefined || found.kind !== 'file') throw new InvalidManifestError('the tree has no file at the path of a zip entry that is in it', where)
-  return readFile(found.cid, withBlock(source, found))
+  return (await tree.file(f.path, { size: f.uncompressedSize, crc32: f.crc32 }, where)).read()
 }
 
 async function * spanBytes (span: ZipSpan, source: BlockSource): AsyncGenerator<Uint8Array> {
