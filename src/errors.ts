@@ -136,6 +136,15 @@ export class CorruptCompressedDataError extends ArchiveManifestError { static ov
 /** The compressed input ended inside a gzip member, bzip2 stream, xz stream or zstd frame. `offset` is the compressed input's length; `details.format` names the codec. */
 export class TruncatedCompressedDataError extends ArchiveManifestError { static override readonly code = 'ERR_TRUNCATED_COMPRESSED' }
 
+// --- Stores and the hash index ---
+
+/** A hash given to look up or index is not the lower-case hex of a digest of a known algorithm (sha256: 64 digits, sha512: 128); `details.algorithm` names the algorithm asked for. */
+export class InvalidHashError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_HASH' }
+/** A hash index does not have the shape docs/spec.md "Hash index" gives (no `sha256`/`sha512` directory, an entry name that is not a digest, an entry that does not link a dag-cbor manifest); `details.cid` names the node. */
+export class InvalidIndexError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_INDEX' }
+/** A store directory is not a store, or its index-root file is missing, malformed or names a root the store does not hold; `details.path` names the file. */
+export class InvalidStoreError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_STORE' }
+
 /** Every error class, for documentation and for the test that proves codes are unique. */
 export const errorClasses = [
   TruncatedArchiveError, HeaderChecksumError, HeaderFieldError, PaxRecordError, InvalidPathError,
@@ -144,5 +153,6 @@ export const errorClasses = [
   VerifyFailedError, UnsafeExtractionError, InvalidCarError, InternalSizeMismatchError,
   ZipStructureError, ZipHeaderMismatchError, ZipOverlappingEntriesError,
   CorruptCompressedDataError, TruncatedCompressedDataError,
-  FileNotFoundError, NotAFileError, FileExistsError, PermissionDeniedError, OutputClosedError, FileSystemError
+  FileNotFoundError, NotAFileError, FileExistsError, PermissionDeniedError, OutputClosedError, FileSystemError,
+  InvalidHashError, InvalidIndexError, InvalidStoreError
 ] as const

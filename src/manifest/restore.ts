@@ -47,7 +47,7 @@ export async function * restoreArchive (manifestCid: CID, source: BlockSource, o
   const hash = createDigest('sha256')
   let size = 0
   const tree = options.files === undefined ? blockTree(manifest.tree.root, source) : await filesTree(manifest, source, options.files, { strip: options.strip === true })
-  const own = manifest.archive.root ?? await storedFile(manifest, source)
+  const own = await linkedArchiveFile(manifest, source)
   const bytes = own !== undefined
     ? readFile(own, source)
     : manifest.archive.format === 'zip'
@@ -70,10 +70,42 @@ export async function * restoreArchive (manifestCid: CID, source: BlockSource, o
 }
 
 /**
- * The archive file's own DAG (`compression.fileCid`, `zip.fileCid`) when it is not linked but the
- * blockstore holds its root anyway (someone added the file itself): reading it costs no re-compression.
+ * Bytes `offset` to `offset + length` of the archive (clamped to its size), from the blocks, each block
+ * checked against its CID but the whole NOT checked against the archive's digest (a range cannot be):
+ * use it for an archive whose full restore has been verified before, or whose bytes are a linked file.
+ * Cost: a linked file (linkedArchiveFile) reads only the blocks of the range; a plain tar skips to the
+ * entry holding `offset` (entry records are read, file blocks before it are not); a compressed archive
+ * or a zip is rebuilt from its first byte and the bytes before `offset` are dropped.
+ *
+ * @example
+ * ```ts
+ * for await (const chunk of restoreArchiveRange(manifest, blockstore, { offset: 512, length: 512 })) out.write(chunk)
+ * ```
  */
-async function storedFile (manifest: Manifest, source: BlockSource): Promise<CID | undefined> {
+export async function * restoreArchiveRange (manifest: Manifest, source: BlockSource, range: { offset: number, length: number }): AsyncGenerator<Uint8Array> {
+  if (range.length <= 0) return
+  const own = await linkedArchiveFile(manifest, source)
+  if (own !== undefined) { yield * readFile(own, source, range); return }
+  if (manifest.archive.format === 'tar') { yield * tarBytes(manifest, source, range); return }
+  const bytes = manifest.archive.format === 'zip' ? zipBytes(manifest, source) : rebuild(manifest, source, blockTree(manifest.tree.root, source))
+  let position = 0
+  const end = range.offset + range.length
+  for await (const chunk of bytes) {
+    const next = position + chunk.length
+    if (next > range.offset) yield chunk.subarray(Math.max(range.offset - position, 0), Math.min(end - position, chunk.length))
+    position = next
+    if (position >= end) return
+  }
+}
+
+/**
+ * The archive's bytes as a UnixFS file when the blockstore has one: `archive.root` when the manifest links
+ * them, else the archive file's own DAG (`compression.fileCid`, `zip.fileCid`) when the blockstore holds
+ * its root anyway (someone added the file itself). Reading it costs no rebuild, and any range of it can
+ * be read alone.
+ */
+export async function linkedArchiveFile (manifest: Manifest, source: BlockSource): Promise<CID | undefined> {
+  if (manifest.archive.root !== undefined) return manifest.archive.root
   const bytes = manifest.compression?.fileCid ?? manifest.zip?.fileCid
   if (bytes === undefined) return undefined
   const cid = CID.decode(bytes)

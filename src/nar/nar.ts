@@ -8,7 +8,7 @@ import { equalBytes, type BlockSource } from '../blocks.js'
 import { DigestMismatchError, InvalidArgumentError, InvalidManifestError } from '../errors.js'
 import { loadEntries, loadManifest } from '../manifest/load.js'
 import type { AnyEntry, Manifest, Tree } from '../schema/types.js'
-import { directoryLinks } from '../unixfs/file-reader.js'
+import { readDirectoryLinks } from '../unixfs/file-reader.js'
 import { ExecutableFiles } from './executables.js'
 import { NAR_MAGIC, narStrings } from './nar-framing.js'
 import { NarDigest, sriOf, type NarHash } from './nar-hash.js'
@@ -89,12 +89,12 @@ function strippedOf (manifest: Manifest): CID {
 /** The name of the one entry of a tree root that has a stripped tree (it must link that tree). */
 async function topName (tree: Tree, source: BlockSource): Promise<string> {
   const links = []
-  for await (const link of directoryLinks(tree.root, source)) {
+  for await (const link of readDirectoryLinks(tree.root, source)) {
     links.push(link)
     if (links.length > 1) break
   }
   const only = links.length === 1 ? links[0] : undefined
-  if (only === undefined || tree.stripped === undefined || !only.cid.equals(tree.stripped)) {
+  if (only === undefined || tree.stripped === undefined || !only.link.Hash.equals(tree.stripped)) {
     throw new InvalidManifestError('tree.stripped is not the single entry of the tree\'s root')
   }
   return only.name

@@ -9,7 +9,7 @@ import type { CID } from 'multiformats/cid'
 import type { BlockSource } from '../blocks.js'
 import { joinBytes } from '../bytes-concat.js'
 import { InvalidUnixFSError } from '../errors.js'
-import { directoryLinks, readFile, readNode } from '../unixfs/file-reader.js'
+import { readDirectoryLinks, readFile, readNode } from '../unixfs/file-reader.js'
 import { withBlock } from '../unixfs/path-resolver.js'
 import { lengthPrefix, narStrings, paddingFor } from './nar-framing.js'
 
@@ -99,7 +99,7 @@ export async function * narNode (root: CID, source: BlockSource, isExecutable: (
 /** A directory's entries sorted by the bytes of their names (flat or HAMT alike). */
 async function sortedChildren (cid: CID, source: BlockSource): Promise<Child[]> {
   const children: Child[] = []
-  for await (const { name, cid: child } of directoryLinks(cid, source)) children.push({ name, bytes: utf8.encode(name), cid: child })
+  for await (const { name, link } of readDirectoryLinks(cid, source)) children.push({ name, bytes: utf8.encode(name), cid: link.Hash })
   return children.sort((a, b) => compareBytes(a.bytes, b.bytes))
 }
 

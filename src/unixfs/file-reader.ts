@@ -86,20 +86,21 @@ export async function readSymlinkTarget (cid: CID, source: BlockSource): Promise
  * InvalidUnixFSError on a duplicate or empty name (the UnixFS spec requires decoders to fail on duplicates).
  */
 export async function * readDirectory (cid: CID, source: BlockSource): AsyncGenerator<DirectoryEntry, void, undefined> {
-  for await (const { name, cid: child } of directoryLinks(cid, source)) yield { name, cid: child, kind: await kindOf(source, child) }
+  for await (const { name, link } of readDirectoryLinks(cid, source)) yield { name, cid: link.Hash, kind: await kindOf(source, link.Hash) }
 }
 
 /**
- * The names and CIDs of the UnixFS directory at `cid`, in the order of readDirectory, without fetching
- * the entries' own nodes. The same checks as readDirectory.
+ * The links of the UnixFS directory at `cid` as `readDirectory` lists them (same order, same checks), each
+ * with its entry name and without fetching the node it names: for directories whose entries are not all
+ * UnixFS (the hash index links dag-cbor manifests), and for callers that need only names and CIDs.
  */
-export async function * directoryLinks (cid: CID, source: BlockSource): AsyncGenerator<{ name: string, cid: CID }, void, undefined> {
+export async function * readDirectoryLinks (cid: CID, source: BlockSource): AsyncGenerator<{ name: string, link: PBLink }, void, undefined> {
   const root = await loadDagPb(source, cid)
   const seen = new Set<string>()
-  const entry = (name: string, link: PBLink): { name: string, cid: CID } => {
+  const entry = (name: string, link: PBLink): { name: string, link: PBLink } => {
     if (name === '' || seen.has(name)) throw new InvalidUnixFSError(`directory ${cid} has an empty or duplicate entry name ${JSON.stringify(name)}`, { cid: cid.toString() })
     seen.add(name)
-    return { name, cid: link.Hash }
+    return { name, link }
   }
   if (root.unixfs.type === 'directory') {
     for (const link of root.links) yield entry(link.Name ?? '', link)

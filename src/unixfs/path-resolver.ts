@@ -9,7 +9,7 @@ import type { CID } from 'multiformats/cid'
 import { getBlock, type BlockSource } from '../blocks.js'
 import { InvalidUnixFSError, UnsupportedCidError } from '../errors.js'
 import { DAG_PB_CODE, RAW_CODE } from './dag-ref.js'
-import { decodeUnixFS, directoryNode, findLink, FoundLink, shardStep, type DirectoryNode, type HamtShard } from './directory-node.js'
+import { decodeUnixFS, directoryNode, findInShard, findLink, FoundLink, type DirectoryNode, type HamtShard } from './directory-node.js'
 import { treePath } from './tree-path.js'
 
 /** What a path names in the tree. */
@@ -43,8 +43,6 @@ type Loaded =
   | { readonly kind: 'directory', readonly node: DirectoryNode }
   | { readonly kind: 'file', readonly block: Uint8Array, readonly fileSize: number }
   | { readonly kind: 'symlink', readonly block: Uint8Array }
-
-const utf8 = new TextEncoder()
 
 /**
  * Resolves archive paths (raw bytes, as entries store them) in the UnixFS tree under `root`, using the
@@ -134,18 +132,11 @@ export class TreePathResolver {
 
   /** The link named `name` in a HAMT, descending through its sub-shards. */
   async #findInShard (root: HamtShard, name: string): Promise<FoundLink | undefined> {
-    const nameBytes = utf8.encode(name)
-    let shard = root
-    for (let depth = 0; ; depth++) {
-      const step = shardStep(shard, name, nameBytes, depth)
-      if (step === undefined) return undefined
-      if ('entry' in step) return step.entry
-      const next = this.#cached(step.shard) ?? await this.#fetch(step.shard)
-      if (next.kind !== 'directory' || next.node.type !== 'shard' || next.node.fanout !== shard.fanout) {
-        throw new InvalidUnixFSError(`HAMT sub-shard ${step.shard.cid} is not a shard of the same fanout`, { cid: step.shard.cid.toString() })
-      }
-      shard = next.node
-    }
+    return await findInShard(root, name, async (link) => {
+      const next = this.#cached(link) ?? await this.#fetch(link)
+      if (next.kind !== 'directory') throw new InvalidUnixFSError(`HAMT sub-shard ${link.cid} is not a shard of the same fanout`, { cid: link.cid.toString() })
+      return next.node
+    })
   }
 
   /** The decoded directory `link` names if the cache holds it (now the most recently used). */

@@ -6,6 +6,8 @@ import { verify } from './verify.js'
 import { extract } from './extract.js'
 import { inspect } from './inspect.js'
 import { materialize } from './materialize.js'
+import { add } from './add.js'
+import { index } from './index-list.js'
 import { nar } from './nar.js'
 
 export const commands: Command[] = [
@@ -15,5 +17,7 @@ export const commands: Command[] = [
   extract,
   inspect,
   materialize,
+  add,
+  index,
   nar
 ]

@@ -1,0 +1,19 @@
+/** What the request handlers share: the store, where blocks come from, the bounds and the settings. */
+import type { CID } from 'multiformats/cid'
+import type { BlockSource } from '../../blocks.js'
+import type { SendOptions } from './body.js'
+import type { Limiter } from './limiter.js'
+import type { MirrorStore } from './mirror-store.js'
+import type { VerifiedArchives } from './verified-archives.js'
+
+export interface ServeContext {
+  readonly store: MirrorStore
+  /** Blocks: the store's, then (with upstream gateways) theirs. */
+  readonly source: BlockSource
+  /** Whether the store itself holds a block (never asks upstream): for `Cache-Control: only-if-cached`. */
+  readonly hasLocal: (cid: CID) => Promise<boolean>
+  /** Held while a response rebuilds an archive or streams a CAR. */
+  readonly streams: Limiter
+  readonly verified: VerifiedArchives
+  readonly send: SendOptions
+}
