@@ -6,13 +6,10 @@
  *   (b) a real source tree with thousands of small files: CPython 3.11's release tarball (apt-get source).
  * Targets (issue #2): ≥ 3x the importer on (b), ≥ 70% of SHA-256 on (a), peak RSS < 200 MB on (a).
  * Then compressed tarballs (issue #3): throughput beside the native tools, and the real corpus of
- * bench/corpus.ts, and sizes of 2 GiB to 4 GiB against ipfs_cid (bench/large-sizes.ts).
- * BENCH_ONLY=tar|compressed|corpus|large runs one part. BENCH_QUICK=1 uses a 256 MiB synthetic
- * tar. Every timed measurement is the best of three fresh processes.
-}
- * bench/corpus.ts; then memory per entry (issue #13, bench/entry-memory.ts). BENCH_ONLY=tar|compressed|
- * corpus|entries runs one part. BENCH_QUICK=1 uses a 256 MiB synthetic tar. Every timed measurement is the
- * best of three fresh processes.
+ * bench/corpus.ts, and sizes of 2 GiB to 4 GiB against ipfs_cid (bench/large-sizes.ts); then memory per
+ * entry (issue #13, bench/entry-memory.ts); then the mirror server (issue #14, bench/serve.ts).
+ * BENCH_ONLY=tar|compressed|corpus|large|entries|serve runs one part. BENCH_QUICK=1 uses a 256 MiB
+ * synthetic tar. Every timed measurement is the best of three fresh processes (serve: of three requests).
  */
 import { execFileSync } from 'node:child_process'
 import { createCipheriv, createHash } from 'node:crypto'
@@ -23,6 +20,7 @@ import { FileDagBuilder } from '../src/unixfs/file-builder.js'
 import { getProfile } from '../src/unixfs/profile.js'
 import { corpusBench } from './corpus.js'
 import { largeSizesBench } from './large-sizes.js'
+import { serveBench } from './serve.js'
 
 const root = process.cwd()
 const data = join(root, '.bench-data')
@@ -113,6 +111,10 @@ if (process.env.BENCH_ONLY === 'corpus') {
   await corpusBench(root)
   process.exit(0)
 }
+if (process.env.BENCH_ONLY === 'serve') {
+  await serveBench(root)
+  process.exit(0)
+}
 if (process.env.BENCH_ONLY === 'large') {
   await largeSizesBench()
   process.exit(process.exitCode ?? 0)
@@ -189,6 +191,7 @@ function compressedBench (): void {
 if (process.env.BENCH_ONLY !== 'tar') compressedBench()
 if (process.env.BENCH_ONLY === undefined) await corpusBench(root)
 if (process.env.BENCH_ONLY === undefined) entryMemoryBench()
+if (process.env.BENCH_ONLY === undefined) await serveBench(root)
 if (process.env.BENCH_ONLY === 'compressed') process.exit(process.exitCode ?? 0)
 
 const report: string[] = []

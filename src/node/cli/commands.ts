@@ -8,6 +8,7 @@ import { inspect } from './inspect.js'
 import { materialize } from './materialize.js'
 import { add } from './add.js'
 import { index } from './index-list.js'
+import { serve } from './serve.js'
 import { nar } from './nar.js'
 
 export const commands: Command[] = [
@@ -19,5 +20,6 @@ export const commands: Command[] = [
   materialize,
   add,
   index,
+  serve,
   nar
 ]

@@ -29,7 +29,8 @@ import { sendBody } from './body.js'
 import { IMMUTABLE } from './caching.js'
 import type { ServeContext } from './context.js'
 import { HttpError } from './http-error.js'
-import type { MirrorStore } from './mirror-store.js'
+import type { HashAlgorithm } from '../../store/hash-hex.js'
+import type { IndexEntry } from '../../store/hash-index.js'
 
 /** The binary cache's resources. */
 export type NixCacheRoute =
@@ -76,9 +77,12 @@ export interface NixCacheOptions {
   onError?: (message: string) => void
 }
 
+/** The archives indexed (a store's `list`, or listIndex over a given index root). */
+export type ListArchives = (algorithm?: HashAlgorithm) => AsyncIterable<IndexEntry>
+
 /** The store paths and NARs of the store's trees, indexed as the module comment says. */
 export class NixCache {
-  readonly #store: MirrorStore
+  readonly #archives: { readonly list?: ListArchives }
   readonly #source: BlockSource
   readonly #options: NixCacheOptions
   /** Store path hash part → the path and its tree. */
@@ -90,8 +94,9 @@ export class NixCache {
   #refreshing: Promise<void> | undefined
   #lastRefresh = -Infinity
 
-  constructor (store: MirrorStore, source: BlockSource, options: NixCacheOptions) {
-    this.#store = store
+  /** `archives.list` gives the archives (without one, every store path is 404). */
+  constructor (archives: { readonly list?: ListArchives }, source: BlockSource, options: NixCacheOptions) {
+    this.#archives = archives
     this.#source = source
     this.#options = options
   }
@@ -114,7 +119,7 @@ export class NixCache {
     if (Date.now() - this.#lastRefresh < this.#options.refreshMs) return
     this.#refreshing = (async () => {
       try {
-        for await (const entry of this.#store.list?.('sha256') ?? []) {
+        for await (const entry of this.#archives.list?.('sha256') ?? []) {
           const key = entry.manifest.toString()
           if (this.#seen.has(key)) continue
           this.#seen.add(key)

@@ -1,14 +1,15 @@
-/** What the request handlers share: the store, where blocks come from, the bounds and the settings. */
+/** What the request handlers share: the index, where blocks come from, the bounds and the settings. */
 import type { CID } from 'multiformats/cid'
 import type { BlockSource } from '../../blocks.js'
 import type { NixCache } from './binary-cache.js'
 import type { SendOptions } from './body.js'
 import type { Limiter } from './limiter.js'
-import type { MirrorStore } from './mirror-store.js'
+import type { HashAlgorithm } from '../../store/hash-hex.js'
 import type { VerifiedArchives } from './verified-archives.js'
 
 export interface ServeContext {
-  readonly store: MirrorStore
+  /** The manifest of the archive with this digest (the store's index, or the index root the server was given). */
+  readonly lookup: (algorithm: HashAlgorithm, hex: string) => Promise<CID | undefined>
   /** Blocks: the store's, then (with upstream gateways) theirs. */
   readonly source: BlockSource
   /** Whether the store itself holds a block (never asks upstream): for `Cache-Control: only-if-cached`. */

@@ -24,7 +24,7 @@ import type { VerifiedArchives } from './verified-archives.js'
 
 /** Answers a request for an archive by digest; throws an HttpError for any answer other than the bytes. */
 export async function serveArchive (req: IncomingMessage, res: ServerResponse, route: Extract<Route, { kind: 'archive' }>, ctx: ServeContext, signal: AbortSignal): Promise<void> {
-  const manifestCid = await ctx.store.lookup(route.algorithm, route.hex)
+  const manifestCid = await ctx.lookup(route.algorithm, route.hex)
   if (manifestCid === undefined) throw new HttpError(404, `no archive with ${route.algorithm} ${route.hex} is indexed here`)
   const manifest = await loadManifest(manifestCid, ctx.source)
   if (Buffer.from(manifest.archive[route.algorithm]).toString('hex') !== route.hex) {

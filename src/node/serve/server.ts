@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net'
 import type { CID } from 'multiformats/cid'
 import { getBlock, type BlockSource } from '../../blocks.js'
 import { defaultServeLimits, type ServeLimits } from '../../limits.js'
+import { listIndex, lookupHash } from '../../store/hash-index.js'
 import type { NixSigningKey } from '../nix-signing-key.js'
 import { NixCache, serveNixCache } from './binary-cache.js'
 import { ClientGoneError } from './body.js'
@@ -33,6 +34,11 @@ export interface MirrorServerOptions {
   port?: number
   /** Trustless gateways to fetch missing blocks from (verified, then kept in the store), tried in order. */
   upstream?: readonly string[]
+  /**
+   * A hash-index root to resolve digests through instead of `store.lookup`: its blocks are read like any
+   * other (the store's, then the upstream gateways'), so a mirror can serve another machine's index.
+   */
+  index?: CID
   /** Overrides of defaultServeLimits. */
   limits?: Partial<ServeLimits>
   /** Signs the Nix binary cache's narinfos (binary-cache.ts); `readNixSigningKey` reads a key file. */
@@ -149,14 +155,17 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
         upstream = await createUpstream(blockstore, { gateways: options.upstream, timeoutMs: limits.upstreamTimeoutMs })
       }
       const source: BlockSource = upstream?.source ?? blockstore
+      const index = options.index
       context = {
-        store: options.store,
+        lookup: index === undefined
+          ? async (algorithm, hex) => await options.store.lookup(algorithm, hex)
+          : async (algorithm, hex) => await lookupHash(index, source, algorithm, hex),
         source,
         hasLocal,
         streams: new Limiter(limits.maxStreams, limits.maxQueuedStreams),
         verified: new VerifiedArchives(limits.verifiedArchives),
         send: { drainTimeoutMs: limits.drainTimeoutMs },
-        nix: new NixCache(options.store, source, {
+        nix: new NixCache(index === undefined ? options.store : { list: algorithm => listIndex(index, source, algorithm) }, source, {
           refreshMs: limits.nixCacheRefreshMs,
           onError: report,
           ...(options.nixSigningKey === undefined ? {} : { signingKey: options.nixSigningKey })

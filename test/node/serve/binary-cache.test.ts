@@ -218,6 +218,23 @@ describe('substitution by real Nix (nix-build, Debian nix-bin)', () => {
   }, 300_000)
 })
 
+describe('another machine\'s index (serve --index)', () => {
+  it('lists the archives of the index root it was given, not the store\'s', async () => {
+    const empty = { blockstore: store.blockstore, lookup: () => undefined }
+    const s = createMirrorServer({ store: empty, index: store.indexRoot })
+    const url = (await s.listen()).url
+    try {
+      const storePath = printFixedPath(nixHash32(onlyChild(extracted)), 'source')
+      expect((await send(url, `/${storePath.slice(11, 43)}.narinfo`)).status).toBe(200)
+      const without = createMirrorServer({ store: empty })
+      const other = (await without.listen()).url
+      try {
+        expect((await send(other, `/${storePath.slice(11, 43)}.narinfo`)).status).toBe(404)
+      } finally { await without.close() }
+    } finally { await s.close() }
+  })
+})
+
 describe('a store whose trees cannot be walked', () => {
   it('an archive whose tree blocks are missing is reported and skipped; the others are served', async () => {
     const lonely = await openStore(join(dir, 'lonely'))

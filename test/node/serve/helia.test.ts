@@ -12,7 +12,7 @@ import { trustlessGateway } from '@helia/block-brokers'
 import { createHeliaHTTP } from '@helia/http'
 import { httpGatewayRouting } from '@helia/routers'
 import { unixfs } from '@helia/unixfs'
-import { MemoryBlocks } from '../../../src/index.js'
+import { MemoryBlocks, addToIndex } from '../../../src/index.js'
 import { ensurePromiseWithResolvers } from '../../../src/fetch/with-resolvers.js'
 import { createMirrorServer, type MirrorServer } from '../../../src/node/index.js'
 import { gnuExtract, removeDir } from '../../helpers/archives.js'
@@ -90,6 +90,20 @@ describe('upstream: a mirror in front of another', () => {
       expect((await send(url2, `/sha256/${isNumber.sha256}`)).status).toBe(404)
       expect((await send(url2, `/ipfs/${isNumber.tree}?format=raw`)).status).toBe(404)
     } finally { await again.close() }
+  }, 120_000)
+
+  it('serves another machine\'s index root: index, manifest and tree blocks all come from upstream', async () => {
+    const root = await addToIndex(undefined, [hello.manifest, isNumber.manifest], blocks)
+    const kept = new MemoryBlocks()
+    // A store that indexes nothing itself: every digest is resolved through `index`, over the upstream.
+    const near = createMirrorServer({ store: { blockstore: kept, lookup: () => undefined }, index: root, upstream: [base] })
+    const url = (await near.listen()).url
+    try {
+      expect((await send(url, `/sha256/${isNumber.sha256}`)).body.equals(isNumber.bytes)).toBe(true)
+      expect((await send(url, `/sha512/${hello.sha512}`)).body.equals(hello.bytes)).toBe(true)
+      expect((await send(url, `/sha256/${'0'.repeat(64)}`)).status).toBe(404)
+      expect(kept.has(root)).toBe(true)
+    } finally { await near.close() }
   }, 120_000)
 
   it('refuses and does not keep a block whose bytes do not hash to its CID', async () => {
