@@ -10,6 +10,7 @@ import type { BlockSource } from '../blocks.js'
 import { joinBytes } from '../bytes-concat.js'
 import { InvalidUnixFSError } from '../errors.js'
 import { readDirectoryLinks, readFile, readNode } from '../unixfs/file-reader.js'
+import { RAW_CODE } from '../unixfs/dag-ref.js'
 import { withBlock } from '../unixfs/path-resolver.js'
 import { lengthPrefix, narStrings, paddingFor } from './nar-framing.js'
 
@@ -63,7 +64,9 @@ export async function * narNode (root: CID, source: BlockSource, isExecutable: (
         push(lengthPrefix(node.size))
         yield flush()
         let read = 0
-        for await (const chunk of readFile(cid, withBlock(source, { cid, block: node.block }))) {
+        // A raw leaf is the whole file, already checked by readNode; a File node is read from its root on.
+        const chunks = cid.code === RAW_CODE ? [node.block] : readFile(cid, withBlock(source, { cid, block: node.block }))
+        for await (const chunk of chunks) {
           read += chunk.length
           yield chunk
         }

@@ -10,8 +10,9 @@ import { NotAFileError } from '../errors.js'
 import type { TreeFiles } from '../manifest/files-tree.js'
 import { typedFsError } from './fs-errors.js'
 
-/** Bytes read at once. */
+/** Bytes read at once, at most; and at least, once stat's size has been read (to see the end). */
 const READ_BYTES = 1024 * 1024
+const MIN_READ_BYTES = 4096
 
 /**
  * @example
@@ -31,11 +32,15 @@ export function directoryFiles (dir: string): TreeFiles {
         throw typedFsError(err)
       }
       try {
-        if (!(await handle.stat()).isFile()) throw new NotAFileError(`${file} is not a regular file, where the tree has one`, { path: file })
-        for (;;) {
-          const buffer = new Uint8Array(READ_BYTES)
-          const { bytesRead } = await handle.read(buffer, 0, READ_BYTES, null)
+        const info = await handle.stat()
+        if (!info.isFile()) throw new NotAFileError(`${file} is not a regular file, where the tree has one`, { path: file })
+        for (let total = 0; ;) {
+          // Sized by what stat says is left (most files are small); a file that grows is still read to its end.
+          const length = Math.min(READ_BYTES, Math.max(info.size - total, MIN_READ_BYTES))
+          const buffer = new Uint8Array(length)
+          const { bytesRead } = await handle.read(buffer, 0, length, null)
           if (bytesRead === 0) break
+          total += bytesRead
           yield buffer.subarray(0, bytesRead)
         }
       } catch (err) {

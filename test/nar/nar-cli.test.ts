@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { narOf, removeDir, tempDir } from '../helpers/archives.js'
 import { gnuExtractFile, nixHash32 } from '../helpers/nix.js'
+import { ensureRealArchives, realDir } from '../helpers/real-archives.js'
 
 const root = join(import.meta.dirname, '../..')
 const example = join(root, 'test/fixtures/real/hello-2.10.tar')
@@ -16,7 +17,7 @@ function cli (...args: string[]): { status: number | null, stdout: string, stder
 }
 
 let dir: string
-beforeAll(() => { dir = tempDir('iam-nar-cli-') })
+beforeAll(() => { ensureRealArchives(); dir = tempDir('iam-nar-cli-') }, 660_000)
 afterAll(() => { removeDir(dir) })
 
 describe('create --nar, inspect, nar', () => {
@@ -48,6 +49,22 @@ describe('create --nar, inspect, nar', () => {
       expect(Buffer.from(whole.stdout).equals(narOf(x))).toBe(true)
     } finally { removeDir(x) }
   })
+
+  it('builtins.fetchTarball of a real npm tarball accepts the stripped tree\'s recorded hash, and its store path is the one computed', async () => {
+    const tgz = join(realDir, 'multiformats-14.0.5.tgz')
+    const car = join(dir, 'multiformats.car')
+    expect(cli('create', tgz, '--nar', '--car', car).status).toBe(0)
+    const nar = JSON.parse(cli('inspect', car, '--json').stdout).nar
+    const expected = execFileSync('nix-store', ['--print-fixed-path', '--recursive', 'sha256', nar.stripped.nix32, 'source'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const remove = (): void => { try { execFileSync('nix-store', ['--delete', expected], { stdio: 'ignore' }) } catch {} }
+    remove()
+    try {
+      // A file:// URL and no substituter: Nix unpacks the tarball itself (libarchive) and checks the hash.
+      const path = execFileSync('nix-instantiate', ['--eval', '--option', 'substituters', '', '--option', 'tarball-ttl', '0', '-E',
+        `builtins.fetchTarball { url = "file://${tgz}"; sha256 = "${nar.stripped.sri as string}"; }`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+      expect(path).toBe(`"${expected}"`)
+    } finally { remove() }
+  }, 120_000)
 
   it('without --nar the summary has no nar key; nar --strip of a tree with no single top directory is a typed error and no file', () => {
     const car = join(dir, 'plain.car')

@@ -181,14 +181,20 @@ function deletePath (path: string): void {
 }
 
 describe('substitution by real Nix (nix-build, Debian nix-bin)', () => {
-  it('realises fetchzip\'s output (the stripped tree) from serve alone, require-sigs false; and the whole tree', async () => {
+  it('realises fetchzip\'s output (the stripped tree) from serve alone, require-sigs false; and the whole tree, unsigned, with require-sigs true (CA)', async () => {
     const hashes = await treeNarHashes(manifest.tree, loadEntries(manifest, store.blockstore), store.blockstore)
-    for (const [name, hash, tree] of [['source', hashes.strippedNar, onlyChild(extracted)], ['source', hashes.nar, extracted]] as const) {
+    const cases = [
+      { hash: hashes.strippedNar, tree: onlyChild(extracted), options: ['--option', 'require-sigs', 'false'] },
+      // No key is trusted: the narinfo's CA lets Nix check the path from the NAR itself.
+      { hash: hashes.nar, tree: extracted, options: ['--option', 'require-sigs', 'true', '--option', 'trusted-public-keys', ''] }
+    ]
+    for (const { hash, tree, options } of cases) {
+      const name = 'source'
       const sri = sriOf((hash as { sha256: Uint8Array }).sha256)
       const expected = printFixedPath(nixHash32(tree), name)
       deletePath(expected)
       try {
-        const { path, stderr } = await nixBuild(name, sri, base, ['--option', 'require-sigs', 'false'])
+        const { path, stderr } = await nixBuild(name, sri, base, options)
         expect(path).toBe(expected)
         expect(stderr).toContain(`copying path '${expected}' from '${base.replace(/\/$/, '')}'`)
         expect(stderr).not.toContain('this builder must not run')
