@@ -59,6 +59,12 @@ export interface ServeLimits {
   readonly closeTimeoutMs: number
   /** Archives remembered as verified whole, whose ranges then skip to their start (see hashed-mirror.ts). */
   readonly verifiedArchives: number
+  /**
+   * After the Nix binary cache looked at the store's index for new archives, a store path it does not
+   * know is answered 404 without looking again for this long (ms): a client asking for paths that are not
+   * here (every substituter is asked for everything) must not make the server list the index each time.
+   */
+  readonly nixCacheRefreshMs: number
 }
 
 export const defaultServeLimits: ServeLimits = Object.freeze({
@@ -68,5 +74,6 @@ export const defaultServeLimits: ServeLimits = Object.freeze({
   drainTimeoutMs: 60_000,
   upstreamTimeoutMs: 30_000,
   closeTimeoutMs: 10_000,
-  verifiedArchives: 4096
+  verifiedArchives: 4096,
+  nixCacheRefreshMs: 10_000
 })

@@ -25,6 +25,7 @@ import { MANIFEST_VERSION, type ArchiveFormat, type CompressedMember, type Manif
 import { toChunks, type ByteSource } from '../source.js'
 import { FileDagBuilder } from '../unixfs/file-builder.js'
 import type { Profile } from '../unixfs/profile.js'
+import { describerBlocks } from './tree-nar.js'
 import { finishManifest, type ManifestOptions, type ManifestResult } from './result.js'
 import { assertMembersTile, assertSameSize } from './size-check.js'
 import { TarDescriber } from './tar-describer.js'
@@ -41,7 +42,7 @@ const DEFAULT_RACE_LAG = 16 * 1024 * 1024
 const TAP_PIECE = 1024 * 1024
 
 export async function describeCompressed (format: CompressionFormat, chunks: AsyncIterable<Uint8Array>, profile: Profile, options: ManifestOptions): Promise<ManifestResult> {
-  const sink = options.blockstore ?? discardBlocks
+  const { sink, narSource } = describerBlocks(options)
   const limits = resolveLimits(options.limits)
   const digests = options.digester ?? new ArchiveDigests()
   const fileDag = new FileDagBuilder(profile, options.reread === undefined ? sink : discardBlocks)
@@ -112,7 +113,7 @@ export async function describeCompressed (format: CompressionFormat, chunks: Asy
     entries: described.pages,
     tree: described.tree
   }
-  return await finishManifest(manifest, described, sink)
+  return await finishManifest(manifest, described, sink, narSource)
 }
 
 /**

@@ -4,7 +4,6 @@
  * archive DAG all consume the same chunks as they arrive, so memory is bounded by the profile's chunk size
  * plus the entry list, whatever the archive's size.
  */
-import { discardBlocks } from '../blocks.js'
 import { bytesSource } from '../archive/zip/source.js'
 import type { CompressionFormat } from '../compression/container/detect.js'
 import { ArchiveDigests } from '../digest/incremental.js'
@@ -13,6 +12,7 @@ import { MANIFEST_VERSION, type Manifest } from '../schema/types.js'
 import { toChunks, type ByteSource } from '../source.js'
 import { getProfile } from '../unixfs/profile.js'
 import { describeCompressed } from './compressed.js'
+import { describerBlocks } from './tree-nar.js'
 import { finishManifest, type ManifestOptions, type ManifestResult } from './result.js'
 import { assertSameSize } from './size-check.js'
 import { TarDescriber } from './tar-describer.js'
@@ -38,7 +38,7 @@ export async function manifestFromTarball (source: ByteSource, options: Manifest
   const { format, chunks } = await detectFormat(source)
   if (format !== undefined) return await describeCompressed(format, chunks, profile, options)
 
-  const sink = options.blockstore ?? discardBlocks
+  const { sink, narSource } = describerBlocks(options)
   const limits = resolveLimits(options.limits)
   const digests = options.digester ?? new ArchiveDigests()
   const tar = new TarDescriber(profile, sink, limits)
@@ -65,7 +65,7 @@ export async function manifestFromTarball (source: ByteSource, options: Manifest
     entries: described.pages,
     tree: described.tree
   }
-  return await finishManifest(manifest, described, sink)
+  return await finishManifest(manifest, described, sink, narSource)
 }
 
 /**

@@ -19,24 +19,40 @@ import { readFile } from '../unixfs/file-reader.js'
 import { loadManifest } from './load.js'
 import { tarBytes } from './tar-stream.js'
 import { zipBytes } from './zip-stream.js'
+import { filesTree, type TreeFiles } from './files-tree.js'
+import { blockTree, type TreeContents } from './tree-contents.js'
+
+export interface RestoreOptions {
+  /**
+   * Read the tree's files from here rather than from the blocks (an unpacked copy of the tree: on Node,
+   * `directoryFiles(dir)`), so that the blockstore needs only the manifest and its side data. Each file
+   * is checked as it is read (files-tree.ts), and the archive's sha256 at the end as always.
+   */
+  files?: TreeFiles
+  /** With `files`: they are the stripped tree's (the single top-level directory's contents). */
+  strip?: boolean
+}
 
 /**
  * @example
  * ```ts
  * const out = createWriteStream('hello-2.12.tar')
  * for await (const chunk of restoreArchive(manifestCid, blockstore)) out.write(chunk)
+ * // from an unpacked tree (a Nix store path) and a CAR of the manifest and its side data:
+ * for await (const chunk of restoreArchive(manifestCid, car, { files: directoryFiles('/nix/store/…-source'), strip: true })) …
  * ```
  */
-export async function * restoreArchive (manifestCid: CID, source: BlockSource): AsyncGenerator<Uint8Array> {
+export async function * restoreArchive (manifestCid: CID, source: BlockSource, options: RestoreOptions = {}): AsyncGenerator<Uint8Array> {
   const manifest = await loadManifest(manifestCid, source)
   const hash = createDigest('sha256')
   let size = 0
+  const tree = options.files === undefined ? blockTree(manifest.tree.root, source) : await filesTree(manifest, source, options.files, { strip: options.strip === true })
   const own = await linkedArchiveFile(manifest, source)
   const bytes = own !== undefined
     ? readFile(own, source)
     : manifest.archive.format === 'zip'
-      ? zipBytes(manifest, source)
-      : manifest.archive.format === 'tar' ? tarBytes(manifest, source) : rebuild(manifest, source)
+      ? zipBytes(manifest, source, tree)
+      : manifest.archive.format === 'tar' ? tarBytes(manifest, source, undefined, tree) : rebuild(manifest, source, tree)
   for await (const chunk of bytes) {
     if (chunk.length === 0) continue
     hash.update(chunk)
@@ -71,7 +87,7 @@ export async function * restoreArchiveRange (manifest: Manifest, source: BlockSo
   const own = await linkedArchiveFile(manifest, source)
   if (own !== undefined) { yield * readFile(own, source, range); return }
   if (manifest.archive.format === 'tar') { yield * tarBytes(manifest, source, range); return }
-  const bytes = manifest.archive.format === 'zip' ? zipBytes(manifest, source) : rebuild(manifest, source)
+  const bytes = manifest.archive.format === 'zip' ? zipBytes(manifest, source) : rebuild(manifest, source, blockTree(manifest.tree.root, source))
   let position = 0
   const end = range.offset + range.length
   for await (const chunk of bytes) {
@@ -103,10 +119,10 @@ export async function linkedArchiveFile (manifest: Manifest, source: BlockSource
 }
 
 /** A compressed archive from the tar stream and each member's recipe. */
-async function * rebuild (manifest: Manifest, source: BlockSource): AsyncGenerator<Uint8Array> {
+async function * rebuild (manifest: Manifest, source: BlockSource, tree: TreeContents): AsyncGenerator<Uint8Array> {
   const compression = manifest.compression
   if (compression === undefined || manifest.tar === undefined) throw new InvalidManifestError('manifest links no archive bytes and has no compression recipes')
-  const tar = tarBytes(manifest, source)[Symbol.asyncIterator]()
+  const tar = tarBytes(manifest, source, undefined, tree)[Symbol.asyncIterator]()
   let rest: Uint8Array = new Uint8Array(0)
   for (const member of compression.members) {
     if (member.recipe === undefined) throw new InvalidManifestError(`member at offset ${member.offset} has no recipe and the archive's bytes are not linked`)

@@ -35,6 +35,7 @@ import { EntryLog } from './entry-log.js'
 import { displayName, nameFromBytes } from './names.js'
 import type { ManifestOptions, ManifestResult } from './result.js'
 import { UnpackedTree } from './tree.js'
+import { describerBlocks, withNarHashes } from './tree-nar.js'
 import { ZipEntryReader } from './zip-entries.js'
 import { ZipEntryData, type EntryData } from './zip-entry-data.js'
 import { centralHeaderException, endFields, localHeaderException } from './zip-records.js'
@@ -71,7 +72,7 @@ export type ZipManifestOptions = Omit<ManifestOptions, 'reread'>
  */
 export async function manifestFromZip (source: Uint8Array | RandomAccessSource, options: ZipManifestOptions = {}): Promise<ManifestResult<ZipEntry>> {
   const profile = getProfile(options.profile)
-  const sink = options.blockstore ?? discardBlocks
+  const { sink, narSource } = describerBlocks(options)
   const limits = resolveLimits(options.limits)
   const input = source instanceof Uint8Array ? bytesSource(source) : source
   checkSource(input)
@@ -253,6 +254,7 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
     entries: pages,
     tree: treeCids.stripped === undefined ? { root: treeCids.root } : { root: treeCids.root, stripped: treeCids.stripped }
   }
+  if (narSource !== undefined) manifest.tree = await withNarHashes(manifest.tree, eachZipEntry(log, shift), narSource)
   const block = await encodeManifest(manifest)
   await putBlock(sink, block.cid, block.bytes)
   const result: ManifestResult<ZipEntry> = {
@@ -280,11 +282,13 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
  */
 function decodedWhenRead (result: ManifestResult<ZipEntry>, log: EntryLog, shift: number): void {
   let entries: ZipEntry[] | undefined
-  const decode = (): ZipEntry[] => {
-    const reader = new ZipEntryReader(shift)
-    return [...log.encodings()].map(bytes => reader.read(dagCbor.decode<ZipEntryRecord>(bytes)).entry)
-  }
-  Object.defineProperty(result, 'entries', { enumerable: true, get: () => (entries ??= decode()) })
+  Object.defineProperty(result, 'entries', { enumerable: true, get: () => (entries ??= [...eachZipEntry(log, shift)]) })
+}
+
+/** The entries, decoded from their records one at a time. */
+function * eachZipEntry (log: EntryLog, shift: number): Generator<ZipEntry> {
+  const reader = new ZipEntryReader(shift)
+  for (const bytes of log.encodings()) yield reader.read(dagCbor.decode<ZipEntryRecord>(bytes)).entry
 }
 
 /** The end records' bytes with the gaps between them, in file order (`start` is where the first record starts). */

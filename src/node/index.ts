@@ -2,6 +2,7 @@
 export { openArchiveFile } from './files.js'
 export { openCarFile, createCarFile, type CarFileSource, type CarFileSink } from './car-file.js'
 export { extractTree, type ExtractOptions, type ExtractReport } from './extract.js'
+export { directoryFiles } from './directory-files.js'
 export { writeFileAtomically, createAtomicFile, type AtomicFile } from './atomic-file.js'
 export { manifestFromFile } from './manifest-file.js'
 export { createWorkerDigester } from './worker-digester.js'

@@ -4,6 +4,7 @@ import { formatOf } from '../manifest/detect.js'
 import { manifestFromZip } from '../manifest/zip.js'
 import type { AnyEntry } from '../schema/types.js'
 import { openArchiveFile, openRandomAccessFile } from './files.js'
+import { SpoolBlocks } from './spool-blocks.js'
 import { createWorkerDigester } from './worker-digester.js'
 
 /**
@@ -20,6 +21,18 @@ const WORKER_DIGEST_MIN_BYTES = 16 * 1024 * 1024
  * zip, whose entries are then `ZipEntry` values; anything else is streamed to `manifestFromTarball`.
  */
 export async function manifestFromFile (path: string, options: Omit<ManifestOptions, 'digester'> = {}): Promise<ManifestResult<AnyEntry>> {
+  // --nar reads the tree's blocks back: a sink that cannot be read gets a spool on disk beside it.
+  const spool = options.nar === true && options.narBlocks === undefined && typeof (options.blockstore as { get?: unknown } | undefined)?.get !== 'function'
+    ? await SpoolBlocks.create()
+    : undefined
+  try {
+    return await describeFile(path, spool === undefined ? options : { ...options, narBlocks: spool })
+  } finally {
+    await spool?.close()
+  }
+}
+
+async function describeFile (path: string, options: Omit<ManifestOptions, 'digester'>): Promise<ManifestResult<AnyEntry>> {
   const file = await openRandomAccessFile(path)
   let zip: boolean
   try {

@@ -132,6 +132,33 @@ export async function * readDirectoryLinks (cid: CID, source: BlockSource): Asyn
   }
 }
 
+/** A UnixFS node as its own block tells it: a file and its size, a symlink and its target, or a directory. */
+export type NodeSummary =
+  | { readonly kind: 'file', readonly size: number, readonly block: Uint8Array }
+  | { readonly kind: 'symlink', readonly target: Uint8Array }
+  | { readonly kind: 'directory' }
+
+/**
+ * Fetches one node and says what it is. A file's size is its root's (data plus blocksizes; readFile
+ * checks the children against it); `block` is the root block, checked, to read the file through
+ * withBlock without fetching it again.
+ */
+export async function readNode (cid: CID, source: BlockSource): Promise<NodeSummary> {
+  if (cid.code === RAW_CODE) {
+    const block = await getBlock(source, cid)
+    return { kind: 'file', size: block.length, block }
+  }
+  const { unixfs, links, block } = await loadDagPb(source, cid)
+  switch (unixfs.type) {
+    case 'file': case 'raw': return { kind: 'file', size: fileNodeOf(cid, unixfs, links).size, block }
+    case 'symlink':
+      if (links.length > 0) throw new InvalidUnixFSError(`node ${cid} is not a symlink`, { cid: cid.toString() })
+      return { kind: 'symlink', target: unixfs.data ?? new Uint8Array(0) }
+    case 'directory': case 'hamt-sharded-directory': return { kind: 'directory' }
+    default: throw new InvalidUnixFSError(`node ${cid} has unsupported UnixFS type ${unixfs.type}`, { cid: cid.toString() })
+  }
+}
+
 /** The part of `data` (which starts at file offset `start`) inside [offset, end), if any. */
 function slice (data: Uint8Array, start: number, offset: number, end: number): Uint8Array | undefined {
   const from = Math.max(offset - start, 0)
@@ -145,6 +172,11 @@ async function loadFileNode (source: BlockSource, cid: CID): Promise<FileNode> {
     return { data, children: [], sizes: [], size: data.length }
   }
   const { unixfs, links } = await loadDagPb(source, cid)
+  return fileNodeOf(cid, unixfs, links)
+}
+
+/** A dag-pb File node's data and children, checked: blocksizes for every link, no named links, a safe size. */
+function fileNodeOf (cid: CID, unixfs: UnixFS, links: PBLink[]): FileNode {
   if (unixfs.type !== 'file' && unixfs.type !== 'raw') throw new InvalidUnixFSError(`node ${cid} is not a file`, { cid: cid.toString() })
   if (links.length !== unixfs.blockSizes.length) {
     throw new InvalidUnixFSError(`file node ${cid} has ${links.length} links but ${unixfs.blockSizes.length} blocksizes`, { cid: cid.toString() })
@@ -164,13 +196,13 @@ async function loadFileNode (source: BlockSource, cid: CID): Promise<FileNode> {
   return { data, children: links.map(link => link.Hash), sizes, size }
 }
 
-async function loadDagPb (source: BlockSource, cid: CID): Promise<{ unixfs: UnixFS, links: PBLink[] }> {
+async function loadDagPb (source: BlockSource, cid: CID): Promise<{ unixfs: UnixFS, links: PBLink[], block: Uint8Array }> {
   if (cid.code !== DAG_PB_CODE) throw new UnsupportedCidError(`CID ${cid} is not dag-pb (codec 0x${cid.code.toString(16)})`, { cid: cid.toString() })
   const bytes = await getBlock(source, cid)
   try {
     const node = decode(bytes)
     if (node.Data === undefined) throw new Error('no Data field')
-    return { unixfs: UnixFS.unmarshal(node.Data), links: node.Links }
+    return { unixfs: UnixFS.unmarshal(node.Data), links: node.Links, block: bytes }
   } catch (err) {
     throw new InvalidUnixFSError(`block ${cid} is not a UnixFS node`, { cid: cid.toString() }, { cause: err })
   }

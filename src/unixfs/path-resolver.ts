@@ -87,26 +87,47 @@ export class TreePathResolver {
     return { nodes: this.#cache.size, bytes: this.#cachedBytes }
   }
 
+  /**
+   * The CID of what `path` names, found through the directories above it without fetching the node itself
+   * (a tree whose files' blocks are absent still tells their CIDs); undefined when the tree holds nothing
+   * there.
+   */
+  async linkAt (path: Uint8Array): Promise<CID | undefined> {
+    const parts = treePath(path)
+    if (typeof parts === 'string') return undefined
+    const found = await this.#walk(parts, false)
+    return found?.link.cid
+  }
+
   /** The node at path components (none: the root). */
   async #resolve (parts: readonly string[]): Promise<ResolvedNode | undefined> {
-    // Cached directories are taken without an await: most components of most paths are one.
-    let found = this.#rootLink
-    let loaded = this.#cached(found) ?? await this.#fetch(found)
-    if (loaded.kind !== 'directory') throw new InvalidUnixFSError(`tree root ${this.root} is not a directory`, { cid: this.root.toString() })
-    for (const name of parts) {
-      if (loaded.kind !== 'directory') return undefined
-      const node: DirectoryNode = loaded.node
-      const link: FoundLink | undefined = node.type === 'directory' ? findLink(node, name) : await this.#findInShard(node, name)
-      if (link === undefined) return undefined
-      found = link
-      loaded = this.#cached(link) ?? await this.#fetch(link)
-    }
-    const at = found.tsize === undefined ? { cid: found.cid } : { cid: found.cid, dagSize: found.tsize }
+    const found = await this.#walk(parts, true)
+    if (found === undefined) return undefined
+    const { link, loaded } = found as { link: FoundLink, loaded: Loaded }
+    const at = link.tsize === undefined ? { cid: link.cid } : { cid: link.cid, dagSize: link.tsize }
     switch (loaded.kind) {
       case 'directory': return { ...at, kind: 'directory' }
       case 'file': return { ...at, kind: 'file', fileSize: loaded.fileSize, block: loaded.block }
       case 'symlink': return { ...at, kind: 'symlink', block: loaded.block }
     }
+  }
+
+  /** The link that names the node at `parts`, and that node loaded unless `loadLast` is false. */
+  async #walk (parts: readonly string[], loadLast: boolean): Promise<{ link: FoundLink, loaded?: Loaded } | undefined> {
+    // Cached directories are taken without an await: most components of most paths are one.
+    let found = this.#rootLink
+    let loaded = this.#cached(found) ?? await this.#fetch(found)
+    if (loaded.kind !== 'directory') throw new InvalidUnixFSError(`tree root ${this.root} is not a directory`, { cid: this.root.toString() })
+    for (const [i, name] of parts.entries()) {
+      if (loaded.kind !== 'directory') return undefined
+      const node: DirectoryNode = loaded.node
+      const link: FoundLink | undefined = node.type === 'directory' ? findLink(node, name) : await this.#findInShard(node, name)
+      if (link === undefined) return undefined
+      found = link
+      if (!loadLast && i === parts.length - 1) return { link }
+      loaded = this.#cached(link) ?? await this.#fetch(link)
+    }
+    return { link: found, loaded }
   }
 
   /** The link named `name` in a HAMT, descending through its sub-shards. */

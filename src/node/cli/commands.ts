@@ -10,6 +10,7 @@ import { add } from './add.js'
 import { index } from './index-list.js'
 import { serve } from './serve.js'
 import { fetchCommand } from './fetch.js'
+import { nar } from './nar.js'
 
 export const commands: Command[] = [
   create,
@@ -21,5 +22,6 @@ export const commands: Command[] = [
   add,
   index,
   serve,
-  fetchCommand
+  fetchCommand,
+  nar
 ]

@@ -1,4 +1,5 @@
 import { CID } from 'multiformats/cid'
+import { readNixSigningKey } from '../nix-signing-key.js'
 import { openStore } from '../store.js'
 import { createMirrorServer } from '../serve/server.js'
 import { mirrorStoreOf } from '../serve/store-on-disk.js'
@@ -9,14 +10,15 @@ export const DEFAULT_LISTEN = '127.0.0.1:8090'
 
 export const serve: Command = {
   name: 'serve',
-  synopsis: 'serve --store DIR [--listen HOST:PORT] [--upstream URL ...] [--index CID] [--max-streams N] [--json]',
-  description: `serve the store's archives as a Nix hashed mirror (GET /sha256/HEX, /sha512/HEX) and its blocks as a trustless gateway (GET /ipfs/CID); --upstream: fetch missing blocks from these gateways, verified, and keep them; --index: resolve digests through this hash-index root (blocks from the store, then upstream; DIR is created if absent) instead of the store's own; listens on ${DEFAULT_LISTEN} unless --listen; stops on SIGINT or SIGTERM`,
+  synopsis: 'serve --store DIR [--listen HOST:PORT] [--upstream URL ...] [--index CID] [--max-streams N] [--sign-key FILE] [--json]',
+  description: `serve the store's archives as a Nix hashed mirror (GET /sha256/HEX, /sha512/HEX), their unpacked trees as a Nix binary cache (GET /nix-cache-info; --sign-key: sign narinfos with this nix-store --generate-binary-cache-key secret key) and its blocks as a trustless gateway (GET /ipfs/CID); --upstream: fetch missing blocks from these gateways, verified, and keep them; --index: resolve digests through this hash-index root (blocks from the store, then upstream; DIR is created if absent) instead of the store's own; listens on ${DEFAULT_LISTEN} unless --listen; stops on SIGINT or SIGTERM`,
   options: {
     store: { type: 'string' },
     listen: { type: 'string' },
     upstream: { type: 'string', multiple: true },
     index: { type: 'string' },
-    'max-streams': { type: 'string' }
+    'max-streams': { type: 'string' },
+    'sign-key': { type: 'string' }
   },
   async run (inv) {
     if (inv.args.length > 0) throw new UsageError('serve takes no arguments')
@@ -28,6 +30,8 @@ export const serve: Command = {
     if (maxStreams !== undefined && !/^[1-9][0-9]{0,5}$/.test(maxStreams)) throw new UsageError(`--max-streams ${JSON.stringify(maxStreams)}: expected a positive integer`)
 
     const index = parseIndex(stringOption(inv, 'index'))
+    const keyFile = stringOption(inv, 'sign-key')
+    const nixSigningKey = keyFile === undefined ? undefined : await readNixSigningKey(keyFile)
     // A mirror of another machine's index may start with an empty store; otherwise the store must exist.
     const store = await openStore(storeDir, { create: index !== undefined })
     const server = createMirrorServer({
@@ -36,6 +40,7 @@ export const serve: Command = {
       port,
       upstream,
       ...(index === undefined ? {} : { index }),
+      ...(nixSigningKey === undefined ? {} : { nixSigningKey }),
       ...(maxStreams === undefined ? {} : { limits: { maxStreams: Number(maxStreams) } }),
       onError: (line) => { console.error(`serve: ${line}`) }
     })

@@ -5,6 +5,7 @@ import { CID } from 'multiformats/cid'
 import type { ManifestResult } from '../../manifest/create.js'
 import { displayName } from '../../manifest/names.js'
 import type { AnyEntry, Entry, Manifest } from '../../schema/types.js'
+import { narJson, narLines } from './nar-summary.js'
 
 /** The stable machine-readable summary printed by `create --json` and `inspect --json`. */
 export function summary (cid: string, result: Pick<ManifestResult<AnyEntry>, 'manifest'>, entries: AnyEntry[]): object {
@@ -20,6 +21,7 @@ export function summary (cid: string, result: Pick<ManifestResult<AnyEntry>, 'ma
     },
     tree: m.tree.root.toString(),
     strippedTree: m.tree.stripped?.toString() ?? null,
+    ...narJson(m.tree),
     entryCount: m.entryCount,
     entries: entries.map(e => ({
       path: displayName(e.path),
@@ -60,6 +62,7 @@ export function describe (result: ManifestResult<AnyEntry>): string {
     ...(m.zip === undefined ? [] : [`rebuild   ${rebuiltEntries} deflated entr${rebuiltEntries === 1 ? 'y' : 'ies'} from the tree by recipe, the rest kept verbatim`]),
     `tree      ${result.treeCid}`,
     ...(result.strippedTreeCid === undefined ? [] : [`stripped  ${result.strippedTreeCid}`]),
+    ...narLines(m.tree),
     `entries   ${c.entries}${headerSummary(result.entries)}`,
     `shared with the tree: ${pct(c.treeContentBytes)} of ${of}; headers, padding and other bytes: ${pct(c.segmentBytes)}`
   ].join('\n')

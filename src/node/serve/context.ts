@@ -1,6 +1,7 @@
 /** What the request handlers share: the index, where blocks come from, the bounds and the settings. */
 import type { CID } from 'multiformats/cid'
 import type { BlockSource } from '../../blocks.js'
+import type { NixCache } from './binary-cache.js'
 import type { SendOptions } from './body.js'
 import type { Limiter } from './limiter.js'
 import type { HashAlgorithm } from '../../store/hash-hex.js'
@@ -17,4 +18,6 @@ export interface ServeContext {
   readonly streams: Limiter
   readonly verified: VerifiedArchives
   readonly send: SendOptions
+  /** The Nix binary cache's index of the store's trees (binary-cache.ts). */
+  readonly nix: NixCache
 }

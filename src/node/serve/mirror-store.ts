@@ -5,6 +5,7 @@
 import type { CID } from 'multiformats/cid'
 import { getBlock, type Blockstore } from '../../blocks.js'
 import type { HashAlgorithm } from '../../store/hash-hex.js'
+import type { IndexEntry } from '../../store/hash-index.js'
 
 export interface MirrorStore {
   /**
@@ -14,6 +15,8 @@ export interface MirrorStore {
   readonly blockstore: Blockstore & { has?: (cid: CID) => boolean | Promise<boolean> }
   /** The manifest CID of the archive with this digest (lower-case hex), or undefined if none is indexed. */
   lookup: (algorithm: HashAlgorithm, hex: string) => CID | undefined | Promise<CID | undefined>
+  /** The indexed archives (a store's `list`): the Nix binary cache serves their trees (binary-cache.ts). */
+  list?: (algorithm?: HashAlgorithm) => AsyncIterable<IndexEntry>
 }
 
 /** Whether the store itself holds `cid` (never asks upstream): its `has`, else a read that succeeds. */

@@ -10,6 +10,7 @@ import { base32 } from 'multiformats/bases/base32'
 import { base36 } from 'multiformats/bases/base36'
 import { base58btc } from 'multiformats/bases/base58'
 import { hashHexLength, isHashHex, type HashAlgorithm } from '../../store/hash-hex.js'
+import { parseNixCacheTarget, type NixCacheRoute } from './binary-cache.js'
 import { HttpError } from './http-error.js'
 
 export type Route =
@@ -17,6 +18,8 @@ export type Route =
   | { kind: 'archive', algorithm: HashAlgorithm, hex: string }
   /** `/ipfs/<cid>[?params]`: the trustless gateway. */
   | { kind: 'ipfs', cid: CID, params: URLSearchParams }
+  /** `/nix-cache-info`, `/<hash>.narinfo`, `/nar/<hash>.nar`: the Nix binary cache (binary-cache.ts). */
+  | NixCacheRoute
 
 /** Longest request target accepted: a sha512 URL is 136 characters, a CID with parameters a few hundred. */
 export const MAX_TARGET_LENGTH = 2048
@@ -57,7 +60,9 @@ export function parseTarget (target: string): Route {
     if (rest.length > 0) throw new HttpError(400, 'this gateway serves /ipfs/<cid> only: no path under a CID (resolve it on the client, block by block)')
     return { kind: 'ipfs', cid: parseCid(second), params: parseParams(query) }
   }
-  throw new HttpError(404, 'this server serves /sha256/<hex>, /sha512/<hex> and /ipfs/<cid>')
+  const nix = parseNixCacheTarget(segments, query)
+  if (nix !== undefined) return nix
+  throw new HttpError(404, 'this server serves /sha256/<hex>, /sha512/<hex>, /ipfs/<cid> and a Nix binary cache (/nix-cache-info)')
 }
 
 function parseCid (text: string): CID {

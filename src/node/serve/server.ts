@@ -11,7 +11,9 @@ import type { AddressInfo } from 'node:net'
 import type { CID } from 'multiformats/cid'
 import type { BlockSource } from '../../blocks.js'
 import { defaultServeLimits, type ServeLimits } from '../../limits.js'
-import { lookupHash } from '../../store/hash-index.js'
+import { listIndex, lookupHash } from '../../store/hash-index.js'
+import type { NixSigningKey } from '../nix-signing-key.js'
+import { NixCache, serveNixCache } from './binary-cache.js'
 import { ClientGoneError } from './body.js'
 import type { ServeContext } from './context.js'
 import { serveArchive } from './hashed-mirror.js'
@@ -39,6 +41,8 @@ export interface MirrorServerOptions {
   index?: CID
   /** Overrides of defaultServeLimits. */
   limits?: Partial<ServeLimits>
+  /** Signs the Nix binary cache's narinfos (binary-cache.ts); `readNixSigningKey` reads a key file. */
+  nixSigningKey?: NixSigningKey
   /** Told of each failure of the server's own (a 5xx answer, a body cut short), one line each: for a log. */
   onError?: (message: string) => void
 }
@@ -103,6 +107,7 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
       release = await requests.acquire(gone.signal)
       const route = parseTarget(req.url ?? '')
       if (route.kind === 'archive') await serveArchive(req, res, route, context, gone.signal)
+      else if (route.kind === 'nix') await serveNixCache(req, res, route, context, gone.signal)
       else await serveIpfs(req, res, route, context, gone.signal)
     } catch (err) {
       answerFailure(req, res, err)
@@ -149,7 +154,12 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
         hasLocal: async (cid: CID) => await storeHas(blockstore, cid),
         streams: new Limiter(limits.maxStreams, limits.maxQueuedStreams),
         verified: new VerifiedArchives(limits.verifiedArchives),
-        send: { drainTimeoutMs: limits.drainTimeoutMs }
+        send: { drainTimeoutMs: limits.drainTimeoutMs },
+        nix: new NixCache(index === undefined ? options.store : { list: algorithm => listIndex(index, source, algorithm) }, source, {
+          refreshMs: limits.nixCacheRefreshMs,
+          onError: report,
+          ...(options.nixSigningKey === undefined ? {} : { signingKey: options.nixSigningKey })
+        })
       }
       const host = options.host ?? '127.0.0.1'
       await new Promise<void>((resolve, reject) => {

@@ -22,6 +22,11 @@ export function mirrorStoreOf (store: Store): MirrorStore {
       // A root file caught mid-replacement or damaged leaves the index as it was: the answer is then a 404.
       const after = await store.reload().catch(() => before)
       return after.equals(before) ? undefined : await store.lookup(algorithm, hex)
+    },
+    // The Nix binary cache lists the archives when asked for a path it does not know: the index as it is now.
+    async * list (algorithm) {
+      await store.reload().catch(() => {})
+      yield * store.list(algorithm)
     }
   }
 }
