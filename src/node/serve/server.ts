@@ -151,6 +151,7 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
           ? async (algorithm, hex) => await options.store.lookup(algorithm, hex)
           : async (algorithm, hex) => await lookupHash(index, source, algorithm, hex),
         source,
+        local: blockstore,
         hasLocal: async (cid: CID) => await storeHas(blockstore, cid),
         streams: new Limiter(limits.maxStreams, limits.maxQueuedStreams),
         verified: new VerifiedArchives(limits.verifiedArchives),

@@ -139,7 +139,7 @@ describe('hashed mirror: /sha256/<hex>, /sha512/<hex>', () => {
     expect(stale.body.equals(a.bytes)).toBe(true)
   })
 
-  it('answers 404 for a digest it does not index and 400 for any other spelling of a hashed-mirror URL', async () => {
+  it('answers 404 for a digest it does not index, 400 for any other spelling of a hashed-mirror URL, 414 and 405', async () => {
     const hex = (archives[0] as Described).sha256
     expect((await send(base, `/sha256/${'0'.repeat(64)}`)).status).toBe(404)
     expect((await send(base, `/sha1/${'0'.repeat(40)}`)).status).toBe(404)
@@ -153,6 +153,7 @@ describe('hashed mirror: /sha256/<hex>, /sha512/<hex>', () => {
       expect(reply.status, target).toBe(400)
       expect(reply.body.toString(), target).toMatch(/^400 /)
     }
+    expect((await send(base, `/sha256/${'a'.repeat(3000)}`)).status).toBe(414)
     const post = await send(base, `/sha256/${hex}`, { method: 'POST' })
     expect(post.status).toBe(405)
     expect(post.headers.allow).toBe('GET, HEAD')
