@@ -95,6 +95,11 @@ export class VerifyFailedError extends ArchiveManifestError {
 export class UnsafeExtractionError extends ArchiveManifestError { static override readonly code = 'ERR_UNSAFE_EXTRACTION' }
 /** A CAR file is malformed or does not have exactly one root. */
 export class InvalidCarError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_CAR' }
+/**
+ * A CAR file ends inside its header or a block, or lacks its root block (the blocks a CAR is written with
+ * end with the manifest root): it was cut short. `offset` is where the missing bytes begin.
+ */
+export class TruncatedCarError extends ArchiveManifestError { static override readonly code = 'ERR_TRUNCATED_CAR' }
 
 // --- Files on disk (raised by the Node edge, src/node/, for the file system's errors) ---
 
@@ -141,7 +146,7 @@ export const errorClasses = [
   TruncatedArchiveError, HeaderChecksumError, HeaderFieldError, PaxRecordError, InvalidPathError,
   LimitExceededError, UnsupportedFormatError, UnknownProfileError, InvalidArgumentError, BlockNotFoundError,
   BlockHashMismatchError, UnsupportedCidError, InvalidManifestError, InvalidUnixFSError, DigestMismatchError,
-  VerifyFailedError, UnsafeExtractionError, InvalidCarError, InternalSizeMismatchError,
+  VerifyFailedError, UnsafeExtractionError, InvalidCarError, TruncatedCarError, InternalSizeMismatchError,
   ZipStructureError, ZipHeaderMismatchError, ZipOverlappingEntriesError,
   CorruptCompressedDataError, TruncatedCompressedDataError,
   FileNotFoundError, NotAFileError, FileExistsError, PermissionDeniedError, OutputClosedError, FileSystemError

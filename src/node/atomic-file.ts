@@ -68,6 +68,6 @@ async function writeAll (handle: FileHandle, chunks: AsyncIterable<Uint8Array> |
 }
 
 /** handle.write may write fewer bytes than asked: loop until all are written. */
-async function writeFully (handle: FileHandle, bytes: Uint8Array): Promise<void> {
+export async function writeFully (handle: FileHandle, bytes: Uint8Array): Promise<void> {
   for (let at = 0; at < bytes.length;) at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten
 }
