@@ -50,6 +50,11 @@ export class InvalidPathError extends ArchiveManifestError { static override rea
 export class LimitExceededError extends ArchiveManifestError { static override readonly code = 'ERR_LIMIT_EXCEEDED' }
 /** The bytes are not an archive format this library reads (the message says what they look like). */
 export class UnsupportedFormatError extends ArchiveManifestError { static override readonly code = 'ERR_UNSUPPORTED_FORMAT' }
+/**
+ * The input is not an archive at all: text where the first tar header should be (`details.format`
+ * "text"), or, for the CLI, an empty input ("empty"). GNU tar: "This does not look like a tar archive".
+ */
+export class NotAnArchiveError extends ArchiveManifestError { static override readonly code = 'ERR_NOT_AN_ARCHIVE' }
 
 // --- Options and inputs ---
 
@@ -144,7 +149,7 @@ export class TruncatedCompressedDataError extends ArchiveManifestError { static 
 /** Every error class, for documentation and for the test that proves codes are unique. */
 export const errorClasses = [
   TruncatedArchiveError, HeaderChecksumError, HeaderFieldError, PaxRecordError, InvalidPathError,
-  LimitExceededError, UnsupportedFormatError, UnknownProfileError, InvalidArgumentError, BlockNotFoundError,
+  LimitExceededError, UnsupportedFormatError, NotAnArchiveError, UnknownProfileError, InvalidArgumentError, BlockNotFoundError,
   BlockHashMismatchError, UnsupportedCidError, InvalidManifestError, InvalidUnixFSError, DigestMismatchError,
   VerifyFailedError, UnsafeExtractionError, InvalidCarError, TruncatedCarError, InternalSizeMismatchError,
   ZipStructureError, ZipHeaderMismatchError, ZipOverlappingEntriesError,

@@ -1,7 +1,7 @@
 /** The CLI as a user runs it: a real process, real files, exit codes and the stable --json summary. */
 import { TreePathResolver } from '../src/unixfs/path-resolver.js'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
@@ -11,14 +11,11 @@ import { MemoryBlocks, manifestFromTarball, type Entry, type ManifestResult } fr
 import { encodeManifest } from '../src/codec/manifest-codec.js'
 import { narOf, removeDir, tempDir, gnuExtract } from './helpers/archives.js'
 import { tampered, writeCarFile } from './helpers/blocks.js'
+import { cli, cliProcess, cliWith, repo } from './helpers/cli.js'
 
-const root = join(import.meta.dirname, '..')
-const example = join(root, 'test/fixtures/real/hello-2.10.tar')
 
-function cli (...args: string[]): { status: number | null, stdout: string, stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/node/cli.ts'), ...args], { encoding: 'utf8', cwd: root })
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+const example = join(repo, 'test/fixtures/real/hello-2.10.tar')
+
 
 let dir: string
 beforeAll(() => { dir = tempDir('iam-cli-') })
@@ -185,6 +182,42 @@ describe('CLI: every failure is one typed line (--json: an object on stdout) and
     expect(existsSync(join(dir, 'no-such-dir'))).toBe(false)
   }, 60_000)
 
+  it('create: text and empty input are not archives (ERR_NOT_AN_ARCHIVE, the format guessed); other formats are named', () => {
+    const text = join(dir, 'notes.txt')
+    writeFileSync(text, 'these are notes, not a tarball\n')
+    const empty = join(dir, 'empty.tar')
+    writeFileSync(empty, '')
+    expect(failure(1, 'create', text)).toBe('ERR_NOT_AN_ARCHIVE')
+    expect(cli('create', text).stderr).toMatch(/looks like text/)
+    expect(failure(1, 'create', empty)).toBe('ERR_NOT_AN_ARCHIVE')
+    expect(cli('create', empty).stderr).toMatch(/is empty: not an archive/)
+    expect(JSON.parse(cliWith({ input: '' }, 'create', '-', '--json').stdout).error.code).toBe('ERR_NOT_AN_ARCHIVE')
+    expect(cliWith({ input: 'text from a pipe\n' }, 'create', '-').stderr).toMatch(/^error ERR_NOT_AN_ARCHIVE: .*looks like text/)
+    // 7z by p7zip, cpio by bsdtar, lz4 by lz4; RAR 5 and compress (.Z) by their magic numbers.
+    execFileSync('7z', ['a', '-bd', join(dir, 'x.7z'), text], { stdio: 'ignore' })
+    execFileSync('bsdtar', ['--format=newc', '-cf', join(dir, 'x.cpio'), '-C', dir, 'notes.txt'])
+    execFileSync('lz4', ['-q', '-f', text, join(dir, 'x.lz4')])
+    writeFileSync(join(dir, 'x.rar'), Buffer.concat([Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'), Buffer.alloc(600, 1)]))
+    writeFileSync(join(dir, 'x.Z'), Buffer.concat([Buffer.from([0x1f, 0x9d, 0x90]), Buffer.alloc(600, 1)]))
+    for (const [name, says] of [['x.7z', 'a 7z archive'], ['x.cpio', 'a cpio archive'], ['x.lz4', 'lz4 data'], ['x.rar', 'a RAR 5 archive'], ['x.Z', 'compress (.Z) data']]) {
+      const r = cli('create', join(dir, name!))
+      expect(r.stderr, name).toMatch(new RegExp(`^error ERR_UNSUPPORTED_FORMAT: input is ${says!.replace(/[().]/g, '\\$&')}`))
+    }
+  }, 120_000)
+
+  it('create --car: a failed description leaves no CAR (nor a temporary file) behind', () => {
+    const where = join(dir, 'failed-car')
+    mkdirSync(where)
+    const bad = join(dir, 'cut.tar')
+    writeFileSync(bad, readFileSync(example).subarray(0, 100_000))
+    expect(failure(1, 'create', bad, '--car', join(where, 'out.car'))).toBe('ERR_TRUNCATED_ARCHIVE')
+    expect(readdirSync(where)).toEqual([])
+    writeFileSync(join(where, 'out.car'), 'an earlier file')
+    expect(cli('create', bad, '--car', join(where, 'out.car')).status).toBe(1)
+    expect(readFileSync(join(where, 'out.car'), 'utf8')).toBe('an earlier file')
+    expect(readdirSync(where)).toEqual(['out.car'])
+  }, 60_000)
+
   it('restore -o into a missing directory; verify and inspect of a missing CAR or a directory', () => {
     expect(failure(1, 'restore', car, '-o', join(dir, 'no-such-dir', 'x.tar'))).toBe('ERR_FILE_NOT_FOUND')
     expect(failure(1, 'verify', join(dir, 'no-such.car'))).toBe('ERR_FILE_NOT_FOUND')
@@ -203,7 +236,7 @@ describe('CLI: every failure is one typed line (--json: an object on stdout) and
   }, 120_000)
 
   it('restore to a pipe whose reader is gone: ERR_OUTPUT_CLOSED, exit 1', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/node/cli.ts'), 'restore', car], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = cliProcess('restore', car)
     // Closed before the 3.3 MB archive (far more than a pipe holds) is written: some write must fail.
     child.stdout.destroy()
     let stderr = ''

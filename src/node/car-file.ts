@@ -4,8 +4,9 @@
  * stdin is copied to a temporary file first, since its root may be its last block.
  *
  * Writing streams blocks as the manifest is built (each once, in the order they are made), so the root, the
- * manifest block, comes last. Into a file, the root is written into the header at the end, which works
- * because a manifest root CID (CIDv1, dag-cbor, sha2-256) always has the same length as the placeholder.
+ * manifest block, comes last. Into a file (a temporary one, renamed onto the path once complete), the root
+ * is written into the header at the end, which works because a manifest root CID (CIDv1, dag-cbor,
+ * sha2-256) always has the same length as the placeholder.
  * Into a pipe or stdout nothing can be patched: the header has no roots and the root is the last block, as
  * `ipfs-car pack` writes to stdout; readers here take the last block as the root of a roots-less CAR.
  */
@@ -14,11 +15,12 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { createWriteStream } from 'node:fs'
-import { open } from 'node:fs/promises'
+import { open, rename, rm } from 'node:fs/promises'
 import { pipeline } from 'node:stream/promises'
 import type { BlockSink, BlockSource } from '../blocks.js'
 import { indexCar } from '../codec/car-index.js'
 import { BlockNotFoundError, InvalidArgumentError, InvalidCarError, TruncatedCarError } from '../errors.js'
+import { tempPathBeside } from './atomic-file.js'
 import { isRegularFile, openRandomAccessFile, streamChunks } from './files.js'
 import { typedFsError } from './fs-errors.js'
 import { spoolAll } from './spool.js'
@@ -82,15 +84,21 @@ async function openIndexed (path: string, name: string, cleanup: () => Promise<v
 export interface CarFileSink extends BlockSink {
   /** Ends the CAR; `root` must be the last block put (the manifest's, or the view's). */
   finish(root: CID): Promise<void>
+  /** Gives up after a failure: a CAR file is removed (never left half written); a stream just stops. */
+  abort(): Promise<void>
 }
 
-/** A CAR written into the file at `path` (created or truncated), its root patched into the header at the end. */
+/**
+ * A CAR written to `path`, whole or not at all: into a temporary file beside it (see atomic-file.ts), whose
+ * header's root is patched at the end before it is renamed onto `path`.
+ */
 export async function createCarFile (path: string): Promise<CarFileSink> {
   const placeholder = CID.createV1(dagCbor.code, await sha256.digest(new Uint8Array(0)))
+  const temp = tempPathBeside(path)
   // Opened first, so that a path that cannot be written fails here, typed, and not as an 'error' event.
   let handle
   try {
-    handle = await open(path, 'w')
+    handle = await open(temp, 'wx', 0o666)
   } catch (err) {
     throw typedFsError(err)
   }
@@ -99,13 +107,24 @@ export async function createCarFile (path: string): Promise<CarFileSink> {
   return {
     put: car.put,
     async finish (root: CID) {
-      await car.close()
-      const fd = await open(path, 'r+')
       try {
-        await CarWriter.updateRootsInFile(fd, [root])
-      } finally {
-        await fd.close()
+        await car.close()
+        const fd = await open(temp, 'r+')
+        try {
+          await CarWriter.updateRootsInFile(fd, [root])
+          await fd.sync()
+        } finally {
+          await fd.close()
+        }
+        await rename(temp, path)
+      } catch (err) {
+        await rm(temp, { force: true })
+        throw typedFsError(err)
       }
+    },
+    async abort () {
+      writeStream.destroy()
+      await rm(temp, { force: true })
     }
   }
 }
@@ -121,7 +140,9 @@ export function createCarStream (consume: (bytes: AsyncIterable<Uint8Array>) => 
     async finish (root: CID) {
       if (car.last()?.equals(root) !== true) throw new InvalidArgumentError(`the root ${root} must be the last block of a streamed CAR`)
       await car.close()
-    }
+    },
+    // What was streamed cannot be taken back; the reader sees a CAR without its root, i.e. truncated.
+    abort: async () => {}
   }
 }
 

@@ -96,7 +96,7 @@ export async function isStdout (path: string): Promise<boolean> {
 export async function openCarOutput (path: string, force: boolean): Promise<{ car: CarFileSink, toStdout: boolean }> {
   const toStdout = await isStdout(path)
   if (toStdout) checkBinaryStdout(force)
-  if (path === '-') return { car: createCarStream(writeStdout), toStdout }
+  if (toStdout) return { car: createCarStream(writeStdout), toStdout }
   const info = await stat(path).catch(() => undefined)
   if (info !== undefined && !info.isFile() && !info.isDirectory()) return { car: createCarStreamAt(path), toStdout }
   await checkOutputParent(path)

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { discardBlocks } from '../../blocks.js'
+import { NotAnArchiveError } from '../../errors.js'
 import { getProfile, type ProfileName } from '../../unixfs/profile.js'
 import { isRegularFile } from '../files.js'
 import { parseLimitOptions } from '../limit-options.js'
@@ -42,9 +43,18 @@ export const create: Command = {
     if (output?.toStdout === true) inv.printed.dataOnStdout = true
     const progress = progressBar(size, basename(path))
     const options = { profile, blockstore: output?.car ?? discardBlocks, onProgress: progress.update, limits }
-    const result = stdin !== undefined ? await manifestFromStream(stdin, options) : await manifestFromFile(path, options)
-    progress.done()
-    await output?.car.finish(result.cid)
+    let result
+    try {
+      result = stdin !== undefined ? await manifestFromStream(stdin, options) : await manifestFromFile(path, options)
+      // The format defines the empty archive (spec §6.8); as GNU tar, the CLI calls empty input no archive.
+      if (result.manifest.archive.size === 0) throw new NotAnArchiveError(`${path === '-' ? 'stdin' : path} is empty: not an archive`, { offset: 0, format: 'empty' })
+      await output?.car.finish(result.cid)
+    } catch (err) {
+      await output?.car.abort()
+      throw err
+    } finally {
+      progress.done()
+    }
     const print = output?.toStdout === true ? console.error : console.log
     print(inv.values.json === true ? JSON.stringify(summary(result.cid.toString(), result, result.entries), null, 2) : describe(result))
     return 0

@@ -21,9 +21,14 @@ export const materialize: Command = {
       const { car: out, toStdout } = await openCarOutput(output, inv.values.force === true)
       if (toStdout) inv.printed.dataOnStdout = true
       // Reads the manifest, its records and the tree from the CAR; writes only the view's own blocks.
-      const view = await materializeView(car.root, { get: (cid: CID) => car.get(cid), put: (cid: CID, bytes: Uint8Array) => out.put(cid, bytes) })
-      await out.finish(view)
-      ;(toStdout ? console.error : console.log)(`view ${view} written to ${output}`)
+      try {
+        const view = await materializeView(car.root, { get: (cid: CID) => car.get(cid), put: (cid: CID, bytes: Uint8Array) => out.put(cid, bytes) })
+        await out.finish(view)
+        ;(toStdout ? console.error : console.log)(`view ${view} written to ${output}`)
+      } catch (err) {
+        await out.abort()
+        throw err
+      }
     } finally { await car.close() }
     return 0
   }
