@@ -96,8 +96,10 @@ export class VerifyFailedError extends ArchiveManifestError {
     this.problems = details.problems ?? []
   }
 }
-/** Something would be written outside the extraction directory, or over something that is already there. */
+/** The extraction target is not a new or empty directory, or the tree holds a name that is not a plain name (crafted blocks). */
 export class UnsafeExtractionError extends ArchiveManifestError { static override readonly code = 'ERR_UNSAFE_EXTRACTION' }
+/** `strip` was asked of a tree with no single top-level directory (the manifest has no `tree.stripped`). */
+export class NoSingleTopDirectoryError extends ArchiveManifestError { static override readonly code = 'ERR_NO_SINGLE_TOP_DIRECTORY' }
 /** A CAR file is malformed or does not have exactly one root. */
 export class InvalidCarError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_CAR' }
 /**
@@ -151,7 +153,7 @@ export const errorClasses = [
   TruncatedArchiveError, HeaderChecksumError, HeaderFieldError, PaxRecordError, InvalidPathError,
   LimitExceededError, UnsupportedFormatError, NotAnArchiveError, UnknownProfileError, InvalidArgumentError, BlockNotFoundError,
   BlockHashMismatchError, UnsupportedCidError, InvalidManifestError, InvalidUnixFSError, DigestMismatchError,
-  VerifyFailedError, UnsafeExtractionError, InvalidCarError, TruncatedCarError, InternalSizeMismatchError,
+  VerifyFailedError, UnsafeExtractionError, NoSingleTopDirectoryError, InvalidCarError, TruncatedCarError, InternalSizeMismatchError,
   ZipStructureError, ZipHeaderMismatchError, ZipOverlappingEntriesError,
   CorruptCompressedDataError, TruncatedCompressedDataError,
   FileNotFoundError, NotAFileError, FileExistsError, PermissionDeniedError, OutputClosedError, FileSystemError

@@ -1,0 +1,82 @@
+/**
+ * Extraction of hostile archives (#17): symlinks are kept as they are (absolute ones and ones that climb out
+ * too, as GNU tar and Nix's fetchzip keep them) and never followed while extracting, which is what keeps
+ * everything inside the target; the result is GNU tar's, compared by NAR.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs'
+import { join } from 'node:path'
+import { narOf, removeDir, tempDir } from '../helpers/archives.js'
+import { cli } from '../helpers/cli.js'
+
+let dir: string
+let victim: string
+let car: string
+beforeAll(() => {
+  dir = tempDir('iam-hostile-')
+  victim = join(dir, 'victim')
+  mkdirSync(victim)
+  // Python's tarfile writes names and link targets as given, as hostile archives are made.
+  execFileSync('python3', ['-c', `
+import io, sys, tarfile
+out, victim, absolute = sys.argv[1:4]
+def add(t, name, kind=tarfile.REGTYPE, data=b'', link=''):
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname, info.size, info.mtime = kind, link, len(data), 1700000000
+    info.mode = 0o755 if kind == tarfile.DIRTYPE else 0o644
+    t.addfile(info, io.BytesIO(data))
+with tarfile.open(out, 'w', format=tarfile.GNU_FORMAT) as t:
+    add(t, 'top/', tarfile.DIRTYPE)
+    add(t, 'top/out', tarfile.SYMTYPE, link=victim)          # a symlink out of the tree, then
+    add(t, 'top/out/evil', data=b'through the symlink\\n')   # a file through it
+    add(t, '../escape', data=b'climbs out\\n')
+    add(t, absolute, data=b'absolute path\\n')
+    add(t, 'top/passwd', tarfile.LNKTYPE, link='../../../victim/passwd')
+    add(t, 'top/abs', tarfile.SYMTYPE, link='/etc/passwd')
+    add(t, 'top/up', tarfile.SYMTYPE, link='../../..')
+    add(t, 'top/ok.txt', data=b'fine\\n')
+`, join(dir, 'hostile.tar'), victim, join(dir, 'abs-evil')])
+  car = join(dir, 'hostile.car')
+  const created = cli('create', join(dir, 'hostile.tar'), '--car', car)
+  expect(created.status, created.stderr).toBe(0)
+}, 60_000)
+afterAll(() => { removeDir(dir) })
+
+describe('extract: hostile archives (#17)', () => {
+  it('symlinks are kept as they are; nothing is written outside the target; the tree is GNU tar\'s', () => {
+    const ours = join(dir, 'ours')
+    const r = cli('extract', car, ours)
+    expect(r.status, r.stderr).toBe(0)
+    expect(readlinkSync(join(ours, 'top/out'))).toBe(victim)
+    expect(readlinkSync(join(ours, 'top/abs'))).toBe('/etc/passwd')
+    expect(readlinkSync(join(ours, 'top/up'))).toBe('../../..')
+    expect(readFileSync(join(ours, 'top/ok.txt'), 'utf8')).toBe('fine\n')
+    // The absolute path lands inside the target, as GNU tar puts it (leading "/" removed).
+    expect(readFileSync(join(ours, dir.slice(1), 'abs-evil'), 'utf8')).toBe('absolute path\n')
+    expect(readdirSync(victim)).toEqual([])
+    expect(existsSync(join(dir, 'escape'))).toBe(false)
+    expect(existsSync(join(dir, 'abs-evil'))).toBe(false)
+    expect(existsSync(join(ours, 'top/passwd'))).toBe(false)
+
+    // GNU tar refuses some members (exit 2) and keeps the rest: the same tree, byte for byte.
+    const theirs = join(dir, 'theirs')
+    mkdirSync(theirs)
+    spawnSync('tar', ['-x', '-f', join(dir, 'hostile.tar'), '-C', theirs, '--no-same-owner'], { stdio: 'ignore' })
+    expect(readdirSync(victim)).toEqual([])
+    expect(narOf(ours).equals(narOf(theirs))).toBe(true)
+  }, 60_000)
+
+  it('--allow-escaping-symlinks is accepted and changes nothing', () => {
+    const r = cli('extract', car, join(dir, 'allowed'), '--allow-escaping-symlinks')
+    expect(r.status, r.stderr).toBe(0)
+    expect(narOf(join(dir, 'allowed')).equals(narOf(join(dir, 'ours')))).toBe(true)
+  }, 60_000)
+
+  it('--strip of a tree with no single top-level directory: its own code, and no DIR', () => {
+    const r = cli('extract', car, join(dir, 'stripped'), '--strip', '--json')
+    expect(r.status).toBe(1)
+    expect(JSON.parse(r.stdout).error.code).toBe('ERR_NO_SINGLE_TOP_DIRECTORY')
+    expect(existsSync(join(dir, 'stripped'))).toBe(false)
+  }, 60_000)
+})
