@@ -27,11 +27,14 @@ describe('ipld-archive-manifest CLI', () => {
     const created = cli('create', example, '--car', car, '--json')
     expect(created.status, created.stderr).toBe(0)
     const summary = JSON.parse(created.stdout)
-    expect(Object.keys(summary)).toEqual(['manifest', 'profile', 'archive', 'tree', 'strippedTree', 'entryCount', 'entries'])
+    expect(Object.keys(summary)).toEqual(['manifest', 'profile', 'archive', 'tar', 'compression', 'tree', 'strippedTree', 'entryCount', 'entries'])
     expect(summary.archive.sha256).toBe(createHash('sha256').update(readFileSync(example)).digest('hex'))
     expect(summary.entryCount).toBe(315)
     // An in-tree file's content is the tree's file at its path: its record names none.
-    expect(summary.entries[1]).toEqual({ path: 'hello-2.10/COPYING', type: 'file', size: 35147, content: null })
+    expect(summary.entries[1]).toEqual({
+      path: 'hello-2.10/COPYING', type: 'file', size: 35147, mode: 0o644, mtime: 1386879250, linkTarget: null,
+      uid: 0, gid: 0, uname: null, gname: null, content: null, excluded: null
+    })
 
     expect(cli('verify', car).stdout).toContain(`ok: manifest ${summary.manifest}`)
     const out = join(dir, 'restored.tar')
@@ -45,8 +48,9 @@ describe('ipld-archive-manifest CLI', () => {
       expect(narOf(x).equals(narOf(join(theirs, 'hello-2.10')))).toBe(true)
     } finally { removeDir(theirs) }
 
-    const inspected = JSON.parse(cli('inspect', car, '--json').stdout)
+    const { sideData, ...inspected } = JSON.parse(cli('inspect', car, '--json').stdout)
     expect(inspected).toEqual(summary)
+    expect(sideData).toEqual({ bytes: 8951, blocks: 2, byCodec: { 'dag-cbor': 8951, 'dag-pb': 0, raw: 0 } })
   }, 60_000)
 
   it('a .tar.gz: the summary says how it is rebuilt, and shares are of the tar', () => {
@@ -55,7 +59,8 @@ describe('ipld-archive-manifest CLI', () => {
     const r = cli('create', gz)
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout).toContain('(tar+gzip, ')
-    expect(r.stdout).toContain('rebuild   from the tar by recipe: gnu-gzip 9 (1 member)')
+    expect(r.stdout).toContain('rebuild   from the tar by recipe: gnu-gzip 9 (1 member)\n          its blocks are not in the CAR (rebuilt by recipe, so an IPFS node cannot serve this CID)')
+    expect(r.stdout).toMatch(/^tar       bafybei\S+  \(3338240 bytes, sha256 b5f638ee\S+; its view: not in the CAR until materialize writes it\)$/m)
     expect(r.stdout).toContain('shared with the tree: 92.67% of the tar\'s bytes')
   })
 

@@ -30,6 +30,8 @@ export interface CarFileSource extends BlockSource {
   root: CID
   /** True when the header names no root and `root` is the last block. */
   rootless: boolean
+  /** Whether the CAR holds the block `cid`. */
+  has(cid: CID): boolean
   close(): Promise<void>
 }
 
@@ -66,6 +68,7 @@ async function openIndexed (path: string, name: string, cleanup: () => Promise<v
     return {
       root,
       rootless: index.roots.length === 0,
+      has: (cid: CID) => index.blocks.has(cid.toString()),
       async get (cid: CID) {
         const at = index.blocks.get(cid.toString())
         if (at === undefined) throw new BlockNotFoundError(`block ${cid} is not in ${name}`, { cid: cid.toString() })

@@ -6,6 +6,8 @@ import { verify } from './verify.js'
 import { extract } from './extract.js'
 import { inspect } from './inspect.js'
 import { materialize } from './materialize.js'
+import { ls } from './ls.js'
+import { roots } from './roots.js'
 
 export const commands: Command[] = [
   create,
@@ -13,5 +15,7 @@ export const commands: Command[] = [
   verify,
   extract,
   inspect,
-  materialize
+  materialize,
+  ls,
+  roots
 ]
