@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { CID } from 'multiformats/cid'
-import { removeDir, tempDir } from './helpers/archives.js'
+import { pythonTar, removeDir, tempDir } from './helpers/archives.js'
 import { readCarFile, tampered, writeCarFile } from './helpers/blocks.js'
 import { cli, repo } from './helpers/cli.js'
 
@@ -47,21 +47,15 @@ beforeAll(() => {
   execFileSync('zip', ['-q', '-r', '-X', '-y', archives.zip, 'real'], { cwd: join(repo, 'test/fixtures') })
   // A tar with a symlink, a hardlink, a setuid file, and entries outside the tree (Python's tarfile).
   archives.odd = join(dir, 'odd.tar')
-  execFileSync('python3', ['-c', `
-import io, sys, tarfile
-def add(t, name, kind=tarfile.REGTYPE, data=b'', link='', mode=0o644):
-    info = tarfile.TarInfo(name)
-    info.type, info.linkname, info.size, info.mtime, info.mode = kind, link, len(data), 1700000000, mode
-    info.uid, info.gid, info.uname, info.gname = 1000, 100, 'alice', 'users'
-    t.addfile(info, io.BytesIO(data))
-with tarfile.open(sys.argv[1], 'w', format=tarfile.PAX_FORMAT) as t:
-    add(t, 'top/', tarfile.DIRTYPE, mode=0o755)
-    add(t, 'top/run', data=b'#!/bin/sh\\n', mode=0o4755)
-    add(t, 'top/link', tarfile.SYMTYPE, link='run', mode=0o777)
-    add(t, 'top/hard', tarfile.LNKTYPE, link='top/run')
-    add(t, 'top/run', data=b'again\\n')
-    add(t, '../up', data=b'x')
-`, archives.odd])
+  const owner = { uid: 1000, gid: 100, uname: 'alice', gname: 'users' }
+  pythonTar(archives.odd, [
+    { name: 'top/', type: 'dir', ...owner },
+    { name: 'top/run', data: '#!/bin/sh\n', mode: 0o4755, ...owner },
+    { name: 'top/link', type: 'symlink', link: 'run', mode: 0o777, ...owner },
+    { name: 'top/hard', type: 'hardlink', link: 'top/run', ...owner },
+    { name: 'top/run', data: 'again\n', ...owner },
+    { name: '../up', data: 'x', ...owner }
+  ], 'pax')
 }, 120_000)
 afterAll(() => { removeDir(dir) })
 

@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { removeDir, tempDir } from './helpers/archives.js'
+import { pythonTar, removeDir, tempDir } from './helpers/archives.js'
 import { cli, repo } from './helpers/cli.js'
 
 let dir: string
@@ -46,22 +46,16 @@ describe('ls (#17)', () => {
 
   it('says why an entry is outside the tree; symlinks, hardlinks and special modes as tar -tv shows them', () => {
     const tar = join(dir, 'odd.tar')
-    execFileSync('python3', ['-c', `
-import io, sys, tarfile
-def add(t, name, kind=tarfile.REGTYPE, data=b'', link='', mode=0o644):
-    info = tarfile.TarInfo(name)
-    info.type, info.linkname, info.size, info.mtime, info.mode = kind, link, len(data), 1700000000, mode
-    info.uname, info.gname = 'alice', 'users'
-    t.addfile(info, io.BytesIO(data))
-with tarfile.open(sys.argv[1], 'w', format=tarfile.GNU_FORMAT) as t:
-    add(t, 'top/', tarfile.DIRTYPE, mode=0o1777)
-    add(t, 'top/run', data=b'#!/bin/sh\\n', mode=0o6755)
-    add(t, 'top/link', tarfile.SYMTYPE, link='/etc/passwd', mode=0o777)
-    add(t, 'top/hard', tarfile.LNKTYPE, link='top/run')
-    add(t, 'top/fifo', tarfile.FIFOTYPE)
-    add(t, 'top/run/x', data=b'under a file')
-    add(t, '../up', data=b'x')
-`, tar])
+    const owner = { uname: 'alice', gname: 'users' }
+    pythonTar(tar, [
+      { name: 'top/', type: 'dir', mode: 0o1777, ...owner },
+      { name: 'top/run', data: '#!/bin/sh\n', mode: 0o6755, ...owner },
+      { name: 'top/link', type: 'symlink', link: '/etc/passwd', mode: 0o777, ...owner },
+      { name: 'top/hard', type: 'hardlink', link: 'top/run', ...owner },
+      { name: 'top/fifo', type: 'fifo', ...owner },
+      { name: 'top/run/x', data: 'under a file', ...owner },
+      { name: '../up', data: 'x', ...owner }
+    ])
     const ours = cli('ls', carOf(tar, 'odd')).stdout.split('\n')
     const theirs = gnuList(tar).split('\n')
     const notes = [

@@ -21,8 +21,8 @@ import type { BlockSink, BlockSource } from '../blocks.js'
 import { indexCar } from '../codec/car-index.js'
 import { BlockNotFoundError, InvalidArgumentError, InvalidCarError, TruncatedCarError } from '../errors.js'
 import { tempPathBeside } from './atomic-file.js'
-import { isRegularFile, openRandomAccessFile, streamChunks } from './files.js'
-import { typedFsError } from './fs-errors.js'
+import { openRandomAccessFile, streamChunks } from './files.js'
+import { isRegularFile, typedFsError } from './fs-errors.js'
 import { spoolAll } from './spool.js'
 
 export interface CarFileSource extends BlockSource {

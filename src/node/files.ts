@@ -4,12 +4,11 @@
  * once, in order, as it comes: its size is known only at its end, never from stat (0 for a pipe).
  */
 import { createReadStream, fstatSync, open as openFd } from 'node:fs'
-import { open, stat } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
 import { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import { joinBytes } from '../bytes-concat.js'
-import { NotAFileError } from '../errors.js'
-import { typedFsError } from './fs-errors.js'
+import { isRegularFile, typedFsError } from './fs-errors.js'
 
 /** Large reads: few chunks to route, and few v1-2025 chunks that straddle two reads (those are copied). */
 const READ_BYTES = 4 * 1024 * 1024
@@ -50,23 +49,6 @@ export async function openArchiveFile (path: string): Promise<{ size: number | u
     }
   }
   return { size, chunks: chunks() }
-}
-
-/**
- * Whether `path` is a regular file (true) or another file that can be read as a stream: a FIFO (a named
- * pipe, `/dev/stdin` of a pipeline, `<(command)`) or a socket (false). Anything else is a typed error:
- * FileNotFoundError, or NotAFileError for a directory or a device (a terminal, `/dev/zero`, a disk).
- */
-export async function isRegularFile (path: string): Promise<boolean> {
-  let info
-  try {
-    info = await stat(path)
-  } catch (err) {
-    throw typedFsError(err)
-  }
-  if (info.isFile()) return true
-  if (info.isFIFO() || info.isSocket()) return false
-  throw new NotAFileError(`${path} is ${info.isDirectory() ? 'a directory' : 'a device, not a file or a pipe'}`, { path })
 }
 
 /**

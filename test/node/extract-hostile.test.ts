@@ -4,10 +4,10 @@
  * everything inside the target; the result is GNU tar's, compared by NAR.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { narOf, removeDir, tempDir } from '../helpers/archives.js'
+import { narOf, pythonTar, removeDir, tempDir } from '../helpers/archives.js'
 import { cli } from '../helpers/cli.js'
 
 let dir: string
@@ -17,26 +17,17 @@ beforeAll(() => {
   dir = tempDir('iam-hostile-')
   victim = join(dir, 'victim')
   mkdirSync(victim)
-  // Python's tarfile writes names and link targets as given, as hostile archives are made.
-  execFileSync('python3', ['-c', `
-import io, sys, tarfile
-out, victim, absolute = sys.argv[1:4]
-def add(t, name, kind=tarfile.REGTYPE, data=b'', link=''):
-    info = tarfile.TarInfo(name)
-    info.type, info.linkname, info.size, info.mtime = kind, link, len(data), 1700000000
-    info.mode = 0o755 if kind == tarfile.DIRTYPE else 0o644
-    t.addfile(info, io.BytesIO(data))
-with tarfile.open(out, 'w', format=tarfile.GNU_FORMAT) as t:
-    add(t, 'top/', tarfile.DIRTYPE)
-    add(t, 'top/out', tarfile.SYMTYPE, link=victim)          # a symlink out of the tree, then
-    add(t, 'top/out/evil', data=b'through the symlink\\n')   # a file through it
-    add(t, '../escape', data=b'climbs out\\n')
-    add(t, absolute, data=b'absolute path\\n')
-    add(t, 'top/passwd', tarfile.LNKTYPE, link='../../../victim/passwd')
-    add(t, 'top/abs', tarfile.SYMTYPE, link='/etc/passwd')
-    add(t, 'top/up', tarfile.SYMTYPE, link='../../..')
-    add(t, 'top/ok.txt', data=b'fine\\n')
-`, join(dir, 'hostile.tar'), victim, join(dir, 'abs-evil')])
+  pythonTar(join(dir, 'hostile.tar'), [
+    { name: 'top/', type: 'dir' },
+    { name: 'top/out', type: 'symlink', link: victim }, // a symlink out of the tree, then
+    { name: 'top/out/evil', data: 'through the symlink\n' }, // a file through it
+    { name: '../escape', data: 'climbs out\n' },
+    { name: join(dir, 'abs-evil'), data: 'absolute path\n' },
+    { name: 'top/passwd', type: 'hardlink', link: '../../../victim/passwd' },
+    { name: 'top/abs', type: 'symlink', link: '/etc/passwd' },
+    { name: 'top/up', type: 'symlink', link: '../../..' },
+    { name: 'top/ok.txt', data: 'fine\n' }
+  ])
   car = join(dir, 'hostile.car')
   const created = cli('create', join(dir, 'hostile.tar'), '--car', car)
   expect(created.status, created.stderr).toBe(0)

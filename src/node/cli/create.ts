@@ -3,7 +3,7 @@ import { basename } from 'node:path'
 import { discardBlocks } from '../../blocks.js'
 import { NotAnArchiveError } from '../../errors.js'
 import { getProfile, type ProfileName } from '../../unixfs/profile.js'
-import { isRegularFile } from '../files.js'
+import { isRegularFile } from '../fs-errors.js'
 import { parseLimitOptions } from '../limit-options.js'
 import { manifestFromFile, manifestFromStream } from '../manifest-file.js'
 import { type Command, UsageError, openCarOutput, stdinChunks, stringOption, stringsOption } from './command.js'
@@ -15,8 +15,9 @@ export const create: Command = {
   synopsis: 'create ARCHIVE|- [--profile unixfs-v1-2025|unixfs-v0-2015] [--car OUT.car|-] [--force] [--json] [--limit NAME=N ...]',
   description: 'describe a tar (plain, gzip, bzip2, xz, zstd) or zip archive; print its manifest\'s CIDs',
   help: [
-    'ARCHIVE may be a pipe (/dev/stdin, <(command)); - reads stdin. Piped bytes are read once, as a stream',
-    '    (a zip, or a compressed tar that no recipe rebuilds, is copied to a temporary file first).',
+    'ARCHIVE may be a pipe or FIFO (/dev/stdin, <(command)); - reads stdin. Piped bytes are read once, as a',
+    '    stream; a zip (read from its end) or a compressed tar (read twice if no recipe rebuilds it) is also',
+    '    copied to a temporary file, removed afterwards. Empty input or text is ERR_NOT_AN_ARCHIVE.',
     '--profile NAME    the IPIP-499 CID profile (default unixfs-v1-2025)',
     '--car OUT.car     write every block (the manifest, its entry pages and the tree) to OUT.car, root: the',
     '    manifest. --car - (or a pipe) streams the CAR to stdout with no root in its header and the manifest',
