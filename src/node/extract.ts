@@ -27,7 +27,8 @@ import { ArchiveManifestError, NoSingleTopDirectoryError, UnsafeExtractionError 
 import { loadEntries, loadManifest } from '../manifest/load.js'
 import type { AnyEntry } from '../schema/types.js'
 import { readDirectory, readFile, readSymlinkTarget } from '../unixfs/file-reader.js'
-import { tempPathBeside, writeFully } from './atomic-file.js'
+import { tempPathBeside } from './atomic-file.js'
+import { writeFully } from './write-fully.js'
 import { checkOutputParent, typedFsError } from './fs-errors.js'
 
 export interface ExtractOptions {

@@ -7,7 +7,7 @@
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { writeFully } from './atomic-file.js'
+import { writeFully } from './write-fully.js'
 import { typedFsError } from './fs-errors.js'
 
 export interface Spool {
