@@ -24,7 +24,7 @@ describe('CLI conventions (#17)', () => {
     const r = cli('--version')
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout).toBe(`ipld-archive-manifest ${version}\n`)
-  }, 30_000)
+  })
 
   it('every command\'s --help shows its synopsis and names each of its options; --help lists every command', async () => {
     const all = await printed('--help')

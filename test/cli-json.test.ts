@@ -56,7 +56,7 @@ beforeAll(() => {
     { name: 'top/run', data: 'again\n', ...owner },
     { name: '../up', data: 'x', ...owner }
   ], 'pax')
-}, 120_000)
+})
 afterAll(() => { removeDir(dir) })
 
 describe('--json outputs validate against docs/cli-json.schema.json (#17)', () => {
@@ -80,7 +80,7 @@ describe('--json outputs validate against docs/cli-json.schema.json (#17)', () =
       expect(roots.archive.cid).toBe(created.archive.cid)
       expect(roots.tar?.cid ?? null).toBe(created.tar?.cid ?? null)
     }
-  }, 600_000)
+  })
 
   it('the archive says whether its CID is stored; a compressed tar gives the inner tar\'s CID, which is the plain tar\'s', () => {
     const tar = json(0, 'create', archives.tar!)
@@ -93,7 +93,7 @@ describe('--json outputs validate against docs/cli-json.schema.json (#17)', () =
     expect(xz.compression.members.every((m: { recipe: unknown }) => m.recipe === null)).toBe(true)
     expect([gz.tar, xz.tar]).toEqual([tar.tar, tar.tar])
     expect(json(0, 'create', archives.zip!).archive).toMatchObject({ format: 'zip', stored: false, rebuild: 'records' })
-  }, 120_000)
+  })
 
   it('entries carry mode, mtime, owner, link target and why they are outside the tree', () => {
     const { entries } = json(0, 'create', archives.odd!)
@@ -106,7 +106,7 @@ describe('--json outputs validate against docs/cli-json.schema.json (#17)', () =
       { ...common, path: 'top/run', type: 'file', size: 6, mode: 0o644, linkTarget: null, excluded: null },
       { ...common, path: '../up', type: 'file', size: 1, mode: 0o644, linkTarget: null, excluded: 'unsafe-path', content: expect.stringMatching(/^bafk/) }
     ])
-  }, 60_000)
+  })
 
   it('failures: the error object (typed and usage errors), and verify\'s own report', async () => {
     const car = join(dir, 'failures.car')
@@ -123,5 +123,5 @@ describe('--json outputs validate against docs/cli-json.schema.json (#17)', () =
     const report = json(1, 'verify', damaged)
     valid('verify', report)
     expect(report).toMatchObject({ ok: false, error: { code: 'ERR_VERIFY_FAILED' }, problems: [{ code: 'ERR_BLOCK_NOT_FOUND', where: ['tree/hello-2.10', 'stripped tree'] }] })
-  }, 60_000)
+  })
 })

@@ -42,5 +42,5 @@ describe('materialize', () => {
     const chunks: Uint8Array[] = []
     for await (const chunk of entry.content()) chunks.push(chunk)
     expect(Buffer.compare(Buffer.concat(chunks), readFileSync(example))).toBe(0)
-  }, 120_000)
+  })
 })

@@ -39,14 +39,14 @@ describe('create reads pipes and stdin as streams, never trusting stat\'s size (
     expect(created('cat "$F" | iam create - --json', tar)).toEqual(file)
     expect(created('cat "$F" | iam create /dev/stdin --json', tar)).toEqual(file)
     expect(created('iam create <(cat "$F") --json', tar)).toEqual(file)
-  }, 180_000)
+  })
 
   it('a .tar.gz and a zip from stdin: the same summary, and the same CAR, as from the file', () => {
     for (const file of [gz, zip]) {
       expect(created('cat "$F" | iam create - --json --car piped.car', file)).toEqual(created('iam create "$F" --json --car file.car', file))
       expect(readFileSync(join(dir, 'piped.car')).equals(readFileSync(join(dir, 'file.car')))).toBe(true)
     }
-  }, 180_000)
+  })
 })
 
 describe('a failure while the writer of stdin is still running (#17)', () => {
@@ -62,7 +62,7 @@ describe('a failure while the writer of stdin is still running (#17)', () => {
     child.stdin.destroy()
     expect(stderr).toMatch(/^error ERR_HEADER_CHECKSUM: .*offset 512/)
     expect(status).toBe(1)
-  }, 120_000)
+  })
 })
 
 describe('create --car - streams a CAR; every command reads one from stdin or a pipe (#17)', () => {
@@ -79,7 +79,7 @@ describe('create --car - streams a CAR; every command reads one from stdin or a 
     const rooted = await indexCar(bytesSource(new Uint8Array(readFileSync(file))))
     expect(rooted.roots.map(String)).toEqual([summary.manifest])
     expect([...rooted.blocks.keys()]).toEqual([...index.blocks.keys()])
-  }, 120_000)
+  })
 
   it('create --car - | restore - and --car /dev/stdout | verify - round-trip; a FIFO works as a CAR path both ways', () => {
     const restored = shell(`iam create ${JSON.stringify(tar)} --car - 2>/dev/null | iam restore - | cmp - ${JSON.stringify(tar)}`, dir)
@@ -90,7 +90,7 @@ describe('create --car - streams a CAR; every command reads one from stdin or a 
     const fifo = shell(`mkfifo car.fifo && (iam create ${JSON.stringify(gz)} --car car.fifo > created.txt &) && iam verify car.fifo`, dir)
     expect(fifo.status, fifo.stderr).toBe(0)
     expect(fifo.stdout.toString()).toMatch(/^ok: manifest /)
-  }, 180_000)
+  })
 
   it('a CAR cut short is ERR_TRUNCATED_CAR, not a missing root block', async () => {
     expect(cli('create', tar, '--car', join(dir, 'whole.car')).status).toBe(0)
@@ -116,7 +116,7 @@ describe('create --car - streams a CAR; every command reads one from stdin or a 
       const fromStdin = shell('iam restore - -o x.tar < cut.car', dir)
       expect(fromStdin.stderr, name).toMatch(/^error ERR_TRUNCATED_CAR: [^\n]+\n$/)
     }
-  }, 180_000)
+  })
 })
 
 describe('binary output and input on a terminal (#17)', () => {
@@ -124,7 +124,7 @@ describe('binary output and input on a terminal (#17)', () => {
   beforeAll(() => {
     car = join(dir, 'terminal.car')
     expect(cli('create', tar, '--car', car).status).toBe(0)
-  }, 60_000)
+  })
 
   it('restore and create --car - refuse a terminal as stdout unless --force; create - refuses one as stdin', () => {
     const refused = onTerminal('restore', car)
@@ -135,13 +135,13 @@ describe('binary output and input on a terminal (#17)', () => {
     expect(forced.output).toContain('GNU GENERAL PUBLIC LICENSE')
     expect(onTerminal('create', tar, '--car', '-').output).toMatch(/^error ERR_USAGE: refusing to write binary data to a terminal/)
     expect(onTerminal('create', '-').output).toMatch(/^error ERR_USAGE: refusing to read binary input from a terminal/)
-  }, 120_000)
+  })
 
   it('restore | head -c 10: the first bytes, then one typed line on stderr, no stack trace', () => {
     const r = shell(`iam restore ${JSON.stringify(car)} | head -c 10`, dir)
     expect(r.stdout.toString()).toBe('hello-2.10')
     expect(r.stderr).toMatch(/^(error ERR_OUTPUT_CLOSED: [^\n]+\n)?$/)
-  }, 60_000)
+  })
 })
 
 /** Where the CAR's last section (its length varint, CID and block) starts. */

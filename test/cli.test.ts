@@ -51,7 +51,7 @@ describe('ipld-archive-manifest CLI', () => {
     const { sideData, ...inspected } = JSON.parse(cli('inspect', car, '--json').stdout)
     expect(inspected).toEqual(summary)
     expect(sideData).toEqual({ bytes: 8951, blocks: 2, byCodec: { 'dag-cbor': 8951, 'dag-pb': 0, raw: 0 } })
-  }, 60_000)
+  })
 
   it('a .tar.gz: the summary says how it is rebuilt, and shares are of the tar', () => {
     const gz = join(dir, 'hello-2.10.tar.gz')
@@ -126,7 +126,7 @@ describe('CLI: damaged CARs are reported, and failed output leaves nothing behin
     expect(JSON.parse(cli('verify', intact, '--json').stdout)).toEqual({
       ok: true, manifest: result.cid.toString(), blocks: blocks.size, entries: 315, archiveBytes: 3338240, problems: []
     })
-  }, 60_000)
+  })
 
   it('restore -o: a restore that fails its final digest check leaves OUT absent, or as it was', async () => {
     // The manifest records a wrong sha256: every block is sound, so the whole archive is written first.
@@ -148,7 +148,7 @@ describe('CLI: damaged CARs are reported, and failed output leaves nothing behin
     expect(cli('restore', car, '-o', out).status).toBe(1)
     expect(readFileSync(out, 'utf8')).toBe('an earlier file')
     expect(readdirSync(where)).toEqual(['hello.tar'])
-  }, 60_000)
+  })
 
   it('extract: a block missing midway leaves no DIR and nothing beside it', async () => {
     const where = place('extract')
@@ -158,7 +158,7 @@ describe('CLI: damaged CARs are reported, and failed output leaves nothing behin
     expect(r.status).toBe(1)
     expect(r.stderr).toMatch(/^error ERR_BLOCK_NOT_FOUND: .*; nothing was left behind: \S+ is not created$/m)
     expect(readdirSync(where)).toEqual([])
-  }, 60_000)
+  })
 })
 
 describe('CLI: every failure is one typed line (--json: an object on stdout) and its exit status (#13 item 6)', () => {
@@ -166,7 +166,7 @@ describe('CLI: every failure is one typed line (--json: an object on stdout) and
   beforeAll(() => {
     car = join(dir, 'failures.car')
     expect(cli('create', example, '--car', car).status).toBe(0)
-  }, 60_000)
+  })
 
   /** The failure's code, after checking that it is the only line on stderr and that --json gives it too. */
   const failure = (status: number, ...args: string[]): string => {
@@ -185,7 +185,7 @@ describe('CLI: every failure is one typed line (--json: an object on stdout) and
     expect(failure(1, 'create', dir)).toBe('ERR_NOT_A_FILE')
     expect(failure(1, 'create', example, '--car', join(dir, 'no-such-dir', 'x.car'))).toBe('ERR_FILE_NOT_FOUND')
     expect(existsSync(join(dir, 'no-such-dir'))).toBe(false)
-  }, 60_000)
+  })
 
   it('create: text and empty input are not archives (ERR_NOT_AN_ARCHIVE, the format guessed); other formats are named', () => {
     const text = join(dir, 'notes.txt')
@@ -208,7 +208,7 @@ describe('CLI: every failure is one typed line (--json: an object on stdout) and
       const r = cli('create', join(dir, name!))
       expect(r.stderr, name).toMatch(new RegExp(`^error ERR_UNSUPPORTED_FORMAT: input is ${says!.replace(/[().]/g, '\\$&')}`))
     }
-  }, 120_000)
+  })
 
   it('create --car: a failed description leaves no CAR (nor a temporary file) behind', () => {
     const where = join(dir, 'failed-car')
@@ -221,13 +221,13 @@ describe('CLI: every failure is one typed line (--json: an object on stdout) and
     expect(cli('create', bad, '--car', join(where, 'out.car')).status).toBe(1)
     expect(readFileSync(join(where, 'out.car'), 'utf8')).toBe('an earlier file')
     expect(readdirSync(where)).toEqual(['out.car'])
-  }, 60_000)
+  })
 
   it('restore -o into a missing directory; verify and inspect of a missing CAR or a directory', () => {
     expect(failure(1, 'restore', car, '-o', join(dir, 'no-such-dir', 'x.tar'))).toBe('ERR_FILE_NOT_FOUND')
     expect(failure(1, 'verify', join(dir, 'no-such.car'))).toBe('ERR_FILE_NOT_FOUND')
     expect(failure(1, 'inspect', dir)).toBe('ERR_NOT_A_FILE')
-  }, 60_000)
+  })
 
   it('extract onto a file, under a missing directory, and under /proc (where a recursive mkdir never settles)', () => {
     const file = join(dir, 'a-file')
@@ -238,7 +238,7 @@ describe('CLI: every failure is one typed line (--json: an object on stdout) and
     // Both return: the parent is checked, never created; mkdir in /proc itself fails with ENOENT.
     expect(failure(1, 'extract', car, '/proc/iam-x/y')).toBe('ERR_FILE_NOT_FOUND')
     expect(failure(1, 'extract', car, '/proc/iam-x')).toBe('ERR_FILE_NOT_FOUND')
-  }, 120_000)
+  })
 
   it('restore to a pipe whose reader is gone: ERR_OUTPUT_CLOSED, exit 1', async () => {
     const child = cliProcess('restore', car)
@@ -249,7 +249,7 @@ describe('CLI: every failure is one typed line (--json: an object on stdout) and
     const status = await new Promise<number | null>(resolve => child.on('close', resolve))
     expect(stderr).toMatch(/^error ERR_OUTPUT_CLOSED: .+\n$/)
     expect(status).toBe(1)
-  }, 60_000)
+  })
 
   it('usage errors exit 2 as ERR_USAGE, and --limit names the bad limit', () => {
     expect(failure(2, 'frobnicate')).toBe('ERR_USAGE')
@@ -259,7 +259,7 @@ describe('CLI: every failure is one typed line (--json: an object on stdout) and
     expect(cli('create', example, '--limit', 'maxEntries').status).toBe(2)
     expect(cli('inspect', car, '--limit', 'maxEntries=5').status).toBe(2)
     expect(failure(2, 'verify', car, '--limit', 'maxPathDepth=-1')).toBe('ERR_USAGE')
-  }, 60_000)
+  })
 
   it('--limit overrides a limit of create and verify', () => {
     const r = cli('create', example, '--limit', 'maxEntries=10', '--json')
@@ -267,7 +267,7 @@ describe('CLI: every failure is one typed line (--json: an object on stdout) and
     expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'ERR_LIMIT_EXCEEDED', offset: expect.any(Number) } })
     expect(cli('verify', car, '--limit', 'maxEntries=10', '--limit', 'maxPathDepth=100').status).toBe(0)
     expect(cli('verify', car, '--limit', 'maxPathDepth=1').stderr).toMatch(/^error ERR_LIMIT_EXCEEDED: /)
-  }, 60_000)
+  })
 })
 
 describe('zip compression ratio (#13 item 7)', () => {
@@ -287,11 +287,11 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.${method}, compresslevel=9) as z:
     expect(JSON.parse(r.stdout).entries[0]).toMatchObject({ path: 'zeros', size: 64 << 20 })
     const lowered = cli('create', zip, '--limit', 'maxCompressionRatio=1000')
     expect(lowered.stderr).toMatch(/^error ERR_LIMIT_EXCEEDED: .*ratio over 1000/)
-  }, 120_000)
+  })
 
   it('a bzip2 zip of zeros (over 800 000:1) is described: only deflate has a ratio ceiling', () => {
     const r = cli('create', pythonZip('zeros-bzip2.zip', 'ZIP_BZIP2'), '--json')
     expect(r.status, r.stderr).toBe(0)
     expect(JSON.parse(r.stdout).entries[0]).toMatchObject({ path: 'zeros', excluded: 'unsupported-method' })
-  }, 60_000)
+  })
 })

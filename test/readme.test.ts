@@ -21,7 +21,7 @@ describe('README', () => {
     // The example's command without --car (the CAR file is not the point here).
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/node/cli.ts'), 'create', 'test/fixtures/real/hello-2.10.tar'], { cwd: root, encoding: 'utf8' })
     expect(r.stdout).toBe(shown)
-  }, 30_000)
+  })
 
   it('the library example prints the documented output', () => {
     const { code, output } = readmeExample()
@@ -31,5 +31,5 @@ describe('README', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8' })
     expect(r.stderr).toBe('')
     expect(r.stdout).toBe(output)
-  }, 30_000)
+  })
 })
