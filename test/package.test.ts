@@ -16,7 +16,7 @@ beforeAll(() => {
   const tgz = execFileSync('npm', ['pack', '--silent', '--pack-destination', project], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop() as string
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', join(project, tgz)], { cwd: project, stdio: 'ignore' })
-})
+}, 300_000)
 afterAll(() => { removeDir(project) })
 
 describe('packed package', () => {
@@ -47,7 +47,7 @@ describe('packed package', () => {
     `)
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: [] }, files: ['use.ts'] }))
     execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, encoding: 'utf8' })
-  })
+  }, 60_000)
 
   it('runs the bin through npm\'s symlink', () => {
     const out = execFileSync(join(project, 'node_modules/.bin/ipld-archive-manifest'), ['create', join(root, 'test/fixtures/real/is-number-7.0.0.tar'), '--json'], { encoding: 'utf8' })

@@ -9,7 +9,6 @@
 import { randomBytes } from 'node:crypto'
 import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { writeFully } from './write-fully.js'
 
 /** Chunks are gathered into writes of up to this many bytes (a restored tar comes as 512-byte headers too). */
 const WRITE_BYTES = 1 << 20
@@ -68,3 +67,7 @@ async function writeAll (handle: FileHandle, chunks: AsyncIterable<Uint8Array> |
   return size
 }
 
+/** handle.write may write fewer bytes than asked: loop until all are written. */
+async function writeFully (handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length;) at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten
+}

@@ -5,9 +5,9 @@ import { restore } from './restore.js'
 import { verify } from './verify.js'
 import { extract } from './extract.js'
 import { inspect } from './inspect.js'
-import { materialize } from './materialize.js'
 import { ls } from './ls.js'
 import { roots } from './roots.js'
+import { materialize } from './materialize.js'
 
 export const commands: Command[] = [
   create,
@@ -15,7 +15,7 @@ export const commands: Command[] = [
   verify,
   extract,
   inspect,
-  materialize,
   ls,
-  roots
+  roots,
+  materialize
 ]
