@@ -17,5 +17,5 @@ export const commands: Command[] = [
   inspect,
   ls,
   roots,
-  materialize
+  materialize,
 ]
