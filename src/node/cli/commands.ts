@@ -4,9 +4,9 @@ import { create } from './create.js'
 import { restore } from './restore.js'
 import { verify } from './verify.js'
 import { extract } from './extract.js'
-import { inspect } from './inspect.js'
 import { ls } from './ls.js'
 import { roots } from './roots.js'
+import { inspect } from './inspect.js'
 import { materialize } from './materialize.js'
 
 export const commands: Command[] = [
@@ -14,8 +14,8 @@ export const commands: Command[] = [
   restore,
   verify,
   extract,
-  inspect,
   ls,
   roots,
-  materialize,
+  inspect,
+  materialize
 ]
