@@ -34,9 +34,15 @@ describe('CLI conventions (#17)', () => {
       const { status, out } = await printed(command.name, '--help')
       expect(status, command.name).toBe(0)
       expect(out, command.name).toContain(`usage: ipld-archive-manifest ${command.synopsis}`)
-      for (const [name, spec] of Object.entries(command.options)) {
-        expect(out, `${command.name} --help names --${name}`).toContain(`--${name}`)
-        if (spec.short !== undefined) expect(out, `${command.name} --help names -${spec.short}`).toContain(`-${spec.short}`)
+      // The list of every option the parser accepts, generated from the same spec.
+      const list = /^ {2}options: (.*)$/m.exec(out)?.[1]?.split('; ')
+      expect(list, command.name).toEqual([
+        ...Object.entries(command.options).map(([name, spec]) => `${spec.short === undefined ? '' : `-${spec.short}, `}--${name}${spec.type === 'string' ? ' VALUE' : ''}${spec.multiple === true ? ' (repeatable)' : ''}`),
+        '--json', '-h, --help'
+      ])
+      // A command with help lines describes each of its options there too.
+      for (const name of command.help === undefined ? [] : Object.keys(command.options)) {
+        expect(command.help!.some(line => line.includes(`--${name}`)), `${command.name} --help describes --${name}`).toBe(true)
       }
       expect(out).toContain('exit status: 0 ok; 1 a typed error')
     }

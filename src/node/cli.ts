@@ -30,7 +30,14 @@ function usage (): string {
 
 function commandUsage (c: Command): string {
   const help = c.help === undefined ? '' : `\n\n${c.help.map(line => `  ${line}`).join('\n')}`
-  return `usage: ipld-archive-manifest ${c.synopsis}\n\n  ${c.description}${help}${'limit' in c.options ? `\n\n${limitsHelp}` : ''}\n\n${exitHelp}`
+  return `usage: ipld-archive-manifest ${c.synopsis}\n\n  ${c.description}${help}\n\n${optionList(c)}${'limit' in c.options ? `\n\n${limitsHelp}` : ''}\n\n${exitHelp}`
+}
+
+/** Every option the command accepts, from its parser's spec, so that no option goes unmentioned. */
+function optionList (c: Command): string {
+  const options = Object.entries(c.options).map(([name, spec]) =>
+    `${spec.short === undefined ? '' : `-${spec.short}, `}--${name}${spec.type === 'string' ? ' VALUE' : ''}${spec.multiple === true ? ' (repeatable)' : ''}`)
+  return `  options: ${[...options, '--json', '-h, --help'].join('; ')}`
 }
 
 /** Runs one command and returns its exit status; every failure is printed here, never thrown. */

@@ -23,7 +23,8 @@ export const create: Command = {
     '    manifest. --car - (or a pipe) streams the CAR to stdout with no root in its header and the manifest',
     '    as its last block, as ipfs-car does; the summary then goes to stderr',
     '--force           write a CAR to stdout even when it is a terminal',
-    '--json            print the summary as JSON (docs/cli-json.schema.json, "create")'
+    '--json            print the summary as JSON (docs/cli-json.schema.json, "create")',
+    '--limit NAME=N    override a resource limit (repeatable; the limits are listed below)'
   ],
   options: {
     profile: { type: 'string' },

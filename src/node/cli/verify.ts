@@ -13,7 +13,8 @@ export const verify: Command = {
     '    describes it again to check every entry and CID. On failure each missing, corrupt or undecodable',
     '    block is listed with the places that link it (exit 1, ERR_VERIFY_FAILED).',
     '--json            the report as JSON (docs/cli-json.schema.json, "verify"): ok, manifest, blocks,',
-    '    entries, archiveBytes and problems, or ok false with error and problems'
+    '    entries, archiveBytes and problems, or ok false with error and problems',
+    '--limit NAME=N    override a resource limit (repeatable; the limits are listed below)'
   ],
   options: { limit: { type: 'string', multiple: true } },
   async run (inv) {
