@@ -50,6 +50,11 @@ export class InvalidPathError extends ArchiveManifestError { static override rea
 export class LimitExceededError extends ArchiveManifestError { static override readonly code = 'ERR_LIMIT_EXCEEDED' }
 /** The bytes are not an archive format this library reads (the message says what they look like). */
 export class UnsupportedFormatError extends ArchiveManifestError { static override readonly code = 'ERR_UNSUPPORTED_FORMAT' }
+/**
+ * The input is not an archive at all: text where the first tar header should be (`details.format`
+ * "text"), or, for the CLI, an empty input ("empty"). GNU tar: "This does not look like a tar archive".
+ */
+export class NotAnArchiveError extends ArchiveManifestError { static override readonly code = 'ERR_NOT_AN_ARCHIVE' }
 
 // --- Options and inputs ---
 
@@ -91,10 +96,17 @@ export class VerifyFailedError extends ArchiveManifestError {
     this.problems = details.problems ?? []
   }
 }
-/** Something would be written outside the extraction directory, or over something that is already there. */
+/** The extraction target is not a new or empty directory, or the tree holds a name that is not a plain name (crafted blocks). */
 export class UnsafeExtractionError extends ArchiveManifestError { static override readonly code = 'ERR_UNSAFE_EXTRACTION' }
+/** `strip` was asked of a tree with no single top-level directory (the manifest has no `tree.stripped`). */
+export class NoSingleTopDirectoryError extends ArchiveManifestError { static override readonly code = 'ERR_NO_SINGLE_TOP_DIRECTORY' }
 /** A CAR file is malformed or does not have exactly one root. */
 export class InvalidCarError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_CAR' }
+/**
+ * A CAR file ends inside its header or a block, or lacks its root block (the blocks a CAR is written with
+ * end with the manifest root): it was cut short. `offset` is where the missing bytes begin.
+ */
+export class TruncatedCarError extends ArchiveManifestError { static override readonly code = 'ERR_TRUNCATED_CAR' }
 
 // --- Files on disk (raised by the Node edge, src/node/, for the file system's errors) ---
 
@@ -173,9 +185,9 @@ export class FetchFailedError extends ArchiveManifestError {
 /** Every error class, for documentation and for the test that proves codes are unique. */
 export const errorClasses = [
   TruncatedArchiveError, HeaderChecksumError, HeaderFieldError, PaxRecordError, InvalidPathError,
-  LimitExceededError, UnsupportedFormatError, UnknownProfileError, InvalidArgumentError, BlockNotFoundError,
+  LimitExceededError, UnsupportedFormatError, NotAnArchiveError, UnknownProfileError, InvalidArgumentError, BlockNotFoundError,
   BlockHashMismatchError, UnsupportedCidError, InvalidManifestError, InvalidUnixFSError, DigestMismatchError,
-  VerifyFailedError, UnsafeExtractionError, InvalidCarError, InternalSizeMismatchError,
+  VerifyFailedError, UnsafeExtractionError, NoSingleTopDirectoryError, InvalidCarError, TruncatedCarError, InternalSizeMismatchError,
   ZipStructureError, ZipHeaderMismatchError, ZipOverlappingEntriesError,
   CorruptCompressedDataError, TruncatedCompressedDataError,
   FileNotFoundError, NotAFileError, FileExistsError, PermissionDeniedError, OutputClosedError, FileSystemError,

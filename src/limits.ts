@@ -27,6 +27,14 @@ export const defaultLimits: Limits = Object.freeze({
   maxPathDepth: 1024
 })
 
+/**
+ * Largest CAR header read (its roots): go-car's bound is 32 MiB; a manifest CAR's header holds one CID or
+ * none, so 1 MiB is generous and keeps a crafted length from being allocated.
+ */
+export const MAX_CAR_HEADER_BYTES = 1024 * 1024
+/** Largest CAR section (CID + block) accepted, as go-car's default: blocks this library reads stay below 2 MiB. */
+export const MAX_CAR_SECTION_BYTES = 8 * 1024 * 1024
+
 /** The defaults with the caller's overrides; never mutates either. */
 export function resolveLimits (overrides: Partial<Limits> = {}): Limits {
   return Object.freeze({ ...defaultLimits, ...overrides })

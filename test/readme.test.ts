@@ -15,7 +15,7 @@ describe('README', () => {
     // The example's command without --car (the CAR file is not the point here).
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/node/cli.ts'), 'create', 'test/fixtures/real/hello-2.10.tar'], { cwd: root, encoding: 'utf8' })
     expect(r.stdout).toBe(shown)
-  }, 30_000)
+  })
 
   it('the library example is self-contained: it reads the archive named on its command line', () => {
     const { code } = readmeExample()
@@ -31,5 +31,5 @@ describe('README', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', file, join(root, README_ARCHIVE)], { cwd: root, encoding: 'utf8' })
     expect(r.stderr).toBe('')
     expect(r.stdout).toBe(output)
-  }, 30_000)
+  })
 })

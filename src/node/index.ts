@@ -1,5 +1,6 @@
 /** Node-only edges: files, CAR files on disk, extraction to a directory, the store on disk, the mirror server, and the CLI's entry. */
 export { openArchiveFile } from './files.js'
+export { manifestFromStream } from './manifest-file.js'
 export { openCarFile, createCarFile, type CarFileSource, type CarFileSink } from './car-file.js'
 export { extractTree, type ExtractOptions, type ExtractReport } from './extract.js'
 export { directoryFiles } from './directory-files.js'

@@ -37,7 +37,7 @@ describe('memory per entry', () => {
       const r = describeUnderCap(kind, 100_000, 64)
       expect(r.status, r.stderr).toBe(0)
       expect(JSON.parse(r.stdout.trim().split('\n').pop() as string)).toMatchObject({ kind, entries: 100_000 })
-    }, 300_000)
+    })
   }
 
   it('entries are kept encoded: `entries` decodes them from the records when first read, shadowing included', async () => {

@@ -129,9 +129,10 @@ describe('Info-ZIP zip -r', () => {
       expect(await main(['inspect', car, '--json'])).toBe(0)
     } finally { console.log = log }
     const created = JSON.parse(lines[0] as string)
-    const inspected = JSON.parse(lines[1] as string)
+    const { sideData, ...inspected } = JSON.parse(lines[1] as string)
     expect(created.manifest).toBe(fromBytes.cid.toString())
     expect(inspected).toEqual(created)
+    expect(sideData.bytes).toBeGreaterThan(0)
     expect(created.archive.cid).toBe(CID.decode(fromBytes.manifest.zip!.fileCid).toString())
     const dir = join(root, 'cli-extract')
     lines.length = 0

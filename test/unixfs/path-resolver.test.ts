@@ -192,7 +192,7 @@ describe('TreePathResolver: parity with ipfs-unixfs-exporter', () => {
         // The runs did reach sub-shards (or, with the profile's own threshold, none were expected).
         if (label === 'HAMT') expect(subShards).toBeGreaterThan(100)
         else expect(subShards).toBe(0)
-      }, 120_000)
+      })
     }
 
     it(`${name}: a directory just over the real sharding threshold resolves every name`, async () => {
@@ -228,7 +228,7 @@ describe('TreePathResolver: parity with ipfs-unixfs-exporter', () => {
       for (const fileName of names.filter((_, i) => i % 41 === 0)) {
         await expectSameAsExporter(resolver, utf8.encode(`big/${fileName}`), store)
       }
-    }, 120_000)
+    })
 
     it(`${name}: a multi-chunk file reports its size and reads back without fetching its root again`, async () => {
       const profile = profiles[name]

@@ -4,6 +4,8 @@ import { create } from './create.js'
 import { restore } from './restore.js'
 import { verify } from './verify.js'
 import { extract } from './extract.js'
+import { ls } from './ls.js'
+import { roots } from './roots.js'
 import { inspect } from './inspect.js'
 import { materialize } from './materialize.js'
 import { add } from './add.js'
@@ -17,6 +19,8 @@ export const commands: Command[] = [
   restore,
   verify,
   extract,
+  ls,
+  roots,
   inspect,
   materialize,
   add,

@@ -39,5 +39,5 @@ describe('libbz2-wasm.generated.ts', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-  }, 300_000)
+  })
 })
