@@ -12,6 +12,8 @@ export interface ServeContext {
   readonly lookup: (algorithm: HashAlgorithm, hex: string) => Promise<CID | undefined>
   /** Blocks: the store's, then (with upstream gateways) theirs. */
   readonly source: BlockSource
+  /** The store's blocks alone. */
+  readonly local: BlockSource
   /** Whether the store itself holds a block (never asks upstream): for `Cache-Control: only-if-cached`. */
   readonly hasLocal: (cid: CID) => Promise<boolean>
   /** Held while a response rebuilds an archive or streams a CAR. */

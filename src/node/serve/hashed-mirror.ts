@@ -10,10 +10,11 @@
  *    chunk held back until the check: the first range of a compressed archive costs a full rebuild.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { CID } from 'multiformats/cid'
+import { CID } from 'multiformats/cid'
 import type { BlockSource } from '../../blocks.js'
 import { loadManifest } from '../../manifest/load.js'
 import { linkedArchiveFile, restoreArchive, restoreArchiveRange } from '../../manifest/restore.js'
+import type { Manifest } from '../../schema/types.js'
 import { sendBody } from './body.js'
 import type { ServeContext } from './context.js'
 import { HttpError } from './http-error.js'
@@ -27,6 +28,7 @@ export async function serveArchive (req: IncomingMessage, res: ServerResponse, r
   const manifestCid = await ctx.lookup(route.algorithm, route.hex)
   if (manifestCid === undefined) throw new HttpError(404, `no archive with ${route.algorithm} ${route.hex} is indexed here`)
   const manifest = await loadManifest(manifestCid, ctx.source)
+  const source = archiveSource(manifest, ctx)
   if (Buffer.from(manifest.archive[route.algorithm]).toString('hex') !== route.hex) {
     throw new HttpError(500, `the index gives manifest ${manifestCid} for ${route.algorithm} ${route.hex}, but it describes another archive`)
   }
@@ -57,19 +59,31 @@ export async function serveArchive (req: IncomingMessage, res: ServerResponse, r
   try {
     if (range.kind === 'whole') {
       res.writeHead(200, { ...headers, 'Content-Length': String(size) })
-      await sendBody(res, checkedRange(manifestCid, ctx.source, 0, size - 1, ctx.verified), ctx.send)
+      await sendBody(res, checkedRange(manifestCid, source, 0, size - 1, ctx.verified), ctx.send)
       return
     }
     const { start, end } = range
-    const skip = ctx.verified.has(manifestCid) || await linkedArchiveFile(manifest, ctx.source) !== undefined
+    const skip = ctx.verified.has(manifestCid) || await linkedArchiveFile(manifest, source) !== undefined
     res.writeHead(206, { ...headers, 'Content-Length': String(end - start + 1), 'Content-Range': `bytes ${start}-${end}/${size}` })
     const bytes = skip
-      ? restoreArchiveRange(manifest, ctx.source, { offset: start, length: end - start + 1 })
-      : checkedRange(manifestCid, ctx.source, start, end, ctx.verified)
+      ? restoreArchiveRange(manifest, source, { offset: start, length: end - start + 1 })
+      : checkedRange(manifestCid, source, start, end, ctx.verified)
     await sendBody(res, bytes, ctx.send)
   } finally {
     release()
   }
+}
+
+/**
+ * The blocks one archive is read from. A rebuilt archive's own file DAG (`fileCid`) is a shortcut taken
+ * when the store happens to hold it; it is looked for in the store alone, never upstream, where it is
+ * usually absent and asking for it could cost an upstream timeout on every request.
+ */
+function archiveSource (manifest: Manifest, ctx: ServeContext): BlockSource {
+  const bytes = manifest.archive.root === undefined ? manifest.compression?.fileCid ?? manifest.zip?.fileCid : undefined
+  if (bytes === undefined) return ctx.source
+  const own = CID.decode(bytes)
+  return { get: (cid: CID) => cid.equals(own) ? ctx.local.get(cid) : ctx.source.get(cid) }
 }
 
 /**

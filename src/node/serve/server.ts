@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { CID } from 'multiformats/cid'
-import { getBlock, type BlockSource } from '../../blocks.js'
+import type { BlockSource } from '../../blocks.js'
 import { defaultServeLimits, type ServeLimits } from '../../limits.js'
 import { listIndex, lookupHash } from '../../store/hash-index.js'
 import type { NixSigningKey } from '../nix-signing-key.js'
@@ -19,7 +19,7 @@ import type { ServeContext } from './context.js'
 import { serveArchive } from './hashed-mirror.js'
 import { HttpError, httpErrorOf } from './http-error.js'
 import { Limiter } from './limiter.js'
-import type { MirrorStore } from './mirror-store.js'
+import { storeHas, type MirrorStore } from './mirror-store.js'
 import { parseTarget } from './routes.js'
 import { serveIpfs } from './trustless-gateway.js'
 import { createUpstream, type Upstream } from './upstream.js'
@@ -138,16 +138,6 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
     res.end(req.method === 'HEAD' ? undefined : body)
   }
 
-  async function hasLocal (cid: CID): Promise<boolean> {
-    if (blockstore.has !== undefined) return await blockstore.has(cid)
-    try {
-      await getBlock(blockstore, cid)
-      return true
-    } catch {
-      return false
-    }
-  }
-
   return {
     async listen () {
       if (bound !== undefined) return bound
@@ -161,7 +151,8 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
           ? async (algorithm, hex) => await options.store.lookup(algorithm, hex)
           : async (algorithm, hex) => await lookupHash(index, source, algorithm, hex),
         source,
-        hasLocal,
+        local: blockstore,
+        hasLocal: async (cid: CID) => await storeHas(blockstore, cid),
         streams: new Limiter(limits.maxStreams, limits.maxQueuedStreams),
         verified: new VerifiedArchives(limits.verifiedArchives),
         send: { drainTimeoutMs: limits.drainTimeoutMs },

@@ -9,7 +9,7 @@
 import type { CID } from 'multiformats/cid'
 import { getBlock, putBlock, type BlockSource } from '../../blocks.js'
 import { ensurePromiseWithResolvers } from '../../fetch/with-resolvers.js'
-import type { MirrorStore } from './mirror-store.js'
+import { storeHas, type MirrorStore } from './mirror-store.js'
 
 export interface Upstream {
   /** The store's blocks, and any other block from the gateways (kept in the store once verified). */
@@ -57,15 +57,7 @@ export async function createUpstream (store: MirrorStore['blockstore'], options:
 /** What helia's storage layer calls on its blockstore, over the store (any interface-blockstore version). */
 function heliaView (store: MirrorStore['blockstore']): object {
   return {
-    async has (cid: CID): Promise<boolean> {
-      if (store.has !== undefined) return await store.has(cid)
-      try {
-        await getBlock(store, cid)
-        return true
-      } catch {
-        return false
-      }
-    },
+    has: async (cid: CID): Promise<boolean> => await storeHas(store, cid),
     async * get (cid: CID): AsyncGenerator<Uint8Array> { yield await getBlock(store, cid) },
     async put (cid: CID, bytes: Uint8Array): Promise<CID> {
       await putBlock(store, cid, bytes)

@@ -12,11 +12,12 @@ import { trustlessGateway } from '@helia/block-brokers'
 import { createHeliaHTTP } from '@helia/http'
 import { httpGatewayRouting } from '@helia/routers'
 import { unixfs } from '@helia/unixfs'
-import { MemoryBlocks, addToIndex } from '../../../src/index.js'
+import { CID } from 'multiformats/cid'
+import { MemoryBlocks, addToIndex, loadManifest } from '../../../src/index.js'
 import { ensurePromiseWithResolvers } from '../../../src/fetch/with-resolvers.js'
 import { createMirrorServer, type MirrorServer } from '../../../src/node/index.js'
 import { gnuExtract, removeDir } from '../../helpers/archives.js'
-import { repoRoot } from '../../helpers/real-archives.js'
+import { ensureRealArchives, repoRoot } from '../../helpers/real-archives.js'
 import { describeAll, mapStore, send, type Described } from './helpers.js'
 
 let blocks: MemoryBlocks
@@ -104,6 +105,30 @@ describe('upstream: a mirror in front of another', () => {
       expect((await send(url, `/sha256/${'0'.repeat(64)}`)).status).toBe(404)
       expect(kept.has(root)).toBe(true)
     } finally { await near.close() }
+  }, 120_000)
+
+  it('never asks upstream for a rebuilt archive\'s own file DAG (a shortcut taken only when the store has it)', async () => {
+    const [tgz] = await describeAll([join(ensureRealArchives(), 'multiformats-14.0.5.tgz')], blocks) as [Described]
+    const manifest = await loadManifest(tgz.manifest, blocks)
+    expect(manifest.archive.root).toBeUndefined()
+    const fileCid = CID.decode(manifest.compression?.fileCid as Uint8Array)
+    const asked: string[] = []
+    const counting = { put: (cid: CID, bytes: Uint8Array) => blocks.put(cid, bytes), get: (cid: CID) => { asked.push(cid.toString()); return blocks.get(cid) } }
+    const far = createMirrorServer({ store: { blockstore: counting, lookup: () => undefined } })
+    const farUrl = (await far.listen()).url
+    const near = createMirrorServer({ store: mapStore(new MemoryBlocks(), [tgz]), upstream: [farUrl] })
+    const url = (await near.listen()).url
+    try {
+      for (const headers of [{}, { Range: 'bytes=100-200' }] as Array<Record<string, string>>) {
+        const reply = await send(url, `/sha256/${tgz.sha256}`, { headers })
+        expect(reply.complete).toBe(true)
+      }
+      expect(asked.length).toBeGreaterThan(0)
+      expect(asked).not.toContain(fileCid.toString())
+    } finally {
+      await near.close()
+      await far.close()
+    }
   }, 120_000)
 
   it('refuses and does not keep a block whose bytes do not hash to its CID', async () => {
