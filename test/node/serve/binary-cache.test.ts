@@ -170,10 +170,13 @@ async function nixBuild (name: string, hash: string, substituter: string, option
   outputHash = "${hash}";
 }
 `)
-  // Only this server: no default substituter, no cached "not found" from an earlier run.
-  const { stdout, stderr } = await run('nix-build', [file, '--no-out-link', '--option', 'substituters', substituter,
-    '--option', 'narinfo-cache-negative-ttl', '0', '--option', 'narinfo-cache-positive-ttl', '0', '--option', 'connect-timeout', '5', ...options])
-  return { path: stdout.trim(), stderr }
+  const drv = (await run('nix-instantiate', [file])).stdout.trim()
+  try {
+    // Only this server: no default substituter, no cached "not found" from an earlier run.
+    const { stdout, stderr } = await run('nix-build', [drv, '--no-out-link', '--option', 'substituters', substituter,
+      '--option', 'narinfo-cache-negative-ttl', '0', '--option', 'narinfo-cache-positive-ttl', '0', '--option', 'connect-timeout', '5', ...options])
+    return { path: stdout.trim(), stderr }
+  } finally { deletePath(drv) }
 }
 
 function deletePath (path: string): void {

@@ -54,8 +54,9 @@ describe('serve --sign-key', () => {
       writeFileSync(file, `derivation { name = "source"; system = builtins.currentSystem; builder = "/bin/sh"; args = [ "-c" "exit 1" ];
   outputHashMode = "recursive"; outputHashAlgo = "sha256"; outputHash = "${sri}"; }\n`)
       try { execFileSync('nix-store', ['--delete', expected], { stdio: 'ignore' }) } catch {}
+      const drv = (await run('nix-instantiate', [file])).stdout.trim()
       try {
-        const { stdout, stderr } = await run('nix-build', [file, '--no-out-link', '--option', 'substituters', url, '--option', 'require-sigs', 'true',
+        const { stdout, stderr } = await run('nix-build', [drv, '--no-out-link', '--option', 'substituters', url, '--option', 'require-sigs', 'true',
           '--option', 'trusted-public-keys', readFileSync(join(dir, 'pub'), 'utf8').trim(), '--option', 'narinfo-cache-negative-ttl', '0', '--option', 'connect-timeout', '5'])
         expect(stdout.trim()).toBe(expected)
         expect(stderr).toContain(`copying path '${expected}' from '${url.replace(/\/$/, '')}'`)
@@ -63,7 +64,7 @@ describe('serve --sign-key', () => {
         const { stdout: info } = await run('curl', ['-s', '-f', `${url}${expected.slice(11, 43)}.narinfo`])
         expect(info).toMatch(/^Sig: iam-cli-1:[A-Za-z0-9+/]{86}==$/m)
       } finally {
-        try { execFileSync('nix-store', ['--delete', expected], { stdio: 'ignore' }) } catch {}
+        for (const path of [expected, drv]) try { execFileSync('nix-store', ['--delete', path], { stdio: 'ignore' }) } catch {}
       }
     } finally {
       child.kill('SIGTERM')
