@@ -72,9 +72,14 @@ export class ZipEntryData {
     if (recipe !== 0) d.recipe = this.#recipes[recipe - 1] as Recipe
     const verbatim = this.#verbatim[index] as number
     if (verbatim !== 0) d.verbatim = dagCbor.decode(this.#arena.get(verbatim - 1))
-    const target = this.#targets.get(index)
+    const target = this.target(index)
     if (target !== undefined) d.target = target
     return d
+  }
+
+  /** Entry `index`'s symlink target, if it is a symlink whose data was described. */
+  target (index: number): Uint8Array | undefined {
+    return this.#targets.get(index)
   }
 
   /** Entry `index`'s content as a row of the tree's table (what UnpackedTree.add takes). */
