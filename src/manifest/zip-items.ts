@@ -26,6 +26,7 @@ export interface ZipItemLayout {
 
 type Columns = { [K in keyof ZipItemLayout]: Float64Array }
 
+/** A zip manifest's entries, compact (see the module comment); `ZipItems.load` reads them from the pages. */
 export class ZipItems {
   readonly #records: ByteArena
   readonly #columns: Columns

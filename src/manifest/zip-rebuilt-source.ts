@@ -2,9 +2,10 @@
  * A zip rebuilt from its manifest, as the random-access source that describing it again needs (verify),
  * without holding it. Reads go forward through the rebuilt pieces (zip-stream.ts), skipping whole pieces
  * without making them (an entry's data is made only when some of it is read); the last WINDOW bytes made
- * are kept, for reads that step back a little (the zip reader reads a little past each local header and
- * data descriptor); a read from further back starts over at the first piece and skips forward again. So
- * memory is the window and the piece being made, whatever the size of the zip.
+ * are kept, for reads that step back a little (the zip reader reads up to 24 bytes at a data descriptor,
+ * and a header again when its guess of the length was short); a read from further back starts over at the
+ * first piece and skips forward again. So memory is the window and the piece being made, whatever the size
+ * of the zip, plus the entries (ZipItems).
  */
 import type { RandomAccessSource } from '../archive/zip/types.js'
 import type { BlockSource } from '../blocks.js'
@@ -16,6 +17,15 @@ import { zipPieces, type ZipPiece } from './zip-stream.js'
 /** Bytes made last that a read may still ask for without starting over: more than a whole local header. */
 const WINDOW = 2 * 1024 * 1024
 
+/**
+ * The zip a manifest rebuilds, read at random (see the module comment). Reads are exact or throw
+ * DigestMismatchError where the rebuild ends before `size`; `length()` says whether it ends there.
+ *
+ * @example
+ * ```ts
+ * const again = await manifestFromZip(new RebuiltZipSource(manifest, blocks), { profile: manifest.profile })
+ * ```
+ */
 export class RebuiltZipSource implements RandomAccessSource {
   readonly size: number
   readonly #manifest: Manifest

@@ -200,7 +200,7 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
     if (c.encrypted) excluded[i] = 'encrypted'
     else if (c.method !== STORED && c.method !== DEFLATED) excluded[i] = 'unsupported-method'
     else {
-      const placed = tree.add(i, { type: c.type, path: nameFromBytes(c.path), headerOffset: c.localHeaderOffset }, c.path, data.data(i).target,
+      const placed = tree.add(i, { type: c.type, path: nameFromBytes(c.path), headerOffset: c.localHeaderOffset }, c.path, data.target(i),
         c.type === 'file' ? data.contentRow(i) : undefined)
       if (placed.excluded !== undefined) excluded[i] = placed.excluded
     }
