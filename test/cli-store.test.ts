@@ -95,8 +95,8 @@ describe('ipld-archive-manifest add / index', () => {
       ['nested/zlib', 'tar+bzip2', 'recipe']
     ])
     expect(report.skipped.map(s => s.path.slice(input.length + 1)).sort()).toEqual(['hello.deb', 'notes.txt.gz'])
-    expect(report.failed).toEqual([expect.objectContaining({ path: notArchive, code: 'ERR_HEADER_CHECKSUM' })])
-    expect(r.stderr).toContain(`error ERR_HEADER_CHECKSUM: ${notArchive}: `)
+    expect(report.failed).toEqual([expect.objectContaining({ path: notArchive, code: 'ERR_NOT_AN_ARCHIVE' })])
+    expect(r.stderr).toContain(`error ERR_NOT_AN_ARCHIVE: ${notArchive}: `)
     for (const a of report.archives) expect(a.sha256).toBe(sha(a.path))
 
     const listed = cli('index', '--store', store)
