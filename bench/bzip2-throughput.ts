@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { Bzip2Encoder, bzip2Decompress } from '../src/compression/bzip2/index.js'
+import { Bzip2Encoder, bzip2Decompress, loadLibbz2 } from '../src/compression/bzip2/index.js'
 import { bunzip2 } from '../src/compression/decompress/bzip2.js'
 
 const [file, roundsArg, levelArg] = process.argv.slice(2)
@@ -18,6 +18,7 @@ if (file === undefined) throw new Error('usage: bench/bzip2-throughput.ts FILE [
 const rounds = Number(roundsArg ?? 3)
 const level = Number(levelArg ?? 9)
 const data = new Uint8Array(readFileSync(file))
+await loadLibbz2()
 const mb = data.length / 1e6
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
 

@@ -13,6 +13,13 @@
  * bench/corpus.ts; then memory per entry (issue #13, bench/entry-memory.ts); then the speed table of
  * issue #16 (bench/speed.ts). BENCH_ONLY=tar|compressed|corpus|entries|speed runs one part. BENCH_QUICK=1 uses a 256 MiB synthetic tar. Every timed measurement is the
  * best of three fresh processes.
+ * First the CLI's start-up beside `node -e 0` (issues #16, #17: bench/startup.ts). Then compressed
+ * tarballs (issue #3): throughput beside the native tools, and the real corpus of bench/corpus.ts, sizes
+ * of 2 GiB to 4 GiB against ipfs_cid (bench/large-sizes.ts), then memory per entry (issue #13,
+ * bench/entry-memory.ts), then the mirror server (issue #14, bench/serve.ts).
+ * BENCH_ONLY=startup|tar|compressed|corpus|large|entries|serve runs one part. BENCH_QUICK=1 uses a 256 MiB
+ * synthetic tar. Every timed measurement is the best of three fresh processes (serve: of three requests),
+ * except start-up's, which prints the minimum and median of more rounds.
  */
 import { execFileSync } from 'node:child_process'
 import { createCipheriv, createHash } from 'node:crypto'
@@ -23,6 +30,8 @@ import { FileDagBuilder } from '../src/unixfs/file-builder.js'
 import { getProfile } from '../src/unixfs/profile.js'
 import { corpusBench } from './corpus.js'
 import { largeSizesBench } from './large-sizes.js'
+import { startupBench } from './startup.js'
+import { serveBench } from './serve.js'
 import { speedBench } from './speed.js'
 
 const root = process.cwd()
@@ -110,6 +119,8 @@ async function knownLargeCid (): Promise<void> {
   console.log(`known CID (1024 x 1 MiB + 1, seed v1-2025-seed): ${cid === expected ? 'matches' : `MISMATCH: ${cid} != ${expected}`} (${((performance.now() - t) / 1000).toFixed(1)} s)\n`)
   if (cid !== expected) process.exitCode = 1
 }
+if (process.env.BENCH_ONLY === undefined || process.env.BENCH_ONLY === 'startup') startupBench(root)
+if (process.env.BENCH_ONLY === 'startup') process.exit(0)
 // The issue #16 table (bench/speed.ts): every case beside its baseline, the CLI end to end.
 if (process.env.BENCH_ONLY === 'speed') {
   await speedBench(root)
@@ -117,6 +128,10 @@ if (process.env.BENCH_ONLY === 'speed') {
 }
 if (process.env.BENCH_ONLY === 'corpus') {
   await corpusBench(root)
+  process.exit(0)
+}
+if (process.env.BENCH_ONLY === 'serve') {
+  await serveBench(root)
   process.exit(0)
 }
 if (process.env.BENCH_ONLY === 'large') {
@@ -196,6 +211,7 @@ if (process.env.BENCH_ONLY !== 'tar') compressedBench()
 if (process.env.BENCH_ONLY === undefined) await corpusBench(root)
 if (process.env.BENCH_ONLY === undefined) await speedBench(root)
 if (process.env.BENCH_ONLY === undefined) entryMemoryBench()
+if (process.env.BENCH_ONLY === undefined) await serveBench(root)
 if (process.env.BENCH_ONLY === 'compressed') process.exit(process.exitCode ?? 0)
 
 const report: string[] = []

@@ -50,6 +50,11 @@ export class InvalidPathError extends ArchiveManifestError { static override rea
 export class LimitExceededError extends ArchiveManifestError { static override readonly code = 'ERR_LIMIT_EXCEEDED' }
 /** The bytes are not an archive format this library reads (the message says what they look like). */
 export class UnsupportedFormatError extends ArchiveManifestError { static override readonly code = 'ERR_UNSUPPORTED_FORMAT' }
+/**
+ * The input is not an archive at all: text where the first tar header should be (`details.format`
+ * "text"), or, for the CLI, an empty input ("empty"). GNU tar: "This does not look like a tar archive".
+ */
+export class NotAnArchiveError extends ArchiveManifestError { static override readonly code = 'ERR_NOT_AN_ARCHIVE' }
 
 // --- Options and inputs ---
 
@@ -91,10 +96,17 @@ export class VerifyFailedError extends ArchiveManifestError {
     this.problems = details.problems ?? []
   }
 }
-/** Something would be written outside the extraction directory, or over something that is already there. */
+/** The extraction target is not a new or empty directory, or the tree holds a name that is not a plain name (crafted blocks). */
 export class UnsafeExtractionError extends ArchiveManifestError { static override readonly code = 'ERR_UNSAFE_EXTRACTION' }
+/** `strip` was asked of a tree with no single top-level directory (the manifest has no `tree.stripped`). */
+export class NoSingleTopDirectoryError extends ArchiveManifestError { static override readonly code = 'ERR_NO_SINGLE_TOP_DIRECTORY' }
 /** A CAR file is malformed or does not have exactly one root. */
 export class InvalidCarError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_CAR' }
+/**
+ * A CAR file ends inside its header or a block, or lacks its root block (the blocks a CAR is written with
+ * end with the manifest root): it was cut short. `offset` is where the missing bytes begin.
+ */
+export class TruncatedCarError extends ArchiveManifestError { static override readonly code = 'ERR_TRUNCATED_CAR' }
 
 // --- Files on disk (raised by the Node edge, src/node/, for the file system's errors) ---
 
@@ -136,13 +148,49 @@ export class CorruptCompressedDataError extends ArchiveManifestError { static ov
 /** The compressed input ended inside a gzip member, bzip2 stream, xz stream or zstd frame. `offset` is the compressed input's length; `details.format` names the codec. */
 export class TruncatedCompressedDataError extends ArchiveManifestError { static override readonly code = 'ERR_TRUNCATED_COMPRESSED' }
 
+// --- Stores and the hash index ---
+
+/** A hash given to look up or index is not the lower-case hex of a digest of a known algorithm (sha256: 64 digits, sha512: 128); `details.algorithm` names the algorithm asked for. */
+export class InvalidHashError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_HASH' }
+/** A hash index does not have the shape docs/spec.md "Hash index" gives (no `sha256`/`sha512` directory, an entry name that is not a digest, an entry that does not link a dag-cbor manifest); `details.cid` names the node. */
+export class InvalidIndexError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_INDEX' }
+/** A store directory is not a store, or its index-root file is missing, malformed or names a root the store does not hold; `details.path` names the file. */
+export class InvalidStoreError extends ArchiveManifestError { static override readonly code = 'ERR_INVALID_STORE' }
+
+// --- Fetching archives by hash (gateways and mirrors) ---
+
+/** A gateway or mirror could not be used: unreachable, an error status (404, 5xx), no answer in time, or a body cut short. `details.url` names it. */
+export class SourceUnavailableError extends ArchiveManifestError { static override readonly code = 'ERR_SOURCE_UNAVAILABLE' }
+/** The hash index has no archive with the requested digest (an answer from verified index blocks: every gateway gives the same). */
+export class HashNotIndexedError extends ArchiveManifestError { static override readonly code = 'ERR_HASH_NOT_INDEXED' }
+/** What one gateway or mirror gave when it was tried: see FetchFailedError. */
+export interface SourceFailure {
+  /** `gateway` (blocks through the hash index) or `mirror` (the archive at `<url>/<algorithm>/<hex>`). */
+  kind: 'gateway' | 'mirror'
+  url: string
+  /** The stable code of the failure: ERR_SOURCE_UNAVAILABLE, ERR_BLOCK_NOT_FOUND (no valid block), ERR_DIGEST_MISMATCH, … */
+  code: string
+  message: string
+}
+/** Every gateway and mirror was tried and none gave the archive; `failures` says what each gave, in the order tried. */
+export class FetchFailedError extends ArchiveManifestError {
+  static override readonly code = 'ERR_FETCH_FAILED'
+  readonly failures: readonly SourceFailure[]
+  constructor (message: string, details: ErrorDetails & { failures?: SourceFailure[] } = {}, options?: { cause?: unknown }) {
+    super(message, details, options)
+    this.failures = details.failures ?? []
+  }
+}
+
 /** Every error class, for documentation and for the test that proves codes are unique. */
 export const errorClasses = [
   TruncatedArchiveError, HeaderChecksumError, HeaderFieldError, PaxRecordError, InvalidPathError,
-  LimitExceededError, UnsupportedFormatError, UnknownProfileError, InvalidArgumentError, BlockNotFoundError,
+  LimitExceededError, UnsupportedFormatError, NotAnArchiveError, UnknownProfileError, InvalidArgumentError, BlockNotFoundError,
   BlockHashMismatchError, UnsupportedCidError, InvalidManifestError, InvalidUnixFSError, DigestMismatchError,
-  VerifyFailedError, UnsafeExtractionError, InvalidCarError, InternalSizeMismatchError,
+  VerifyFailedError, UnsafeExtractionError, NoSingleTopDirectoryError, InvalidCarError, TruncatedCarError, InternalSizeMismatchError,
   ZipStructureError, ZipHeaderMismatchError, ZipOverlappingEntriesError,
   CorruptCompressedDataError, TruncatedCompressedDataError,
-  FileNotFoundError, NotAFileError, FileExistsError, PermissionDeniedError, OutputClosedError, FileSystemError
+  FileNotFoundError, NotAFileError, FileExistsError, PermissionDeniedError, OutputClosedError, FileSystemError,
+  InvalidHashError, InvalidIndexError, InvalidStoreError,
+  SourceUnavailableError, HashNotIndexedError, FetchFailedError
 ] as const

@@ -3,21 +3,15 @@
  * blocks, after which any UnixFS reader (here ipfs-unixfs-exporter) returns the tar from its CID.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { exporter } from 'ipfs-unixfs-exporter'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import { CarReader } from '@ipld/car'
 import { removeDir, tempDir } from './helpers/archives.js'
+import { cli, repo as root } from './helpers/cli.js'
 
-const root = join(import.meta.dirname, '..')
 const example = join(root, 'test/fixtures/real/hello-2.10.tar')
-
-function cli (...args: string[]): { status: number | null, stdout: string, stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/node/cli.ts'), ...args], { encoding: 'utf8', cwd: root })
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 async function load (path: string, store: MemoryBlockstore): Promise<string> {
   const reader = await CarReader.fromBytes(readFileSync(path))
@@ -48,5 +42,5 @@ describe('materialize', () => {
     const chunks: Uint8Array[] = []
     for await (const chunk of entry.content()) chunks.push(chunk)
     expect(Buffer.compare(Buffer.concat(chunks), readFileSync(example))).toBe(0)
-  }, 120_000)
+  })
 })

@@ -51,5 +51,5 @@ describe.each(archives.map(a => [a.slice(root.length + 1), a]))('%s', (_name, pa
     } finally { removeDir(theirs); removeDir(ours) }
     // The share of the archive that is not deduplicated with the tree (headers, padding, end blocks).
     expect(result.counts.segmentBytes / result.counts.archiveBytes).toBeLessThan(0.5)
-  }, 120_000)
+  })
 })

@@ -37,5 +37,5 @@ describe.each(files.map(f => [f.slice(dir.length + 1), f]))('%s', (name, path) =
     expect(result.manifest.archive.root).toBeUndefined()
     if (name === 'sed_4.9.orig.tar.xz') expect(recipes).toEqual(['xz {"level":6,"extreme":1}'])
     if (name === 'deb/data.tar.xz') expect(recipes).toEqual(['xz {"level":6,"mt":1}'])
-  }, 240_000)
+  })
 })

@@ -95,7 +95,7 @@ mkdir -p "$(dirname "$out")"
   echo "// built with $($CLANG --version | head -n1 | sed 's/ (.*//') for wasm32 with no imports."
   echo "// wasm bytes: $size"
   echo "// wasm sha256: $sha"
-  echo "export const libzstdWasmBase64 ="
+  echo "export const libzstdWasmBase64: string ="
   echo "  '$(base64 -w0 "$wasm")'"
 } >"$out"
 echo "build-libzstd: wrote $out ($size bytes of wasm, sha256 $sha)" >&2

@@ -99,3 +99,35 @@ function isLzmaAlone (b: Uint8Array): boolean {
   if (!unknown && (b[10] !== 0 || b[11] !== 0 || b[12] !== 0 || (b[9]! & 0xc0) !== 0)) return false
   return b.length < 14 || b[13] === 0
 }
+
+/**
+ * Whether `head` (an input's first bytes) reads as text: valid UTF-8 (a character cut by the end of `head`
+ * allowed), no NUL, and no control characters but tab, line feed, vertical tab, form feed, carriage return,
+ * backspace and escape. A tar header always holds NULs (its padded fields), so text is never a header.
+ *
+ * @example
+ * ```ts
+ * looksLikeText(new TextEncoder().encode('hello world\n')) // true
+ * ```
+ */
+export function looksLikeText (head: Uint8Array): boolean {
+  if (head.length === 0) return false
+  for (const c of head) {
+    if (c < 0x20 && !(c >= 0x08 && c <= 0x0d) && c !== 0x1b) return false
+    if (c === 0x7f) return false
+  }
+  // A multi-byte character cut by the end of `head` is not an error: drop up to 3 bytes of an unfinished one.
+  let end = head.length
+  for (let back = 1; back <= 3 && end - back >= 0; back++) {
+    const c = head[end - back] as number
+    if ((c & 0xc0) === 0x80) continue
+    if (c >= 0xc0 && back < (c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2)) end -= back
+    break
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, end))
+    return true
+  } catch {
+    return false
+  }
+}

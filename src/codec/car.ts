@@ -10,8 +10,14 @@ import { BlockHashMismatchError, InvalidCarError, UnsupportedCidError } from '..
 import { toChunks, type ByteSource } from '../source.js'
 import { linksOf } from './links.js'
 
-/** Every block reachable from `root`, each once, depth first in link order (verified as read). */
-export async function * walkBlocks (root: CID, source: BlockSource): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
+/** A block and its CID. */
+export interface Block { cid: CID, bytes: Uint8Array }
+
+/**
+ * Every block reachable from `root`, each once, depth first in link order (verified as read). `follow`
+ * chooses which links of a block the walk takes (all of them by default).
+ */
+export async function * walkBlocks (root: CID, source: BlockSource, follow: (cid: CID, bytes: Uint8Array) => Iterable<CID> = linksOf): AsyncGenerator<Block> {
   const seen = new Set<string>()
   const stack: CID[] = [root]
   while (stack.length > 0) {
@@ -21,22 +27,30 @@ export async function * walkBlocks (root: CID, source: BlockSource): AsyncGenera
     seen.add(key)
     const bytes = await getBlock(source, cid)
     yield { cid, bytes }
-    stack.push(...[...linksOf(cid, bytes)].reverse())
+    stack.push(...[...follow(cid, bytes)].reverse())
   }
 }
 
 /** A CARv1 of every block of the manifest `root`, as a stream of bytes. */
 export function exportCar (root: CID, source: BlockSource): AsyncIterable<Uint8Array> {
-  const { writer, out } = CarWriter.create([root])
+  return writeCar([root], walkBlocks(root, source))
+}
+
+/**
+ * A CARv1 with header `roots` and `blocks` in their order, as a stream of bytes; an error of `blocks`
+ * ends the stream with that error after the blocks before it.
+ */
+export function writeCar (roots: CID[], blocks: AsyncIterable<Block>): AsyncIterable<Uint8Array> {
+  const { writer, out } = CarWriter.create(roots)
   let failed: unknown
   void (async () => {
     try {
-      for await (const block of walkBlocks(root, source)) await writer.put(block)
+      for await (const block of blocks) await writer.put(block)
       await writer.close()
     } catch (err) {
-      // Surfaces on the reading side: the CarWriter's output iterator rejects with it.
-      await writer.close().catch(() => {})
+      // Surfaces on the reading side once the output ends; set before closing, or the reader could end first and miss it.
       failed = err
+      await writer.close().catch(() => {})
     }
   })()
   return (async function * () {

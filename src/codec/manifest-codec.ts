@@ -18,6 +18,9 @@ import { INLINE_DATA_MAX } from './zip-entry-record.js'
 /** Spans of a zip up to this many bytes are kept inline (`bytes`), longer ones as a UnixFS file (§18.4). */
 export const SPAN_INLINE_MAX = 1024
 
+/** The NAR of an empty directory, the smallest tree: the magic (24 bytes), "(" "type" "directory" ")" (72). */
+const NAR_MIN_BYTES = 96
+
 export interface EncodedBlock { cid: CID, bytes: Uint8Array }
 
 /** Encodes one zip entry record (pages are concatenations of these: see encodeEntryPage). */
@@ -154,6 +157,7 @@ function checkManifest (value: unknown): asserts value is Manifest {
     throw new InvalidManifestError('manifest digests have the wrong length')
   }
   if (m.archive.size < 0 || m.entryCount < 0) throw new InvalidManifestError('manifest sizes are out of range')
+  checkTreeNar(m)
   if (m.archive.format === 'zip') { checkZip(m); return }
   const tar = m.tar
   if (tar === undefined || m.zip !== undefined) throw new InvalidManifestError(`a "${m.archive.format}" manifest has a tar and no zip`)
@@ -169,6 +173,17 @@ function checkManifest (value: unknown): asserts value is Manifest {
   }
   if (m.archive.format === 'tar') checkPlainTar(m, tar)
   else checkCompressed(m, tar)
+}
+
+/** NAR hashes: 32-byte digests, sizes of at least an empty tree's, one for the stripped tree only when there is one. */
+function checkTreeNar (m: Manifest): void {
+  const { nar, strippedNar, stripped } = m.tree
+  for (const hash of [nar, strippedNar]) {
+    if (hash !== undefined && (hash.sha256.length !== 32 || hash.size < NAR_MIN_BYTES)) throw new InvalidManifestError('a tree NAR hash has the wrong length or size')
+  }
+  if (strippedNar !== undefined && (stripped === undefined || nar === undefined)) {
+    throw new InvalidManifestError('tree.strippedNar needs tree.stripped and tree.nar')
+  }
 }
 
 /**

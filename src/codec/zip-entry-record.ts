@@ -9,13 +9,13 @@
  */
 import type { CID } from 'multiformats/cid'
 import { InvalidManifestError } from '../errors.js'
+import { CENTRAL_HEADER_SIZE, LOCAL_HEADER_SIZE } from '../archive/zip/constants.js'
 import { descriptorCode, descriptorForm, defaultDescriptor, derivedCentralExtra, type DescriptorForm, type ZipRecordFields } from '../archive/zip/write.js'
 import type { Exclusion, PatchRun, Recipe, ZipEntryRecord } from '../schema/types.js'
 import { applyPatch, diffRuns, patchCost } from './byte-patch.js'
 import { bytesOf, concatBytes, keptPrefix, nameOf, sameBytes } from './entry-record.js'
 
 const EMPTY = new Uint8Array(0)
-const LOCAL_HEADER_SIZE = 30
 
 /** Everything a zip entry records, with absolute values: what the encoder takes and the decoder gives. */
 export interface ZipEntryFields extends ZipRecordFields {
@@ -42,10 +42,20 @@ export function localHeaderLength (f: ZipEntryFields): number {
   return f.localBytes?.length ?? LOCAL_HEADER_SIZE + f.path.length + f.localExtra.length
 }
 
+/** The length of an entry's central header (its verbatim bytes, or the regenerated header's length). */
+export function centralHeaderLength (f: ZipEntryFields): number {
+  return f.centralBytes?.length ?? CENTRAL_HEADER_SIZE + f.path.length + f.centralExtra.length + f.comment.length
+}
+
+/** The length of an entry's data descriptor (0 without one). */
+export function descriptorLength (f: ZipEntryFields): number {
+  const d = f.descriptor
+  return d === undefined ? 0 : (d.signed ? 4 : 0) + 4 + (d.wide ? 16 : 8)
+}
+
 /** The length of an entry's local header, data and data descriptor. */
 export function localRecordLength (f: ZipEntryFields): number {
-  const d = f.descriptor
-  return localHeaderLength(f) + f.compressedSize + (d === undefined ? 0 : (d.signed ? 4 : 0) + 4 + (d.wide ? 16 : 8))
+  return localHeaderLength(f) + f.compressedSize + descriptorLength(f)
 }
 
 /** What "the entries before" imply for the next record; both directions share it. */

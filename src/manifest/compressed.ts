@@ -26,6 +26,7 @@ import { MANIFEST_VERSION, type ArchiveFormat, type CompressedMember, type Manif
 import { toChunks, type ByteSource } from '../source.js'
 import { FileDagBuilder } from '../unixfs/file-builder.js'
 import type { Profile } from '../unixfs/profile.js'
+import { describerBlocks } from './tree-nar.js'
 import { finishManifest, type ManifestOptions, type ManifestResult } from './result.js'
 import { assertMembersTile, assertSameSize } from './size-check.js'
 import { TarDescriber } from './tar-describer.js'
@@ -44,7 +45,7 @@ const DEFAULT_RACE_LOG = 16 * 1024 * 1024
 const TAP_PIECE = 1024 * 1024
 
 export async function describeCompressed (format: CompressionFormat, chunks: AsyncIterable<Uint8Array>, profile: Profile, options: ManifestOptions): Promise<ManifestResult> {
-  const sink = options.blockstore ?? discardBlocks
+  const { sink, narSource } = describerBlocks(options)
   const limits = resolveLimits(options.limits)
   const digests = options.digester ?? new ArchiveDigests()
   const fileDag = new FileDagBuilder(profile, options.reread === undefined ? sink : discardBlocks)
@@ -64,7 +65,7 @@ export async function describeCompressed (format: CompressionFormat, chunks: Asy
       await fileDag.write(chunk)
       for (let at = 0; at < chunk.length; at += TAP_PIECE) {
         const piece = chunk.subarray(at, at + TAP_PIECE)
-        members.tapped(piece)
+        await members.tapped(piece)
         yield piece
       }
       bytesRead += chunk.length
@@ -77,14 +78,14 @@ export async function describeCompressed (format: CompressionFormat, chunks: Asy
     if (event.kind === 'data') {
       tarHash.update(event.bytes)
       tarSize += event.bytes.length
-      members.input(event.bytes)
+      await members.input(event.bytes)
       await tar.push(event.bytes)
       // Races elsewhere that fell behind: wait, so that the bytes in flight stay bounded.
       await members.ready()
     } else if (event.kind === 'end') {
       trailing = event.trailing
     } else {
-      members.unitEnded(event)
+      await members.unitEnded(event)
     }
   }
 
@@ -117,7 +118,7 @@ export async function describeCompressed (format: CompressionFormat, chunks: Asy
     entries: described.pages,
     tree: described.tree
   }
-  return await finishManifest(manifest, described, sink)
+  return await finishManifest(manifest, described, sink, narSource)
 }
 
 /**
@@ -193,11 +194,11 @@ class MemberRecipes {
     return this.#races.ready()
   }
 
-  tapped (chunk: Uint8Array): void {
+  async tapped (chunk: Uint8Array): Promise<void> {
     this.#kept.push(chunk)
     this.#tapEnd += chunk.length
     this.#largestChunk = Math.max(this.#largestChunk, chunk.length)
-    this.#feed()
+    await this.#feed()
     // Keep what the next unit might need: the decompressor's lookahead is below 2 chunks + 4 MiB.
     const retain = 2 * this.#largestChunk + 4 * 1024 * 1024
     while (this.#kept.length > 1 && this.#tapEnd - (this.#keptFrom + (this.#kept[0] as Uint8Array).length) >= retain) {
@@ -205,28 +206,28 @@ class MemberRecipes {
     }
   }
 
-  input (bytes: Uint8Array): void {
-    this.#feed()
+  async input (bytes: Uint8Array): Promise<void> {
+    await this.#feed()
     if (this.#racing) this.#races.input(bytes)
   }
 
-  unitEnded (event: Exclude<DecompressEvent, { kind: 'data' | 'end' }>): void {
+  async unitEnded (event: Exclude<DecompressEvent, { kind: 'data' | 'end' }>): Promise<void> {
     if (event.kind === 'gzip-member') {
       const m = event.member
       const size = m.trailerOffset + 8 - m.offset
-      this.#record({
+      await this.#record({
         offset: m.offset, size, tarOffset: m.uncompressedOffset, tarSize: m.uncompressedSize,
         header: m.headerBytes, trailer: this.#bytes(m.trailerOffset, 8)
       }, m.deflateSize)
     } else if (event.kind === 'bzip2-stream') {
-      this.#record({ offset: event.offset, size: event.size, tarOffset: event.uncompressedOffset, tarSize: event.uncompressedSize, header: new Uint8Array(0), trailer: new Uint8Array(0) }, event.size)
+      await this.#record({ offset: event.offset, size: event.size, tarOffset: event.uncompressedOffset, tarSize: event.uncompressedSize, header: new Uint8Array(0), trailer: new Uint8Array(0) }, event.size)
     } else if (event.kind === 'xz-stream' || event.kind === 'zstd-frame') {
       // As for bzip2, the recipe makes the whole stream or frame, container included.
-      this.#record({ offset: event.offset, size: event.size, tarOffset: event.uncompressedOffset, tarSize: event.uncompressedSize, header: new Uint8Array(0), trailer: new Uint8Array(0) }, event.size)
+      await this.#record({ offset: event.offset, size: event.size, tarOffset: event.uncompressedOffset, tarSize: event.uncompressedSize, header: new Uint8Array(0), trailer: new Uint8Array(0) }, event.size)
     } else {
       // xz stream padding and zstd skippable frames hold no tar bytes: they join the member list as
       // members without a recipe, which keeps the archive verbatim.
-      this.#record({ offset: event.offset, size: event.size, tarOffset: this.#tarOffset, tarSize: 0, header: new Uint8Array(0), trailer: new Uint8Array(0) }, undefined)
+      await this.#record({ offset: event.offset, size: event.size, tarOffset: this.#tarOffset, tarSize: 0, header: new Uint8Array(0), trailer: new Uint8Array(0) }, undefined)
     }
   }
 
@@ -250,8 +251,8 @@ class MemberRecipes {
   }
 
   /** Records the unit that just ended, with its race's verdict over `bodyLength` bytes. */
-  #record (member: CompressedMember, bodyLength: number | undefined): void {
-    this.#feed()
+  async #record (member: CompressedMember, bodyLength: number | undefined): Promise<void> {
+    await this.#feed()
     if (this.#racing) {
       // A unit without a body to rebuild (none has one today) still ends its race.
       const verdict = this.#races.end(bodyLength ?? 0).then(recipe => {
@@ -268,15 +269,15 @@ class MemberRecipes {
     this.#racing = false
     this.#bodyStart = undefined
     this.#fed = this.#unitStart
-    this.#feed()
+    await this.#feed()
   }
 
   /** Starts the current unit's race once its header is visible, then feeds it every tapped byte of its body. */
-  #feed (): void {
+  async #feed (): Promise<void> {
     if (this.#tooMany) return
     if (!this.#racing) {
       if (this.#tapEnd <= this.#unitStart) return
-      const start = this.#startRace()
+      const start = await this.#startRace()
       if (start === undefined) return
       this.#racing = true
       this.#bodyStart = start
@@ -292,8 +293,11 @@ class MemberRecipes {
     this.#fed = this.#tapEnd
   }
 
-  /** The race for the unit at #unitStart and where its body starts, or undefined until enough is tapped. */
-  #startRace (): number | undefined {
+  /**
+   * The race for the unit at #unitStart and where its body starts, or undefined until enough is tapped.
+   * Async: the candidates' encoders are loaded when the first unit of their format needs them.
+   */
+  async #startRace (): Promise<number | undefined> {
     const available = this.#tapEnd - this.#unitStart
     if (this.#format === 'gzip') {
       // Bytes that do not start a member are trailing bytes: the decompressor reports them at the end.
@@ -301,7 +305,7 @@ class MemberRecipes {
       if (!isGzipMemberStart(this.#bytes(this.#unitStart, 3))) return undefined
       const parsed = parseGzipHeader(this.#bytes(this.#unitStart, Math.min(available, 10 + 2 + 65535 + 2 * 65537 + 2)), this.#unitStart)
       if (!parsed.complete) return undefined
-      this.#races.start({ recipes: gzipCandidates().map(c => c.recipe) })
+      await this.#races.start({ recipes: (await gzipCandidates()).map(c => c.recipe) })
       return this.#unitStart + parsed.length
     }
     if (this.#format === 'bzip2') {
@@ -310,14 +314,14 @@ class MemberRecipes {
       if (magic[0] !== 0x42 || magic[1] !== 0x5a || magic[2] !== 0x68) return undefined
       const level = (magic[3] as number) - 0x30
       if (level < 1 || level > 9) return undefined
-      this.#races.start({ recipes: bzip2Candidates(level).map(c => c.recipe) })
+      await this.#races.start({ recipes: (await bzip2Candidates(level)).map(c => c.recipe) })
       return this.#unitStart
     }
     if (this.#format === 'xz') {
       // The stream header and the first block header (at most 1024 bytes) narrow the presets.
-      const candidates = xzCandidates(this.#bytes(this.#unitStart, Math.min(available, XZ_HEAD_MAX)))
+      const candidates = await xzCandidates(this.#bytes(this.#unitStart, Math.min(available, XZ_HEAD_MAX)))
       if (candidates === undefined) return undefined
-      this.#races.start(planOf(candidates))
+      await this.#races.start(planOf(candidates))
       return this.#unitStart
     }
     if (this.#format === 'zstd') {
@@ -327,9 +331,9 @@ class MemberRecipes {
       if (zstdMagicKind(head) !== 'frame') return undefined
       if (head.length < zstdFrameHeaderSize(head[4] as number)) return undefined
       const header = parseZstdFrameHeader(head, this.#unitStart)
-      const candidates = zstdCandidates(head, header.contentSize)
+      const candidates = await zstdCandidates(head, header.contentSize)
       if (candidates === undefined) return undefined
-      this.#races.start(planOf(candidates, header.contentSize))
+      await this.#races.start(planOf(candidates, header.contentSize))
       return this.#unitStart
     }
     return undefined

@@ -4,15 +4,15 @@
  * archive DAG all consume the same chunks as they arrive, so memory is bounded by the profile's chunk size
  * plus the entry list, whatever the archive's size.
  */
-import { discardBlocks } from '../blocks.js'
 import { bytesSource } from '../archive/zip/source.js'
 import type { CompressionFormat } from '../compression/container/detect.js'
 import { ArchiveDigests } from '../digest/incremental.js'
 import { resolveLimits } from '../limits.js'
 import { MANIFEST_VERSION, type Manifest } from '../schema/types.js'
-import { toChunks, type ByteSource } from '../source.js'
+import { peekHead, type ByteSource } from '../source.js'
 import { getProfile } from '../unixfs/profile.js'
 import { describeCompressed } from './compressed.js'
+import { describerBlocks } from './tree-nar.js'
 import { finishManifest, type ManifestOptions, type ManifestResult } from './result.js'
 import { assertSameSize } from './size-check.js'
 import { TarDescriber } from './tar-describer.js'
@@ -38,7 +38,7 @@ export async function manifestFromTarball (source: ByteSource, options: Manifest
   const { format, chunks } = await detectFormat(source)
   if (format !== undefined) return await describeCompressed(format, chunks, profile, options)
 
-  const sink = options.blockstore ?? discardBlocks
+  const { sink, narSource } = describerBlocks(options)
   const limits = resolveLimits(options.limits)
   const digests = options.digester ?? new ArchiveDigests()
   const tar = new TarDescriber(profile, sink, limits)
@@ -65,7 +65,7 @@ export async function manifestFromTarball (source: ByteSource, options: Manifest
     entries: described.pages,
     tree: described.tree
   }
-  return await finishManifest(manifest, described, sink)
+  return await finishManifest(manifest, described, sink, narSource)
 }
 
 /**
@@ -75,43 +75,13 @@ export async function manifestFromTarball (source: ByteSource, options: Manifest
  * end, so it is read as a tar (and fails as one). A zip is refused with a pointer to manifestFromZip.
  */
 async function detectFormat (source: ByteSource): Promise<{ format?: CompressionFormat, chunks: AsyncIterable<Uint8Array> }> {
-  const iterator = toChunks(source)[Symbol.asyncIterator]()
-  const head: Uint8Array[] = []
-  let length = 0
-  let done = false
   // A whole first block: a tar whose first name happens to begin with a magic is still a tar.
-  while (length < HEAD_BYTES) {
-    const next = await iterator.next()
-    if (next.done === true) { done = true; break }
-    head.push(next.value)
-    length += next.value.length
-  }
-  const first = new Uint8Array(Math.min(length, HEAD_BYTES))
-  let at = 0
-  for (const chunk of head) {
-    if (at === first.length) break
-    const n = Math.min(chunk.length, first.length - at)
-    first.set(chunk.subarray(0, n), at)
-    at += n
-  }
-  let format = formatFromHead(first)
+  const { head, chunks, cancel } = await peekHead(source, HEAD_BYTES)
+  let format = formatFromHead(head)
   if (format === undefined && source instanceof Uint8Array) format = await formatOf(bytesSource(source))
   if (format === 'zip') {
-    await iterator.return?.(undefined)
+    await cancel()
     throw new UnsupportedFormatError('this is a zip archive: describe it with manifestFromZip (or manifestFromFile, which detects it)', { offset: 0, format: 'zip' })
   }
-  const chunks = (async function * (): AsyncGenerator<Uint8Array> {
-    try {
-      yield * head
-      while (!done) {
-        const next = await iterator.next()
-        if (next.done === true) done = true
-        else yield next.value
-      }
-    } finally {
-      // Stopped early (an error in the archive): let the source close (a file handle, a stream's lock).
-      if (!done) await iterator.return?.(undefined)
-    }
-  })()
   return format === undefined || format === 'tar' ? { chunks } : { format, chunks }
 }

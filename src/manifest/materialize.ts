@@ -18,6 +18,8 @@ import { UnixFS } from 'ipfs-unixfs'
 import { ArchiveDagWriter } from './archive-dag.js'
 import { loadManifest } from './load.js'
 import { tarPieces } from './tar-stream.js'
+import { blockTree } from './tree-contents.js'
+import { displayName } from './names.js'
 import { zipBytes } from './zip-stream.js'
 import { FileDagBuilder } from '../unixfs/file-builder.js'
 import type { Manifest, Zip } from '../schema/types.js'
@@ -38,11 +40,13 @@ export async function materializeView (manifestCid: CID, store: Blockstore): Pro
   if (manifest.tar === undefined) throw new InvalidManifestError('this manifest describes no tar stream, so it has no view')
   const expected = CID.decode(manifest.tar.view)
   const writer = new ArchiveDagWriter(getProfile(manifest.profile), store)
+  const tree = blockTree(manifest.tree.root, store)
   for await (const piece of tarPieces(manifest, store)) {
     if (piece.kind === 'bytes') {
       await writer.addSegmentBytes(piece.bytes)
-    } else if (piece.regular) {
-      const ref = await fileRef(piece.cid, store)
+    } else if (piece.kind === 'tree-file' || piece.regular) {
+      const cid = piece.kind === 'file' ? piece.cid : (await tree.file(piece.path, piece, { offset: piece.entry.entry.headerOffset, entry: displayName(piece.entry.entry.path) })).cid as CID
+      const ref = await fileRef(cid, store)
       if (ref.fileSize !== piece.size) throw new DigestMismatchError(`the content of an entry has ${ref.fileSize} bytes where the entry records ${piece.size}`)
       await writer.addContent(ref)
     } else {

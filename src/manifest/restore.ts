@@ -19,24 +19,40 @@ import { readFile } from '../unixfs/file-reader.js'
 import { loadManifest } from './load.js'
 import { tarBytes } from './tar-stream.js'
 import { zipBytes } from './zip-stream.js'
+import { filesTree, type TreeFiles } from './files-tree.js'
+import { blockTree, type TreeContents } from './tree-contents.js'
+
+export interface RestoreOptions {
+  /**
+   * Read the tree's files from here rather than from the blocks (an unpacked copy of the tree: on Node,
+   * `directoryFiles(dir)`), so that the blockstore needs only the manifest and its side data. Each file
+   * is checked as it is read (files-tree.ts), and the archive's sha256 at the end as always.
+   */
+  files?: TreeFiles
+  /** With `files`: they are the stripped tree's (the single top-level directory's contents). */
+  strip?: boolean
+}
 
 /**
  * @example
  * ```ts
  * const out = createWriteStream('hello-2.12.tar')
  * for await (const chunk of restoreArchive(manifestCid, blockstore)) out.write(chunk)
+ * // from an unpacked tree (a Nix store path) and a CAR of the manifest and its side data:
+ * for await (const chunk of restoreArchive(manifestCid, car, { files: directoryFiles('/nix/store/…-source'), strip: true })) …
  * ```
  */
-export async function * restoreArchive (manifestCid: CID, source: BlockSource): AsyncGenerator<Uint8Array> {
+export async function * restoreArchive (manifestCid: CID, source: BlockSource, options: RestoreOptions = {}): AsyncGenerator<Uint8Array> {
   const manifest = await loadManifest(manifestCid, source)
   const hash = createDigest('sha256')
   let size = 0
-  const own = manifest.archive.root ?? await storedFile(manifest, source)
+  const tree = options.files === undefined ? blockTree(manifest.tree.root, source) : await filesTree(manifest, source, options.files, { strip: options.strip === true })
+  const own = await linkedArchiveFile(manifest, source)
   const bytes = own !== undefined
     ? readFile(own, source)
     : manifest.archive.format === 'zip'
-      ? zipBytes(manifest, source)
-      : manifest.archive.format === 'tar' ? tarBytes(manifest, source) : rebuild(manifest, source)
+      ? zipBytes(manifest, source, tree)
+      : manifest.archive.format === 'tar' ? tarBytes(manifest, source, undefined, tree) : rebuild(manifest, source, tree)
   for await (const chunk of bytes) {
     if (chunk.length === 0) continue
     hash.update(chunk)
@@ -54,10 +70,42 @@ export async function * restoreArchive (manifestCid: CID, source: BlockSource): 
 }
 
 /**
- * The archive file's own DAG (`compression.fileCid`, `zip.fileCid`) when it is not linked but the
- * blockstore holds its root anyway (someone added the file itself): reading it costs no re-compression.
+ * Bytes `offset` to `offset + length` of the archive (clamped to its size), from the blocks, each block
+ * checked against its CID but the whole NOT checked against the archive's digest (a range cannot be):
+ * use it for an archive whose full restore has been verified before, or whose bytes are a linked file.
+ * Cost: a linked file (linkedArchiveFile) reads only the blocks of the range; a plain tar skips to the
+ * entry holding `offset` (entry records are read, file blocks before it are not); a compressed archive
+ * or a zip is rebuilt from its first byte and the bytes before `offset` are dropped.
+ *
+ * @example
+ * ```ts
+ * for await (const chunk of restoreArchiveRange(manifest, blockstore, { offset: 512, length: 512 })) out.write(chunk)
+ * ```
  */
-async function storedFile (manifest: Manifest, source: BlockSource): Promise<CID | undefined> {
+export async function * restoreArchiveRange (manifest: Manifest, source: BlockSource, range: { offset: number, length: number }): AsyncGenerator<Uint8Array> {
+  if (range.length <= 0) return
+  const own = await linkedArchiveFile(manifest, source)
+  if (own !== undefined) { yield * readFile(own, source, range); return }
+  if (manifest.archive.format === 'tar') { yield * tarBytes(manifest, source, range); return }
+  const bytes = manifest.archive.format === 'zip' ? zipBytes(manifest, source) : rebuild(manifest, source, blockTree(manifest.tree.root, source))
+  let position = 0
+  const end = range.offset + range.length
+  for await (const chunk of bytes) {
+    const next = position + chunk.length
+    if (next > range.offset) yield chunk.subarray(Math.max(range.offset - position, 0), Math.min(end - position, chunk.length))
+    position = next
+    if (position >= end) return
+  }
+}
+
+/**
+ * The archive's bytes as a UnixFS file when the blockstore has one: `archive.root` when the manifest links
+ * them, else the archive file's own DAG (`compression.fileCid`, `zip.fileCid`) when the blockstore holds
+ * its root anyway (someone added the file itself). Reading it costs no rebuild, and any range of it can
+ * be read alone.
+ */
+export async function linkedArchiveFile (manifest: Manifest, source: BlockSource): Promise<CID | undefined> {
+  if (manifest.archive.root !== undefined) return manifest.archive.root
   const bytes = manifest.compression?.fileCid ?? manifest.zip?.fileCid
   if (bytes === undefined) return undefined
   const cid = CID.decode(bytes)
@@ -71,15 +119,15 @@ async function storedFile (manifest: Manifest, source: BlockSource): Promise<CID
 }
 
 /** A compressed archive from the tar stream and each member's recipe. */
-async function * rebuild (manifest: Manifest, source: BlockSource): AsyncGenerator<Uint8Array> {
+async function * rebuild (manifest: Manifest, source: BlockSource, tree: TreeContents): AsyncGenerator<Uint8Array> {
   const compression = manifest.compression
   if (compression === undefined || manifest.tar === undefined) throw new InvalidManifestError('manifest links no archive bytes and has no compression recipes')
-  const tar = tarBytes(manifest, source)[Symbol.asyncIterator]()
+  const tar = tarBytes(manifest, source, undefined, tree)[Symbol.asyncIterator]()
   let rest: Uint8Array = new Uint8Array(0)
   for (const member of compression.members) {
     if (member.recipe === undefined) throw new InvalidManifestError(`member at offset ${member.offset} has no recipe and the archive's bytes are not linked`)
     yield member.header
-    const encoder = encoderFor(member.recipe, member.tarSize).create()
+    const encoder = (await encoderFor(member.recipe, member.tarSize)).create()
     // The member's range of the tar: what is left of the last chunk, then further chunks.
     for (let left = member.tarSize; left > 0;) {
       if (rest.length === 0) {

@@ -1,6 +1,6 @@
 /** The options and result of describing an archive, and the last step every description shares. */
 import { CID } from 'multiformats/cid'
-import { putBlock, type BlockSink } from '../blocks.js'
+import { putBlock, type BlockSink, type BlockSource, type Blockstore } from '../blocks.js'
 import { encodeManifest } from '../codec/manifest-codec.js'
 import type { RecipeRaces } from '../compression/recipe/races.js'
 import type { ArchiveDigester } from '../digest/incremental.js'
@@ -9,6 +9,7 @@ import type { AnyEntry, Entry, Manifest, Tar } from '../schema/types.js'
 import type { ByteSource } from '../source.js'
 import type { ProfileName } from '../unixfs/profile.js'
 import type { DescribedTar } from './tar-describer.js'
+import { withNarHashes } from './tree-nar.js'
 
 export interface ManifestOptions {
   /** IPIP-499 profile for every UnixFS DAG (default `unixfs-v1-2025`). */
@@ -37,6 +38,14 @@ export interface ManifestOptions {
    * during the only pass, in case they are needed. `manifestFromFile` passes it.
    */
   reread?: () => ByteSource
+  /**
+   * Also record the NAR hash (sha256 and size) of the tree and of the stripped tree (`tree.nar`,
+   * `tree.strippedNar`): what Nix's fetchzip pins with `hash`. The tree's blocks are read back for it:
+   * from `blockstore` when it has `get`, else from `narBlocks`.
+   */
+  nar?: boolean
+  /** With `nar`, where a copy of the blocks is kept when `blockstore` cannot be read (default: in memory). */
+  narBlocks?: Blockstore
 }
 
 export interface ManifestResult<E extends AnyEntry = Entry> {
@@ -73,8 +82,9 @@ export interface ManifestResult<E extends AnyEntry = Entry> {
   }
 }
 
-/** Stores the root block and assembles the result. */
-export async function finishManifest (manifest: Manifest, described: DescribedTar, sink: BlockSink): Promise<ManifestResult> {
+/** Records the NAR hashes when asked (`narSource` given), stores the root block and assembles the result. */
+export async function finishManifest (manifest: Manifest, described: DescribedTar, sink: BlockSink, narSource?: BlockSource): Promise<ManifestResult> {
+  if (narSource !== undefined) manifest.tree = await withNarHashes(manifest.tree, described.entries(), narSource)
   const block = await encodeManifest(manifest)
   await putBlock(sink, block.cid, block.bytes)
   const result = {

@@ -9,23 +9,26 @@ import type { CID } from 'multiformats/cid'
 import type { BlockSource } from '../blocks.js'
 import { DigestMismatchError, InvalidManifestError } from '../errors.js'
 import type { Manifest, Tar } from '../schema/types.js'
-import { readFile } from '../unixfs/file-reader.js'
-import { TreePathResolver } from '../unixfs/path-resolver.js'
+import { readFile, type ReadFileOptions } from '../unixfs/file-reader.js'
+import { blockTree, type TreeContents } from './tree-contents.js'
 import { isSparse, type TarEntry } from './entries.js'
 import { loadTarRecords } from './load.js'
 import { displayName } from './names.js'
 
-/** One piece of the tar stream, in order: bytes kept or regenerated, or a file DAG's bytes. */
+/**
+ * One piece of the tar stream, in order: bytes kept or regenerated, a file DAG's bytes (an entry's own
+ * `c`, the trailing bytes), or the tree's file at an in-tree entry's path (found by the consumer).
+ */
 export type TarPiece =
   | { kind: 'bytes', bytes: Uint8Array }
   | { kind: 'file', cid: CID, size: number, entry?: TarEntry, regular: boolean }
+  | { kind: 'tree-file', path: Uint8Array, size: number, entry: TarEntry }
 
 const ZEROS = new Uint8Array(64 * 1024)
 
 /** The tar stream as pieces: what materializeView links and what tarBytes reads. */
 export async function * tarPieces (manifest: Manifest, source: BlockSource): AsyncGenerator<TarPiece> {
   const tar = tarOf(manifest)
-  const tree = new TreePathResolver(manifest.tree.root, source)
   let offset = 0
   for await (const e of loadTarRecords(manifest, source)) {
     const { fields, header, entry } = e
@@ -38,11 +41,7 @@ export async function * tarPieces (manifest: Manifest, source: BlockSource): Asy
       if (!regular || entry.excluded !== undefined) {
         throw new InvalidManifestError('an entry with data that is not a file of the tree has no `c`', { offset, entry: displayName(entry.path) })
       }
-      const found = await tree.resolve(fields.path)
-      if (found === undefined || found.kind !== 'file') {
-        throw new InvalidManifestError('the tree has no file at the path of an entry that is in it', { offset, entry: displayName(entry.path) })
-      }
-      yield { kind: 'file', cid: found.cid, size: fields.size, entry: e, regular }
+      yield { kind: 'tree-file', path: fields.path, size: fields.size, entry: e }
     }
     if (e.paddingSize > 0) yield { kind: 'bytes', bytes: fields.padding ?? ZEROS.subarray(0, e.paddingSize) }
     offset = entry.dataOffset + fields.size + e.paddingSize
@@ -54,8 +53,11 @@ export async function * tarPieces (manifest: Manifest, source: BlockSource): Asy
   }
 }
 
-/** The tar stream's bytes; each file piece is checked to have exactly the size its entry records. */
-export async function * tarBytes (manifest: Manifest, source: BlockSource, range?: { offset: number, length: number }): AsyncGenerator<Uint8Array> {
+/**
+ * The tar stream's bytes; each file piece is checked to have exactly the size its entry records. The
+ * tree's files are read from `tree` (default: the tree's blocks).
+ */
+export async function * tarBytes (manifest: Manifest, source: BlockSource, range?: { offset: number, length: number }, tree: TreeContents = blockTree(manifest.tree.root, source)): AsyncGenerator<Uint8Array> {
   const start = range?.offset ?? 0
   const stop = range === undefined ? Infinity : start + range.length
   let position = 0
@@ -71,8 +73,11 @@ export async function * tarBytes (manifest: Manifest, source: BlockSource, range
     } else {
       // A whole piece is read whole, so a file longer than its entry says is caught too.
       const whole = from === 0 && to === size
+      const file = piece.kind === 'file'
+        ? { read: (r?: ReadFileOptions) => readFile(piece.cid, source, r) }
+        : await tree.file(piece.path, { size }, { offset: piece.entry.entry.headerOffset, entry: displayName(piece.entry.entry.path) })
       let read = 0
-      for await (const chunk of readFile(piece.cid, source, whole ? undefined : { offset: from, length: to - from })) {
+      for await (const chunk of file.read(whole ? undefined : { offset: from, length: to - from })) {
         read += chunk.length
         if (read > to - from) break
         yield chunk

@@ -20,7 +20,9 @@ import { loadTarEntries, loadManifest, loadZipEntries } from './load.js'
 import { checkReachableBlocks } from './reachable.js'
 import { restoreArchive } from './restore.js'
 import { manifestFromZip } from './zip.js'
-import type { Manifest } from '../schema/types.js'
+import { RebuiltZipSource } from './zip-rebuilt-source.js'
+import type { Manifest, ZipEntry } from '../schema/types.js'
+import type { ManifestResult } from './result.js'
 
 export interface VerifyReport {
   cid: CID
@@ -90,8 +92,12 @@ async function verifyTar (cid: CID, manifest: Manifest, source: BlockSource, opt
 }
 
 /**
- * A zip: the entries' ranges lie inside the archive, and describing the restored bytes (buffered: a zip
- * is read from its end) gives the same manifest CID.
+ * A zip: the entries' ranges lie inside the archive, and describing the rebuilt zip again gives the same
+ * manifest CID, which proves its size, sha256 and sha512 too. A zip is read from its end, so that
+ * description reads the rebuilt zip at random, as it is made (RebuiltZipSource): memory does not grow
+ * with the archive's size. When it fails, the restored bytes are checked against the recorded digests
+ * first, so that a manifest that does not restore says so (ERR_DIGEST_MISMATCH) rather than how its
+ * wrong bytes fail to read as a zip.
  */
 async function verifyZip (cid: CID, manifest: Manifest, source: BlockSource, options: { limits?: Partial<Limits> }): Promise<number> {
   const zip = manifest.zip
@@ -103,18 +109,32 @@ async function verifyZip (cid: CID, manifest: Manifest, source: BlockSource, opt
     }
     entries++
   }
-  const restored = new Uint8Array(manifest.archive.size)
-  let at = 0
-  for await (const chunk of restoreArchive(cid, source)) { restored.set(chunk, at); at += chunk.length }
-  const sha512 = createDigest('sha512')
-  sha512.update(restored)
-  if (!equalBytes(sha512.digest(), manifest.archive.sha512)) {
-    throw new DigestMismatchError('restored archive does not have the sha512 the manifest records')
+  const rebuilt = new RebuiltZipSource(manifest, source)
+  const length = await rebuilt.length()
+  if (length !== manifest.archive.size) {
+    throw new DigestMismatchError(`the rebuilt zip has ${length} bytes; the manifest records ${manifest.archive.size}`, { expected: manifest.archive.size, actual: length })
   }
   const limits = { ...options.limits, maxEntries: Math.max(options.limits?.maxEntries ?? defaultLimits.maxEntries, manifest.entryCount) }
-  const again = await manifestFromZip(restored, { profile: manifest.profile, limits })
+  let again: ManifestResult<ZipEntry>
+  try {
+    again = await manifestFromZip(rebuilt, { profile: manifest.profile, limits })
+  } catch (err) {
+    await checkRestored(cid, manifest, source)
+    throw err
+  }
   if (!again.cid.equals(cid)) {
+    await checkRestored(cid, manifest, source)
     throw new InvalidManifestError(`describing the restored archive gives manifest ${again.cid}, not ${cid}`)
   }
   return entries
+}
+
+/** Throws DigestMismatchError unless the manifest restores to bytes of its recorded size, sha256 and sha512. */
+async function checkRestored (cid: CID, manifest: Manifest, source: BlockSource): Promise<void> {
+  // restoreArchive checks the size and sha256 as it ends.
+  const sha512 = createDigest('sha512')
+  for await (const chunk of restoreArchive(cid, source)) sha512.update(chunk)
+  if (!equalBytes(sha512.digest(), manifest.archive.sha512)) {
+    throw new DigestMismatchError('restored archive does not have the sha512 the manifest records')
+  }
 }

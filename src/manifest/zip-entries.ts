@@ -29,14 +29,24 @@ export class ZipEntryReader {
   }
 }
 
+/** The Unix mode in an entry's external attributes, when made on Unix (as the zip reader takes it). */
+function unixModeOf (f: ZipEntryFields): number | undefined {
+  const ea = f.externalAttributes
+  return f.versionMadeBy >>> 8 === HOST_UNIX && ea >>> 16 !== 0 ? ea >>> 16 : undefined
+}
+
+/** What an entry is, from its fields (as the zip reader decides it from the headers). */
+export function zipEntryType (f: ZipEntryFields): ZipEntry['type'] {
+  return entryType(f.path, unixModeOf(f), f.externalAttributes)
+}
+
 /** The reader's view of an entry, derived from its fields (as readZipLayout derives it from the headers). */
 export function zipEntryView (f: ZipEntryFields, shift: number): ZipEntry {
-  const ea = f.externalAttributes
-  const unixMode = f.versionMadeBy >>> 8 === HOST_UNIX && ea >>> 16 !== 0 ? ea >>> 16 : undefined
+  const unixMode = unixModeOf(f)
   const localHeaderOffset = f.localHeaderOffset + shift
   const entry: ZipEntry = {
     path: nameFromBytes(f.path),
-    type: entryType(f.path, unixMode, ea),
+    type: entryType(f.path, unixMode, f.externalAttributes),
     method: f.method,
     flags: f.flags,
     crc32: f.crc32,

@@ -1,42 +1,14 @@
 /**
- * At creation: a zip entry's record fields from what the reader found, and the exceptions that make the
- * regenerated headers and end records equal to the original bytes (§18.3). Regeneration is never
- * trusted: every header is compared with the archive's bytes, and what differs is kept as a patch or
- * verbatim.
+ * At creation: the exceptions that make the regenerated headers and end records equal to the original
+ * bytes (§18.3). Regeneration is never trusted: every header is compared with the archive's bytes, and
+ * what differs is kept as a patch or verbatim. (The fields come from the reader: ZipDirectory.recordFields.)
  */
 import { u16 } from '../archive/zip/bytes.js'
-import type { ZipEntry as RawZipEntry, ZipLayout } from '../archive/zip/types.js'
-import { centralHeaderBytes, endRecordsBytes, extraBytes, localHeaderBytes, type ZipRecordFields } from '../archive/zip/write.js'
+import type { ZipLayout } from '../archive/zip/types.js'
+import { centralHeaderBytes, endRecordsBytes, localHeaderBytes, type ZipRecordFields } from '../archive/zip/write.js'
 import { exceptionFor, type PatchRun } from '../codec/byte-patch.js'
 import type { ZipEntryFields } from '../codec/zip-entry-record.js'
 import type { PatchRun as PatchRunField, Zip } from '../schema/types.js'
-
-/** The header fields of an entry as the reader found them (offsets as written: file offsets minus `shift`). */
-export function recordFieldsOf (raw: RawZipEntry, shift: number): ZipRecordFields {
-  const f: ZipRecordFields = {
-    path: raw.path,
-    versionMadeBy: raw.versionMadeBy,
-    versionNeeded: raw.versionNeeded,
-    flags: raw.flags,
-    method: raw.method,
-    dosTime: raw.dosTime,
-    dosDate: raw.dosDate,
-    crc32: raw.crc32,
-    compressedSize: raw.compressedSize,
-    uncompressedSize: raw.uncompressedSize,
-    internalAttributes: raw.internalAttributes,
-    externalAttributes: raw.externalAttributes,
-    // The reader keeps no disk number (it rejects archives on several disks): 0, and a patch otherwise.
-    diskStart: 0,
-    localHeaderOffset: raw.localHeaderOffset - shift,
-    localExtra: extraBytes(raw.localExtraFields, raw.localExtraTail),
-    centralExtra: extraBytes(raw.extraFields, raw.extraTail),
-    comment: raw.comment
-  }
-  const d = raw.dataDescriptor
-  if (d !== undefined) f.descriptor = { signed: d.signed, wide: d.length - (d.signed ? 4 : 0) === 20 }
-  return f
-}
 
 /** The local header's exception (§18.3): regenerated from `f` and compared with the original bytes. */
 export function localHeaderException (f: ZipRecordFields, local: Uint8Array): Pick<ZipEntryFields, 'localPatch' | 'localBytes'> {
@@ -52,16 +24,11 @@ export function centralHeaderException (f: ZipRecordFields, central: Uint8Array)
   return 'patch' in c ? { centralPatch: runs(c.patch) } : { centralBytes: c.bytes }
 }
 
-/** The length of an entry's central header (its raw fields as read). */
-export function centralHeaderLength (f: ZipRecordFields): number {
-  return 46 + f.path.length + f.centralExtra.length + f.comment.length
-}
-
 /**
  * The zip-level fields that regenerate the end records, and their exception: `end` holds the original
  * end records' bytes, concatenated in file order (any gap between them is a span, kept apart).
  */
-export function endFields (layout: ZipLayout, end: Uint8Array, entryCount: number): Pick<Zip, 'comment' | 'zip64' | 'endPatch' | 'endBytes'> {
+export function endFields (layout: Pick<ZipLayout, 'comment' | 'endOfCentralDirectory' | 'centralDirectory' | 'offsetShift'>, end: Uint8Array, entryCount: number): Pick<Zip, 'comment' | 'zip64' | 'endPatch' | 'endBytes'> {
   const shift = layout.offsetShift
   const out: Pick<Zip, 'comment' | 'zip64' | 'endPatch' | 'endBytes'> = {}
   if (layout.comment.length > 0) out.comment = layout.comment

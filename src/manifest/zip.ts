@@ -13,10 +13,10 @@
  * in file order, for the digests, the `ipfs add` CID of the file, and the entries' data.
  */
 import * as dagCbor from '@ipld/dag-cbor'
-import { Inflate } from 'pako'
 import { CID } from 'multiformats/cid'
 import { discardBlocks, putBlock, type BlockSink } from '../blocks.js'
-import { readZipLayout } from '../archive/zip/reader.js'
+import { equalBytes } from '../archive/zip/bytes.js'
+import { readZipDirectory } from '../archive/zip/reader.js'
 import { bytesSource, checkSource } from '../archive/zip/source.js'
 import type { RandomAccessSource, ZipEntry as RawZipEntry, ZipLayout } from '../archive/zip/types.js'
 import { encodeManifest, encodeZipEntryRecord, SPAN_INLINE_MAX } from '../codec/manifest-codec.js'
@@ -26,18 +26,19 @@ import { RecipeRace } from '../compression/recipe/race.js'
 import { encoderFor, gzipCandidates } from '../compression/recipe/registry.js'
 import type { EncoderFactory } from '../compression/recipe/encoder.js'
 import { ArchiveDigests } from '../digest/incremental.js'
-import { CorruptCompressedDataError, LimitExceededError } from '../errors.js'
+import { CorruptCompressedDataError, InvalidArgumentError, LimitExceededError } from '../errors.js'
 import { resolveLimits, type Limits } from '../limits.js'
 import { MANIFEST_VERSION, type Manifest, type Recipe, type Zip, type ZipEntry, type ZipEntryRecord, type ZipSpan } from '../schema/types.js'
-import type { DagRef } from '../unixfs/dag-ref.js'
 import { FileDagBuilder, importBytes } from '../unixfs/file-builder.js'
 import { getProfile, type Profile } from '../unixfs/profile.js'
 import { EntryLog } from './entry-log.js'
 import { displayName, nameFromBytes } from './names.js'
 import type { ManifestOptions, ManifestResult } from './result.js'
 import { UnpackedTree } from './tree.js'
+import { describerBlocks, withNarHashes } from './tree-nar.js'
 import { ZipEntryReader } from './zip-entries.js'
-import { centralHeaderException, centralHeaderLength, endFields, localHeaderException, recordFieldsOf } from './zip-records.js'
+import { ZipEntryData, type EntryData } from './zip-entry-data.js'
+import { centralHeaderException, endFields, localHeaderException } from './zip-records.js'
 
 /** Bytes read from the source at once. */
 const READ_PIECE = 1024 * 1024
@@ -60,16 +61,6 @@ const DEFLATED = 8
 /** The zip options: those of every manifest (`reread` does not apply: the source is random-access). */
 export type ZipManifestOptions = Omit<ManifestOptions, 'reread'>
 
-/** What describing one entry's data gave. */
-interface EntryData {
-  content?: DagRef
-  recipe?: Recipe
-  /** The compressed data kept verbatim (no content, or a deflated entry without a recipe). */
-  verbatim?: { bytes: Uint8Array } | { file: CID }
-  /** The symlink target (a symlink's uncompressed data). */
-  target?: Uint8Array
-}
-
 /**
  * Describes a zip archive.
  *
@@ -81,20 +72,24 @@ interface EntryData {
  */
 export async function manifestFromZip (source: Uint8Array | RandomAccessSource, options: ZipManifestOptions = {}): Promise<ManifestResult<ZipEntry>> {
   const profile = getProfile(options.profile)
-  const sink = options.blockstore ?? discardBlocks
+  const { sink, narSource } = describerBlocks(options)
   const limits = resolveLimits(options.limits)
   const input = source instanceof Uint8Array ? bytesSource(source) : source
   checkSource(input)
-  const layout = await readZipLayout(input, { limits: options.limits })
+  // The reader keeps the central directory as columns; entry objects are made as each is processed.
+  const dir = await readZipDirectory(input, { limits: options.limits })
+  const shift = dir.offsetShift
 
   const digests = options.digester ?? new ArchiveDigests()
   const fileDag = new FileDagBuilder(profile, discardBlocks)
-  const data = new Map<number, EntryData>()
-  // The original bytes the regenerated records are compared with, and the spans no record holds.
-  // Only the local headers' exceptions are kept (most have none), each found as its header is read.
-  const localExceptions = new Map<number, Pick<ZipEntryFields, 'localPatch' | 'localBytes'>>()
-  const localRead = new Uint8Array(layout.entries.length)
-  const central: Uint8Array[] = []
+  // The tree is built after the pass over the bytes (in central directory order), but keeps the content
+  // DAGs from the start. Only what is excluded is kept per entry: a later entry may shadow an earlier one.
+  const excluded: Array<ZipEntryFields['excluded']> = []
+  const tree = new UnpackedTree(limits, (index) => { excluded[index] = 'shadowed' })
+  // What each entry's data and local header gave (only the local headers' exceptions: most have none).
+  const data = new ZipEntryData(dir.count, tree)
+  const localRead = new Uint8Array(dir.count)
+  // The end records' bytes, which the regenerated ones are compared with, and the spans no record holds.
   const end: Uint8Array[] = []
   let endStart: number | undefined
   const endGaps: Array<{ offset: number, bytes: Uint8Array }> = []
@@ -136,34 +131,45 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
     return { file: (await builder.finish()).cid }
   }
 
-  for (const segment of layout.segments) {
+  for (const segment of dir.segments()) {
     const { offset, length } = segment
     switch (segment.kind) {
       case 'local-header': {
-        const raw = layout.entries[segment.entry as number] as RawZipEntry
-        const exception = localHeaderException(recordFieldsOf(raw, layout.offsetShift), await collect(offset, length))
-        localRead[raw.index] = 1
-        if (Object.keys(exception).length > 0) localExceptions.set(raw.index, exception)
+        const index = segment.entry as number
+        data.setLocal(index, localHeaderException(dir.recordFields(index), await collect(offset, length)))
+        localRead[index] = 1
         break
       }
-      case 'central-directory': central.push(await collect(offset, length)); break
+      case 'central-directory': {
+        // Hashed here, compared with the reader's copy, which the central headers' exceptions are taken from.
+        let at = 0
+        await readRange(offset, length, async (piece) => {
+          if (!equalBytes(piece, dir.bytes.subarray(at, at + piece.length))) {
+            throw new InvalidArgumentError('the zip source gave other bytes for the central directory than when it was first read (did the file change?)', { offset: offset + at })
+          }
+          at += piece.length
+        })
+        break
+      }
       case 'end-records': endStart ??= offset; end.push(await collect(offset, length)); break
       case 'data-descriptor': await readRange(offset, length, async () => {}); break // regenerated from the entry
       case 'data': {
-        const entry = layout.entries[segment.entry as number] as RawZipEntry
+        const entry = dir.entry(segment.entry as number)
         if (!hasContent(entry)) {
-          data.set(entry.index, { verbatim: await keep(length, INLINE_DATA_MAX, (use) => readRange(offset, length, use)) })
+          data.setData(entry.index, { verbatim: await keep(length, INLINE_DATA_MAX, (use) => readRange(offset, length, use)) })
           break
         }
         const described = await describeData(entry, profile, sink, limits, (use) => readRange(offset, length, use), lastRecipe)
         if (described.recipe !== undefined) lastRecipe = described.recipe
-        // No recipe: the compressed bytes are kept verbatim (read again: the source is random-access).
-        if (entry.method !== STORED && described.recipe === undefined) {
-          described.verbatim = await keep(length, INLINE_DATA_MAX, async (use) => {
-            for (let at = 0; at < length; at += READ_PIECE) await use(await input.read(offset + at, Math.min(READ_PIECE, length - at)))
+        // No recipe: the compressed bytes are kept verbatim (held if they were, else read again: the source is random-access).
+        const { compressed, ...d } = described
+        if (entry.method !== STORED && d.recipe === undefined) {
+          d.verbatim = await keep(length, INLINE_DATA_MAX, async (use) => {
+            if (compressed !== undefined) await use(compressed)
+            else for (let at = 0; at < length; at += READ_PIECE) await use(await input.read(offset + at, Math.min(READ_PIECE, length - at)))
           })
         }
-        data.set(entry.index, described)
+        data.setData(entry.index, d)
         break
       }
       default: {
@@ -179,26 +185,24 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
     }
   }
   // Entries without data bytes have no segment: an empty stored file is still an (empty) file.
-  for (const entry of layout.entries) {
-    if (data.has(entry.index) || !hasContent(entry)) continue
-    data.set(entry.index, await describeData(entry, profile, sink, limits, async () => {}))
+  for (let i = 0; i < dir.count; i++) {
+    if (data.described(i)) continue
+    const entry = dir.entry(i)
+    if (hasContent(entry)) data.setData(i, await describeData(entry, profile, sink, limits, async () => {}))
   }
 
   const { size, sha256, sha512 } = await digests.finish()
   const file = await fileDag.finish()
 
-  // The tree, in central directory order (the order unzip extracts them in). Only what is excluded is
-  // kept per entry: a later entry may shadow an earlier one.
-  const excluded: Array<ZipEntryFields['excluded']> = []
-  const tree = new UnpackedTree(limits, (index) => { excluded[index] = 'shadowed' })
-  for (const raw of layout.entries) {
-    if (raw.encrypted) excluded[raw.index] = 'encrypted'
-    else if (raw.method !== STORED && raw.method !== DEFLATED) excluded[raw.index] = 'unsupported-method'
+  // The tree, in central directory order (the order unzip extracts them in).
+  for (let i = 0; i < dir.count; i++) {
+    const c = dir.central(i)
+    if (c.encrypted) excluded[i] = 'encrypted'
+    else if (c.method !== STORED && c.method !== DEFLATED) excluded[i] = 'unsupported-method'
     else {
-      const d = data.get(raw.index) ?? {}
-      const placed = tree.add(raw.index, { type: raw.type, path: nameFromBytes(raw.path), headerOffset: raw.localHeaderOffset }, raw.path, d.target,
-        raw.type === 'file' ? d.content : undefined)
-      if (placed.excluded !== undefined) excluded[raw.index] = placed.excluded
+      const placed = tree.add(i, { type: c.type, path: nameFromBytes(c.path), headerOffset: c.localHeaderOffset }, c.path, data.target(i),
+        c.type === 'file' ? data.contentRow(i) : undefined)
+      if (placed.excluded !== undefined) excluded[i] = placed.excluded
     }
   }
   const treeCids = await tree.build(profile, sink)
@@ -209,17 +213,13 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
   let contentBytes = 0
   const encoder = new ZipEntryRecordEncoder()
   const log = new EntryLog()
-  const cd = concat(central)
-  central.length = 0
-  let cdAt = 0
-  for (const raw of layout.entries) {
-    const f: ZipEntryFields = recordFieldsOf(raw, layout.offsetShift)
-    const centralLength = centralHeaderLength(f)
-    Object.assign(f, localRead[raw.index] === 1 ? localExceptions.get(raw.index) : localHeaderException(f, new Uint8Array(0)), centralHeaderException(f, cd.subarray(cdAt, cdAt + centralLength)))
-    cdAt += centralLength
-    const x = excluded[raw.index]
+  for (let i = 0; i < dir.count; i++) {
+    const raw = dir.central(i)
+    const f: ZipEntryFields = dir.recordFields(i, raw)
+    Object.assign(f, localRead[i] === 1 ? data.local(i) : localHeaderException(f, new Uint8Array(0)), centralHeaderException(f, dir.centralHeader(i)))
+    const x = excluded[i]
     if (x !== undefined) f.excluded = x
-    const d = data.get(raw.index) ?? {}
+    const d = data.data(i)
     if (d.verbatim !== undefined) {
       if ('bytes' in d.verbatim) f.dataBytes = d.verbatim.bytes
       else f.data = d.verbatim.file
@@ -232,11 +232,11 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
     log.append(encodeZipEntryRecord(encoder.encode(f)), { offset: raw.localHeaderOffset, entry: displayName(nameFromBytes(raw.path)) })
   }
   const pages = await log.writePages(sink)
-  const entryCount = layout.entries.length
+  const entryCount = dir.count
 
   const zip: Zip = { fileCid: file.cid.bytes, treeContentBytes }
-  if (layout.offsetShift !== 0) zip.shift = layout.offsetShift
-  const endRecords = endFields(layout, concat(end), entryCount)
+  if (shift !== 0) zip.shift = shift
+  const endRecords = endFields(dir, concat(end), entryCount)
   Object.assign(zip, endRecords)
   if (endRecords.endBytes !== undefined && endGaps.length > 0) {
     // Verbatim end records are one piece: the gaps between them go with them.
@@ -254,6 +254,7 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
     entries: pages,
     tree: treeCids.stripped === undefined ? { root: treeCids.root } : { root: treeCids.root, stripped: treeCids.stripped }
   }
+  if (narSource !== undefined) manifest.tree = await withNarHashes(manifest.tree, eachZipEntry(log, shift), narSource)
   const block = await encodeManifest(manifest)
   await putBlock(sink, block.cid, block.bytes)
   const result: ManifestResult<ZipEntry> = {
@@ -271,14 +272,23 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
       treeContentBytes
     }
   }
-  // The entries are decoded from the records when first read (as a tar's: result.ts).
-  let entries: ZipEntry[] | undefined
-  const decode = (): ZipEntry[] => {
-    const reader = new ZipEntryReader(layout.offsetShift)
-    return [...log.encodings()].map(bytes => reader.read(dagCbor.decode<ZipEntryRecord>(bytes)).entry)
-  }
-  Object.defineProperty(result, 'entries', { enumerable: true, get: () => (entries ??= decode()) })
+  decodedWhenRead(result, log, shift)
   return result
+}
+
+/**
+ * The entries are decoded from the records when first read (as a tar's: result.ts). A function of its own,
+ * so that the getter holds the log and nothing else of manifestFromZip's scope.
+ */
+function decodedWhenRead (result: ManifestResult<ZipEntry>, log: EntryLog, shift: number): void {
+  let entries: ZipEntry[] | undefined
+  Object.defineProperty(result, 'entries', { enumerable: true, get: () => (entries ??= [...eachZipEntry(log, shift)]) })
+}
+
+/** The entries, decoded from their records one at a time. */
+function * eachZipEntry (log: EntryLog, shift: number): Generator<ZipEntry> {
+  const reader = new ZipEntryReader(shift)
+  for (const bytes of log.encodings()) yield reader.read(dagCbor.decode<ZipEntryRecord>(bytes)).entry
 }
 
 /** The end records' bytes with the gaps between them, in file order (`start` is where the first record starts). */
@@ -307,8 +317,7 @@ function hasContent (entry: RawZipEntry): boolean {
  * the central directory's size and CRC-32, and for a deflated entry the recipe that rebuilds it, if any.
  */
 async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSink, limits: Limits,
-  feed: (use: (piece: Uint8Array) => Promise<void>) => Promise<void>, preferred?: Recipe): Promise<EntryData> {
-  const candidates = candidatesPreferring(preferred)
+  feed: (use: (piece: Uint8Array) => Promise<void>) => Promise<void>, preferred?: Recipe): Promise<EntryData & { compressed?: Uint8Array }> {
   const builder = new FileDagBuilder(profile, sink)
   const name = displayName(nameFromBytes(entry.path))
   // A symlink's target is held in memory for the tree, bounded as a tar's long link names are.
@@ -331,9 +340,13 @@ async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSi
     await builder.write(bytes)
   }
   let recipe: Recipe | undefined
+  // The compressed bytes of a deflated entry small enough to be held, for when no recipe makes them.
+  let held: Uint8Array | undefined
   if (entry.method === STORED) {
     await feed(take)
   } else {
+    // Inflate and the deflate encoders are imported only when a zip has a deflated entry.
+    const [{ Inflate }, candidates] = await Promise.all([import('pako'), candidatesPreferring(preferred)])
     const sequential = entry.uncompressedSize <= SEQUENTIAL_MAX && entry.compressedSize <= SEQUENTIAL_MAX
     const race = sequential ? undefined : new RecipeRace(candidates)
     const compressed: Uint8Array[] = []
@@ -369,7 +382,10 @@ async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSi
     }
     // The recipe must make all `compressedSize` bytes (the whole range it replaces).
     if (race !== undefined) recipe = race.end(entry.compressedSize).recipe
-    else if (inflatedBytes <= SEQUENTIAL_MAX) recipe = firstMatch(candidates, concat(inflated), concat(compressed))
+    else if (inflatedBytes <= SEQUENTIAL_MAX) {
+      held = concat(compressed)
+      recipe = firstMatch(candidates, concat(inflated), held)
+    }
   }
   if (size !== entry.uncompressedSize) {
     throw new CorruptCompressedDataError(`entry data is ${size} bytes; the central directory records ${entry.uncompressedSize}`,
@@ -380,18 +396,19 @@ async function describeData (entry: RawZipEntry, profile: Profile, sink: BlockSi
       { offset: entry.dataOffset, entry: name, format: 'zip', reason: 'crc32', stored: entry.crc32, computed: crc })
   }
   const content = await builder.finish()
-  const result: EntryData = { content }
+  const result: EntryData & { compressed?: Uint8Array } = { content }
   if (recipe !== undefined) result.recipe = recipe
+  else if (held !== undefined) result.compressed = held
   if (entry.type === 'symlink') result.target = concat(target)
   return result
 }
 
 /** The deflate candidates in their order, `preferred` (the previous entry's recipe) moved first. */
-function candidatesPreferring (preferred: Recipe | undefined): EncoderFactory[] {
-  const all = gzipCandidates()
+async function candidatesPreferring (preferred: Recipe | undefined): Promise<EncoderFactory[]> {
+  const all = await gzipCandidates()
   if (preferred === undefined) return all
   const key = JSON.stringify(preferred)
-  return [encoderFor(preferred), ...all.filter(c => JSON.stringify(c.recipe) !== key)]
+  return [await encoderFor(preferred), ...all.filter(c => JSON.stringify(c.recipe) !== key)]
 }
 
 /** The first candidate, in order, whose whole output over `input` is exactly `expected`. */

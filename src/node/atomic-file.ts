@@ -33,41 +33,87 @@ export function tempPathBeside (path: string): string {
  * ```
  */
 export async function writeFileAtomically (path: string, chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<number> {
-  const temp = tempPathBeside(path)
-  // O_EXCL: never write through something that appeared at the temporary name.
-  const handle = await open(temp, 'wx', 0o666)
-  let closed = false
+  const file = await createAtomicFile(path)
   try {
-    const size = await writeAll(handle, chunks)
-    await handle.sync()
-    closed = true
-    await handle.close()
-    await rename(temp, path)
-    return size
+    for await (const chunk of chunks) await file.write(chunk)
+    return await file.commit()
   } catch (err) {
-    if (!closed) await handle.close().catch(() => {})
-    await rm(temp, { force: true })
+    await file.discard()
     throw err
   }
 }
 
-async function writeAll (handle: FileHandle, chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<number> {
-  const buffer = new Uint8Array(WRITE_BYTES)
-  let fill = 0
-  let size = 0
-  const flush = async (): Promise<void> => { await writeFully(handle, buffer.subarray(0, fill)); fill = 0 }
-  for await (const chunk of chunks) {
-    size += chunk.length
-    if (fill + chunk.length > buffer.length) await flush()
-    if (chunk.length >= buffer.length) { await writeFully(handle, chunk); continue }
-    buffer.set(chunk, fill)
-    fill += chunk.length
-  }
-  await flush()
-  return size
+/** A file being written atomically, for writers that may have to take back what they wrote (`rewind`). */
+export interface AtomicFile {
+  /** Appends `chunk` (gathered into larger writes). The chunk must not be changed afterwards until the next write. */
+  write: (chunk: Uint8Array) => Promise<void>
+  /** Drops every byte written so far: the next write goes to the start of an empty file. */
+  rewind: () => Promise<void>
+  /** Flushes, syncs and renames the file onto the target; returns its size. */
+  commit: () => Promise<number>
+  /** Removes the temporary file; the target is as it was. */
+  discard: () => Promise<void>
 }
 
-/** handle.write may write fewer bytes than asked: loop until all are written. */
-async function writeFully (handle: FileHandle, bytes: Uint8Array): Promise<void> {
-  for (let at = 0; at < bytes.length;) at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten
+/**
+ * The temporary file of an atomic write to `path` (see writeFileAtomically, which is built on it). Call
+ * `commit` once every byte is written and checked, or `discard` on failure.
+ *
+ * @example
+ * ```ts
+ * const file = await createAtomicFile('hello-2.12.tar.gz')
+ * try {
+ *   for await (const chunk of fetchArchive({ ...request, onRestart: file.rewind })) await file.write(chunk)
+ *   await file.commit()
+ * } catch (err) { await file.discard(); throw err }
+ * ```
+ */
+export async function createAtomicFile (path: string): Promise<AtomicFile> {
+  const temp = tempPathBeside(path)
+  // O_EXCL: never write through something that appeared at the temporary name.
+  const handle = await open(temp, 'wx', 0o666)
+  const buffer = new Uint8Array(WRITE_BYTES)
+  let fill = 0
+  let position = 0
+  let closed = false
+  const flush = async (): Promise<void> => {
+    await writeFully(handle, buffer.subarray(0, fill), position)
+    position += fill
+    fill = 0
+  }
+  return {
+    write: async (chunk) => {
+      if (fill + chunk.length > buffer.length) await flush()
+      if (chunk.length >= buffer.length) {
+        await writeFully(handle, chunk, position)
+        position += chunk.length
+        return
+      }
+      buffer.set(chunk, fill)
+      fill += chunk.length
+    },
+    rewind: async () => {
+      fill = 0
+      position = 0
+      await handle.truncate(0)
+    },
+    commit: async () => {
+      await flush()
+      await handle.sync()
+      closed = true
+      await handle.close()
+      await rename(temp, path)
+      return position
+    },
+    discard: async () => {
+      if (!closed) await handle.close().catch(() => {})
+      closed = true
+      await rm(temp, { force: true })
+    }
+  }
+}
+
+/** handle.write may write fewer bytes than asked: loop until all are written, at `position` onwards. */
+async function writeFully (handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  for (let at = 0; at < bytes.length;) at += (await handle.write(bytes, at, bytes.length - at, position + at)).bytesWritten
 }

@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util'
 import { realpathSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { ArchiveManifestError } from '../errors.js'
 import { typedFsError } from './fs-errors.js'
@@ -28,12 +29,20 @@ function usage (): string {
 }
 
 function commandUsage (c: Command): string {
-  return `usage: ipld-archive-manifest ${c.synopsis}\n\n  ${c.description}${'limit' in c.options ? `\n\n${limitsHelp}` : ''}\n\n${exitHelp}`
+  const help = c.help === undefined ? '' : `\n\n${c.help.map(line => `  ${line}`).join('\n')}`
+  return `usage: ipld-archive-manifest ${c.synopsis}\n\n  ${c.description}${help}\n\n${optionList(c)}${'limit' in c.options ? `\n\n${limitsHelp}` : ''}\n\n${exitHelp}`
+}
+
+/** Every option the command accepts, from its parser's spec, so that no option goes unmentioned. */
+function optionList (c: Command): string {
+  const options = Object.entries(c.options).map(([name, spec]) =>
+    `${spec.short === undefined ? '' : `-${spec.short}, `}--${name}${spec.type === 'string' ? ' VALUE' : ''}${spec.multiple === true ? ' (repeatable)' : ''}`)
+  return `  options: ${[...options, '--json', '-h, --help'].join('; ')}`
 }
 
 /** Runs one command and returns its exit status; every failure is printed here, never thrown. */
 export async function main (argv: string[]): Promise<number> {
-  const printed = { jsonError: false }
+  const printed: Invocation['printed'] = { jsonError: false }
   watchStdout()
   try {
     const status = await run(argv, printed)
@@ -42,7 +51,7 @@ export async function main (argv: string[]): Promise<number> {
     throwStdoutError()
     return status
   } catch (err) {
-    return fail(err, argv.includes('--json') && !printed.jsonError)
+    return fail(err, argv.includes('--json') && !printed.jsonError, printed.dataOnStdout === true)
   }
 }
 
@@ -52,6 +61,7 @@ async function run (argv: string[], printed: Invocation['printed']): Promise<num
   const command = commands.find(c => c.name === name)
   if (command === undefined) {
     if (argv.includes('--help') || argv.includes('-h')) { console.log(usage()); return 0 }
+    if (argv.includes('--version') || argv.includes('-V')) { console.log(`ipld-archive-manifest ${await packageVersion()}`); return 0 }
     throw new UsageError(name === undefined ? 'no command given' : `unknown command ${JSON.stringify(name)}`)
   }
   const { values, positionals } = parseArgs({
@@ -68,10 +78,11 @@ async function run (argv: string[], printed: Invocation['printed']): Promise<num
 }
 
 /**
- * Prints `err` (one line on stderr; with `json`, an object on stdout) and returns the exit status. The file
- * system's errors are typed here if the code that met them did not; anything untyped is a bug (ERR_INTERNAL).
+ * Prints `err` (one line on stderr; with `json`, an object on stdout, or on stderr when stdout carries
+ * data) and returns the exit status. The file system's errors are typed here if the code that met them
+ * did not; anything untyped is a bug (ERR_INTERNAL).
  */
-function fail (err: unknown, json: boolean): number {
+function fail (err: unknown, json: boolean, dataOnStdout: boolean): number {
   const usageFailure = err instanceof UsageError || err instanceof LimitOptionError ||
     (err as { code?: unknown }).code?.toString().startsWith('ERR_PARSE_ARGS') === true
   const typed = typedFsError(err)
@@ -80,9 +91,22 @@ function fail (err: unknown, json: boolean): number {
   console.error(`error ${code}: ${message}${usageFailure ? ' (see --help)' : ''}`)
   if (json) {
     const where = typed instanceof ArchiveManifestError ? { offset: typed.offset, entry: typed.entry } : {}
-    console.log(JSON.stringify({ error: { code, message, ...where } }, null, 2))
+    const report = JSON.stringify({ error: { code, message, ...where } }, null, 2)
+    if (dataOnStdout) console.error(report)
+    else console.log(report)
   }
   return usageFailure ? 2 : 1
+}
+
+/** This package's version, from the package.json above this file (in src/node/ or dist/src/node/). */
+async function packageVersion (): Promise<string> {
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(await readFile(new URL('package.json', dir), 'utf8')) as { name?: string, version?: string }
+      if (pkg.name === 'ipld-archive-manifest' && typeof pkg.version === 'string') return pkg.version
+    } catch {}
+    if (dir.pathname === '/') return 'unknown'
+  }
 }
 
 /** Run as a program (also through npm's bin symlink), not when imported. */
@@ -95,6 +119,18 @@ function invokedDirectly (): boolean {
   }
 }
 
+/** Resolves once `stream` has handed everything written so far to the system (or has failed). */
+async function flushed (stream: NodeJS.WriteStream): Promise<void> {
+  await new Promise<void>(resolve => { stream.write('', () => { resolve() }) })
+}
+
 if (invokedDirectly()) {
-  void main(process.argv.slice(2)).then(code => { process.exitCode = code })
+  void main(process.argv.slice(2)).then(async code => {
+    process.exitCode = code
+    // The command is over, but a read may still wait on stdin (a pipe whose writer is still running):
+    // exit as gzip does, once stdout and stderr have taken everything written.
+    await flushed(process.stdout)
+    await flushed(process.stderr)
+    process.exit(code)
+  })
 }

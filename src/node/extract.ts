@@ -1,37 +1,52 @@
 /**
  * extractTree: writes a manifest's unpacked tree into a new directory, with the permission bits of the
- * entries that define each path. Safety does not rest on checking paths against the file system:
+ * entries that define each path. Safety does not rest on checking paths against the file system, nor on
+ * refusing archives:
  *   - the target must be new or empty, and everything below it is created by this function, directories with
- *     mkdir and files with O_EXCL, so nothing is ever written through a symlink or over something existing;
+ *     mkdir and files with O_EXCL | O_NOFOLLOW, so nothing is ever written through a symlink or over
+ *     something existing;
  *   - every name is checked (no "", ".", "..", "/", NUL; no duplicates in one directory), whatever the
  *     blocks say, because a tree read from an untrusted blockstore may be crafted;
- *   - symlinks are created, never followed, and by default one whose target would resolve outside the
- *     target directory (absolute, or climbing out with "..") is refused.
+ *   - symlinks are kept as they are, absolute ones and ones that climb out with ".." too (as GNU tar and
+ *     Nix's fetchzip keep them), and are created last, once every file and directory is written, so that no
+ *     path this function writes to ever passes through one. A symlink points outside only when followed
+ *     later, which is the reader's business, as with any unpacked archive.
  * All or nothing: the tree is written into a new hidden directory, beside the target when the target is
  * new (then renamed onto it), inside it when it is an existing empty directory (then its children are
  * moved up, so the directory itself, its owner and permissions, and a mount or a symlink to it, stay).
  * On failure the hidden directory (and anything already moved up) is removed, so the target is as it was:
- * absent, or empty. Only a killed process can leave a hidden `.NAME.<random>.tmp` directory behind.
+ * absent, or empty; the error's message says so (and `details.leftBehind` lists anything that could not be
+ * removed). Only a killed process can leave a hidden `.NAME.<random>.tmp` directory behind.
  */
+import { constants } from 'node:fs'
 import { chmod, mkdir, open, readdir, realpath, rename, rm, rmdir, stat, symlink } from 'node:fs/promises'
-import { dirname, join, posix, resolve, sep } from 'node:path'
+import { join, resolve, sep } from 'node:path'
 import type { CID } from 'multiformats/cid'
 import type { BlockSource } from '../blocks.js'
-import { UnsafeExtractionError } from '../errors.js'
+import { ArchiveManifestError, NoSingleTopDirectoryError, UnsafeExtractionError } from '../errors.js'
 import { loadEntries, loadManifest } from '../manifest/load.js'
 import type { AnyEntry } from '../schema/types.js'
 import { readDirectory, readFile, readSymlinkTarget } from '../unixfs/file-reader.js'
 import { tempPathBeside } from './atomic-file.js'
+import { writeFully } from './write-fully.js'
 import { checkOutputParent, typedFsError } from './fs-errors.js'
 
 export interface ExtractOptions {
   /** Extract the single top-level directory's contents (Nix fetchzip's stripRoot); fails when there is none. */
   strip?: boolean
-  /** Create symlinks whose targets point outside the target directory (default false: refuse them). */
+  /**
+   * Accepted and ignored: symlinks are always kept as they are (see the module comment). It used to allow
+   * symlinks whose targets point outside the target directory, which were refused.
+   *
+   * @deprecated no longer needed
+   */
   allowEscapingSymlinks?: boolean
 }
 
 export interface ExtractReport { files: number, directories: number, symlinks: number, bytes: number }
+
+/** A new file, never through a symlink: O_NOFOLLOW on top of O_EXCL, which already refuses an existing one. */
+const WRITE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
 
 /**
  * Writes the unpacked tree of the manifest `manifestCid` into `target` (see the module comment). The file
@@ -48,7 +63,7 @@ export async function extractTree (manifestCid: CID, source: BlockSource, target
 async function extract (manifestCid: CID, source: BlockSource, target: string, options: ExtractOptions): Promise<ExtractReport> {
   const manifest = await loadManifest(manifestCid, source)
   const rootCid = options.strip === true ? manifest.tree.stripped : manifest.tree.root
-  if (rootCid === undefined) throw new UnsafeExtractionError('the tree has no single top-level directory to strip')
+  if (rootCid === undefined) throw new NoSingleTopDirectoryError('the tree has no single top-level directory to strip (its top level holds several entries, or a file)')
   const modes = await modesByPath(manifest, source, options.strip === true)
   const destination = await checkTarget(resolve(target))
   const root = tempPathBeside(destination.existed ? join(destination.path, 'extracting') : destination.path)
@@ -56,6 +71,8 @@ async function extract (manifestCid: CID, source: BlockSource, target: string, o
 
   const report: ExtractReport = { files: 0, directories: 0, symlinks: 0, bytes: 0 }
   const directoryModes: Array<[string, number]> = []
+  // Made once everything else is written: no path written to then can pass through one.
+  const symlinks: Array<[string, Uint8Array]> = []
 
   const extractDirectory = async (cid: CID, dir: string, relative: string): Promise<void> => {
     const seen = new Set<string>()
@@ -72,25 +89,23 @@ async function extract (manifestCid: CID, source: BlockSource, target: string, o
         await extractDirectory(child.cid, path, rel)
         if (mode !== undefined) directoryModes.push([rel, mode])
       } else if (child.kind === 'file') {
-        const handle = await open(path, 'wx', 0o600)
+        const handle = await open(path, WRITE_NEW, 0o600)
         try {
-          for await (const chunk of readFile(child.cid, source)) { await handle.write(chunk); report.bytes += chunk.length }
+          for await (const chunk of readFile(child.cid, source)) { await writeFully(handle, chunk); report.bytes += chunk.length }
+          await handle.chmod(mode ?? 0o644)
         } finally {
           await handle.close()
         }
-        await chmod(path, mode ?? 0o644)
         report.files++
       } else {
-        const linkTarget = await readSymlinkTarget(child.cid, source)
-        if (options.allowEscapingSymlinks !== true) checkSymlink(root, path, linkTarget, rel)
-        await symlink(Buffer.from(linkTarget), path)
-        report.symlinks++
+        symlinks.push([path, await readSymlinkTarget(child.cid, source)])
       }
     }
   }
   const moved: string[] = []
   try {
     await extractDirectory(rootCid, root, '')
+    for (const [path, target] of symlinks) { await symlink(Buffer.from(target), path); report.symlinks++ }
     if (destination.existed) {
       for (const name of await readdir(root)) { moved.push(name); await rename(join(root, name), join(destination.path, name)) }
       await rmdir(root)
@@ -98,9 +113,11 @@ async function extract (manifestCid: CID, source: BlockSource, target: string, o
       await rename(root, destination.path)
     }
   } catch (err) {
-    for (const name of moved) await rm(join(destination.path, name), { recursive: true, force: true }).catch(() => {})
-    await rm(root, { recursive: true, force: true }).catch(() => {})
-    throw err
+    const leftBehind: string[] = []
+    const remove = async (path: string): Promise<void> => { await rm(path, { recursive: true, force: true }).catch(() => { leftBehind.push(path) }) }
+    for (const name of moved) await remove(join(destination.path, name))
+    await remove(root)
+    throw saidWhatWasLeft(typedFsError(err), target, destination.existed, leftBehind)
   }
   // Directory permissions last, deepest first, so that a read-only directory is still filled, and moved
   // (moving a directory to another parent needs write permission on it, for its "..").
@@ -134,12 +151,14 @@ function checkName (name: string, parent: string): void {
   }
 }
 
-function checkSymlink (root: string, path: string, target: Uint8Array, rel: string): void {
-  const text = new TextDecoder().decode(target)
-  const resolved = resolve(dirname(path), text)
-  if (posix.isAbsolute(text) || (resolved !== root && !resolved.startsWith(root + sep))) {
-    throw new UnsafeExtractionError(`symlink ${rel} -> ${text} points outside the extraction directory`, { entry: rel })
-  }
+/** Adds to a failed extraction's error what it left: nothing (the target as it was), or what could not be removed. */
+function saidWhatWasLeft (err: unknown, target: string, existed: boolean, leftBehind: string[]): unknown {
+  if (!(err instanceof ArchiveManifestError)) return err
+  err.details.leftBehind = leftBehind
+  err.message += leftBehind.length === 0
+    ? `; nothing was left behind: ${target} is ${existed ? 'empty, as it was' : 'not created'}`
+    : `; left behind, could not be removed: ${leftBehind.join(', ')}`
+  return err
 }
 
 /** Permission bits per normalised path, from the last in-tree entry that defines the path. */

@@ -1,12 +1,26 @@
-/** Node file I/O for archives: a file as a stream of chunks, read ahead so that parsing never waits. */
+/**
+ * Node file I/O for archives: a file as a stream of chunks, read ahead so that parsing never waits. A
+ * regular file is read by position; anything else that can be read (a pipe, a FIFO, a socket, stdin) is read
+ * once, in order, as it comes: its size is known only at its end, never from stat (0 for a pipe).
+ */
+import { createReadStream, fstatSync, open as openFd } from 'node:fs'
 import { open } from 'node:fs/promises'
+import { Socket } from 'node:net'
+import type { Readable } from 'node:stream'
+import { joinBytes } from '../bytes-concat.js'
+import { isRegularFile, typedFsError } from './fs-errors.js'
 
 /** Large reads: few chunks to route, and few v1-2025 chunks that straddle two reads (those are copied). */
 const READ_BYTES = 4 * 1024 * 1024
 /** Reads kept in flight while the consumer works on the current chunk. */
 const READ_AHEAD = 2
 
-export async function openArchiveFile (path: string): Promise<{ size: number, chunks: AsyncIterable<Uint8Array> }> {
+/**
+ * The bytes of the file at `path` as chunks, with its size when it is a regular file (undefined for a pipe,
+ * FIFO or socket: such a file is read as a stream, once). A directory or a device is a NotAFileError.
+ */
+export async function openArchiveFile (path: string): Promise<{ size: number | undefined, chunks: AsyncIterable<Uint8Array> }> {
+  if (!await isRegularFile(path)) return { size: undefined, chunks: streamChunks(path) }
   const handle = await open(path, 'r')
   const { size } = await handle.stat()
   async function * chunks (): AsyncGenerator<Uint8Array> {
@@ -37,7 +51,46 @@ export async function openArchiveFile (path: string): Promise<{ size: number, ch
   return { size, chunks: chunks() }
 }
 
-/** A file as a RandomAccessSource (what zip needs: it is read from its end); close it when done. */
+/**
+ * The bytes of a pipe, FIFO or socket at `path`, or of stdin (`{ fd: 0 }`), as they come (what has
+ * arrived together is gathered into chunks of up to about READ_BYTES); read errors are typed. A pipe is read through a non-blocking socket, never
+ * by blocking reads on libuv's thread pool: such a read, waiting on a writer that sends nothing more,
+ * would keep the process from exiting after a failure until the writer ends.
+ */
+export async function * streamChunks (from: string | { fd: 0 }): AsyncGenerator<Uint8Array> {
+  let stream: Readable
+  try {
+    stream = typeof from === 'string' ? await openPipe(from) : process.stdin
+  } catch (err) {
+    throw typedFsError(err)
+  }
+  const pieces: Uint8Array[] = []
+  let length = 0
+  try {
+    for await (const piece of stream) {
+      const bytes = piece as Buffer
+      pieces.push(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length))
+      length += bytes.length
+      // Gathered while more is already buffered; handed on as soon as the pipe has nothing more for now.
+      if (length >= READ_BYTES || stream.readableLength === 0) { yield joinBytes(pieces); pieces.length = 0; length = 0 }
+    }
+    if (length > 0) yield joinBytes(pieces)
+  } catch (err) {
+    throw typedFsError(err)
+  } finally {
+    stream.destroy()
+  }
+}
+
+/** A FIFO or socket opened for reading, as a non-blocking stream (opening a FIFO waits for its writer). */
+async function openPipe (path: string): Promise<Readable> {
+  const fd = await new Promise<number>((resolve, reject) => { openFd(path, 'r', (err, fd) => { if (err === null) resolve(fd); else reject(err) }) })
+  const info = fstatSync(fd)
+  if (info.isFIFO() || info.isSocket()) return new Socket({ fd, readable: true, writable: false })
+  return createReadStream('', { fd, highWaterMark: READ_BYTES })
+}
+
+/** A regular file as a RandomAccessSource (what zip needs: it is read from its end); close it when done. */
 export async function openRandomAccessFile (path: string): Promise<{ size: number, read: (offset: number, length: number) => Promise<Uint8Array>, close: () => Promise<void> }> {
   const handle = await open(path, 'r')
   const { size } = await handle.stat()

@@ -4,6 +4,7 @@
  * path and the system call in `details`, and the original as `cause`.
  */
 import { stat } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
 import { dirname } from 'node:path'
 import {
   ArchiveManifestError, FileExistsError, FileNotFoundError, FileSystemError, NotAFileError, OutputClosedError,
@@ -45,18 +46,36 @@ export function typedFsError (err: unknown): unknown {
   return new Class(message, { errno: code, syscall, ...(path === undefined ? {} : { path }) }, { cause: err })
 }
 
-/**
- * Checks that `path` is a regular file to read and returns its size: FileNotFoundError when nothing is
- * there, NotAFileError for a directory, device, FIFO or socket.
- */
-export async function checkInputFile (path: string): Promise<number> {
+/** stat of a path to read: FileNotFoundError when nothing is there, NotAFileError for a directory or a device. */
+async function statInput (path: string): Promise<Stats> {
   let info
   try {
     info = await stat(path)
   } catch (err) {
     throw typedFsError(err)
   }
-  if (!info.isFile()) throw new NotAFileError(`${path} is ${info.isDirectory() ? 'a directory' : 'not a regular file'}`, { path })
+  if (!info.isFile() && !info.isFIFO() && !info.isSocket()) {
+    throw new NotAFileError(`${path} is ${info.isDirectory() ? 'a directory' : 'a device, not a file or a pipe'}`, { path })
+  }
+  return info
+}
+
+/**
+ * Whether `path` is a regular file (true) or another file that can be read as a stream: a FIFO (a named
+ * pipe, `/dev/stdin` of a pipeline, `<(command)`) or a socket (false). Anything else is a typed error:
+ * FileNotFoundError, or NotAFileError for a directory or a device (a terminal, `/dev/zero`, a disk).
+ */
+export async function isRegularFile (path: string): Promise<boolean> {
+  return (await statInput(path)).isFile()
+}
+
+/**
+ * Checks that `path` is a regular file to read and returns its size: FileNotFoundError when nothing is
+ * there, NotAFileError for a directory, device, FIFO or socket.
+ */
+export async function checkInputFile (path: string): Promise<number> {
+  const info = await statInput(path)
+  if (!info.isFile()) throw new NotAFileError(`${path} is not a regular file`, { path })
   return info.size
 }
 

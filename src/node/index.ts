@@ -1,8 +1,14 @@
-/** Node-only edges: files, CAR files on disk, extraction to a directory, and the CLI's entry. */
+/** Node-only edges: files, CAR files on disk, extraction to a directory, the store on disk, the mirror server, and the CLI's entry. */
 export { openArchiveFile } from './files.js'
+export { manifestFromStream } from './manifest-file.js'
 export { openCarFile, createCarFile, type CarFileSource, type CarFileSink } from './car-file.js'
 export { extractTree, type ExtractOptions, type ExtractReport } from './extract.js'
-export { writeFileAtomically } from './atomic-file.js'
+export { directoryFiles } from './directory-files.js'
+export { writeFileAtomically, createAtomicFile, type AtomicFile } from './atomic-file.js'
 export { manifestFromFile } from './manifest-file.js'
 export { createWorkerDigester } from './worker-digester.js'
 export { createWorkerRaces } from './worker-races.js'
+export { createMirrorServer, type MirrorServer, type MirrorServerOptions, type MirrorAddress } from './serve/server.js'
+export type { MirrorStore } from './serve/mirror-store.js'
+export { mirrorStoreOf } from './serve/store-on-disk.js'
+export { openStore, INDEX_ROOT_FILE, BLOCKS_DIR, type Store, type StoreOptions, type AddOptions, type AddResult } from './store.js'

@@ -1,9 +1,16 @@
-/** manifestFromFile: the Node way to describe an archive on disk, streaming it with the digests (and recipe races) on other cores. */
+/**
+ * manifestFromFile and manifestFromStream: the Node ways to describe an archive on disk or one arriving
+ * through a pipe, with the digests (and a compressed archive's recipe races) on other cores.
+ */
 import { manifestFromTarball, type ManifestOptions, type ManifestResult } from '../manifest/create.js'
-import { formatOf, type InputFormat } from '../manifest/detect.js'
+import { formatFromHead, formatOf, HEAD_BYTES, type InputFormat } from '../manifest/detect.js'
 import { manifestFromZip } from '../manifest/zip.js'
 import type { AnyEntry } from '../schema/types.js'
-import { openArchiveFile, openRandomAccessFile } from './files.js'
+import { peekHead, type ByteSource } from '../source.js'
+import { openArchiveFile, openRandomAccessFile, streamChunks } from './files.js'
+import { isRegularFile } from './fs-errors.js'
+import { SpoolBlocks } from './spool-blocks.js'
+import { createSpool, spoolAll } from './spool.js'
 import { createWorkerDigester } from './worker-digester.js'
 import { createWorkerRaces } from './worker-races.js'
 
@@ -24,8 +31,23 @@ const WORKER_DIGESTS_MIN_BYTES = 8 * 1024 * 1024
  * zip's end record at offset 0, or else (self-extracting and other prefixed zips, with or without bytes
  * after the end record) an end of central directory record that the zip reader finds and accepts, is a
  * zip, whose entries are then `ZipEntry` values; anything else is streamed to `manifestFromTarball`.
+ * A path that is a pipe, FIFO or socket (`/dev/stdin` in a pipeline, `<(command)`) is read once, as
+ * `manifestFromStream` reads it; its size is never taken from stat.
  */
 export async function manifestFromFile (path: string, options: Omit<ManifestOptions, 'digester'> = {}): Promise<ManifestResult<AnyEntry>> {
+  // --nar reads the tree's blocks back: a sink that cannot be read gets a spool on disk beside it.
+  const spool = options.nar === true && options.narBlocks === undefined && typeof (options.blockstore as { get?: unknown } | undefined)?.get !== 'function'
+    ? await SpoolBlocks.create()
+    : undefined
+  try {
+    return await describeFile(path, spool === undefined ? options : { ...options, narBlocks: spool })
+  } finally {
+    await spool?.close()
+  }
+}
+
+async function describeFile (path: string, options: Omit<ManifestOptions, 'digester'>): Promise<ManifestResult<AnyEntry>> {
+  if (!await isRegularFile(path)) return await manifestFromStream(streamChunks(path), options)
   const file = await openRandomAccessFile(path)
   let format: InputFormat
   try {
@@ -52,5 +74,45 @@ export async function manifestFromFile (path: string, options: Omit<ManifestOpti
     if (zip) await file.close()
     await digester?.close()
     await races?.close()
+  }
+}
+
+/**
+ * Describes an archive that can be read only once (stdin, a pipe), giving the manifest `manifestFromFile`
+ * gives for the same bytes in a file. The first block decides (docs/spec.md §17.1): a tar is described as
+ * it streams; a compressed tar too, with a copy kept in a temporary file for the second pass that only an
+ * archive without a recipe needs; a zip, or bytes whose first block decides nothing (a zip may sit behind
+ * a prefix), are copied to a temporary file first and described from there. Temporary files are removed
+ * before this returns.
+ */
+export async function manifestFromStream (source: ByteSource, options: Omit<ManifestOptions, 'digester'> = {}): Promise<ManifestResult<AnyEntry>> {
+  const { head, chunks, cancel } = await peekHead(source, HEAD_BYTES)
+  const format = formatFromHead(head)
+  if (format === 'tar') {
+    const digester = createWorkerDigester()
+    try {
+      return await manifestFromTarball(chunks, { ...options, digester })
+    } finally {
+      await digester.close()
+    }
+  }
+  if (format === undefined || format === 'zip') {
+    const spool = await spoolAll(chunks).catch(async (err: unknown) => { await cancel(); throw err })
+    try {
+      return await manifestFromFile(spool.path, options)
+    } finally {
+      await spool.remove()
+    }
+  }
+  const spool = await createSpool().catch(async (err: unknown) => { await cancel(); throw err })
+  const digester = createWorkerDigester()
+  const races = options.recipeRaces === undefined ? createWorkerRaces() : undefined
+  try {
+    const reread = async function * (): AsyncGenerator<Uint8Array> { yield * (await openArchiveFile(spool.path)).chunks }
+    return await manifestFromTarball(spool.copy(chunks), { ...options, digester, reread, ...(races === undefined ? {} : { recipeRaces: races }) })
+  } finally {
+    await digester.close()
+    await races?.close()
+    await spool.remove()
   }
 }

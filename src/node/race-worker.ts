@@ -16,10 +16,14 @@ let race: RecipeRace | undefined
 let failed = false
 const reply = (message: RaceReply): void => { port.postMessage(message) }
 
-port.on('message', (message: RaceMessage) => {
+// Messages are handled one after another, in order: a start first loads its encoders.
+let queue = Promise.resolve()
+port.on('message', (message: RaceMessage) => { queue = queue.then(async () => { await handleInTurn(message) }) })
+
+async function handleInTurn (message: RaceMessage): Promise<void> {
   if (failed) return
   try {
-    handle(message)
+    await handle(message)
   } catch (err) {
     // An encoder refused its input (a zstd frame longer than it pledged, say): the description fails
     // with that error, typed as it was thrown.
@@ -27,12 +31,12 @@ port.on('message', (message: RaceMessage) => {
     const e = err as { name?: string, code?: string, message?: string, details?: unknown }
     reply({ kind: 'error', name: String(e.name ?? 'Error'), message: String(e.message ?? err), ...(typeof e.code === 'string' ? { code: e.code } : {}), details: e.details ?? {} })
   }
-})
+}
 
-function handle (message: RaceMessage): void {
+async function handle (message: RaceMessage): Promise<void> {
   switch (message.kind) {
     case 'start':
-      race = raceOf(message.plan)
+      race = await raceOf(message.plan)
       return
     case 'expected':
     case 'input': {

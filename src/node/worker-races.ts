@@ -106,7 +106,10 @@ export function createWorkerRaces (): RecipeRaces & { close(): Promise<void> } {
   }
 
   return {
-    start (plan) { if (failure === undefined) worker.postMessage({ kind: 'start', plan } satisfies RaceMessage) },
+    start (plan) {
+      if (failure === undefined) worker.postMessage({ kind: 'start', plan } satisfies RaceMessage)
+      return undefined
+    },
     expected (bytes) { send('expected', bytes) },
     input (bytes) { send('input', bytes) },
     async end (length) {

@@ -218,6 +218,15 @@ export interface ZipSpan {
 export interface Tree {
   root: CID
   stripped?: CID
+  /** Recorded only on request (create --nar): the NAR hash of `root`, and of `stripped` when present. */
+  nar?: NarHash
+  strippedNar?: NarHash
+}
+
+/** A NAR's sha256 and length (Nix's recursive hash of a tree). */
+export interface NarHash {
+  sha256: Uint8Array
+  size: number
 }
 
 export interface Manifest {

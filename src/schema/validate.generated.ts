@@ -156,6 +156,17 @@
  *   root &Any
  *   # Present when the tree's root holds exactly one entry and it is a directory (Nix fetchzip's stripRoot).
  *   stripped optional &Any
+ *   # Present only when the describer was asked for them (create --nar): the NAR serialisation (Nix's
+ *   # `nix-store --dump` of the extracted tree, executable bits from the entries) of `root`, and of
+ *   # `stripped` when that is present.
+ *   nar optional NarHash
+ *   strippedNar optional NarHash
+ * }
+ *
+ * ## A NAR's sha256 (32 bytes) and length: Nix's recursive hash of a tree, as fetchzip's `hash` pins it.
+ * type NarHash struct {
+ *   sha256 Bytes
+ *   size Int
  * }
  *
  * ## Links to the pages of the entry list, in order: EntryPage blocks for a tar, ZipEntryPage for a zip.
@@ -1370,6 +1381,65 @@ const Types = {
   },
   'Tree > root (anon)': Kinds.Link,
   'Tree > stripped (anon)': Kinds.Link,
+  NarHash: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 2
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'sha256':
+          {
+            requiredCount--
+            const v = Types.Bytes(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.sha256 = v
+            }
+          }
+          break
+        case 'size':
+          {
+            requiredCount--
+            const v = Types.Int(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.size = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
   Tree: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
     if (Kinds.Map(obj) === undefined) {
       return undefined
@@ -1415,6 +1485,42 @@ const Types = {
                 }
               }
               ret.stripped = v
+            }
+          }
+          break
+        case 'nar':
+          {
+            const v = Types.NarHash(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.nar = v
+            }
+          }
+          break
+        case 'strippedNar':
+          {
+            const v = Types.NarHash(obj[key])
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.strippedNar = v
             }
           }
           break
@@ -3907,6 +4013,64 @@ const Reprs = {
   },
   'Tree > root (anon)': Kinds.Link,
   'Tree > stripped (anon)': Kinds.Link,
+  NarHash: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
+    if (Kinds.Map(obj) === undefined) {
+      return undefined
+    }
+    const entries = Object.entries(obj)
+    /** @type {{[k in string]: any}} */
+    let ret = obj
+    let requiredCount = 2
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]
+      switch (key) {
+        case 'sha256':
+          {
+            requiredCount--
+            const v = Reprs.Bytes(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.sha256 = v
+            }
+          }
+          break
+        case 'size':
+          {
+            requiredCount--
+            const v = Reprs.Int(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.size = v
+            }
+          }
+          break
+        default:
+          return undefined
+      }
+    }
+    if (requiredCount > 0) {
+      return undefined
+    }
+    return ret
+  },
   Tree: /** @returns {undefined|any} */ (/** @type {any} */ obj) => {
     if (Kinds.Map(obj) === undefined) {
       return undefined
@@ -3952,6 +4116,42 @@ const Reprs = {
                 }
               }
               ret.stripped = v
+            }
+          }
+          break
+        case 'nar':
+          {
+            const v = Reprs.NarHash(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.nar = v
+            }
+          }
+          break
+        case 'strippedNar':
+          {
+            const v = Reprs.NarHash(value)
+            if (v === undefined) {
+              return undefined
+            }
+            if (v !== value || ret !== obj) {
+              if (ret === obj) {
+                /** @type {{[k in string]: any}} */
+                ret = {}
+                for (let j = 0; j < i; j++) {
+                  ret[entries[j][0]] = entries[j][1]
+                }
+              }
+              ret.strippedNar = v
             }
           }
           break
@@ -5468,6 +5668,11 @@ export const Recipe = {
 export const Tree = {
   toTyped: Types.Tree,
   toRepresentation: Reprs.Tree
+}
+
+export const NarHash = {
+  toTyped: Types.NarHash,
+  toRepresentation: Reprs.NarHash
 }
 
 export const EntryPageLinks = {

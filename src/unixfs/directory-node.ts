@@ -58,6 +58,8 @@ export interface HamtShard {
 
 export type DirectoryNode = FlatDirectory | HamtShard
 
+const utf8 = new TextEncoder()
+
 /** The only HAMT fanout hamtSlot computes (whole bytes of the hash per level) and every profile uses. */
 const HAMT_FANOUT = 256
 const HAMT_BITS = 8
@@ -166,6 +168,25 @@ export function shardStep (shard: HamtShard, name: string, nameBytes: Uint8Array
   const label = shard.links.names[row] as string
   if (label.length === PREFIX_LENGTH) return { shard: shard.links.link(row) }
   return label.slice(PREFIX_LENGTH) === name ? { entry: shard.links.link(row) } : undefined
+}
+
+/**
+ * The link named `name` in the HAMT whose root shard is `root`, descending through sub-shards that `load`
+ * gives (decoded; anything but a shard of the same fanout is ERR_INVALID_UNIXFS); undefined when absent.
+ */
+export async function findInShard (root: HamtShard, name: string, load: (link: FoundLink) => DirectoryNode | Promise<DirectoryNode>): Promise<FoundLink | undefined> {
+  const nameBytes = utf8.encode(name)
+  let shard = root
+  for (let depth = 0; ; depth++) {
+    const step = shardStep(shard, name, nameBytes, depth)
+    if (step === undefined) return undefined
+    if ('entry' in step) return step.entry
+    const next = await load(step.shard)
+    if (next.type !== 'shard' || next.fanout !== shard.fanout) {
+      throw new InvalidUnixFSError(`HAMT sub-shard ${step.shard.cid} is not a shard of the same fanout`, { cid: step.shard.cid.toString() })
+    }
+    shard = next
+  }
 }
 
 /**

@@ -20,7 +20,8 @@ export interface DirectoryLink {
 /** multihash code of murmur3-x64-64, the only HAMT hash in use (UnixFS spec, HAMTDirectory). */
 export const HAMT_HASH_CODE = 0x22
 
-interface Entry {
+/** A directory entry with its name as UTF-8 bytes (what sorting, measuring and HAMT slots use). */
+export interface Entry {
   readonly name: string
   readonly nameBytes: Uint8Array
   readonly ref: NodeRef
@@ -28,15 +29,18 @@ interface Entry {
 
 const utf8 = new TextEncoder()
 
+/** An entry for `link`; throws ERR_INVALID_UNIXFS for a name UnixFS forbids (empty, or holding '/'). */
+export function directoryEntry ({ name, ref }: DirectoryLink): Entry {
+  if (name === '' || name.includes('/')) throw new InvalidUnixFSError(`invalid directory entry name ${JSON.stringify(name)}`)
+  return { name, nameBytes: utf8.encode(name), ref }
+}
+
 /**
  * Stores a directory of `links` (any order; stored sorted by UTF-8 name bytes) and returns its root.
  * Names must be non-empty, without '/', and unique as UTF-8 bytes (the UnixFS spec forbids duplicates).
  */
 export async function buildDirectory (links: readonly DirectoryLink[], profile: Profile, sink: BlockSink): Promise<NodeRef> {
-  const entries = links.map(({ name, ref }) => {
-    if (name === '' || name.includes('/')) throw new InvalidUnixFSError(`invalid directory entry name ${JSON.stringify(name)}`)
-    return { name, nameBytes: utf8.encode(name), ref }
-  })
+  const entries = links.map(directoryEntry)
   entries.sort((a, b) => compareBytes(a.nameBytes, b.nameBytes))
   for (let i = 1; i < entries.length; i++) {
     const entry = entries[i] as Entry
@@ -65,18 +69,19 @@ export async function buildSymlink (target: Uint8Array, profile: Profile, sink: 
  * `block-bytes` is the exact size of the encoded flat dag-pb block.
  */
 function flatMeasure (entries: readonly Entry[], profile: Profile): number {
-  let total = 0
-  if (profile.hamtMeasure === 'links-bytes') {
-    for (const { nameBytes, ref } of entries) total += nameBytes.length + ref.cid.bytes.length
-    return total
-  }
-  // Data field: tag, length, UnixFS {Type=Directory} (`08 01`).
-  total = 4
-  for (const { nameBytes, ref } of entries) {
-    const link = fieldSize(ref.cid.bytes.length) + fieldSize(nameBytes.length) + 1 + varintLength(ref.dagSize)
-    total += fieldSize(link)
-  }
+  // block-bytes: the Data field too: tag, length, UnixFS {Type=Directory} (`08 01`).
+  let total = profile.hamtMeasure === 'links-bytes' ? 0 : 4
+  for (const entry of entries) total += linkMeasure(entry, profile)
   return total
+}
+
+/**
+ * One link's part of the flat measure: `links-bytes`, its name and CID bytes; `block-bytes`, its encoded
+ * PBLink field (Hash, Name, Tsize).
+ */
+export function linkMeasure ({ nameBytes, ref }: Entry, profile: Profile): number {
+  if (profile.hamtMeasure === 'links-bytes') return nameBytes.length + ref.cid.bytes.length
+  return fieldSize(fieldSize(ref.cid.bytes.length) + fieldSize(nameBytes.length) + 1 + varintLength(ref.dagSize))
 }
 
 /** Bytes of a length-delimited protobuf field: tag, length varint, payload. */
@@ -89,12 +94,8 @@ function fieldSize (length: number): number {
  * slot order; a slot holding one entry links it as `<slot hex><name>`, a slot holding more links a
  * sub-shard named `<slot hex>` (hamt-sharding splits a slot exactly when a second key lands in it).
  */
-async function putShard (entries: readonly Entry[], depth: number, profile: Profile, sink: BlockSink): Promise<NodeRef> {
-  const fanout = profile.hamtFanout
-  const bits = Math.log2(fanout)
-  if (!Number.isInteger(bits) || bits % 8 !== 0 || fanout > 1024) {
-    throw new InvalidUnixFSError(`unsupported HAMT fanout ${fanout}`)
-  }
+export async function putShard (entries: readonly Entry[], depth: number, profile: Profile, sink: BlockSink): Promise<NodeRef> {
+  const bits = hamtBits(profile)
   const slots = new Map<number, Entry[]>()
   for (const entry of entries) {
     const slot = hamtSlot(entry.nameBytes, depth, bits)
@@ -102,26 +103,52 @@ async function putShard (entries: readonly Entry[], depth: number, profile: Prof
     if (inSlot === undefined) slots.set(slot, [entry])
     else inSlot.push(entry)
   }
-  const padLength = (fanout - 1).toString(16).length
-  const links: PBLink[] = []
-  for (const slot of [...slots.keys()].sort((a, b) => a - b)) {
-    const inSlot = slots.get(slot) as Entry[]
-    const prefix = slot.toString(16).toUpperCase().padStart(padLength, '0')
-    if (inSlot.length === 1) {
-      const { name, ref } = inSlot[0] as Entry
-      links.push({ Hash: ref.cid, Name: prefix + name, Tsize: ref.dagSize })
-    } else {
-      const shard = await putShard(inSlot, depth + 1, profile, sink)
-      links.push({ Hash: shard.cid, Name: prefix, Tsize: shard.dagSize })
-    }
+  const links = new Map<number, PBLink>()
+  for (const [slot, inSlot] of slots) links.set(slot, await slotLink(slot, inSlot, depth, profile, sink))
+  return await putShardNode(links, profile, sink)
+}
+
+/**
+ * What a shard at `depth` links in `slot` for the entries that land there: the entry itself as
+ * `<slot hex><name>` when it is alone, else a sub-shard named `<slot hex>` holding them all.
+ */
+export async function slotLink (slot: number, inSlot: readonly Entry[], depth: number, profile: Profile, sink: BlockSink): Promise<PBLink> {
+  const prefix = slotPrefix(slot, profile.hamtFanout)
+  if (inSlot.length === 1) {
+    const { name, ref } = inSlot[0] as Entry
+    return { Hash: ref.cid, Name: prefix + name, Tsize: ref.dagSize }
   }
+  const shard = await putShard(inSlot, depth + 1, profile, sink)
+  return { Hash: shard.cid, Name: prefix, Tsize: shard.dagSize }
+}
+
+/** Stores one HAMT node whose occupied slots link as `links` says (any order; written in slot order). */
+export async function putShardNode (links: ReadonlyMap<number, PBLink>, profile: Profile, sink: BlockSink): Promise<NodeRef> {
+  const fanout = profile.hamtFanout
+  hamtBits(profile) // refuses a fanout the slot prefixes and bitfield here do not implement
+  const slots = [...links.keys()].sort((a, b) => a - b)
   const unixfs: UnixFSData = {
     type: 'hamt-sharded-directory',
-    data: bitfield(slots.keys(), fanout),
+    data: bitfield(slots, fanout),
     fanout,
     hashType: HAMT_HASH_CODE
   }
-  return await putNode(unixfs, links, profile, sink)
+  return await putNode(unixfs, slots.map(slot => links.get(slot) as PBLink), profile, sink)
+}
+
+/** Hash bits per HAMT level: whole bytes (what hamtSlot computes), at most 1024 slots. */
+export function hamtBits (profile: Profile): number {
+  const fanout = profile.hamtFanout
+  const bits = Math.log2(fanout)
+  if (!Number.isInteger(bits) || bits % 8 !== 0 || fanout > 1024) {
+    throw new InvalidUnixFSError(`unsupported HAMT fanout ${fanout}`)
+  }
+  return bits
+}
+
+/** A slot's label prefix: upper-case hex, as wide as the largest slot's ("00"–"FF" for fanout 256). */
+export function slotPrefix (slot: number, fanout: number): string {
+  return slot.toString(16).toUpperCase().padStart((fanout - 1).toString(16).length, '0')
 }
 
 /**

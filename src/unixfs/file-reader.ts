@@ -73,6 +73,11 @@ export async function * readFile (cid: CID, source: BlockSource, options: ReadFi
   }
 }
 
+/** The size of the UnixFS file at `cid`, from its root block alone. */
+export async function fileSize (cid: CID, source: BlockSource): Promise<number> {
+  return (await loadFileNode(source, cid)).size
+}
+
 /** The target bytes of the UnixFS symlink at `cid`. */
 export async function readSymlinkTarget (cid: CID, source: BlockSource): Promise<Uint8Array> {
   const { unixfs, links } = await loadDagPb(source, cid)
@@ -86,15 +91,24 @@ export async function readSymlinkTarget (cid: CID, source: BlockSource): Promise
  * InvalidUnixFSError on a duplicate or empty name (the UnixFS spec requires decoders to fail on duplicates).
  */
 export async function * readDirectory (cid: CID, source: BlockSource): AsyncGenerator<DirectoryEntry, void, undefined> {
+  for await (const { name, link } of readDirectoryLinks(cid, source)) yield { name, cid: link.Hash, kind: await kindOf(source, link.Hash) }
+}
+
+/**
+ * The links of the UnixFS directory at `cid` as `readDirectory` lists them (same order, same checks), each
+ * with its entry name and without fetching the node it names: for directories whose entries are not all
+ * UnixFS (the hash index links dag-cbor manifests), and for callers that need only names and CIDs.
+ */
+export async function * readDirectoryLinks (cid: CID, source: BlockSource): AsyncGenerator<{ name: string, link: PBLink }, void, undefined> {
   const root = await loadDagPb(source, cid)
   const seen = new Set<string>()
-  const entry = async (name: string, link: PBLink): Promise<DirectoryEntry> => {
+  const entry = (name: string, link: PBLink): { name: string, link: PBLink } => {
     if (name === '' || seen.has(name)) throw new InvalidUnixFSError(`directory ${cid} has an empty or duplicate entry name ${JSON.stringify(name)}`, { cid: cid.toString() })
     seen.add(name)
-    return { name, cid: link.Hash, kind: await kindOf(source, link.Hash) }
+    return { name, link }
   }
   if (root.unixfs.type === 'directory') {
-    for (const link of root.links) yield await entry(link.Name ?? '', link)
+    for (const link of root.links) yield entry(link.Name ?? '', link)
     return
   }
   if (root.unixfs.type !== 'hamt-sharded-directory') throw new InvalidUnixFSError(`node ${cid} is not a directory`, { cid: cid.toString() })
@@ -109,12 +123,39 @@ export async function * readDirectory (cid: CID, source: BlockSource): AsyncGene
     if (label.length < padLength || !/^[0-9A-F]+$/.test(label.slice(0, padLength))) {
       throw new InvalidUnixFSError(`HAMT link name ${JSON.stringify(label)} in ${cid} has no slot prefix`, { cid: cid.toString() })
     }
-    if (label.length > padLength) { yield await entry(label.slice(padLength), link); continue }
+    if (label.length > padLength) { yield entry(label.slice(padLength), link); continue }
     const shard = await loadDagPb(source, link.Hash)
     if (shard.unixfs.type !== 'hamt-sharded-directory' || hamtPadLength(shard.unixfs, link.Hash) !== padLength) {
       throw new InvalidUnixFSError(`HAMT sub-shard ${link.Hash} is not a shard of the same fanout`, { cid: link.Hash.toString() })
     }
     stack.push({ links: shard.links, next: 0 })
+  }
+}
+
+/** A UnixFS node as its own block tells it: a file and its size, a symlink and its target, or a directory. */
+export type NodeSummary =
+  | { readonly kind: 'file', readonly size: number, readonly block: Uint8Array }
+  | { readonly kind: 'symlink', readonly target: Uint8Array }
+  | { readonly kind: 'directory' }
+
+/**
+ * Fetches one node and says what it is. A file's size is its root's (data plus blocksizes; readFile
+ * checks the children against it); `block` is the root block, checked, to read the file through
+ * withBlock without fetching it again.
+ */
+export async function readNode (cid: CID, source: BlockSource): Promise<NodeSummary> {
+  if (cid.code === RAW_CODE) {
+    const block = await getBlock(source, cid)
+    return { kind: 'file', size: block.length, block }
+  }
+  const { unixfs, links, block } = await loadDagPb(source, cid)
+  switch (unixfs.type) {
+    case 'file': case 'raw': return { kind: 'file', size: fileNodeOf(cid, unixfs, links).size, block }
+    case 'symlink':
+      if (links.length > 0) throw new InvalidUnixFSError(`node ${cid} is not a symlink`, { cid: cid.toString() })
+      return { kind: 'symlink', target: unixfs.data ?? new Uint8Array(0) }
+    case 'directory': case 'hamt-sharded-directory': return { kind: 'directory' }
+    default: throw new InvalidUnixFSError(`node ${cid} has unsupported UnixFS type ${unixfs.type}`, { cid: cid.toString() })
   }
 }
 
@@ -131,6 +172,11 @@ async function loadFileNode (source: BlockSource, cid: CID): Promise<FileNode> {
     return { data, children: [], sizes: [], size: data.length }
   }
   const { unixfs, links } = await loadDagPb(source, cid)
+  return fileNodeOf(cid, unixfs, links)
+}
+
+/** A dag-pb File node's data and children, checked: blocksizes for every link, no named links, a safe size. */
+function fileNodeOf (cid: CID, unixfs: UnixFS, links: PBLink[]): FileNode {
   if (unixfs.type !== 'file' && unixfs.type !== 'raw') throw new InvalidUnixFSError(`node ${cid} is not a file`, { cid: cid.toString() })
   if (links.length !== unixfs.blockSizes.length) {
     throw new InvalidUnixFSError(`file node ${cid} has ${links.length} links but ${unixfs.blockSizes.length} blocksizes`, { cid: cid.toString() })
@@ -150,13 +196,13 @@ async function loadFileNode (source: BlockSource, cid: CID): Promise<FileNode> {
   return { data, children: links.map(link => link.Hash), sizes, size }
 }
 
-async function loadDagPb (source: BlockSource, cid: CID): Promise<{ unixfs: UnixFS, links: PBLink[] }> {
+async function loadDagPb (source: BlockSource, cid: CID): Promise<{ unixfs: UnixFS, links: PBLink[], block: Uint8Array }> {
   if (cid.code !== DAG_PB_CODE) throw new UnsupportedCidError(`CID ${cid} is not dag-pb (codec 0x${cid.code.toString(16)})`, { cid: cid.toString() })
   const bytes = await getBlock(source, cid)
   try {
     const node = decode(bytes)
     if (node.Data === undefined) throw new Error('no Data field')
-    return { unixfs: UnixFS.unmarshal(node.Data), links: node.Links }
+    return { unixfs: UnixFS.unmarshal(node.Data), links: node.Links, block: bytes }
   } catch (err) {
     throw new InvalidUnixFSError(`block ${cid} is not a UnixFS node`, { cid: cid.toString() }, { cause: err })
   }

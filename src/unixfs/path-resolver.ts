@@ -9,7 +9,7 @@ import type { CID } from 'multiformats/cid'
 import { getBlock, type BlockSource } from '../blocks.js'
 import { InvalidUnixFSError, UnsupportedCidError } from '../errors.js'
 import { DAG_PB_CODE, RAW_CODE } from './dag-ref.js'
-import { decodeUnixFS, directoryNode, findLink, FoundLink, shardStep, type DirectoryNode, type HamtShard } from './directory-node.js'
+import { decodeUnixFS, directoryNode, findInShard, findLink, FoundLink, type DirectoryNode, type HamtShard } from './directory-node.js'
 import { treePath } from './tree-path.js'
 
 /** What a path names in the tree. */
@@ -43,8 +43,6 @@ type Loaded =
   | { readonly kind: 'directory', readonly node: DirectoryNode }
   | { readonly kind: 'file', readonly block: Uint8Array, readonly fileSize: number }
   | { readonly kind: 'symlink', readonly block: Uint8Array }
-
-const utf8 = new TextEncoder()
 
 /**
  * Resolves archive paths (raw bytes, as entries store them) in the UnixFS tree under `root`, using the
@@ -89,21 +87,24 @@ export class TreePathResolver {
     return { nodes: this.#cache.size, bytes: this.#cachedBytes }
   }
 
+  /**
+   * The CID of what `path` names, found through the directories above it without fetching the node itself
+   * (a tree whose files' blocks are absent still tells their CIDs); undefined when the tree holds nothing
+   * there.
+   */
+  async linkAt (path: Uint8Array): Promise<CID | undefined> {
+    const parts = treePath(path)
+    if (typeof parts === 'string') return undefined
+    const found = await this.#walk(parts, false)
+    return found?.link.cid
+  }
+
   /** The node at path components (none: the root). */
   async #resolve (parts: readonly string[]): Promise<ResolvedNode | undefined> {
-    // Cached directories are taken without an await: most components of most paths are one.
-    let found = this.#rootLink
-    let loaded = this.#cached(found) ?? await this.#fetch(found)
-    if (loaded.kind !== 'directory') throw new InvalidUnixFSError(`tree root ${this.root} is not a directory`, { cid: this.root.toString() })
-    for (const name of parts) {
-      if (loaded.kind !== 'directory') return undefined
-      const node: DirectoryNode = loaded.node
-      const link: FoundLink | undefined = node.type === 'directory' ? findLink(node, name) : await this.#findInShard(node, name)
-      if (link === undefined) return undefined
-      found = link
-      loaded = this.#cached(link) ?? await this.#fetch(link)
-    }
-    const at = found.tsize === undefined ? { cid: found.cid } : { cid: found.cid, dagSize: found.tsize }
+    const found = await this.#walk(parts, true)
+    if (found === undefined) return undefined
+    const { link, loaded } = found as { link: FoundLink, loaded: Loaded }
+    const at = link.tsize === undefined ? { cid: link.cid } : { cid: link.cid, dagSize: link.tsize }
     switch (loaded.kind) {
       case 'directory': return { ...at, kind: 'directory' }
       case 'file': return { ...at, kind: 'file', fileSize: loaded.fileSize, block: loaded.block }
@@ -111,20 +112,31 @@ export class TreePathResolver {
     }
   }
 
+  /** The link that names the node at `parts`, and that node loaded unless `loadLast` is false. */
+  async #walk (parts: readonly string[], loadLast: boolean): Promise<{ link: FoundLink, loaded?: Loaded } | undefined> {
+    // Cached directories are taken without an await: most components of most paths are one.
+    let found = this.#rootLink
+    let loaded = this.#cached(found) ?? await this.#fetch(found)
+    if (loaded.kind !== 'directory') throw new InvalidUnixFSError(`tree root ${this.root} is not a directory`, { cid: this.root.toString() })
+    for (const [i, name] of parts.entries()) {
+      if (loaded.kind !== 'directory') return undefined
+      const node: DirectoryNode = loaded.node
+      const link: FoundLink | undefined = node.type === 'directory' ? findLink(node, name) : await this.#findInShard(node, name)
+      if (link === undefined) return undefined
+      found = link
+      if (!loadLast && i === parts.length - 1) return { link }
+      loaded = this.#cached(link) ?? await this.#fetch(link)
+    }
+    return { link: found, loaded }
+  }
+
   /** The link named `name` in a HAMT, descending through its sub-shards. */
   async #findInShard (root: HamtShard, name: string): Promise<FoundLink | undefined> {
-    const nameBytes = utf8.encode(name)
-    let shard = root
-    for (let depth = 0; ; depth++) {
-      const step = shardStep(shard, name, nameBytes, depth)
-      if (step === undefined) return undefined
-      if ('entry' in step) return step.entry
-      const next = this.#cached(step.shard) ?? await this.#fetch(step.shard)
-      if (next.kind !== 'directory' || next.node.type !== 'shard' || next.node.fanout !== shard.fanout) {
-        throw new InvalidUnixFSError(`HAMT sub-shard ${step.shard.cid} is not a shard of the same fanout`, { cid: step.shard.cid.toString() })
-      }
-      shard = next.node
-    }
+    return await findInShard(root, name, async (link) => {
+      const next = this.#cached(link) ?? await this.#fetch(link)
+      if (next.kind !== 'directory') throw new InvalidUnixFSError(`HAMT sub-shard ${link.cid} is not a shard of the same fanout`, { cid: link.cid.toString() })
+      return next.node
+    })
   }
 
   /** The decoded directory `link` names if the cache holds it (now the most recently used). */

@@ -100,3 +100,36 @@ export async function packTar (members: Array<[Header, (string | Uint8Array)?]>,
   return new Uint8Array(Buffer.concat(chunks))
 }
 
+
+/** A member for pythonTar (mtime 1700000000; mode 0o644, or 0o755 for a directory, unless given). */
+export interface PythonMember {
+  name: string
+  type?: 'file' | 'dir' | 'symlink' | 'hardlink' | 'fifo'
+  data?: string
+  link?: string
+  mode?: number
+  uid?: number
+  gid?: number
+  uname?: string
+  gname?: string
+}
+
+/**
+ * Writes a tar at `path` with Python's tarfile, names and link targets exactly as given (`../x`, absolute
+ * paths, links out of the tree): how hostile and odd archives are made by scripts.
+ */
+export function pythonTar (path: string, members: PythonMember[], format: 'gnu' | 'pax' = 'gnu'): void {
+  execFileSync('python3', ['-c', `
+import io, json, sys, tarfile
+kinds = {'file': tarfile.REGTYPE, 'dir': tarfile.DIRTYPE, 'symlink': tarfile.SYMTYPE, 'hardlink': tarfile.LNKTYPE, 'fifo': tarfile.FIFOTYPE}
+with tarfile.open(sys.argv[1], 'w', format=tarfile.GNU_FORMAT if sys.argv[2] == 'gnu' else tarfile.PAX_FORMAT) as t:
+    for m in json.loads(sys.argv[3]):
+        info = tarfile.TarInfo(m['name'])
+        data = m.get('data', '').encode()
+        info.type, info.linkname, info.size, info.mtime = kinds[m.get('type', 'file')], m.get('link', ''), len(data), 1700000000
+        info.mode = m.get('mode', 0o755 if m.get('type') == 'dir' else 0o644)
+        for key in ('uid', 'gid', 'uname', 'gname'):
+            if key in m: setattr(info, key, m[key])
+        t.addfile(info, io.BytesIO(data))
+`, path, format, JSON.stringify(members)])
+}

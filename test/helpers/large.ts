@@ -76,3 +76,54 @@ export const ipfsCidOfZeros: Readonly<Record<number, string>> = {
   4294967296: 'QmPCeAaPPMtTcoik9wjDpwPgYw9NStZ1AzpEz7nJQQPi3C', // 2^32
   4294967297: 'QmPAiDJHb2uUV2gyqnVAMUdNpKpd4jb64iiGDEpvrGU5Sx' // 2^32 + 1
 }
+
+/**
+ * A zip of `entries` stored files, each `content` (one buffer, shared), as a random-access source that
+ * makes the bytes of any range when asked: as large as wanted without the memory, and its content DAGs
+ * are one file's blocks. Local headers and central headers are bare (no extra fields).
+ */
+export function repeatedZip (entries: number, content: Uint8Array, crc: number): { size: number, read: (offset: number, length: number) => Promise<Uint8Array> } {
+  const name = (i: number): Uint8Array => new TextEncoder().encode(`f${String(i).padStart(4, '0')}.bin`)
+  const parts: Array<{ offset: number, bytes: Uint8Array }> = []
+  let at = 0
+  const add = (bytes: Uint8Array): void => { parts.push({ offset: at, bytes }); at += bytes.length }
+  const header = (signature: number, size: number): { bytes: Uint8Array, view: DataView } => {
+    const bytes = new Uint8Array(size)
+    const view = new DataView(bytes.buffer)
+    view.setUint32(0, signature, true)
+    return { bytes, view }
+  }
+  const offsets: number[] = []
+  for (let i = 0; i < entries; i++) {
+    offsets.push(at)
+    const n = name(i)
+    const { bytes, view } = header(0x04034b50, 30 + n.length)
+    view.setUint16(4, 10, true); view.setUint32(14, crc, true); view.setUint32(18, content.length, true); view.setUint32(22, content.length, true)
+    view.setUint16(26, n.length, true); bytes.set(n, 30)
+    add(bytes)
+    add(content)
+  }
+  const cdOffset = at
+  for (let i = 0; i < entries; i++) {
+    const n = name(i)
+    const { bytes, view } = header(0x02014b50, 46 + n.length)
+    view.setUint16(4, 0x031e, true); view.setUint16(6, 10, true); view.setUint32(16, crc, true)
+    view.setUint32(20, content.length, true); view.setUint32(24, content.length, true); view.setUint16(28, n.length, true)
+    view.setUint32(38, (0o100644 << 16) >>> 0, true); view.setUint32(42, offsets[i] as number, true); bytes.set(n, 46)
+    add(bytes)
+  }
+  const { bytes: eocd, view } = header(0x06054b50, 22)
+  view.setUint16(8, entries, true); view.setUint16(10, entries, true); view.setUint32(12, at - cdOffset, true); view.setUint32(16, cdOffset, true)
+  add(eocd)
+  const size = at
+  const read = async (offset: number, length: number): Promise<Uint8Array> => {
+    const out = new Uint8Array(length)
+    for (const p of parts) {
+      const from = Math.max(offset, p.offset)
+      const to = Math.min(offset + length, p.offset + p.bytes.length)
+      if (from < to) out.set(p.bytes.subarray(from - p.offset, to - p.offset), from - offset)
+    }
+    return out
+  }
+  return { size, read }
+}

@@ -119,7 +119,7 @@ describe('review findings (docs/spec.md §18)', () => {
     const cut = await manifestFromTarball(pieces())
     expect(whole.cid.toString()).toBe(cut.cid.toString())
     expect(whole.manifest.compression?.members[0]?.recipe).toEqual({ encoder: 'gnu-gzip', params: { level: 1 } })
-  }, 120_000)
+  })
 
   it('more trailing bytes than the manifest keeps inline: a member without a recipe, archive kept verbatim', async () => {
     const gz = new Uint8Array(Buffer.concat([tool('gzip', ['-n', '-9', '-c'], small), Buffer.alloc(70_000, 7)]))
@@ -161,7 +161,7 @@ describe('Go\'s compress/gzip', () => {
       expect(result.manifest.compression?.members.map(m => m.recipe)).toEqual([{ encoder: 'go-flate', params: { level: 5 } }])
       expect(result.manifest.compression?.members[0]?.header[9]).toBe(255) // OS byte: Go writes "unknown"
     } finally { removeDir(dir); cleanupOracle() }
-  }, 120_000)
+  })
 })
 
 describe('git archive', () => {
@@ -180,7 +180,7 @@ describe('git archive', () => {
       expect(result.manifest.archive.root).toBeUndefined()
       expect(result.manifest.compression?.members[0]?.recipe?.encoder).toBe('zlib')
     } finally { removeDir(dir) }
-  }, 60_000)
+  })
 })
 
 describe('restore prefers the file\'s own blocks', () => {

@@ -5,7 +5,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { zipSync } from 'fflate'
 import { MemoryBlocks, manifestFromTarball, manifestFromZip, restoreArchive, bytesSource, type ArchiveManifestError } from '../../src/index.js'
@@ -14,8 +14,8 @@ import { formatOf } from '../../src/manifest/detect.js'
 import { identifyFormat } from '../../src/archive/detect-format.js'
 import { packTar, patternBytes, removeDir, tempDir } from '../helpers/archives.js'
 import { goZipTestdata } from '../archive/zip/helpers.js'
+import { cli } from '../helpers/cli.js'
 
-const repo = join(import.meta.dirname, '../..')
 let dir: string
 let counter = 0
 const file = (bytes: Uint8Array, name = `in-${counter++}`): string => { const p = join(dir, name); writeFileSync(p, bytes); return p }
@@ -31,11 +31,6 @@ async function collect (it: AsyncIterable<Uint8Array>): Promise<Buffer> {
 /** The error a promise rejects with (or undefined when it resolves). */
 async function failure (p: Promise<unknown>): Promise<ArchiveManifestError | undefined> {
   return await p.then(() => undefined, (e: unknown) => e as ArchiveManifestError)
-}
-
-function cli (...args: string[]): { status: number | null, stdout: string, stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'src/node/cli.ts'), ...args], { encoding: 'utf8', cwd: repo })
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
 /** A stream of `bytes` in 100-byte chunks that records whether it was closed (finished or returned). */

@@ -218,7 +218,7 @@ describe('zip format 2: corrupted headers', () => {
         result = await manifestFromZip(bytes, { blockstore: store })
         expect((await collect(restoreArchive(result.cid, store))).equals(Buffer.from(bytes))).toBe(true)
       }), { numRuns: 60 })
-  }, 120_000)
+  })
 })
 
 describe('zip format 2: side data of real jars', () => {
@@ -229,5 +229,5 @@ describe('zip format 2: side data of real jars', () => {
       const r = await check(`real ${path}`, new Uint8Array(readFileSync(path)))
       expect(r.exceptions).toBe(0)
     }
-  }, 300_000)
+  })
 })

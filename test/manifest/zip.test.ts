@@ -27,6 +27,7 @@ import { inflateSync } from 'fflate'
 import { RecipeRace } from '../../src/compression/recipe/race.js'
 import { encoderFor, gzipCandidates } from '../../src/compression/recipe/registry.js'
 import { main } from '../../src/node/cli.js'
+import { RebuiltZipSource } from '../../src/manifest/zip-rebuilt-source.js'
 
 let root: string
 let tree: string
@@ -128,9 +129,10 @@ describe('Info-ZIP zip -r', () => {
       expect(await main(['inspect', car, '--json'])).toBe(0)
     } finally { console.log = log }
     const created = JSON.parse(lines[0] as string)
-    const inspected = JSON.parse(lines[1] as string)
+    const { sideData, ...inspected } = JSON.parse(lines[1] as string)
     expect(created.manifest).toBe(fromBytes.cid.toString())
     expect(inspected).toEqual(created)
+    expect(sideData.bytes).toBeGreaterThan(0)
     expect(created.archive.cid).toBe(CID.decode(fromBytes.manifest.zip!.fileCid).toString())
     const dir = join(root, 'cli-extract')
     lines.length = 0
@@ -177,8 +179,8 @@ z.close()`, path])
     let previous: ZipEntry['recipe']
     for (const e of result.entries.filter(e => e.method === 8 && e.type === 'file').sort((a, b) => a.dataOffset - b.dataOffset)) {
       const compressed = bytes.subarray(e.dataOffset, e.dataOffset + e.compressedSize)
-      const all = gzipCandidates()
-      const race = new RecipeRace(previous === undefined ? all : [encoderFor(previous), ...all.filter(c => JSON.stringify(c.recipe) !== JSON.stringify(previous))])
+      const all = await gzipCandidates()
+      const race = new RecipeRace(previous === undefined ? all : [await encoderFor(previous), ...all.filter(c => JSON.stringify(c.recipe) !== JSON.stringify(previous))])
       race.expected(compressed)
       race.input(inflateSync(compressed))
       expect(race.end(e.compressedSize).recipe).toEqual(e.recipe)
@@ -309,6 +311,23 @@ z.close()`, path])
     await expect(manifestFromZip(bytes)).rejects.toMatchObject({ code: 'ERR_CORRUPT_COMPRESSED', details: { reason: 'size' } })
   })
 
+  it('a source whose central directory changes between its two reads is a typed error', async () => {
+    // The reader keeps the directory it read first; the pass that hashes the file reads it again.
+    const bytes = zipSync({ 'a.txt': [new TextEncoder().encode('a'), { level: 0 }] }, { comment: 'c' })
+    const cd = bytes.findIndex((b, i) => b === 0x50 && bytes[i + 1] === 0x4b && bytes[i + 2] === 1 && bytes[i + 3] === 2)
+    let cdReads = 0
+    const source = {
+      size: bytes.length,
+      read: async (offset: number, length: number) => {
+        const piece = bytes.slice(offset, offset + length)
+        if (offset === cd && ++cdReads === 2) piece[20] = (piece[20] as number) ^ 1
+        return piece
+      }
+    }
+    await expect(manifestFromZip(source)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', details: { offset: cd } })
+    expect(cdReads).toBe(2)
+  })
+
   it('a manifest whose zip fields disagree with the archive fails verification', async () => {
     const path = out()
     run('zip', ['-q', '-r', '-6', path, 'pkg'])
@@ -322,6 +341,28 @@ z.close()`, path])
     const bad = await encodeManifest({ ...m, zip: { ...m.zip!, comment: new TextEncoder().encode('not the comment') } })
     blocks.put(bad.cid, bad.bytes)
     await expect(verifyManifest(bad.cid, blocks)).rejects.toMatchObject({ code: 'ERR_DIGEST_MISMATCH' })
+  })
+
+  it('a manifest that rebuilds other bytes of the right length fails verification as not restoring', async () => {
+    // verify describes the rebuilt zip first; when that fails or differs, the restored bytes are checked.
+    const bytes = zipSync({ 'a.txt': [new TextEncoder().encode('a'.repeat(100)), { level: 0 }] }, { comment: 'comment' })
+    const blocks = new MemoryBlocks()
+    const result = await manifestFromZip(bytes, { blockstore: blocks })
+    const { decodeEntryPage, encodeEntryPage, encodeManifest } = await import('../../src/codec/manifest-codec.js')
+    const dagCbor = await import('@ipld/dag-cbor')
+    // Another comment of the same length: the rebuilt zip describes, as another manifest.
+    const comment = await encodeManifest({ ...result.manifest, zip: { ...result.manifest.zip!, comment: new TextEncoder().encode('COMMENT') } })
+    blocks.put(comment.cid, comment.bytes)
+    await expect(verifyManifest(comment.cid, blocks)).rejects.toMatchObject({ code: 'ERR_DIGEST_MISMATCH' })
+    // Another CRC-32 in the entry's record (both headers carry it): the rebuilt zip does not describe.
+    const page = decodeEntryPage(await blocks.get(result.manifest.entries[0]!), 'zip')
+    const badPage = await encodeEntryPage(page.map(r => dagCbor.encode({ ...r, crc: ((r.crc ?? 0) ^ 1) >>> 0 })))
+    blocks.put(badPage.cid, badPage.bytes)
+    const crcManifest = { ...result.manifest, entries: [badPage.cid] }
+    const crc = await encodeManifest(crcManifest)
+    blocks.put(crc.cid, crc.bytes)
+    await expect(manifestFromZip(new RebuiltZipSource(crcManifest, blocks))).rejects.toMatchObject({ code: 'ERR_CORRUPT_COMPRESSED' })
+    await expect(verifyManifest(crc.cid, blocks)).rejects.toMatchObject({ code: 'ERR_DIGEST_MISMATCH' })
   })
 })
 

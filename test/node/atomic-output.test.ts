@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync
 import { join } from 'node:path'
 import { MemoryBlocks, manifestFromTarball, type Entry, type ManifestResult } from '../../src/index.js'
 import { extractTree } from '../../src/node/extract.js'
-import { writeFileAtomically } from '../../src/node/atomic-file.js'
+import { createAtomicFile, writeFileAtomically } from '../../src/node/atomic-file.js'
 import { packTar, patternBytes, removeDir, tempDir } from '../helpers/archives.js'
 import { tampered } from '../helpers/blocks.js'
 
@@ -28,6 +28,22 @@ async function * failingAfter (chunks: Uint8Array[]): AsyncGenerator<Uint8Array>
   yield * chunks
   throw new Error('digest mismatch, say')
 }
+
+describe('createAtomicFile', () => {
+  it('rewind drops what was written (buffered or not); commit writes the rest from the start', async () => {
+    const parent = place('rewind')
+    const file = await createAtomicFile(join(parent, 'out'))
+    await file.write(patternBytes(100, 1))
+    await file.write(patternBytes(2 << 20, 2))
+    await file.write(patternBytes(10, 3))
+    await file.rewind()
+    const kept = [patternBytes(700, 4), patternBytes(1 << 20, 5), patternBytes(5, 6)]
+    for (const chunk of kept) await file.write(chunk)
+    expect(await file.commit()).toBe(700 + (1 << 20) + 5)
+    expect(readFileSync(join(parent, 'out')).equals(Buffer.concat(kept))).toBe(true)
+    expect(readdirSync(parent)).toEqual(['out'])
+  })
+})
 
 describe('writeFileAtomically', () => {
   it('writes every chunk (small ones gathered, large ones whole) and leaves only the target', async () => {

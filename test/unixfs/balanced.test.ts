@@ -45,7 +45,7 @@ describe('BalancedFileBuilder: the importer\'s balanced layout at width boundari
         expect(ref.cid.toString()).toBe(expected.cid.toString())
         expect(ref.fileSize).toBe(count)
         expect([...store.cids].sort()).toEqual([...expected.store.cids].sort())
-      }, 120_000)
+      })
     }
   }
 

@@ -106,7 +106,7 @@ describe('buildDirectory: parity with ipfs-unixfs-importer', () => {
         const { cid, store } = await expectParity(emptyFiles(count, nameLength), name)
         expect(await nodeType(store, cid)).toBe(count > atThreshold ? 'hamt-sharded-directory' : 'directory')
         if (count > atThreshold) expect(await shardDepth(store, cid)).toBeGreaterThanOrEqual(3)
-      }, 60_000)
+      })
     }
   }
 
@@ -120,7 +120,7 @@ describe('buildDirectory: parity with ipfs-unixfs-importer', () => {
       const { cid, store } = await expectParity(files, name, profile)
       expect(await nodeType(store, cid)).toBe('hamt-sharded-directory')
       expect(await shardDepth(store, cid)).toBeGreaterThanOrEqual(2)
-    }, 60_000)
+    })
   }
 
   it('rejects duplicate, empty and slash names', async () => {

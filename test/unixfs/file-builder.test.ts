@@ -33,7 +33,7 @@ describe('FileDagBuilder: parity with ipfs-unixfs-importer', () => {
         expect(actual.fileSize).toBe(size)
         expect([...actual.store.cids].sort()).toEqual([...expected.store.cids].sort())
         expect((await importBytes(bytes, profiles[name], new RecordingBlockstore())).cid.toString()).toBe(expected.cid.toString())
-      }, 60_000)
+      })
     }
 
     it(`${name}: input in odd pieces gives the importer's CID, blocks kept or not (property)`, async () => {
@@ -52,7 +52,7 @@ describe('FileDagBuilder: parity with ipfs-unixfs-importer', () => {
           expect((await discarded.finish()).cid.toString()).toBe(expected.cid.toString())
         }
       ), { numRuns: 25 })
-    }, 120_000)
+    })
   }
 
   it('whole chunks inside one piece are not copied (raw leaves are the input itself)', async () => {
@@ -82,6 +82,6 @@ describe('known CIDs (NOTES §3)', () => {
   for (const [cid, name, bytes] of known) {
     it(`${name}: ${bytes.length} B → ${cid}`, async () => {
       expect((await ours([bytes], name)).cid).toBe(cid)
-    }, 60_000)
+    })
   }
 })

@@ -62,7 +62,7 @@ describe('readFile', () => {
           if (offset < size) expect(await exported(cid, store, options)).toBe(expected)
         }
       ), { numRuns: 40 })
-    }, 60_000)
+    })
   }
 
   it('fetches only the blocks of the requested range', async () => {

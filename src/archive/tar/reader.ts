@@ -8,7 +8,7 @@
 
 import { cleanPath, copyBytes, displayPath, EMPTY } from './bytes.js'
 import { classifyBlock } from './checksum.js'
-import { identifyFormat, notTarMessage } from '../detect-format.js'
+import { identifyFormat, looksLikeText, notTarMessage } from '../detect-format.js'
 import {
   BLOCK_SIZE, SPARSE_EXT_ISEXTENDED_OFFSET, TYPEFLAG_OFFSET, TYPE_GNU_LONGLINK, TYPE_GNU_LONGNAME,
   TYPE_GNU_SPARSE, TYPE_PAX_GLOBAL, TYPE_PAX_LOCAL, TYPE_SOLARIS_PAX
@@ -20,7 +20,7 @@ import { lastOfEachKey, parsePaxDecimal, parsePaxRecords, parsePaxTime, type Pax
 import type { TarMember, TarPart } from './types.js'
 import {
   HeaderChecksumError, HeaderFieldError, InvalidArgumentError, LimitExceededError, TruncatedArchiveError,
-  UnsupportedFormatError
+  NotAnArchiveError, UnsupportedFormatError
 } from '../../errors.js'
 import { resolveLimits, type Limits } from '../../limits.js'
 
@@ -305,10 +305,11 @@ export class TarReader {
     }
   }
 
-  /** At offset 0, a block that is not a header may be another format: say which (docs/spec.md §6.1). */
+  /** At offset 0, a block that is not a header may be another format, or text: say which (docs/spec.md §6.1). */
   private rejectCompressed (bytes: Uint8Array): void {
     const found = identifyFormat(bytes)
     if (found !== undefined) throw new UnsupportedFormatError(notTarMessage(found), { offset: 0, format: found.format })
+    if (looksLikeText(bytes)) throw new NotAnArchiveError('input looks like text, not a tar archive', { offset: 0, format: 'text' })
   }
 
   private countEntry (offset: number): void {

@@ -38,6 +38,21 @@ export interface CentralRecord {
 }
 
 /**
+ * Where each entry's header sits and what the reader needs of it in file order, as columns (entry i's
+ * values at index i): records are parsed again from the directory's bytes when asked for (centralRecord),
+ * so no object is kept per entry.
+ */
+export interface CentralColumns {
+  count: number
+  /** Where each header starts in the directory's bytes. */
+  recordAt: Float64Array
+  /** Absolute (zip64-resolved, shift applied). */
+  localHeaderOffset: Float64Array
+  /** Zip64-resolved. */
+  compressedSize: Float64Array
+}
+
+/**
  * Parses the whole central directory `cd` (which starts at absolute offset `cdOffset`). Records are read
  * until the declared size is used up; their number must be the declared count, or (without zip64) agree
  * with it modulo 2^16, since old writers stored the count of >65535 entries truncated. The directory lies
@@ -45,38 +60,80 @@ export interface CentralRecord {
  * ERR_ZIP_STRUCTURE, not a truncated file: Go's reader trusts the count and reads on, Python and libarchive
  * stop at the size; two readers would see two archives.
  */
-export function parseCentralDirectory (cd: Uint8Array, cdOffset: number, declaredCount: number, zip64: boolean, shift: number, limits: ZipLimits): CentralRecord[] {
-  const records: CentralRecord[] = []
+export function parseCentralDirectory (cd: Uint8Array, cdOffset: number, declaredCount: number, zip64: boolean, shift: number, limits: ZipLimits): CentralColumns {
+  // Sized for the declared count (checked against the limits and the directory's size); grown only when
+  // a truncated 16-bit count undercounts.
+  let columns = allocate(Math.max(1, declaredCount))
+  let count = 0
   let pos = 0
   while (pos < cd.length) {
     const at = cdOffset + pos
     if (pos + CENTRAL_HEADER_SIZE > cd.length) {
-      throw new ZipStructureError(`central directory header ${records.length} runs past the directory's declared size of ${cd.length} bytes`, { offset: at })
+      throw new ZipStructureError(`central directory header ${count} runs past the directory's declared size of ${cd.length} bytes`, { offset: at })
     }
     if (u32(cd, pos) !== SIG_CENTRAL_HEADER) {
-      if (records.length < declaredCount) throw new ZipStructureError(`central directory holds ${records.length} headers, ${declaredCount} declared`, { offset: at })
+      if (count < declaredCount) throw new ZipStructureError(`central directory holds ${count} headers, ${declaredCount} declared`, { offset: at })
       throw new ZipStructureError('bytes in the central directory after its last header', { offset: at })
     }
-    if (records.length >= limits.maxEntries) {
+    if (count >= limits.maxEntries) {
       throw new LimitExceededError(`more than ${limits.maxEntries} entries`, { offset: at, limit: 'maxEntries', value: limits.maxEntries })
     }
-    const nameLength = u16(cd, pos + 28)
-    const extraLength = u16(cd, pos + 30)
-    const commentLength = u16(cd, pos + 32)
-    const end = pos + CENTRAL_HEADER_SIZE + nameLength + extraLength + commentLength
-    if (end > cd.length) throw new ZipStructureError(`central directory header ${records.length} runs past the directory's declared size of ${cd.length} bytes`, { offset: at })
-    records.push(parseRecord(cd, pos, at, records.length, shift, limits))
+    const end = pos + centralHeaderLength(cd, pos)
+    if (end > cd.length) throw new ZipStructureError(`central directory header ${count} runs past the directory's declared size of ${cd.length} bytes`, { offset: at })
+    const record = centralRecord(cd, pos, cdOffset, count, shift)
+    checkRatio(record, limits)
+    if (count === columns.recordAt.length) columns = grow(columns)
+    columns.recordAt[count] = pos
+    columns.localHeaderOffset[count] = record.localHeaderOffset
+    columns.compressedSize[count] = record.compressedSize
+    count++
     pos = end
   }
-  const found = records.length
-  if (found !== declaredCount && !(zip64 === false && found > declaredCount && found % 0x10000 === declaredCount)) {
-    if (found < declaredCount) throw new ZipStructureError(`central directory holds ${found} headers, ${declaredCount} declared`, { offset: cdOffset + cd.length })
-    throw new ZipStructureError(`central directory holds ${found} headers, ${declaredCount} declared`, { offset: cdOffset })
+  if (count !== declaredCount && !(zip64 === false && count > declaredCount && count % 0x10000 === declaredCount)) {
+    if (count < declaredCount) throw new ZipStructureError(`central directory holds ${count} headers, ${declaredCount} declared`, { offset: cdOffset + cd.length })
+    throw new ZipStructureError(`central directory holds ${count} headers, ${declaredCount} declared`, { offset: cdOffset })
   }
-  return records
+  return { count, recordAt: columns.recordAt.subarray(0, count), localHeaderOffset: columns.localHeaderOffset.subarray(0, count), compressedSize: columns.compressedSize.subarray(0, count) }
 }
 
-function parseRecord (cd: Uint8Array, pos: number, at: number, index: number, shift: number, limits: ZipLimits): CentralRecord {
+type Columns = Omit<CentralColumns, 'count'>
+
+function allocate (capacity: number): Columns {
+  return { recordAt: new Float64Array(capacity), localHeaderOffset: new Float64Array(capacity), compressedSize: new Float64Array(capacity) }
+}
+
+function grow (columns: Columns): Columns {
+  const bigger = allocate(2 * columns.recordAt.length)
+  bigger.recordAt.set(columns.recordAt)
+  bigger.localHeaderOffset.set(columns.localHeaderOffset)
+  bigger.compressedSize.set(columns.compressedSize)
+  return bigger
+}
+
+/** The length of the central header at `pos` of `cd` (46 bytes, then its name, extra field and comment). */
+export function centralHeaderLength (cd: Uint8Array, pos: number): number {
+  return CENTRAL_HEADER_SIZE + u16(cd, pos + 28) + u16(cd, pos + 30) + u16(cd, pos + 32)
+}
+
+/**
+ * Zip bomb by ratio: only declared sizes are known here, which is what a decompressor would trust.
+ * Deflate only: its ratio has a ceiling (limits.ts), and it is the one method this library inflates.
+ */
+function checkRatio (c: CentralRecord, limits: ZipLimits): void {
+  const { uncompressedSize, compressedSize } = c
+  if (c.method === METHOD_DEFLATED && uncompressedSize > limits.compressionRatioMinBytes && uncompressedSize > limits.maxCompressionRatio * compressedSize) {
+    throw new LimitExceededError(`entry declares ${uncompressedSize} bytes from ${compressedSize} compressed, a ratio over ${limits.maxCompressionRatio}`, {
+      offset: c.recordOffset, entry: c.name, limit: 'maxCompressionRatio', value: limits.maxCompressionRatio, uncompressedSize, compressedSize
+    })
+  }
+}
+
+/**
+ * The record of entry `index`, whose header starts at `pos` of `cd` (the directory, at absolute offset
+ * `cdOffset`): parsed, with its zip64 values resolved. Name, comment and extra fields are copies.
+ */
+export function centralRecord (cd: Uint8Array, pos: number, cdOffset: number, index: number, shift: number): CentralRecord {
+  const at = cdOffset + pos
   const versionMadeBy = u16(cd, pos + 4)
   const versionNeeded = u16(cd, pos + 6)
   const flags = u16(cd, pos + 8)
@@ -108,14 +165,6 @@ function parseRecord (cd: Uint8Array, pos: number, at: number, index: number, sh
   if (z.uncompressedSize !== undefined) uncompressedSize = z.uncompressedSize
   if (z.compressedSize !== undefined) compressedSize = z.compressedSize
   if (z.localHeaderOffset !== undefined) localHeaderOffset = z.localHeaderOffset
-
-  // Zip bomb by ratio: only declared sizes are known here, which is what a decompressor would trust.
-  // Deflate only: its ratio has a ceiling (limits.ts), and it is the one method this library inflates.
-  if (method === METHOD_DEFLATED && uncompressedSize > limits.compressionRatioMinBytes && uncompressedSize > limits.maxCompressionRatio * compressedSize) {
-    throw new LimitExceededError(`entry declares ${uncompressedSize} bytes from ${compressedSize} compressed, a ratio over ${limits.maxCompressionRatio}`, {
-      offset: at, entry: name, limit: 'maxCompressionRatio', value: limits.maxCompressionRatio, uncompressedSize, compressedSize
-    })
-  }
 
   let unixMode: number | undefined
   if (versionMadeBy >>> 8 === HOST_UNIX && externalAttributes >>> 16 !== 0) unixMode = externalAttributes >>> 16

@@ -1,5 +1,6 @@
-/** Byte-exact zip reader over a random-access source: see {@link readZipLayout}. */
-export { readZipLayout } from './reader.js'
+/** Byte-exact zip reader over a random-access source: see {@link readZipDirectory} and {@link readZipLayout}. */
+export { readZipDirectory, readZipLayout } from './reader.js'
+export { ZipDirectory } from './directory.js'
 export { bytesSource } from './source.js'
 export { defaultZipLimits, resolveZipLimits } from './limits.js'
 export type {

@@ -5,27 +5,31 @@
  * different headers see two different archives. Every byte of the file ends up in exactly one segment.
  */
 
+import { ByteArena } from '../../byte-arena.js'
 import { displayName, equalBytes, u16, u32 } from './bytes.js'
-import { parseCentralDirectory, type CentralRecord } from './central.js'
+import { centralRecord, parseCentralDirectory, type CentralRecord } from './central.js'
 import {
-  CENTRAL_HEADER_SIZE, EXTRA_ZIP64, FLAG_DATA_DESCRIPTOR, FLAG_MASKED_LOCAL_HEADER, FLAG_UTF8, LOCAL_HEADER_SIZE,
+  CENTRAL_HEADER_SIZE, EXTRA_EXTENDED_TIMESTAMP, EXTRA_ZIP64, FLAG_DATA_DESCRIPTOR, FLAG_MASKED_LOCAL_HEADER, FLAG_UTF8, LOCAL_HEADER_SIZE,
   SIG_DATA_DESCRIPTOR, SIG_LOCAL_HEADER, U32_MAX
 } from './constants.js'
 import { readEndRecords } from './end-records.js'
-import { dosToUnixSeconds, extraMtime, extraOwner, findExtra, parseExtraFields, readZip64, unicodePath } from './extra.js'
+import { DESCRIPTOR_SIGNED, ZipDirectory, type LocalColumns, type LocalPart } from './directory.js'
+import { findExtra, parseExtraFields, readZip64, unicodePath } from './extra.js'
 import { resolveZipLimits } from './limits.js'
 import { checkSource, readExact } from './source.js'
-import type { ExtraField, RandomAccessSource, ZipEntry, ZipLayout, ZipReadOptions, ZipSegment, ZipSegmentKind } from './types.js'
+import type { ExtraField, RandomAccessSource, ZipLayout, ZipReadOptions } from './types.js'
 import { LimitExceededError, ZipHeaderMismatchError, ZipOverlappingEntriesError, ZipStructureError } from '../../errors.js'
 
 /**
- * Reads the layout of a zip archive: its entries as the central directory lists them, where each entry's
- * local header, data and data descriptor sit, and segments that tile the file.
+ * Reads the layout of a zip archive as a column table (see directory.ts): its entries as the central
+ * directory lists them, where each entry's local header, data and data descriptor sit, and segments that
+ * tile the file. Memory: the central directory's bytes plus some 50 bytes an entry and its local extra
+ * field; entry objects are made only when asked for.
  *
  * @example
  * ```ts
- * const layout = await readZipLayout(bytesSource(zipBytes))
- * for (const e of layout.entries) console.log(new TextDecoder().decode(e.path), e.dataOffset, e.compressedSize)
+ * const dir = await readZipDirectory(bytesSource(zipBytes))
+ * for (let i = 0; i < dir.count; i++) console.log(new TextDecoder().decode(dir.entry(i).path))
  * ```
  *
  * Errors: UnsupportedFormatError (no end record: not a zip; several disks), TruncatedArchiveError (the
@@ -36,7 +40,7 @@ import { LimitExceededError, ZipHeaderMismatchError, ZipOverlappingEntriesError,
  * maxCentralDirectoryBytes, maxCompressionRatio), InvalidArgumentError (not a source). Reads are bounded by
  * the file size and the limits; nothing is decompressed.
  */
-export async function readZipLayout (source: RandomAccessSource, options: ZipReadOptions = {}): Promise<ZipLayout> {
+export async function readZipDirectory (source: RandomAccessSource, options: ZipReadOptions = {}): Promise<ZipDirectory> {
   checkSource(source)
   const limits = resolveZipLimits(options.limits)
   const end = await readEndRecords(source)
@@ -52,55 +56,63 @@ export async function readZipLayout (source: RandomAccessSource, options: ZipRea
     throw new ZipStructureError(`${entryCount} entries cannot fit in a ${cdSize}-byte central directory`, { offset: cdOffset + cdSize })
   }
   const cd = await readExact(source, cdOffset, cdSize)
-  const records = parseCentralDirectory(cd, cdOffset, entryCount, end.zip64 !== undefined, end.shift, limits)
+  const central = parseCentralDirectory(cd, cdOffset, entryCount, end.zip64 !== undefined, end.shift, limits)
+  const count = central.count
 
   // Visit local headers in file order, so that overlaps show up as soon as they can and reads go forward.
-  const order = records.map((_, i) => i).sort((a, b) => records[a]!.localHeaderOffset - records[b]!.localHeaderOffset || a - b)
-  const entries: ZipEntry[] = new Array<ZipEntry>(records.length)
+  const lho = central.localHeaderOffset
+  const order = new Uint32Array(count).map((_, i) => i).sort((a, b) => (lho[a] as number) - (lho[b] as number) || a - b)
+  const local: LocalColumns = { headerLength: new Uint32Array(count), descriptor: new Uint8Array(count), extra: new ByteArena(), extraAt: new Uint32Array(count) }
   let previousEnd = 0
   let previous: CentralRecord | undefined
   for (const i of order) {
-    const record = records[i]!
+    const record = centralRecord(cd, central.recordAt[i] as number, cdOffset, i, end.shift)
     if (record.localHeaderOffset < previousEnd && previous !== undefined) {
       throw new ZipOverlappingEntriesError(`entries ${previous.index} and ${record.index} overlap`, {
         offset: record.localHeaderOffset, entry: record.name, entries: [previous.index, record.index], names: [previous.name, record.name]
       })
     }
-    const entry = await readLocal(source, record, cdOffset)
-    entries[i] = entry
-    previousEnd = entry.dataDescriptor !== undefined
-      ? entry.dataDescriptor.offset + entry.dataDescriptor.length
-      : entry.dataOffset + entry.compressedSize
+    const found = await readLocal(source, record, cdOffset)
+    local.headerLength[i] = found.dataOffset - record.localHeaderOffset
+    local.extraAt[i] = local.extra.add(found.extra)
+    previousEnd = found.dataOffset + record.compressedSize
+    if (found.descriptor !== undefined) {
+      local.descriptor[i] = found.descriptor.length | (found.descriptor.signed ? DESCRIPTOR_SIGNED : 0)
+      previousEnd = found.descriptor.offset + found.descriptor.length
+    }
     previous = record
   }
+  return new ZipDirectory(source.size, cd, end, central, local, order)
+}
 
-  const segments = buildSegments(source.size, order.map(i => entries[i]!), end)
-  const firstRecord = segments.find(s => s.kind !== 'prefix')
-  const layout: ZipLayout = {
-    entries,
-    centralDirectory: { offset: cdOffset, size: cdSize },
-    endOfCentralDirectory: { offset: end.eocdOffset, length: end.eocdLength },
-    comment: end.comment,
-    prefixLength: firstRecord?.offset ?? 0,
-    offsetShift: end.shift,
-    segments
-  }
-  if (end.zip64 !== undefined) layout.endOfCentralDirectory.zip64 = end.zip64
-  return layout
+/**
+ * Reads the layout of a zip archive with every entry and segment as an object (see readZipDirectory, which
+ * this wraps, for what is read and checked and the errors): convenient for small archives, about 2 KB an
+ * entry.
+ *
+ * @example
+ * ```ts
+ * const layout = await readZipLayout(bytesSource(zipBytes))
+ * for (const e of layout.entries) console.log(new TextDecoder().decode(e.path), e.dataOffset, e.compressedSize)
+ * ```
+ */
+export async function readZipLayout (source: RandomAccessSource, options: ZipReadOptions = {}): Promise<ZipLayout> {
+  return (await readZipDirectory(source, options)).layout()
 }
 
 /**
  * Reads and cross-checks one local header (APPNOTE 4.3.7) and, with bit 3, finds its data descriptor
  * (4.3.9). `areaEnd` is where the central directory starts: nothing of an entry may lie at or beyond it.
  */
-async function readLocal (source: RandomAccessSource, c: CentralRecord, areaEnd: number): Promise<ZipEntry> {
+async function readLocal (source: RandomAccessSource, c: CentralRecord, areaEnd: number): Promise<LocalPart> {
   const lho = c.localHeaderOffset
   const where = { offset: lho, entry: c.name, index: c.index }
   if (lho + LOCAL_HEADER_SIZE > areaEnd) {
     throw new ZipStructureError(`local header at ${lho} does not lie before the central directory at ${areaEnd}`, where)
   }
-  // One read for the fixed part plus the name and extra field, guessing their lengths from the directory.
-  let want = Math.min(LOCAL_HEADER_SIZE + c.path.length + 64 + extraBytes(c), areaEnd - lho)
+  // One read for the fixed part plus the name and extra field, guessing their lengths from the directory
+  // (exactly: a read past the header would ask a rebuilt zip to make the data after it, see verify.ts).
+  let want = Math.min(LOCAL_HEADER_SIZE + c.path.length + localExtraGuess(c), areaEnd - lho)
   let h = await readExact(source, lho, want)
   if (u32(h, 0) !== SIG_LOCAL_HEADER) throw new ZipStructureError('no local header signature where the central directory points', where)
   const nameLength = u16(h, 26)
@@ -115,7 +127,8 @@ async function readLocal (source: RandomAccessSource, c: CentralRecord, areaEnd:
   const method = u16(h, 8)
   const crc32 = u32(h, 14)
   const localName = h.subarray(LOCAL_HEADER_SIZE, LOCAL_HEADER_SIZE + nameLength)
-  const { fields: localExtraFields, tail: localExtraTail } = parseExtraFields(h.subarray(LOCAL_HEADER_SIZE + nameLength, LOCAL_HEADER_SIZE + nameLength + extraLength))
+  const extra = h.subarray(LOCAL_HEADER_SIZE + nameLength, LOCAL_HEADER_SIZE + nameLength + extraLength)
+  const localExtraFields = parseExtraFields(extra).fields
 
   const mismatch = (field: string, local: unknown, central: unknown): never => {
     throw new ZipHeaderMismatchError(`local header ${field} ${String(local)} differs from the central directory's ${String(central)}`, { ...where, field, local, central })
@@ -144,42 +157,11 @@ async function readLocal (source: RandomAccessSource, c: CentralRecord, areaEnd:
   if (dataEnd > areaEnd) {
     throw new ZipStructureError(`entry data of ${c.compressedSize} bytes at ${dataOffset} runs past the start of the central directory at ${areaEnd}`, { ...where, dataOffset })
   }
-
-  const entry: ZipEntry = {
-    index: c.index,
-    path: c.path,
-    utf8Flag: (c.flags & FLAG_UTF8) !== 0,
-    comment: c.comment,
-    method: c.method,
-    flags: c.flags,
-    crc32: c.crc32,
-    compressedSize: c.compressedSize,
-    uncompressedSize: c.uncompressedSize,
-    localHeaderOffset: lho,
-    dataOffset,
-    versionMadeBy: c.versionMadeBy,
-    versionNeeded: c.versionNeeded,
-    externalAttributes: c.externalAttributes,
-    internalAttributes: c.internalAttributes,
-    type: c.type,
-    dosTime: c.dosTime,
-    dosDate: c.dosDate,
-    extraFields: c.extraFields,
-    localExtraFields,
-    encrypted: c.encrypted
-  }
+  const part: LocalPart = { dataOffset, extra }
   if ((flags & FLAG_DATA_DESCRIPTOR) !== 0) {
-    entry.dataDescriptor = await readDescriptor(source, c, dataEnd, areaEnd, findExtra(localExtraFields, EXTRA_ZIP64) !== undefined)
+    part.descriptor = await readDescriptor(source, c, dataEnd, areaEnd, findExtra(localExtraFields, EXTRA_ZIP64) !== undefined)
   }
-  if (c.unixMode !== undefined) entry.unixMode = c.unixMode
-  const mtime = extraMtime([c.extraFields, localExtraFields]) ?? dosToUnixSeconds(c.dosDate, c.dosTime)
-  if (mtime !== undefined) entry.mtime = mtime
-  const owner = extraOwner([localExtraFields, c.extraFields])
-  if (owner.uid !== undefined) entry.uid = owner.uid
-  if (owner.gid !== undefined) entry.gid = owner.gid
-  if (c.extraTail !== undefined) entry.extraTail = c.extraTail
-  if (localExtraTail !== undefined) entry.localExtraTail = localExtraTail
-  return entry
+  return part
 }
 
 /**
@@ -215,9 +197,20 @@ function isAscii (bytes: Uint8Array): boolean {
   return true
 }
 
-function extraBytes (c: CentralRecord): number {
+/**
+ * How long the local header's extra field probably is: as long as the directory's, except that Info-ZIP's
+ * extended timestamp (0x5455) carries every time its flags announce (mtime, atime, ctime) in the local
+ * header and only mtime in the directory (extrafld.txt). A guess: a longer field is read again.
+ */
+function localExtraGuess (c: CentralRecord): number {
   let n = c.extraTail?.length ?? 0
-  for (const f of c.extraFields) n += 4 + f.data.length
+  for (const f of c.extraFields) {
+    n += 4 + f.data.length
+    if (f.id === EXTRA_EXTENDED_TIMESTAMP && f.data.length >= 1) {
+      const flags = f.data[0] as number
+      n += 1 + 4 * ((flags & 1) + ((flags >> 1) & 1) + ((flags >> 2) & 1)) - f.data.length
+    }
+  }
   return n
 }
 
@@ -250,43 +243,4 @@ async function readDescriptor (source: RandomAccessSource, c: CentralRecord, at:
   throw new ZipHeaderMismatchError('data descriptor missing, or its CRC-32 and sizes differ from the central directory\'s', {
     offset: at, entry: c.name, index: c.index, field: 'data descriptor'
   })
-}
-
-/**
- * Segments in file order: for each entry its local header, data and descriptor; the central directory;
- * the end records. Uncovered bytes before the first record are the prefix, between records gaps, after
- * the EOCD record trailing. Entries were checked not to overlap each other or the directory.
- */
-function buildSegments (size: number, entriesInFileOrder: ZipEntry[], end: Awaited<ReturnType<typeof readEndRecords>>): ZipSegment[] {
-  const records: ZipSegment[] = []
-  for (const e of entriesInFileOrder) {
-    records.push({ offset: e.localHeaderOffset, length: e.dataOffset - e.localHeaderOffset, kind: 'local-header', entry: e.index })
-    records.push({ offset: e.dataOffset, length: e.compressedSize, kind: 'data', entry: e.index })
-    if (e.dataDescriptor !== undefined) records.push({ offset: e.dataDescriptor.offset, length: e.dataDescriptor.length, kind: 'data-descriptor', entry: e.index })
-  }
-  records.push({ offset: end.cdOffset, length: end.cdSize, kind: 'central-directory' })
-  if (end.zip64 !== undefined) {
-    records.push({ offset: end.zip64.recordOffset, length: end.zip64.recordLength, kind: 'end-records' })
-    records.push({ offset: end.zip64.locatorOffset, length: end.eocdOffset - end.zip64.locatorOffset, kind: 'end-records' })
-  }
-  records.push({ offset: end.eocdOffset, length: end.eocdLength, kind: 'end-records' })
-
-  const out: ZipSegment[] = []
-  let pos = 0
-  const push = (offset: number, length: number, kind: ZipSegmentKind, entry?: number): void => {
-    if (length === 0) return
-    const last = out[out.length - 1]
-    if (last !== undefined && last.kind === kind && kind === 'end-records') { last.length += length; return }
-    const s: ZipSegment = { offset, length, kind }
-    if (entry !== undefined) s.entry = entry
-    out.push(s)
-  }
-  for (const r of records) {
-    if (r.offset < pos) throw new ZipStructureError(`${r.kind} at ${r.offset} overlaps the bytes before it`, { offset: r.offset })
-    if (r.offset > pos) push(pos, r.offset - pos, out.length === 0 ? 'prefix' : 'gap')
-    push(r.offset, r.length, r.kind, r.entry)
-    pos = r.offset + r.length
-  }
-  push(pos, size - pos, 'trailing')
-  return out
 }

@@ -16,7 +16,7 @@
 import {
   ArchiveManifestError, CorruptCompressedDataError, InvalidArgumentError, TruncatedCompressedDataError, UnsupportedFormatError
 } from '../../errors.js'
-import { BZ_MEM_ERROR, BZ_OK, BZ_STREAM_END, Libbz2Stream } from './libbz2.js'
+import { BZ_MEM_ERROR, BZ_OK, BZ_STREAM_END, Libbz2Stream, loadLibbz2 } from './libbz2.js'
 
 /** "BZh" and the block size digit. */
 const HEADER_LEN = 4
@@ -91,6 +91,7 @@ export async function * bzip2Decompress (input: AsyncIterable<Uint8Array> | Iter
     }
     streams++
     const streamStart = r.offset
+    await loadLibbz2() // only once the bytes are known to be bzip2
     const s = Libbz2Stream.decompressor()
     try {
       let pending = false // the last call filled the output window: more output may come without input

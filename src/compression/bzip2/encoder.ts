@@ -3,7 +3,7 @@
  * it, so the output is byte for byte what `bzip2 -1` .. `bzip2 -9` writes.
  */
 import { ArchiveManifestError, InvalidArgumentError } from '../../errors.js'
-import { BZ_FINISH_OK, BZ_RUN_OK, BZ_STREAM_END, Libbz2Stream } from './libbz2.js'
+import { BZ_FINISH_OK, BZ_RUN_OK, BZ_STREAM_END, Libbz2Stream, loadLibbz2 } from './libbz2.js'
 import { joinBytes } from '../../bytes-concat.js'
 
 export type Bzip2Level = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
@@ -15,6 +15,7 @@ function concat (parts: Uint8Array[]): Uint8Array {
 /**
  * Incremental compressor. libbz2 compresses a block as soon as it is full, so output comes out block by
  * block while writing; memory is one WebAssembly instance (about 8 MB at level 9), released by `finish`.
+ * Synchronous: `loadLibbz2()` must have completed first.
  */
 export class Bzip2Encoder {
   private stream: Libbz2Stream | undefined
@@ -79,7 +80,7 @@ export class Bzip2Encoder {
   }
 }
 
-/** Compress a whole buffer; same bytes as `bzip2 -<level> -c`. */
+/** Compress a whole buffer; same bytes as `bzip2 -<level> -c`. `loadLibbz2()` must have completed first. */
 export function bzip2CompressSync (bytes: Uint8Array, level: Bzip2Level | number): Uint8Array {
   const enc = new Bzip2Encoder(level)
   const a = enc.write(bytes)
@@ -92,6 +93,7 @@ export async function * bzip2Compress (
   input: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   level: Bzip2Level | number
 ): AsyncIterable<Uint8Array> {
+  await loadLibbz2()
   const enc = new Bzip2Encoder(level)
   if (input instanceof Uint8Array) {
     // Feed in slices so output is produced as each block completes.

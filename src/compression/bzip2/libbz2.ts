@@ -1,10 +1,10 @@
 /**
  * libbz2 (Debian's bzip2 1.0.8 source compiled to WebAssembly by scripts/wasm/build-libbz2.sh) behind a
- * small typed wrapper. The module is compiled once, on first use, and shared; every compressor or
- * decompressor gets its own instance, so its linear memory (up to ~8 MB for `-9` compression) belongs to
+ * small typed wrapper. The module is loaded and compiled once, by `loadLibbz2()` (the async entry points
+ * call it; see wasm-module.ts), and shared; every compressor or decompressor gets its own instance, so its linear memory (up to ~8 MB for `-9` compression) belongs to
  * that one stream and goes away with it. The module imports nothing, so the same code runs in browsers.
  */
-import { LIBBZ2_WASM_BASE64 } from './libbz2-wasm.generated.js'
+import { LazyWasmModule } from '../wasm-module.js'
 
 /** Return codes of BZ2_bzCompress / BZ2_bzDecompress (bzlib.h). */
 export const BZ_OK = 0
@@ -36,17 +36,11 @@ interface ShimExports {
   shim_produced: (h: number) => number
 }
 
-let compiled: WebAssembly.Module | undefined
+const libbz2 = new LazyWasmModule('libbz2', async () => (await import('./libbz2-wasm.generated.js')).LIBBZ2_WASM_BASE64)
 
-/** The compiled module; synchronous so that the synchronous compression API can use it. */
-function libbz2Module (): WebAssembly.Module {
-  if (compiled === undefined) {
-    const text = atob(LIBBZ2_WASM_BASE64)
-    const bytes = new Uint8Array(text.length)
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i)
-    compiled = new WebAssembly.Module(bytes)
-  }
-  return compiled
+/** Loads libbz2 (once); Libbz2Stream, Bzip2Encoder and bzip2CompressSync need it to have completed. */
+export async function loadLibbz2 (): Promise<void> {
+  await libbz2.load()
 }
 
 /**
@@ -60,7 +54,7 @@ export class Libbz2Stream {
   readonly inCapacity: number
 
   private constructor (create: (x: ShimExports) => number) {
-    const instance = new WebAssembly.Instance(libbz2Module(), {})
+    const instance = new WebAssembly.Instance(libbz2.module, {})
     const x = instance.exports as unknown as ShimExports
     x._initialize?.()
     const h = create(x)

@@ -1,21 +1,18 @@
 /**
  * Streaming decompressors that report the compressed structure exactly (members, streams, blocks, frames,
  * trailing bytes), for describing compressed tarballs byte for byte. Pure: no node: imports.
+ *
+ * Each format's decompressor (and the inflate, libbz2, liblzma or fzstd code under it) is imported only
+ * when data in that format arrives: a plain tar never loads any of them.
  */
 import { UnsupportedFormatError } from '../../errors.js'
 import { DETECT_BYTES, detectCompression, type CompressionFormat } from '../container/detect.js'
-import { bunzip2 } from './bzip2.js'
 import type { DecompressEvent } from './events.js'
-import { gunzip, type GunzipOptions } from './gzip.js'
+import type { GunzipOptions } from './gzip.js'
 import { ByteReader, type ByteInput } from './reader.js'
-import { unxz } from './xz.js'
-import { unzstd } from './zstd.js'
 
 export type * from './events.js'
-export { gunzip, type GunzipOptions } from './gzip.js'
-export { bunzip2 } from './bzip2.js'
-export { unxz } from './xz.js'
-export { unzstd } from './zstd.js'
+export type { GunzipOptions } from './gzip.js'
 export type { ByteInput } from './reader.js'
 
 export interface DecompressOptions extends GunzipOptions {
@@ -23,13 +20,13 @@ export interface DecompressOptions extends GunzipOptions {
   format?: CompressionFormat
 }
 
-/** The decompressor for a format. */
+/** The decompressor for a format (its module is imported when the returned generator starts). */
 export function decompressorFor (format: CompressionFormat, options: DecompressOptions = {}): (input: ByteInput) => AsyncGenerator<DecompressEvent, void, undefined> {
   switch (format) {
-    case 'gzip': return (input) => gunzip(input, options)
-    case 'bzip2': return bunzip2
-    case 'xz': return unxz
-    case 'zstd': return unzstd
+    case 'gzip': return async function * (input) { yield * (await import('./gzip.js')).gunzip(input, options) }
+    case 'bzip2': return async function * (input) { yield * (await import('./bzip2.js')).bunzip2(input) }
+    case 'xz': return async function * (input) { yield * (await import('./xz.js')).unxz(input) }
+    case 'zstd': return async function * (input) { yield * (await import('./zstd.js')).unzstd(input) }
   }
 }
 

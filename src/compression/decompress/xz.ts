@@ -12,7 +12,7 @@ import {
   XZ_HEADER_MAGIC, XZ_STREAM_HEADER_SIZE, isXzStreamStart, parseLzma2ChunkHeader, parseXzBlockHeader, parseXzStreamFooter,
   parseXzStreamHeader, readXzVli, xzCheckSize, type XzBlockInfo
 } from '../container/xz.js'
-import { LiblzmaDecodeError, LiblzmaDecoder } from '../xz/liblzma.js'
+import { LiblzmaDecodeError, LiblzmaDecoder, loadLiblzma } from '../xz/liblzma.js'
 import type { DecompressEvent, XzStreamEvent } from './events.js'
 import { ByteReader, type ByteInput } from './reader.js'
 
@@ -175,6 +175,7 @@ export async function * unxz (input: ByteInput): AsyncGenerator<DecompressEvent,
         indexOffset: 0, indexSize: 0, footerOffset: 0, uncompressedOffset: uncompressedTotal, uncompressedSize: 0
       }
       const gen = streamBytes(r, info)
+      await loadLiblzma() // only once the bytes are known to be xz
       const decoder = new LiblzmaDecoder()
       const decodeError = (e: unknown): Error => {
         if (!(e instanceof LiblzmaDecodeError)) return e as Error

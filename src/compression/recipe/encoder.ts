@@ -27,3 +27,10 @@ export interface EncoderFactory {
   readonly holdsBack?: number
   create(): StreamEncoder
 }
+
+/**
+ * One encoder's factory maker, for recipes naming it. `contentSize` is the size of the input the encoder
+ * will be given (a member's `tarSize`): zstd's CLI pledges it for a file argument, which both writes it in
+ * the frame header and tunes the compression.
+ */
+export type EncoderFamily = (recipe: Recipe, contentSize?: number) => EncoderFactory

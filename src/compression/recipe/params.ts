@@ -5,8 +5,8 @@
  */
 import { InvalidManifestError } from '../../errors.js'
 import { InvalidArgumentError } from '../../errors.js'
-import { XZ_PARAM_RULES, checkXzParams } from '../xz/encoder.js'
-import { ZSTD_PARAM_RULES, checkZstdParams } from '../zstd/encoder.js'
+import { XZ_PARAM_RULES, checkXzParams } from '../xz/params.js'
+import { ZSTD_PARAM_RULES, checkZstdParams } from '../zstd/params.js'
 import type { Recipe } from './encoder.js'
 
 interface ParamRule { min: number, max: number, default?: number }

@@ -20,8 +20,8 @@ export interface RacePlan {
 }
 
 export interface RecipeRaces {
-  /** Starts the next member's race (the previous one has ended). */
-  start(plan: RacePlan): void
+  /** Starts the next member's race (the previous one has ended); await it before the member's bytes. */
+  start(plan: RacePlan): Promise<void> | undefined
   /** The current member's next real compressed bytes (not modified afterwards). */
   expected(bytes: Uint8Array): void
   /** The next uncompressed bytes (not modified afterwards). */
@@ -32,9 +32,10 @@ export interface RecipeRaces {
   ready(): Promise<void> | undefined
 }
 
-/** The race a plan describes, with its encoders. */
-export function raceOf (plan: RacePlan): RecipeRace {
-  return new RecipeRace(plan.recipes.map(recipe => encoderFor(recipe, plan.contentSize)), {
+/** The race a plan describes, with its encoders (loaded first). */
+export async function raceOf (plan: RacePlan): Promise<RecipeRace> {
+  const candidates = await Promise.all(plan.recipes.map(async recipe => await encoderFor(recipe, plan.contentSize)))
+  return new RecipeRace(candidates, {
     ...(plan.maxLag === undefined ? {} : { maxLag: plan.maxLag }),
     ...(plan.maxLog === undefined ? {} : { maxLog: plan.maxLog })
   })
@@ -44,7 +45,7 @@ export function raceOf (plan: RacePlan): RecipeRace {
 export class InThreadRaces implements RecipeRaces {
   #race: RecipeRace | undefined
 
-  start (plan: RacePlan): void { this.#race = raceOf(plan) }
+  async start (plan: RacePlan): Promise<void> { this.#race = await raceOf(plan) }
   expected (bytes: Uint8Array): void { this.#race?.expected(bytes) }
   input (bytes: Uint8Array): void { this.#race?.input(bytes) }
 

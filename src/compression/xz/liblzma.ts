@@ -2,12 +2,12 @@
  * liblzma's encoder and .xz decoder (Debian xz-utils 5.4.1), compiled to WebAssembly by
  * scripts/wasm/build-liblzma.sh, and typed wrappers over its shims (scripts/wasm/liblzma-shim.c and
  * liblzma-decoder-shim.c). The module has no imports, so it runs unchanged in browsers and Node. It is
- * compiled once, lazily, and cached; each encoder and decoder gets its own instance, so they share no state
- * (any number may run interleaved) and the memory (up to ~674 MiB for a preset 9 encoder, the dictionary
- * plus ~1 MiB for a decoder) is released with it.
+ * loaded and compiled once, by `loadLiblzma()` (see wasm-module.ts), and cached; each encoder and decoder
+ * gets its own instance, so they share no state (any number may run interleaved) and the memory (up to
+ * ~674 MiB for a preset 9 encoder, the dictionary plus ~1 MiB for a decoder) is released with it.
  */
 import { InvalidArgumentError, LimitExceededError } from '../../errors.js'
-import { LIBLZMA_WASM_BASE64 } from './liblzma-wasm.generated.js'
+import { LazyWasmModule } from '../wasm-module.js'
 
 interface ShimExports {
   memory: WebAssembly.Memory
@@ -39,27 +39,11 @@ const LZMA_BUF_ERROR = 10
 /** The shims' fixed input buffer (IO_SIZE). */
 const SHIM_IO_SIZE = 1 << 17
 
-function decodeBase64 (text: string): Uint8Array {
-  const bin = atob(text)
-  const out = new Uint8Array(bin.length)
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
-  return out
-}
+const liblzma = new LazyWasmModule('liblzma', async () => (await import('./liblzma-wasm.generated.js')).LIBLZMA_WASM_BASE64)
 
-let compiled: WebAssembly.Module | undefined
-
-/** The compiled module (compiled synchronously on first use; see compileLiblzma for an async start). */
-export function liblzmaModule (): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(decodeBase64(LIBLZMA_WASM_BASE64) as Uint8Array<ArrayBuffer>)
-  return compiled
-}
-
-/**
- * Compiles the module off the main thread's critical path, for callers (browsers) that prefer not to
- * compile synchronously on first use. Optional: encoders compile on demand.
- */
-export async function compileLiblzma (): Promise<void> {
-  compiled ??= await WebAssembly.compile(decodeBase64(LIBLZMA_WASM_BASE64) as Uint8Array<ArrayBuffer>)
+/** Loads liblzma (once); LiblzmaEncoder and LiblzmaDecoder need it to have completed. */
+export async function loadLiblzma (): Promise<void> {
+  await liblzma.load()
 }
 
 export interface LiblzmaEncoderOptions {
@@ -84,7 +68,7 @@ export class LiblzmaEncoder {
   #ended = false
 
   constructor (options: LiblzmaEncoderOptions) {
-    const instance = new WebAssembly.Instance(liblzmaModule(), {})
+    const instance = new WebAssembly.Instance(liblzma.module, {})
     this.#x = instance.exports as unknown as ShimExports
     this.#x._initialize?.()
     const preset = (options.preset | (options.extreme ? PRESET_EXTREME : 0)) >>> 0
@@ -153,7 +137,7 @@ export class LiblzmaDecoder {
   #ended = false
 
   constructor () {
-    const instance = new WebAssembly.Instance(liblzmaModule(), {})
+    const instance = new WebAssembly.Instance(liblzma.module, {})
     this.#x = instance.exports as unknown as ShimExports
     this.#x._initialize?.()
     this.#d = this.#x.xzd_create()

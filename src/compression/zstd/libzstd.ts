@@ -3,33 +3,19 @@
  * Debian's patched source, see libzstd-wasm.generated.ts), and a typed wrapper over its small C shim
  * (scripts/wasm/libzstd-shim.c). The module has no imports, so it runs unchanged in browsers and Node.
  *
- * The module is compiled once, lazily, and cached. Each encoder gets an instance of its own, created
- * synchronously: a compressor holds up to a few hundred MiB (more for levels 20-22 and --long), and that
+ * The module is loaded and compiled once, by `loadLibzstd()` (see wasm-module.ts), and cached. Each
+ * encoder gets an instance of its own, created synchronously: a compressor holds up to a few hundred MiB (more for levels 20-22 and --long), and that
  * memory is released with the instance when the encoder is dropped, which a shared instance could not do
- * (wasm memory never shrinks). Browsers refuse to compile a module this size synchronously on the main
- * thread; call `preloadLibzstd()` there first, or use the encoder in a worker.
+ * (wasm memory never shrinks).
  */
 import { ArchiveManifestError, LimitExceededError } from '../../errors.js'
-import { libzstdWasmBase64 } from './libzstd-wasm.generated.js'
+import { LazyWasmModule } from '../wasm-module.js'
 
-let compiled: WebAssembly.Module | undefined
+const libzstd = new LazyWasmModule('libzstd', async () => (await import('./libzstd-wasm.generated.js')).libzstdWasmBase64)
 
-function wasmBytes (): Uint8Array<ArrayBuffer> {
-  const text = atob(libzstdWasmBase64)
-  const bytes = new Uint8Array(text.length)
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i)
-  return bytes
-}
-
-/** The compiled module, compiled synchronously on first use. */
-export function libzstdModule (): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(wasmBytes())
-  return compiled
-}
-
-/** Compiles the module asynchronously (needed on a browser's main thread) so later encoders start at once. */
-export async function preloadLibzstd (): Promise<void> {
-  compiled ??= await WebAssembly.compile(wasmBytes())
+/** Loads libzstd (once); LibzstdStream and zstdWindowLog need it to have completed. */
+export async function loadLibzstd (): Promise<void> {
+  await libzstd.load()
 }
 
 /** ZSTD_EndDirective. */
@@ -66,7 +52,7 @@ interface ShimExports {
 }
 
 function instantiate (): ShimExports {
-  return new WebAssembly.Instance(libzstdModule(), {}).exports as unknown as ShimExports
+  return new WebAssembly.Instance(libzstd.module, {}).exports as unknown as ShimExports
 }
 
 /** One libzstd compression stream in an instance of its own. */

@@ -4,8 +4,14 @@
  */
 import type { ParseArgsConfig } from 'node:util'
 import { once } from 'node:events'
-import { checkInputFile } from '../fs-errors.js'
-import { openCarFile } from '../car-file.js'
+import { fstatSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { isatty } from 'node:tty'
+import { InvalidManifestError, TruncatedCarError, UnsupportedCidError } from '../../errors.js'
+import { loadManifest } from '../../manifest/load.js'
+import { type CarFileSink, type CarFileSource, createCarFile, createCarStream, createCarStreamAt, openCarFile, openCarStream } from '../car-file.js'
+import { streamChunks } from '../files.js'
+import { checkOutputParent } from '../fs-errors.js'
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>
 
@@ -15,8 +21,12 @@ export interface Invocation {
   args: string[]
   /** Option values, by long name (types as declared in the command's `options`). */
   values: Record<string, string | boolean | string[] | boolean[] | undefined>
-  /** Set by a command that printed its own --json report of a failure (verify), so it is not printed twice. */
-  printed: { jsonError: boolean }
+  /**
+   * `jsonError`: set by a command that printed its own --json report of a failure (verify), so that it is
+   * not printed twice. `dataOnStdout`: set by a command whose stdout carries data (a CAR, an archive), so
+   * that reports go to stderr instead.
+   */
+  printed: { jsonError: boolean, dataOnStdout?: boolean }
 }
 
 export interface Command {
@@ -25,6 +35,8 @@ export interface Command {
   synopsis: string
   /** What the command does, in a line or two (usage and `COMMAND --help`). */
   description: string
+  /** `COMMAND --help`'s further lines: its arguments and each option (indent continuation lines). */
+  help?: string[]
   /** Options beyond the common ones (--json, --help). */
   options: OptionSpec
   run: (invocation: Invocation) => Promise<number>
@@ -33,11 +45,62 @@ export interface Command {
 /** A command line this CLI does not understand (exit 2). */
 export class UsageError extends Error {}
 
-/** Opens the CAR file a command reads its manifest from, with typed errors for a missing or unreadable path. */
-export async function openCar (path: string | undefined): Promise<Awaited<ReturnType<typeof openCarFile>>> {
-  if (path === undefined) throw new UsageError('this command needs a MANIFEST.car')
-  await checkInputFile(path)
-  return await openCarFile(path)
+/**
+ * Opens the CAR a command reads its manifest from: a file, a pipe, or `-` for stdin. A roots-less CAR (as
+ * `create --car -` streams it) ends with its manifest; when its last block is not one, it was cut short.
+ */
+export async function openCar (path: string | undefined): Promise<CarFileSource> {
+  if (path === undefined) throw new UsageError('this command needs a MANIFEST.car (or - for stdin)')
+  const car = path === '-' ? await openCarStream(stdinChunks()) : await openCarFile(path)
+  if (car.rootless) {
+    try {
+      await loadManifest(car.root, car)
+    } catch (err) {
+      await car.close()
+      if (!(err instanceof InvalidManifestError || err instanceof UnsupportedCidError)) throw err
+      throw new TruncatedCarError(`${path === '-' ? 'the CAR on stdin' : path} has no roots and its last block ${car.root} is not a manifest, which a streamed manifest CAR ends with: it is truncated (or holds no manifest)`, {}, { cause: err })
+    }
+  }
+  return car
+}
+
+/** Stdin's bytes as they come; a terminal is refused, as gzip refuses to read compressed data from one. */
+export function stdinChunks (): AsyncGenerator<Uint8Array> {
+  if (isatty(0)) throw new UsageError('refusing to read binary input from a terminal: pipe it in, or name a file')
+  return streamChunks({ fd: 0 })
+}
+
+/** Refuses to write binary data to a terminal (as gzip and zstd do) unless forced. */
+export function checkBinaryStdout (force: boolean): void {
+  if (!force && isatty(1)) throw new UsageError('refusing to write binary data to a terminal: redirect stdout, give an output file, or use --force')
+}
+
+/** Whether `path` is `-` or names the file stdout is (`/dev/stdout`, `/proc/self/fd/1`, or the same file by another name). */
+export async function isStdout (path: string): Promise<boolean> {
+  if (path === '-') return true
+  const info = await stat(path).catch(() => undefined)
+  if (info === undefined) return false
+  try {
+    const out = fstatSync(1)
+    return out.dev === info.dev && out.ino === info.ino
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Where a command writes a CAR: a file (its root patched into the header at the end), or, for `-`, a pipe,
+ * FIFO or device, a roots-less stream whose last block is the root (see car-file.ts). `toStdout` says the
+ * CAR is stdout, so the command's report goes to stderr.
+ */
+export async function openCarOutput (path: string, force: boolean): Promise<{ car: CarFileSink, toStdout: boolean }> {
+  const toStdout = await isStdout(path)
+  if (toStdout) checkBinaryStdout(force)
+  if (toStdout) return { car: createCarStream(writeStdout), toStdout }
+  const info = await stat(path).catch(() => undefined)
+  if (info !== undefined && !info.isFile() && !info.isDirectory()) return { car: createCarStreamAt(path), toStdout }
+  await checkOutputParent(path)
+  return { car: await createCarFile(path), toStdout }
 }
 
 /** The first error of stdout (EPIPE: its reader went away), kept so that it fails the command typed, not as a crash. */

@@ -1,23 +1,49 @@
 import { restoreArchive } from '../../manifest/restore.js'
 import { writeFileAtomically } from '../atomic-file.js'
+import { directoryFiles } from '../directory-files.js'
 import { checkOutputParent } from '../fs-errors.js'
-import { type Command, openCar, stringOption, writeStdout } from './command.js'
+import { type Command, UsageError, checkBinaryStdout, openCar, stringOption, writeStdout } from './command.js'
 
 export const restore: Command = {
   name: 'restore',
-  synopsis: 'restore MANIFEST.car [-o OUT]',
+  synopsis: 'restore MANIFEST.car|- [--from-dir DIR [--strip]] [-o OUT] [--force]',
   description: 'write the original archive bytes (verified) to OUT or stdout; OUT appears only once verified',
-  options: { output: { type: 'string', short: 'o' } },
+  help: [
+    'MANIFEST.car may be a pipe; - reads the CAR from stdin (a roots-less CAR\'s root is its last block).',
+    '-o, --output OUT  write to OUT, through a temporary file renamed onto OUT once the size and digests',
+    '    are checked (on failure OUT is absent, or the earlier file untouched). Without it (or with -o -)',
+    '    the bytes go to stdout as they are rebuilt: trust them only when the exit status is 0',
+    '--from-dir DIR    read the tree\'s files from DIR (an extraction, or with --strip the single top-level',
+    '    directory\'s contents, as a Nix store path holds them), checking each against its content CID; the',
+    '    CAR then needs only the manifest and its side data',
+    '--force           write to stdout even when it is a terminal (refused otherwise, as gzip does)',
+    '--json            on failure, print the error as JSON on stderr'
+  ],
+  options: {
+    output: { type: 'string', short: 'o' },
+    'from-dir': { type: 'string' },
+    strip: { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false }
+  },
   async run (inv) {
-    const car = await openCar(inv.args[0])
     const output = stringOption(inv, 'output')
+    const dir = stringOption(inv, 'from-dir')
+    const strip = inv.values.strip === true
+    if (strip && dir === undefined) throw new UsageError('--strip needs --from-dir')
+    const toStdout = output === undefined || output === '-'
+    if (toStdout) {
+      checkBinaryStdout(inv.values.force === true)
+      inv.printed.dataOnStdout = true
+    }
+    const car = await openCar(inv.args[0])
     try {
+      const bytes = restoreArchive(car.root, car, dir === undefined ? {} : { files: directoryFiles(dir), strip })
       // A file appears only once its bytes are verified; stdout gets them as they come (check the exit status).
-      if (output !== undefined) {
+      if (!toStdout) {
         await checkOutputParent(output)
-        await writeFileAtomically(output, restoreArchive(car.root, car))
+        await writeFileAtomically(output, bytes)
       } else {
-        await writeStdout(restoreArchive(car.root, car))
+        await writeStdout(bytes)
       }
     } finally { await car.close() }
     return 0

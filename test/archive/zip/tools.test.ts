@@ -363,4 +363,27 @@ describe('a random-access source', () => {
     // The tail, the directory and the headers: not the 150 kB of data.
     expect(read).toBeLessThan(bytes.length / 2)
   })
+
+  it('reads no byte of entry data for Info-ZIP (local timestamps longer than central ones), the JDK and Python', async () => {
+    // A rebuilt zip (verify) makes an entry's data to give any byte of it: the local header reads must stop
+    // at the header, guessing its length from the directory's.
+    const zip = out()
+    run('zip', ['-q', '-r', '-y', zip, '.'], { cwd: tree })
+    const jar = out('jar')
+    run('jar', ['cf', jar, '-C', tree, 'dir', '-C', tree, 'hello.txt'])
+    const py = out()
+    run('python3', ['-c', 'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n  z.write(sys.argv[2], "text.txt")\n  z.writestr("s.txt", "small")', py, join(tree, 'dir/text.txt')])
+    const { readZipLayout } = await import('../../../src/archive/zip/index.js')
+    for (const path of [zip, jar, py]) {
+      const bytes = new Uint8Array(readFileSync(path))
+      const reads: Array<[number, number]> = []
+      const layout = await readZipLayout({ size: bytes.length, read: async (offset, length) => { reads.push([offset, offset + length]); return bytes.slice(offset, offset + length) } })
+      const data = layout.segments.filter(s => s.kind === 'data')
+      expect(data.length, path).toBeGreaterThan(1)
+      // The end record search reads the file's last 64 KiB whatever they hold: every other read is checked.
+      for (const [from, to] of reads.filter(([, to]) => to !== bytes.length)) {
+        expect(data.filter(d => from < d.offset + d.length && d.offset < to), `read [${from}, ${to}) of ${path}`).toEqual([])
+      }
+    }
+  })
 })

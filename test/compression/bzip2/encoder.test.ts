@@ -1,10 +1,10 @@
 /**
  * The bzip2 encoder must produce exactly what bzip2 1.0.8 (`bzip2 -<level> -c`) produces.
  */
-import { describe, it, expect } from 'vitest'
+import { beforeAll, describe, it, expect } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
-import { bzip2Compress, bzip2CompressSync } from '../../../src/compression/bzip2/index.js'
+import { bzip2Compress, bzip2CompressSync, loadLibbz2 } from '../../../src/compression/bzip2/index.js'
 import { InvalidArgumentError } from '../../../src/errors.js'
 import { expectSameBytes, noRuns, referenceCompress, referenceUsedFallbackAfterMainSort, repeat, smallAlphabet } from './reference.js'
 
@@ -24,6 +24,9 @@ const small: Array<[string, Uint8Array]> = [
   ['all byte values', Uint8Array.from({ length: 256 }, (_, i) => i)]
 ]
 
+
+// The encoder under test is synchronous: libbz2 is loaded first.
+beforeAll(loadLibbz2)
 describe('bzip2CompressSync matches bzip2 1.0.8 byte for byte', () => {
   for (const level of LEVELS) {
     it(`small inputs at -${level}`, () => {

@@ -1,8 +1,11 @@
 /** The typed wrapper around the libbz2 WebAssembly module (src/compression/bzip2/libbz2.ts). */
-import { describe, it, expect } from 'vitest'
-import { BZ_RUN_OK, BZ_STREAM_END, Libbz2Stream } from '../../../src/compression/bzip2/libbz2.js'
+import { beforeAll, describe, it, expect } from 'vitest'
+import { BZ_RUN_OK, BZ_STREAM_END, Libbz2Stream, loadLibbz2 } from '../../../src/compression/bzip2/libbz2.js'
 import { expectSameBytes, referenceCompress } from './reference.js'
 
+
+// The encoder under test is synchronous: libbz2 is loaded first.
+beforeAll(loadLibbz2)
 describe('Libbz2Stream', () => {
   it('a BZ_RUN call with nothing to do is not an error (as after an output window filled exactly)', () => {
     const s = Libbz2Stream.compressor(9)

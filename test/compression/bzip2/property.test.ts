@@ -1,7 +1,7 @@
 /** Property: for random inputs over small alphabets (long runs, repetitions) and random levels, output = bzip2's. */
-import { describe, it } from 'vitest'
+import { beforeAll, describe, it } from 'vitest'
 import fc from 'fast-check'
-import { bzip2CompressSync } from '../../../src/compression/bzip2/index.js'
+import { bzip2CompressSync, loadLibbz2 } from '../../../src/compression/bzip2/index.js'
 import { expectSameBytes, referenceCompress } from './reference.js'
 
 /** Inputs built from pieces: random letters, runs of one byte (RLE1 edges), and repeats of earlier pieces. */
@@ -19,6 +19,9 @@ const input = fc.array(piece, { maxLength: 12 }).map((ps) => {
   return out
 })
 
+
+// The encoder under test is synchronous: libbz2 is loaded first.
+beforeAll(loadLibbz2)
 describe('bzip2CompressSync (fast-check)', () => {
   it('equals bzip2 -<level> on random small-alphabet inputs', () => {
     fc.assert(fc.property(input, fc.integer({ min: 1, max: 9 }), (data, level) => {

@@ -21,7 +21,7 @@ const ALL_LEVELS = [-2, 0, ...LEVELS] as const
 
 beforeAll(() => {
   buildOracle()
-}, 300_000)
+})
 afterAll(cleanupOracle)
 
 /** Text-like data: words from a small vocabulary, with occasional long copies from far back. */

@@ -16,8 +16,8 @@ function zlibCandidates () {
 const tar = new Uint8Array(readFileSync(join(import.meta.dirname, '../../fixtures/real/hello-2.10.tar')))
 
 /** Runs a race feeding real bytes first, then input, in interleaved pieces (as decompression does). */
-function race (input: Uint8Array, expected: Uint8Array, piece = 65536, candidates = zlibCandidates()) {
-  const r = new RecipeRace(candidates)
+function race (input: Uint8Array, expected: Uint8Array, piece = 65536, candidates = zlibCandidates(), options: { maxLog?: number } = {}) {
+  const r = new RecipeRace(candidates, options)
   const ratio = expected.length / Math.max(input.length, 1)
   let e = 0
   for (let i = 0; i < input.length; i += piece) {
@@ -71,6 +71,43 @@ describe('recipe race over zlib lineages', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 200_000 }), (piece) => {
       expect(race(input, real, piece, [zlibEncoder({ encoder: 'zlib', params: { level: 9 } })]).recipe).toBeDefined()
     }), { numRuns: 15 })
+  })
+
+  it('a small body is tried candidate by candidate, stopping at the first match (#16: a tiny .tgz costs two compressions, not 18)', () => {
+    const input = tar.subarray(0, 200_000)
+    const created: string[] = []
+    const counted = zlibCandidates().map(c => ({ ...c, create: () => { created.push(JSON.stringify(c.recipe)); return c.create() } }))
+    const result = race(input, new Uint8Array(deflateRawSync(input, { level: 9 })), 65536, counted)
+    expect(result.recipe).toEqual({ encoder: 'zlib-chromium', params: { level: 9 } })
+    expect(created).toEqual([JSON.stringify({ encoder: 'zlib', params: { level: 9 } }), JSON.stringify({ encoder: 'zlib-chromium', params: { level: 9 } })])
+    expect(result.rejected.map(r => r.reason)).toEqual(['differs'])
+  })
+
+  it('ordered with replay and raced in lockstep, the verdict and the reasons are the same, whatever the sizes (fast-check)', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 300_000 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: -2, max: 2 }), (size, level, edit) => {
+      const input = tar.subarray(0, size)
+      let real = pythonDeflate(input, level)
+      if (edit < 0) real = real.subarray(0, Math.max(0, real.length + edit))
+      if (edit > 0) real = new Uint8Array([...real, ...new Uint8Array(edit)])
+      const ordered = race(input, real, 65536, zlibCandidates())
+      const raced = race(input, real, 65536, zlibCandidates(), { maxLog: 0 })
+      expect(ordered.recipe).toEqual(raced.recipe)
+      // In order, the candidates after the winner are not tried; those before it fail at the same byte for the
+      // same reason (the race lists them in the order it found them, in candidate order).
+      const tried = new Set(ordered.rejected.map(r => JSON.stringify(r.recipe)))
+      const sorted = (rs: typeof ordered.rejected): string[] => rs.map(r => JSON.stringify(r)).sort()
+      expect(sorted(ordered.rejected)).toEqual(sorted(raced.rejected.filter(r => tried.has(JSON.stringify(r.recipe)))))
+      expect(ordered.rejected.length).toBe(ordered.recipe === undefined ? raced.rejected.length : zlibCandidates().findIndex(c => JSON.stringify(c.recipe) === JSON.stringify(ordered.recipe)))
+    }), { numRuns: 12 })
+  })
+
+  it('a body that grows past the log bound is raced in lockstep from what was logged', () => {
+    const input = tar.subarray(0, 1_500_000)
+    const created: number[] = []
+    const counted = zlibCandidates().map(c => ({ ...c, create: () => { created.push(1); return c.create() } }))
+    const result = race(input, pythonDeflate(input, 6), 65536, counted, { maxLog: 100_000 })
+    expect(result.recipe).toEqual({ encoder: 'zlib', params: { level: 6 } })
+    expect(created).toHaveLength(18)
   })
 })
 

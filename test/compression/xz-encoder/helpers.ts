@@ -1,7 +1,12 @@
 /** Shared by the xz encoder tests: seeded inputs, the xz binary as reference, and our encoder run in pieces. */
 import { execFileSync } from 'node:child_process'
 import { expect } from 'vitest'
-import { createXzEncoder, xzCandidateParams } from '../../../src/compression/xz/encoder.js'
+import { xzCandidateParams } from '../../../src/compression/xz/candidates.js'
+import { createXzEncoder } from '../../../src/compression/xz/encoder.js'
+import { loadLiblzma } from '../../../src/compression/xz/liblzma.js'
+
+// The encoders under test are synchronous: liblzma is loaded once, for every file that imports these helpers.
+await loadLiblzma()
 
 /** xorshift32, high byte: reproducible and (unlike a low-bit LCG) incompressible. */
 export function randomBytes (n: number, seed: number): Uint8Array {

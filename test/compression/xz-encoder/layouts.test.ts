@@ -3,7 +3,8 @@
  * check, empty input, and writes cut at odd sizes. Each file's head must yield its params.
  */
 import { describe, it, expect } from 'vitest'
-import { createXzEncoder, xzCandidateParams } from '../../../src/compression/xz/encoder.js'
+import { xzCandidateParams } from '../../../src/compression/xz/candidates.js'
+import { createXzEncoder } from '../../../src/compression/xz/encoder.js'
 import { InvalidArgumentError } from '../../../src/errors.js'
 import { encode, expectSame, roundTrip, textBytes, xz } from './helpers.js'
 

@@ -9,6 +9,9 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { createXzEncoder } from '../../../src/compression/xz/encoder.js'
+import { loadLiblzma } from '../../../src/compression/xz/liblzma.js'
+
+await loadLiblzma()
 
 const real = join(import.meta.dirname, '../../../.cache/real')
 const tar = Buffer.concat(['typescript-5.9.3.tar', 'pcre2_10.42.orig.tar', 'sed_4.9.orig.tar', 'make-dfsg_4.3.orig.tar'].map(f => readFileSync(join(real, f))))

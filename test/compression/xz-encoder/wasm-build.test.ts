@@ -35,5 +35,5 @@ describe('liblzma wasm module (generated)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-  }, 300_000)
+  })
 })

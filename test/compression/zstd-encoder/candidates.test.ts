@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { parseZstdFrameHeader, zstdFrameHeaderSize } from '../../../src/compression/container/zstd.js'
-import { zstdCandidateParams } from '../../../src/compression/zstd/encoder.js'
+import { zstdCandidateParams } from '../../../src/compression/zstd/candidates.js'
 import { seededBytes } from '../../helpers/seeded.js'
 import { type CliCase, describe_, encode, paramsFor, semiCompressible, zstdCli } from './helpers.js'
 

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { InvalidArgumentError } from '../../../src/errors.js'
-import { createZstdEncoder, ZSTD_PARAM_RULES } from '../../../src/compression/zstd/encoder.js'
+import { createZstdEncoder } from '../../../src/compression/zstd/encoder.js'
+import { ZSTD_PARAM_RULES } from '../../../src/compression/zstd/params.js'
 import { seededBytes } from '../../helpers/seeded.js'
 import { type CliCase, describe_, encode, paramsFor, semiCompressible, zstdCli } from './helpers.js'
 

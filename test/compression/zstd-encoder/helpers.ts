@@ -7,7 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createZstdEncoder } from '../../../src/compression/zstd/encoder.js'
+import { loadLibzstd } from '../../../src/compression/zstd/libzstd.js'
 import { seededBytes } from '../../helpers/seeded.js'
+
+// The encoder and zstdCandidateParams are synchronous: libzstd is loaded once, for every file that imports these helpers.
+await loadLibzstd()
 
 export interface CliCase {
   level: number

@@ -17,7 +17,11 @@
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { createZstdEncoder, zstdCandidateParams } from '../../../src/compression/zstd/encoder.js'
+import { zstdCandidateParams } from '../../../src/compression/zstd/candidates.js'
+import { createZstdEncoder } from '../../../src/compression/zstd/encoder.js'
+import { loadLibzstd } from '../../../src/compression/zstd/libzstd.js'
+
+await loadLibzstd()
 
 const path = process.argv[2]
 if (path === undefined) throw new Error('usage: measure.ts TAR')

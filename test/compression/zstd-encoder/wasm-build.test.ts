@@ -34,5 +34,5 @@ describe('libzstd wasm build', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-  }, 300_000)
+  })
 })

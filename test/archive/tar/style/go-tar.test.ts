@@ -27,7 +27,7 @@ beforeAll(() => {
   writeFileSync(join(src, 'go.mod'), 'module writer\n\ngo 1.19\n')
   bin = join(src, 'writer')
   execFileSync('go', ['build', '-o', bin, '.'], { cwd: src, env: goEnv(), stdio: ['ignore', 'ignore', 'inherit'] })
-}, 300_000)
+})
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 function goTar (format: string): Uint8Array {

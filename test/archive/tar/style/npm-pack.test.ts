@@ -16,7 +16,7 @@ beforeAll(() => {
   writeTrickyTree(dir, 'pkg', { nonUtf8: false, special: false, symlinks: false })
   writeFileSync(join(dir, 'pkg', 'package.json'), JSON.stringify({ name: 'iam-style-test', version: '1.0.0', files: ['**'] }))
   execFileSync('npm', ['pack', '--pack-destination', dir, '--offline', '--ignore-scripts'], { cwd: join(dir, 'pkg'), stdio: 'ignore', env: { ...process.env, npm_config_cache: join(dir, 'cache') } })
-}, 120_000)
+})
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('npm pack: every header regenerated', () => {
