@@ -4,22 +4,15 @@
  * and ipfs-unixfs-importer importing the same files from memory — on
  *   (a) a 1 GiB synthetic tar of large files (ChaCha20 bytes), made once in .bench-data/;
  *   (b) a real source tree with thousands of small files: CPython 3.11's release tarball (apt-get source).
- * Targets (issue #2): ≥ 3x the importer on (b), ≥ 70% of SHA-256 on (a), peak RSS < 200 MB on (a).
- * Then compressed tarballs (issue #3): throughput beside the native tools, and the real corpus of
- * bench/corpus.ts, and sizes of 2 GiB to 4 GiB against ipfs_cid (bench/large-sizes.ts).
- * BENCH_ONLY=tar|compressed|corpus|large runs one part. BENCH_QUICK=1 uses a 256 MiB synthetic
- * tar. Every timed measurement is the best of three fresh processes.
-}
- * bench/corpus.ts; then memory per entry (issue #13, bench/entry-memory.ts); then the speed table of
- * issue #16 (bench/speed.ts). BENCH_ONLY=tar|compressed|corpus|entries|speed runs one part. BENCH_QUICK=1 uses a 256 MiB synthetic tar. Every timed measurement is the
- * best of three fresh processes.
  * First the CLI's start-up beside `node -e 0` (issues #16, #17: bench/startup.ts). Then compressed
- * tarballs (issue #3): throughput beside the native tools, and the real corpus of bench/corpus.ts, sizes
- * of 2 GiB to 4 GiB against ipfs_cid (bench/large-sizes.ts), then memory per entry (issue #13,
+ * tarballs (issue #3): throughput beside the native tools, the real corpus of bench/corpus.ts, sizes of
+ * 2 GiB to 4 GiB against ipfs_cid (bench/large-sizes.ts), the speed table of issue #16 (bench/speed.ts:
+ * every case beside its baseline, the CLI end to end), memory per entry (issue #13,
  * bench/entry-memory.ts), then the mirror server (issue #14, bench/serve.ts).
- * BENCH_ONLY=startup|tar|compressed|corpus|large|entries|serve runs one part. BENCH_QUICK=1 uses a 256 MiB
- * synthetic tar. Every timed measurement is the best of three fresh processes (serve: of three requests),
- * except start-up's, which prints the minimum and median of more rounds.
+ * BENCH_ONLY=startup|tar|compressed|corpus|large|speed|entries|serve runs one part. BENCH_QUICK=1 uses a
+ * 256 MiB synthetic tar. Every timed measurement is the best of three fresh processes (serve: of three
+ * requests), except start-up's, which prints the minimum and median of more rounds, and speed's, which
+ * prints medians of three with baseline and subject interleaved.
  */
 import { execFileSync } from 'node:child_process'
 import { createCipheriv, createHash } from 'node:crypto'
