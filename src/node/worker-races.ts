@@ -5,6 +5,8 @@
  * (slot-pool.ts; a transferred copy when none is free), and `ready()` holds the caller back while more
  * than MAX_IN_FLIGHT bytes wait for the worker.
  */
+import { createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { Recipe } from '../compression/recipe/encoder.js'
 import type { RacePlan, RecipeRaces } from '../compression/recipe/races.js'
@@ -54,7 +56,11 @@ function startWorker (slots: SharedArrayBuffer[]): Worker {
   const workerData = { slots }
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./race-worker.js', import.meta.url), { workerData })
   const script = new URL('./race-worker.ts', import.meta.url).href
-  return new Worker(`import('tsx/esm/api').then(api => api.tsImport(${JSON.stringify(script)}, ${JSON.stringify(script)}))`, { eval: true, workerData })
+  // tsx's ESM API, found from here (the repository), not from the worker's working directory.
+  const require = createRequire(import.meta.url)
+  const api = (require('tsx/package.json') as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api']?.import.default as string
+  const tsx = new URL(api, pathToFileURL(require.resolve('tsx/package.json'))).href
+  return new Worker(`import(${JSON.stringify(tsx)}).then(api => api.tsImport(${JSON.stringify(script)}, ${JSON.stringify(script)}))`, { eval: true, workerData })
 }
 
 /**
