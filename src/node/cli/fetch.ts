@@ -3,23 +3,25 @@ import { fetchArchive, type FetchArchiveOptions } from '../../fetch/fetch-archiv
 import { createAtomicFile, type AtomicFile } from '../atomic-file.js'
 import { checkOutputParent } from '../fs-errors.js'
 import { type Command, UsageError, stringOption, stringsOption, writeStdout } from './command.js'
+import { outputPath } from './output.js'
 
 export const fetchCommand: Command = {
   name: 'fetch',
-  synopsis: 'fetch (--sha256 HEX | --sha512 HEX) (--mirror URL ... | --gateway URL ... --index CID) [-o OUT] [--json]',
-  description: 'get an archive by its digest from hashed mirrors (URL/sha256/HEX), then from trustless gateways\' blocks through\n      the hash index CID, each in turn until one gives it; checked against the digest; OUT appears only once checked',
+  synopsis: 'fetch (--sha256 HEX | --sha512 HEX) (--mirror URL ... | --gateway URL ... --index CID) [-o OUT|-] [--force] [--json]',
+  description: 'get an archive by its digest from hashed mirrors (URL/sha256/HEX), then from trustless gateways\' blocks through\n      the hash index CID, each in turn until one gives it; checked against the digest; OUT appears only once checked;\n      without -o (or with -o -) to stdout, refused on a terminal unless --force',
   options: {
     sha256: { type: 'string' },
     sha512: { type: 'string' },
     mirror: { type: 'string', multiple: true },
     gateway: { type: 'string', multiple: true },
     index: { type: 'string' },
-    output: { type: 'string', short: 'o' }
+    output: { type: 'string', short: 'o' },
+    force: { type: 'boolean', default: false }
   },
   async run (inv) {
     if (inv.args.length > 0) throw new UsageError(`fetch takes no arguments, only options (got ${JSON.stringify(inv.args[0])})`)
     const json = inv.values.json === true
-    const output = stringOption(inv, 'output')
+    const output = outputPath(inv)
     const sha256 = stringOption(inv, 'sha256')
     const sha512 = stringOption(inv, 'sha512')
     const options = {
