@@ -35,11 +35,16 @@ export async function writeOutput (path: string | undefined, chunks: AsyncIterab
     await writeStdout(chunks)
     return
   }
-  const info = await stat(path).catch(() => undefined)
-  if (info !== undefined && !info.isFile() && !info.isDirectory()) {
+  if (await isStreamPath(path)) {
     await pipeline(Readable.from(chunks), createWriteStream(path))
     return
   }
   await checkOutputParent(path)
   await writeFileAtomically(path, chunks)
+}
+
+/** Whether `path` is an existing pipe, FIFO, socket or device: written into as a stream, never replaced. */
+export async function isStreamPath (path: string): Promise<boolean> {
+  const info = await stat(path).catch(() => undefined)
+  return info !== undefined && !info.isFile() && !info.isDirectory()
 }
