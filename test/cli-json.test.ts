@@ -5,7 +5,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { CID } from 'multiformats/cid'
@@ -45,6 +45,34 @@ beforeAll(() => {
   writeFileSync(archives.verbatim, execFileSync('xz', ['--x86', '--lzma2=preset=1', '-T1', '-c', hello], { maxBuffer: 1 << 26 }))
   archives.zip = join(dir, 'fixtures.zip')
   execFileSync('zip', ['-q', '-r', '-X', '-y', archives.zip, 'real'], { cwd: join(repo, 'test/fixtures') })
+  // Zips with symlinks, whose targets are their data: stored, deflated by zlib (a recipe rebuilds it, so
+  // the data is the entry's content), empty, shadowed by a later entry (Python's zipfile); deflated by
+  // 7-Zip (no recipe: the data is kept verbatim, and only the tree's symlink node holds the target).
+  archives.zipLinks = join(dir, 'links.zip')
+  execFileSync('python3', ['-c', `
+import sys, warnings, zipfile
+warnings.simplefilter('ignore')
+def entry(name, mode, method=zipfile.ZIP_STORED):
+    i = zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0))
+    i.create_system = 3
+    i.external_attr = mode << 16
+    i.compress_type = method
+    return i
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    z.writestr(entry('top/run', 0o100755), b'#!/bin/sh\\n')
+    z.writestr(entry('top/link', 0o120777), b'run')
+    z.writestr(entry('top/abs', 0o120777), b'/etc/passwd')
+    z.writestr(entry('top/empty', 0o120777), b'')
+    z.writestr(entry('top/deflated', 0o120777, zipfile.ZIP_DEFLATED), b'../' * 40 + b'run')
+    z.writestr(entry('top/dup', 0o120777), b'first')
+    z.writestr(entry('top/dup', 0o120777), b'second')
+`, archives.zipLinks])
+  const tree = join(dir, 'links7')
+  execFileSync('mkdir', ['-p', join(tree, 'top')])
+  writeFileSync(join(tree, 'top/run'), 'hi\n')
+  symlinkSync(`${'../'.repeat(60)}run`, join(tree, 'top/long'))
+  archives.zipLinks7 = join(dir, 'links7.zip')
+  execFileSync('7z', ['a', '-tzip', '-snl', '-mx=9', archives.zipLinks7, 'top'], { cwd: tree, stdio: 'ignore' })
   // A tar with a symlink, a hardlink, a setuid file, and entries outside the tree (Python's tarfile).
   archives.odd = join(dir, 'odd.tar')
   const owner = { uid: 1000, gid: 100, uname: 'alice', gname: 'users' }
@@ -106,6 +134,22 @@ describe('--json outputs validate against docs/cli-json.schema.json (#17)', () =
       { ...common, path: 'top/run', type: 'file', size: 6, mode: 0o644, linkTarget: null, excluded: null },
       { ...common, path: '../up', type: 'file', size: 1, mode: 0o644, linkTarget: null, excluded: 'unsafe-path', content: expect.stringMatching(/^bafk/) }
     ])
+  })
+
+  it('a zip symlink\'s target is its linkTarget in create, inspect and ls, as unzip makes it', () => {
+    const expected: Record<string, Array<[string, string | null]>> = {
+      zipLinks: [['top/run', null], ['top/link', 'run'], ['top/abs', '/etc/passwd'], ['top/empty', ''], ['top/deflated', `${'../'.repeat(40)}run`], ['top/dup', 'first'], ['top/dup', 'second']],
+      zipLinks7: [['top/', null], ['top/long', `${'../'.repeat(60)}run`], ['top/run', null]]
+    }
+    for (const [kind, targets] of Object.entries(expected)) {
+      const car = join(dir, `${kind}-links.car`)
+      const outputs = [json(0, 'create', archives[kind]!), json(0, 'create', archives[kind]!, '--car', car), json(0, 'inspect', car), json(0, 'ls', car)]
+      for (const out of outputs) expect(out.entries.map((e: { path: string, linkTarget: string | null }) => [e.path, e.linkTarget]), kind).toEqual(targets)
+      // unzip makes each symlink (the last of a path) with that target.
+      const x = join(dir, `${kind}-unzipped`)
+      execFileSync('unzip', ['-q', '-o', archives[kind]!, '-d', x], { stdio: 'ignore' })
+      for (const [path, target] of new Map(targets)) if (target !== null && target !== '') expect(readlinkSync(join(x, path)), `${kind} ${path}`).toBe(target)
+    }
   })
 
   it('failures: the error object (typed and usage errors), and verify\'s own report', async () => {

@@ -272,17 +272,28 @@ export async function manifestFromZip (source: Uint8Array | RandomAccessSource, 
       treeContentBytes
     }
   }
-  decodedWhenRead(result, log, shift)
+  // Symlink targets are not in the records (the data is): the entries returned get them from here.
+  const targets = new Map<number, Uint8Array>()
+  for (let i = 0; i < dir.count; i++) {
+    const target = data.target(i)
+    if (target !== undefined) targets.set(i, target)
+  }
+  decodedWhenRead(result, log, shift, targets)
   return result
 }
 
 /**
- * The entries are decoded from the records when first read (as a tar's: result.ts). A function of its own,
- * so that the getter holds the log and nothing else of manifestFromZip's scope.
+ * The entries are decoded from the records when first read (as a tar's: result.ts), each symlink with its
+ * target. A function of its own, so that the getter holds the log, the targets and nothing else of
+ * manifestFromZip's scope.
  */
-function decodedWhenRead (result: ManifestResult<ZipEntry>, log: EntryLog, shift: number): void {
+function decodedWhenRead (result: ManifestResult<ZipEntry>, log: EntryLog, shift: number, targets: Map<number, Uint8Array>): void {
   let entries: ZipEntry[] | undefined
-  Object.defineProperty(result, 'entries', { enumerable: true, get: () => (entries ??= [...eachZipEntry(log, shift)]) })
+  const read = (): ZipEntry[] => [...eachZipEntry(log, shift)].map((e, i) => {
+    const target = targets.get(i)
+    return target === undefined || e.type !== 'symlink' ? e : { ...e, linkTarget: nameFromBytes(target) }
+  })
+  Object.defineProperty(result, 'entries', { enumerable: true, get: () => (entries ??= read()) })
 }
 
 /** The entries, decoded from their records one at a time. */

@@ -25,8 +25,9 @@ import type { CID } from 'multiformats/cid'
 import type { BlockSource } from '../blocks.js'
 import { ArchiveManifestError, NoSingleTopDirectoryError, UnsafeExtractionError } from '../errors.js'
 import { loadEntries, loadManifest } from '../manifest/load.js'
-import type { AnyEntry } from '../schema/types.js'
+import type { AnyEntry, Name } from '../schema/types.js'
 import { readDirectory, readFile, readSymlinkTarget } from '../unixfs/file-reader.js'
+import { treePath } from '../unixfs/tree-path.js'
 import { tempPathBeside } from './atomic-file.js'
 import { writeFully } from './write-fully.js'
 import { checkOutputParent, typedFsError } from './fs-errors.js'
@@ -161,19 +162,39 @@ function saidWhatWasLeft (err: unknown, target: string, existed: boolean, leftBe
   return err
 }
 
-/** Permission bits per normalised path, from the last in-tree entry that defines the path. */
+/**
+ * Permission bits per normalised path, from the last in-tree entry that defines the path, applied in
+ * archive order as GNU tar applies them: a hardlink is its target's inode (link(2)), so it takes the
+ * target's bits as they are at that point, not its own header's; a later entry at the target's path is a
+ * new file (GNU tar unlinks the old one first) and leaves the link as it was.
+ */
 async function modesByPath (manifest: Awaited<ReturnType<typeof loadManifest>>, source: BlockSource, strip: boolean): Promise<Map<string, number>> {
   const modes = new Map<string, number>()
   for await (const entry of loadEntries(manifest, source) as AsyncIterable<AnyEntry>) {
-    if (entry.excluded !== undefined || typeof entry.path !== 'string') continue
-    if (entry.type !== 'file' && entry.type !== 'directory' && entry.type !== 'hardlink') continue
-    // A zip entry records a mode only when made on Unix; the others get the defaults.
-    if (entry.mode === undefined) continue
-    let parts = entry.path.split('/').filter(p => p !== '' && p !== '.')
-    if (strip) parts = parts.slice(1)
-    if (parts.length === 0) continue
-    modes.set(parts.join('/'), entry.mode & 0o777)
+    // A shadowed entry was in the tree until a later one replaced it: a hardlink made meanwhile took its bits.
+    if (entry.excluded !== undefined && entry.excluded !== 'shadowed') continue
+    const key = pathKey(entry.path)
+    if (key === undefined) continue
+    if (entry.type === 'hardlink') {
+      const mode = entry.linkTarget === undefined ? undefined : modes.get(pathKey(entry.linkTarget) ?? '')
+      if (mode === undefined) modes.delete(key)
+      else modes.set(key, mode)
+    } else if ((entry.type === 'file' || entry.type === 'directory') && entry.mode !== undefined) {
+      modes.set(key, entry.mode & 0o777)
+    } else {
+      // A zip entry records a mode only when made on Unix (the others get the defaults); symlinks have none.
+      modes.delete(key)
+    }
   }
-  return modes
+  if (!strip) return modes
+  // The stripped tree is the single top-level directory's: its paths lose their first component.
+  const stripped = new Map<string, number>()
+  for (const [key, mode] of modes) if (key.includes('/')) stripped.set(key.slice(key.indexOf('/') + 1), mode)
+  return stripped
 }
 
+/** An entry's path (or a hardlink's target) as a key of the tree's paths: components joined by '/'. */
+function pathKey (name: Name): string | undefined {
+  const parts = treePath(typeof name === 'string' ? new TextEncoder().encode(name) : name)
+  return typeof parts === 'string' || parts.length === 0 ? undefined : parts.join('/')
+}

@@ -106,6 +106,11 @@ export interface ZipEntry {
   recipe?: Recipe
   encrypted?: true
   excluded?: Exclusion
+  /**
+   * A symlink's target (its data), when known: on the entries manifestFromZip returns. Not a record field
+   * (the entry's data holds it, and the tree's symlink node), so entries loaded from records lack it.
+   */
+  linkTarget?: Name
   /** Whether the local / central header needed a patch or was kept verbatim (omitted: regenerated exactly). */
   localHeader?: 'patched' | 'verbatim'
   centralHeader?: 'patched' | 'verbatim'

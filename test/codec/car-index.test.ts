@@ -25,6 +25,8 @@ async function car (roots: CID[], blocks: Array<{ cid: CID, bytes: Uint8Array }>
   return new Uint8Array(Buffer.concat(chunks))
 }
 
+const V2_PRAGMA = Uint8Array.of(0x0a, 0xa1, 0x67, 0x76, 0x65, 0x72, 0x73, 0x69, 0x6f, 0x6e, 0x02)
+
 const codeOf = async (bytes: Uint8Array): Promise<string> => await indexCar(bytesSource(bytes)).then(() => 'ok', (err: { code: string }) => err.code)
 
 describe('indexCar', () => {
@@ -49,7 +51,7 @@ describe('indexCar', () => {
   it('reads the CARv1 payload of a CARv2 (pragma, header, payload, then an index it does not need)', async () => {
     const b = await block({ v: 2 })
     const v1 = await car([b.cid], [b])
-    const pragma = Uint8Array.of(0x0a, 0xa1, 0x67, 0x76, 0x65, 0x72, 0x73, 0x69, 0x6f, 0x6e, 0x02)
+    const pragma = V2_PRAGMA
     const header = new Uint8Array(40)
     const view = new DataView(header.buffer)
     view.setBigUint64(16, 51n + 5n, true) // data offset: after pragma, header and 5 bytes of padding
@@ -86,5 +88,43 @@ describe('indexCar', () => {
     expect(await codeOf(Uint8Array.of(...header({ version: 1, roots: [] }), 0x80 | (big & 0x7f), 0x80 | ((big >> 7) & 0x7f), 0x80 | ((big >> 14) & 0x7f), big >> 21))).toBe('ERR_INVALID_CAR')
     expect(await codeOf(Uint8Array.of(...header({ version: 1, roots: [] }), 4, 0x01, 0x99, 0x99, 0x99))).toBe('ERR_INVALID_CAR')
     expect(await codeOf(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))).toBe('ERR_INVALID_CAR')
+  })
+
+  it('a CARv2 cut anywhere up to its payload\'s end is ERR_TRUNCATED_CAR, except at a section boundary of the payload', async () => {
+    const b = await block(new Uint8Array(40).fill(9))
+    const v1 = await car([b.cid], [b])
+    const header = new Uint8Array(40)
+    const view = new DataView(header.buffer)
+    view.setBigUint64(16, 51n, true)
+    view.setBigUint64(24, BigInt(v1.length), true)
+    const bytes = new Uint8Array(Buffer.concat([V2_PRAGMA, header, v1]))
+    expect(await codeOf(bytes)).toBe('ok')
+    // Cut before the payload's end, the data size in the CARv2 header says what is missing.
+    for (let cut = 0; cut < bytes.length; cut++) expect(await codeOf(bytes.subarray(0, cut)), `cut at ${cut}`).toBe('ERR_TRUNCATED_CAR')
+    // A data offset pointing back into the pragma or the header is malformed.
+    view.setBigUint64(16, 20n, true)
+    expect(await codeOf(new Uint8Array(Buffer.concat([V2_PRAGMA, header, v1])))).toBe('ERR_INVALID_CAR')
+  })
+
+  it('a CID that overruns its whole section at the end of the data is ERR_INVALID_CAR (no more bytes would mend it), as is one asking for a huge digest', async () => {
+    const header = dagCbor.encode({ version: 1, roots: [] })
+    const prefix = [header.length, ...header]
+    // A section of 4 bytes claiming a CIDv0 (34 bytes).
+    expect(await codeOf(Uint8Array.of(...prefix, 4, 0x12, 0x20, 0, 0))).toBe('ERR_INVALID_CAR')
+    // The same section length with its bytes cut: truncated.
+    expect(await codeOf(Uint8Array.of(...prefix, 40, 0x12, 0x20, 0, 0))).toBe('ERR_TRUNCATED_CAR')
+    // CIDv1, raw, sha2-256 with a digest length of 2^28 bytes.
+    expect(await codeOf(Uint8Array.of(...prefix, 10, 0x01, 0x55, 0x12, 0x80, 0x80, 0x80, 0x80, 0x01, 0, 0))).toBe('ERR_INVALID_CAR')
+  })
+
+  it('skips block bytes unread: a CAR of one 5 MiB block costs reads of about one window, not the block', async () => {
+    const b = await block(new Uint8Array(5 << 20).fill(3))
+    const bytes = await car([b.cid], [b])
+    const source = bytesSource(bytes)
+    let read = 0
+    const counted = { size: source.size, read: async (offset: number, length: number) => { read += length; return await source.read(offset, length) } }
+    const index = await indexCar(counted)
+    expect(index.blocks.get(b.cid.toString())).toEqual({ offset: bytes.length - (5 << 20), length: 5 << 20 })
+    expect(read).toBeLessThanOrEqual(1 << 20)
   })
 })

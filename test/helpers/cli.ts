@@ -32,13 +32,22 @@ export function cliBytes (options: { input?: Uint8Array }, ...args: string[]): {
  * a user types them); `pipefail` is on.
  */
 export function shell (script: string, cwd = repo): { status: number | null, stdout: Buffer, stderr: string } {
-  const prelude = `set -o pipefail\niam () { "$IAM_NODE" --import "$IAM_TSX" "$IAM_ENTRY" "$@"; }\n`
-  const r = spawnSync('bash', ['-c', prelude + script], {
-    cwd,
-    env: { ...process.env, IAM_NODE: process.execPath, IAM_TSX: tsx, IAM_ENTRY: entry },
-    maxBuffer: 1 << 28
-  })
+  const r = spawnSync('bash', ['-c', shellPrelude + script], { cwd, env: shellEnv(), maxBuffer: 1 << 28 })
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString() }
+}
+
+const shellPrelude = `set -o pipefail\niam () { "$IAM_NODE" --import "$IAM_TSX" "$IAM_ENTRY" "$@"; }\n`
+const shellEnv = (): NodeJS.ProcessEnv => ({ ...process.env, IAM_NODE: process.execPath, IAM_TSX: tsx, IAM_ENTRY: entry })
+
+/** Like `shell`, but without blocking the event loop (for a script that talks to a server in the test's process). */
+export async function shellAsync (script: string, cwd = repo): Promise<{ status: number | null, stdout: Buffer, stderr: string }> {
+  const child = spawn('bash', ['-c', shellPrelude + script], { cwd, env: shellEnv() })
+  const stdout: Buffer[] = []
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => { stdout.push(d) })
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+  const status = await new Promise<number | null>(resolve => { child.on('close', resolve) })
+  return { status, stdout: Buffer.concat(stdout), stderr }
 }
 
 /**

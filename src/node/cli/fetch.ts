@@ -2,24 +2,26 @@ import { FetchFailedError, InvalidArgumentError, InvalidHashError, type SourceFa
 import { fetchArchive, type FetchArchiveOptions } from '../../fetch/fetch-archive.js'
 import { createAtomicFile, type AtomicFile } from '../atomic-file.js'
 import { checkOutputParent } from '../fs-errors.js'
-import { type Command, UsageError, stringOption, stringsOption, writeStdout } from './command.js'
+import { type Command, UsageError, stringOption, stringsOption } from './command.js'
+import { isStreamPath, outputPath, writeOutput } from './output.js'
 
 export const fetchCommand: Command = {
   name: 'fetch',
-  synopsis: 'fetch (--sha256 HEX | --sha512 HEX) (--mirror URL ... | --gateway URL ... --index CID) [-o OUT] [--json]',
-  description: 'get an archive by its digest from hashed mirrors (URL/sha256/HEX), then from trustless gateways\' blocks through\n      the hash index CID, each in turn until one gives it; checked against the digest; OUT appears only once checked',
+  synopsis: 'fetch (--sha256 HEX | --sha512 HEX) (--mirror URL ... | --gateway URL ... --index CID) [-o OUT|-] [--force] [--json]',
+  description: 'get an archive by its digest from hashed mirrors (URL/sha256/HEX), then from trustless gateways\' blocks through\n      the hash index CID, each in turn until one gives it; checked against the digest; OUT appears only once checked;\n      without -o (or with -o -) to stdout, refused on a terminal unless --force',
   options: {
     sha256: { type: 'string' },
     sha512: { type: 'string' },
     mirror: { type: 'string', multiple: true },
     gateway: { type: 'string', multiple: true },
     index: { type: 'string' },
-    output: { type: 'string', short: 'o' }
+    output: { type: 'string', short: 'o' },
+    force: { type: 'boolean', default: false }
   },
   async run (inv) {
     if (inv.args.length > 0) throw new UsageError(`fetch takes no arguments, only options (got ${JSON.stringify(inv.args[0])})`)
     const json = inv.values.json === true
-    const output = stringOption(inv, 'output')
+    const output = outputPath(inv)
     const sha256 = stringOption(inv, 'sha256')
     const sha512 = stringOption(inv, 'sha512')
     const options = {
@@ -33,7 +35,9 @@ export const fetchCommand: Command = {
     let source: { kind: string, url: string } | undefined
     let size = 0
     // A file can take back bytes that turn out wrong (a mirror that served an error page): it is rewound
-    // and the archive written again from a source found right. Stdout cannot: there that is an error.
+    // and the archive written again from a source found right. Stdout (or a pipe or device at -o) cannot:
+    // there that is an error.
+    const rewindable = output !== undefined && !await isStreamPath(output)
     let file: AtomicFile | undefined
     let bytes: AsyncGenerator<Uint8Array>
     try {
@@ -44,14 +48,14 @@ export const fetchCommand: Command = {
           failures.push(f)
           console.error(`note: ${f.kind} ${f.url} failed (${f.code}: ${f.message}); trying the next`)
         },
-        ...(output === undefined ? {} : { onRestart: async () => { size = 0; await file?.rewind() } })
+        ...(!rewindable ? {} : { onRestart: async () => { size = 0; await file?.rewind() } })
       })
     } catch (err) {
       // What the command line asked for is malformed (a digest, a URL, a CID, no source): a usage error.
       if (err instanceof InvalidArgumentError || err instanceof InvalidHashError) throw new UsageError(err.message)
       throw err
     }
-    if (output !== undefined) {
+    if (rewindable) {
       await checkOutputParent(output)
       file = await createAtomicFile(output)
     }
@@ -59,7 +63,7 @@ export const fetchCommand: Command = {
     try {
       // A file appears only once its bytes are checked; stdout gets them as they come (check the exit status).
       if (file === undefined) {
-        await writeStdout(counted)
+        await writeOutput(output, counted)
       } else {
         for await (const chunk of counted) await file.write(chunk)
         await file.commit()

@@ -4,6 +4,7 @@ import { loadEntries, loadManifest } from '../../manifest/load.js'
 import { sideData, type SideData } from '../../manifest/side-data.js'
 import type { AnyEntry, Manifest } from '../../schema/types.js'
 import { type Command, UsageError, openCar } from './command.js'
+import { withLinkTargets } from './link-targets.js'
 import { archiveFacts, headerSummary, summary } from './summary.js'
 
 export const inspect: Command = {
@@ -23,8 +24,9 @@ export const inspect: Command = {
     try {
       const manifest = await loadManifest(car.root, car)
       if (inv.values['dag-json'] === true) { console.log(toDagJson(manifest)); return 0 }
-      const entries: AnyEntry[] = []
-      for await (const entry of loadEntries(manifest, car)) entries.push(entry)
+      const loaded: AnyEntry[] = []
+      for await (const entry of loadEntries(manifest, car)) loaded.push(entry)
+      const entries = await withLinkTargets(manifest, loaded, car)
       const side = await sideData(car.root, manifest, car)
       if (inv.values.json === true) console.log(JSON.stringify({ ...summary(car.root.toString(), { manifest }, entries), sideData: side }, null, 2))
       else console.log(inspection(car.root, manifest, entries, side))

@@ -1,10 +1,9 @@
 import { FileNotFoundError } from '../../errors.js'
 import { loadEntries, loadManifest } from '../../manifest/load.js'
 import { displayName } from '../../manifest/names.js'
-import type { AnyEntry, Exclusion, Name } from '../../schema/types.js'
-import { readSymlinkTarget } from '../../unixfs/file-reader.js'
-import { TreePathResolver } from '../../unixfs/path-resolver.js'
+import type { AnyEntry, Exclusion } from '../../schema/types.js'
 import { type Command, openCar } from './command.js'
+import { withLinkTargets } from './link-targets.js'
 import { entryJson } from './summary.js'
 
 export const ls: Command = {
@@ -24,21 +23,14 @@ export const ls: Command = {
     try {
       const manifest = await loadManifest(car.root, car)
       const wanted = prefix === undefined ? () => true : under(prefix)
-      const entries: AnyEntry[] = []
-      for await (const entry of loadEntries(manifest, car)) if (wanted(displayName(entry.path))) entries.push(entry)
-      if (prefix !== undefined && entries.length === 0) throw new FileNotFoundError(`${prefix}: no entry of the archive is at or below this path`, { path: prefix })
-      // A zip symlink's target is its data: the tree's symlink node holds it.
-      const tree = new TreePathResolver(manifest.tree.root, car)
-      const targets = new Map<AnyEntry, Name>()
-      for (const e of entries) {
-        if (e.type !== 'symlink' || 'typeflag' in e || e.excluded !== undefined) continue
-        const node = await tree.resolve(typeof e.path === 'string' ? new TextEncoder().encode(e.path) : e.path)
-        if (node?.kind === 'symlink') targets.set(e, await readSymlinkTarget(node.cid, car))
-      }
+      const found: AnyEntry[] = []
+      for await (const entry of loadEntries(manifest, car)) if (wanted(displayName(entry.path))) found.push(entry)
+      if (prefix !== undefined && found.length === 0) throw new FileNotFoundError(`${prefix}: no entry of the archive is at or below this path`, { path: prefix })
+      const entries = await withLinkTargets(manifest, found, car)
       if (inv.values.json === true) {
-        console.log(JSON.stringify({ manifest: car.root.toString(), entries: entries.map(e => ({ ...entryJson(e), ...(targets.has(e) ? { linkTarget: displayName(targets.get(e) as Name) } : {}) })) }, null, 2))
+        console.log(JSON.stringify({ manifest: car.root.toString(), entries: entries.map(entryJson) }, null, 2))
       } else if (entries.length > 0) {
-        console.log(listing(entries, targets))
+        console.log(listing(entries))
       }
     } finally { await car.close() }
     return 0
@@ -88,14 +80,14 @@ function dateString (mtime: number | undefined): string {
 }
 
 /** The lines of GNU tar's `tar -tv` (its layout; times in UTC, as `TZ=UTC tar -tv` prints them). */
-function listing (entries: AnyEntry[], targets: Map<AnyEntry, Name>): string {
+function listing (entries: AnyEntry[]): string {
   const rows = entries.map(e => {
     const tar = 'typeflag' in e ? e : undefined
     const owner = tar === undefined
       ? '-'
       : `${tar.uname === undefined || displayName(tar.uname) === '' ? tar.uid : displayName(tar.uname)}/${tar.gname === undefined || displayName(tar.gname) === '' ? tar.gid : displayName(tar.gname)}`
     const size = tar !== undefined && (e.type === 'char-device' || e.type === 'block-device') ? `${tar.devMajor ?? 0},${tar.devMinor ?? 0}` : String(e.size)
-    const target = tar?.linkTarget ?? targets.get(e)
+    const target = e.linkTarget
     const link = target === undefined ? '' : e.type === 'hardlink' ? ` link to ${displayName(target)}` : e.type === 'symlink' ? ` -> ${displayName(target)}` : ''
     const note = e.excluded === undefined ? '' : `  (not in the tree: ${why[e.excluded]})`
     return { mode: modeString(e.type, e.mode === undefined ? undefined : e.mode & 0o7777), owner, size, date: dateString(e.mtime), name: displayName(e.path) + link + note }

@@ -1,17 +1,50 @@
-/** Where a command's bytes go: a file that appears only once the stream has ended well, or stdout. */
+/**
+ * Where a command's bytes go (-o): a file that appears only once the stream has ended well, or stdout
+ * (no -o, or -o -), which is refused when it is a terminal unless --force, as gzip refuses it. Every
+ * command that writes bytes with -o goes through here, so that they all read -o the same way.
+ */
+import { createWriteStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { writeFileAtomically } from '../atomic-file.js'
 import { checkOutputParent } from '../fs-errors.js'
-import { writeStdout } from './command.js'
+import { type Invocation, checkBinaryStdout, stringOption, writeStdout } from './command.js'
 
 /**
- * Writes `chunks` to `output` atomically (a verified stream throws after its last chunk when it is wrong,
- * so no wrong file appears), or to stdout as they come when there is no `output` (check the exit status).
+ * The file `-o` names, or undefined when the bytes go to stdout (no -o, or -o -). For stdout, a terminal
+ * is refused unless --force, and the command's reports are sent to stderr. Call it before any work, so
+ * that a refused command has done nothing.
  */
-export async function writeOutput (output: string | undefined, chunks: AsyncIterable<Uint8Array>): Promise<void> {
-  if (output === undefined) {
+export function outputPath (inv: Invocation): string | undefined {
+  const output = stringOption(inv, 'output')
+  if (output !== undefined && output !== '-') return output
+  checkBinaryStdout(inv.values.force === true)
+  inv.printed.dataOnStdout = true
+  return undefined
+}
+
+/**
+ * Writes `chunks` to `path` atomically (a verified stream throws after its last chunk when it is wrong,
+ * so no wrong file appears), or to stdout as they come when `path` is undefined (check the exit status).
+ * A pipe, FIFO or device at `path` (`/dev/null`) is written into as it is: renaming a file onto it would
+ * replace it.
+ */
+export async function writeOutput (path: string | undefined, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+  if (path === undefined) {
     await writeStdout(chunks)
     return
   }
-  await checkOutputParent(output)
-  await writeFileAtomically(output, chunks)
+  if (await isStreamPath(path)) {
+    await pipeline(Readable.from(chunks), createWriteStream(path))
+    return
+  }
+  await checkOutputParent(path)
+  await writeFileAtomically(path, chunks)
+}
+
+/** Whether `path` is an existing pipe, FIFO, socket or device: written into as a stream, never replaced. */
+export async function isStreamPath (path: string): Promise<boolean> {
+  const info = await stat(path).catch(() => undefined)
+  return info !== undefined && !info.isFile() && !info.isDirectory()
 }

@@ -1,8 +1,7 @@
 import { restoreArchive } from '../../manifest/restore.js'
-import { writeFileAtomically } from '../atomic-file.js'
 import { directoryFiles } from '../directory-files.js'
-import { checkOutputParent } from '../fs-errors.js'
-import { type Command, UsageError, checkBinaryStdout, openCar, stringOption, writeStdout } from './command.js'
+import { type Command, UsageError, openCar, stringOption } from './command.js'
+import { outputPath, writeOutput } from './output.js'
 
 export const restore: Command = {
   name: 'restore',
@@ -26,25 +25,14 @@ export const restore: Command = {
     force: { type: 'boolean', default: false }
   },
   async run (inv) {
-    const output = stringOption(inv, 'output')
     const dir = stringOption(inv, 'from-dir')
     const strip = inv.values.strip === true
     if (strip && dir === undefined) throw new UsageError('--strip needs --from-dir')
-    const toStdout = output === undefined || output === '-'
-    if (toStdout) {
-      checkBinaryStdout(inv.values.force === true)
-      inv.printed.dataOnStdout = true
-    }
+    const output = outputPath(inv)
     const car = await openCar(inv.args[0])
     try {
       const bytes = restoreArchive(car.root, car, dir === undefined ? {} : { files: directoryFiles(dir), strip })
-      // A file appears only once its bytes are verified; stdout gets them as they come (check the exit status).
-      if (!toStdout) {
-        await checkOutputParent(output)
-        await writeFileAtomically(output, bytes)
-      } else {
-        await writeStdout(bytes)
-      }
+      await writeOutput(output, bytes)
     } finally { await car.close() }
     return 0
   }

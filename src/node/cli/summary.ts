@@ -92,7 +92,7 @@ export function entryJson (e: AnyEntry): Record<string, unknown> {
     // Permission bits (a zip's external attributes also hold the file type, which `type` gives).
     mode: e.mode === undefined ? null : e.mode & 0o7777,
     mtime: e.mtime ?? null,
-    linkTarget: tar?.linkTarget === undefined ? null : displayName(tar.linkTarget),
+    linkTarget: e.linkTarget === undefined ? null : displayName(e.linkTarget),
     uid: tar?.uid ?? null,
     gid: tar?.gid ?? null,
     uname: tar?.uname === undefined ? null : displayName(tar.uname),
