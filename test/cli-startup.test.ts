@@ -6,7 +6,8 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { copyFileSync } from 'node:fs'
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { removeDir, tempDir } from './helpers/archives.js'
@@ -41,6 +42,7 @@ let dir: string
 beforeAll(() => {
   dir = tempDir('iam-startup-')
   copyFileSync(join(repo, 'test/fixtures/real/is-number-7.0.0.tar'), join(dir, 'a.tar'))
+  writeFileSync(join(dir, 'a.tgz'), gzipSync(readFileSync(join(dir, 'a.tar')), { level: 9 }))
 })
 afterAll(() => { removeDir(dir) })
 
@@ -53,6 +55,13 @@ describe('CLI start-up loads only what the command uses (#16)', () => {
     const unused = loaded.filter(m =>
       /^src\/(manifest\/(zip|compressed|load)|compression\/(recipe\/(?!params\.ts$)|decompress\/)|nar\/nar\.ts$|node\/(worker-|car-file|serve\/|store)|fetch\/|codec\/(dag-json|car))/.test(m) ||
       ['node:http', 'node:worker_threads', 'package @ipld/dag-json', 'package @ipld/car', 'package blockstore-fs'].includes(m))
+    expect(unused).toEqual([])
+  }, 60_000)
+
+  it('create --json on a small .tgz races its recipes in this thread: no worker, no zip, no other command', () => {
+    const loaded = cliModules('create', join(dir, 'a.tgz'), '--json')
+    expect(loaded).toContain('src/compression/recipe/race.ts')
+    const unused = loaded.filter(m => /^src\/(manifest\/zip|node\/(worker-|cli\/(?!command|commands|create|progress|summary|nar-summary)))/.test(m) || m === 'node:worker_threads')
     expect(unused).toEqual([])
   }, 60_000)
 
