@@ -3,7 +3,7 @@ import { describe, it, expect, vi, afterEach } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { main } from '../src/node/cli.js'
-import { commands } from '../src/node/cli/commands.js'
+import { commands, loadCommands } from '../src/node/cli/commands.js'
 import { cli, repo } from './helpers/cli.js'
 
 /** What `main(argv)` prints with console.log, and its exit status. */
@@ -29,7 +29,7 @@ describe('CLI conventions (#17)', () => {
   it('every command\'s --help shows its synopsis and names each of its options; --help lists every command', async () => {
     const all = await printed('--help')
     expect(all.status).toBe(0)
-    for (const command of commands) {
+    for (const command of await loadCommands()) {
       expect(all.out).toContain(`  ${command.synopsis}\n`)
       const { status, out } = await printed(command.name, '--help')
       expect(status, command.name).toBe(0)
@@ -46,5 +46,9 @@ describe('CLI conventions (#17)', () => {
       }
       expect(out).toContain('exit status: 0 ok; 1 a typed error')
     }
+  })
+
+  it('each command is listed under the name its module gives it (the list loads a command only when it runs)', async () => {
+    for (const entry of commands) expect((await entry.load()).name).toBe(entry.name)
   })
 })

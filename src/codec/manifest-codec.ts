@@ -1,9 +1,8 @@
 /**
  * Encoding and decoding of manifest blocks: dag-cbor (the block format, deterministic) with every block
- * checked against the schema on the way in and on the way out, and a dag-json rendering for people.
+ * checked against the schema on the way in and on the way out (the dag-json rendering for people: dag-json.ts).
  */
 import * as dagCbor from '@ipld/dag-cbor'
-import * as dagJson from '@ipld/dag-json'
 import { CID } from 'multiformats/cid'
 import { blockCid } from '../digest/block-cid.js'
 import { InvalidManifestError } from '../errors.js'
@@ -13,10 +12,12 @@ import { MAX_BLOCK_BYTES } from '../limits.js'
 import { profiles } from '../unixfs/profile.js'
 import { MANIFEST_VERSION, type ArchiveFormat, type EntryPage, type EntryRecord, type Manifest, type Tar, type Zip, type ZipEntryPage, type ZipEntryRecord } from '../schema/types.js'
 import * as schema from '../schema/validate.generated.js'
-import { INLINE_DATA_MAX } from './zip-entry-record.js'
 
 /** Spans of a zip up to this many bytes are kept inline (`bytes`), longer ones as a UnixFS file (§18.4). */
 export const SPAN_INLINE_MAX = 1024
+
+/** A zip entry's compressed data up to this many bytes is kept inline (`zb`), longer as a UnixFS file (`z`). */
+export const INLINE_DATA_MAX = 64
 
 /** The NAR of an empty directory, the smallest tree: the magic (24 bytes), "(" "type" "directory" ")" (72). */
 const NAR_MIN_BYTES = 96
@@ -244,9 +245,4 @@ function checkCompressed (m: Manifest, tar: Tar): void {
   if (m.archive.root !== undefined && !equalBytes(m.archive.root.bytes, c.fileCid)) {
     throw new InvalidManifestError('archive.root and compression.fileCid name different files')
   }
-}
-
-/** The dag-json rendering of any manifest block (links as {"/": cid}, bytes as {"/": {"bytes": …}}). */
-export function toDagJson (value: unknown): string {
-  return new TextDecoder().decode(dagJson.encode(value))
 }

@@ -34,9 +34,6 @@ export interface ZipEntryFields extends ZipRecordFields {
   excluded?: Exclusion
 }
 
-/** Compressed data up to this many bytes is kept inline (`zb`) rather than as a UnixFS file (`z`). */
-export const INLINE_DATA_MAX = 64
-
 /** The length of an entry's local header (its verbatim bytes, or the regenerated header's length). */
 export function localHeaderLength (f: ZipEntryFields): number {
   return f.localBytes?.length ?? LOCAL_HEADER_SIZE + f.path.length + f.localExtra.length

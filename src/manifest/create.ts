@@ -11,7 +11,6 @@ import { resolveLimits } from '../limits.js'
 import { MANIFEST_VERSION, type Manifest } from '../schema/types.js'
 import { peekHead, type ByteSource } from '../source.js'
 import { getProfile } from '../unixfs/profile.js'
-import { describeCompressed } from './compressed.js'
 import { describerBlocks } from './tree-nar.js'
 import { finishManifest, type ManifestOptions, type ManifestResult } from './result.js'
 import { assertSameSize } from './size-check.js'
@@ -36,7 +35,8 @@ export type { ManifestOptions, ManifestResult } from './result.js'
 export async function manifestFromTarball (source: ByteSource, options: ManifestOptions = {}): Promise<ManifestResult> {
   const profile = getProfile(options.profile)
   const { format, chunks } = await detectFormat(source)
-  if (format !== undefined) return await describeCompressed(format, chunks, profile, options)
+  // Loaded for compressed input only: a plain tar needs none of the decoders and recipes (CLI start-up, #16).
+  if (format !== undefined) return await (await import('./compressed.js')).describeCompressed(format, chunks, profile, options)
 
   const { sink, narSource } = describerBlocks(options)
   const limits = resolveLimits(options.limits)

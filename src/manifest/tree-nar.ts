@@ -6,7 +6,6 @@
  * directory).
  */
 import { discardBlocks, MemoryBlocks, putBlock, type BlockSink, type BlockSource } from '../blocks.js'
-import { treeNarHashes } from '../nar/nar.js'
 import type { AnyEntry, Tree } from '../schema/types.js'
 import type { ManifestOptions } from './result.js'
 
@@ -29,6 +28,8 @@ export function describerBlocks (options: Pick<ManifestOptions, 'blockstore' | '
 
 /** `tree` with its NAR hashes (`entries` in archive order give the executable bits). */
 export async function withNarHashes (tree: Tree, entries: Iterable<AnyEntry>, source: BlockSource): Promise<Tree> {
+  // The NAR writer (and the tree reader it walks with) loads only for `nar`, not for every description.
+  const { treeNarHashes } = await import('../nar/nar.js')
   return { ...tree, ...await treeNarHashes(tree, entries, source) }
 }
 

@@ -14,7 +14,7 @@ import { ArchiveManifestError } from '../errors.js'
 import { typedFsError } from './fs-errors.js'
 import { LimitOptionError } from './limit-options.js'
 import { type Command, type Invocation, UsageError, throwStdoutError, watchStdout } from './cli/command.js'
-import { commands } from './cli/commands.js'
+import { commands, loadCommands } from './cli/commands.js'
 
 const limitsHelp = `  --limit NAME=N (repeatable) overrides a resource limit: maxPaxHeaderBytes, maxLongNameBytes,
       maxSparseExtensionBlocks, maxEntries, maxPathDepth, maxCentralDirectoryBytes, maxCompressionRatio,
@@ -23,8 +23,8 @@ const limitsHelp = `  --limit NAME=N (repeatable) overrides a resource limit: ma
 const exitHelp = `exit status: 0 ok; 1 a typed error, printed as "error CODE: message" on stderr (with --json also as
 {"error":{"code","message","offset","entry"}} on stdout); 2 a usage error (code ERR_USAGE)`
 
-function usage (): string {
-  const lines = commands.map(c => `  ${c.synopsis}\n      ${c.description}`)
+async function usage (): Promise<string> {
+  const lines = (await loadCommands()).map(c => `  ${c.synopsis}\n      ${c.description}`)
   return `usage: ipld-archive-manifest <command> [options]    (ipld-archive-manifest <command> --help for one)\n\n${lines.join('\n')}\n\n${limitsHelp}\n\n${exitHelp}`
 }
 
@@ -58,12 +58,13 @@ export async function main (argv: string[]): Promise<number> {
 async function run (argv: string[], printed: Invocation['printed']): Promise<number> {
   const at = argv.findIndex(a => !a.startsWith('-'))
   const name = at === -1 ? undefined : argv[at]
-  const command = commands.find(c => c.name === name)
-  if (command === undefined) {
-    if (argv.includes('--help') || argv.includes('-h')) { console.log(usage()); return 0 }
+  const entry = commands.find(c => c.name === name)
+  if (entry === undefined) {
+    if (argv.includes('--help') || argv.includes('-h')) { console.log(await usage()); return 0 }
     if (argv.includes('--version') || argv.includes('-V')) { console.log(`ipld-archive-manifest ${await packageVersion()}`); return 0 }
     throw new UsageError(name === undefined ? 'no command given' : `unknown command ${JSON.stringify(name)}`)
   }
+  const command = await entry.load()
   const { values, positionals } = parseArgs({
     args: argv.filter((_, i) => i !== at),
     allowPositionals: true,

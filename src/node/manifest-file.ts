@@ -4,15 +4,12 @@
  */
 import { manifestFromTarball, type ManifestOptions, type ManifestResult } from '../manifest/create.js'
 import { formatFromHead, formatOf, HEAD_BYTES, type InputFormat } from '../manifest/detect.js'
-import { manifestFromZip } from '../manifest/zip.js'
+import type { RecipeRaces } from '../compression/recipe/races.js'
+import type { ArchiveDigester } from '../digest/incremental.js'
 import type { AnyEntry } from '../schema/types.js'
 import { peekHead, type ByteSource } from '../source.js'
 import { openArchiveFile, openRandomAccessFile, streamChunks } from './files.js'
 import { isRegularFile } from './fs-errors.js'
-import { SpoolBlocks } from './spool-blocks.js'
-import { createSpool, spoolAll } from './spool.js'
-import { createWorkerDigester } from './worker-digester.js'
-import { createWorkerRaces } from './worker-races.js'
 
 /**
  * Compressed archives from this size on race their recipes on a worker thread: below it, starting one
@@ -37,7 +34,7 @@ const WORKER_DIGESTS_MIN_BYTES = 8 * 1024 * 1024
 export async function manifestFromFile (path: string, options: Omit<ManifestOptions, 'digester'> = {}): Promise<ManifestResult<AnyEntry>> {
   // --nar reads the tree's blocks back: a sink that cannot be read gets a spool on disk beside it.
   const spool = options.nar === true && options.narBlocks === undefined && typeof (options.blockstore as { get?: unknown } | undefined)?.get !== 'function'
-    ? await SpoolBlocks.create()
+    ? await (await import('./spool-blocks.js')).SpoolBlocks.create()
     : undefined
   try {
     return await describeFile(path, spool === undefined ? options : { ...options, narBlocks: spool })
@@ -57,11 +54,12 @@ async function describeFile (path: string, options: Omit<ManifestOptions, 'diges
     throw err
   }
   const zip = format === 'zip'
-  const digester = file.size >= WORKER_DIGESTS_MIN_BYTES ? createWorkerDigester() : undefined
+  const digester = file.size >= WORKER_DIGESTS_MIN_BYTES ? await workerDigester() : undefined
   // A compressed archive's recipe races run on another core, unless it is too small to repay a worker.
-  const races = format !== 'tar' && !zip && file.size >= WORKER_RACES_MIN_BYTES && options.recipeRaces === undefined ? createWorkerRaces() : undefined
+  const races = format !== 'tar' && !zip && file.size >= WORKER_RACES_MIN_BYTES && options.recipeRaces === undefined ? await workerRaces() : undefined
   try {
     if (zip) {
+      const { manifestFromZip } = await import('../manifest/zip.js')
       const { reread: _, ...zipOptions } = options
       return await manifestFromZip(file, { ...zipOptions, ...(digester === undefined ? {} : { digester }) })
     }
@@ -89,13 +87,14 @@ export async function manifestFromStream (source: ByteSource, options: Omit<Mani
   const { head, chunks, cancel } = await peekHead(source, HEAD_BYTES)
   const format = formatFromHead(head)
   if (format === 'tar') {
-    const digester = createWorkerDigester()
+    const digester = await workerDigester()
     try {
       return await manifestFromTarball(chunks, { ...options, digester })
     } finally {
       await digester.close()
     }
   }
+  const { createSpool, spoolAll } = await import('./spool.js')
   if (format === undefined || format === 'zip') {
     const spool = await spoolAll(chunks).catch(async (err: unknown) => { await cancel(); throw err })
     try {
@@ -105,8 +104,8 @@ export async function manifestFromStream (source: ByteSource, options: Omit<Mani
     }
   }
   const spool = await createSpool().catch(async (err: unknown) => { await cancel(); throw err })
-  const digester = createWorkerDigester()
-  const races = options.recipeRaces === undefined ? createWorkerRaces() : undefined
+  const digester = await workerDigester()
+  const races = options.recipeRaces === undefined ? await workerRaces() : undefined
   try {
     const reread = async function * (): AsyncGenerator<Uint8Array> { yield * (await openArchiveFile(spool.path)).chunks }
     return await manifestFromTarball(spool.copy(chunks), { ...options, digester, reread, ...(races === undefined ? {} : { recipeRaces: races }) })
@@ -115,4 +114,13 @@ export async function manifestFromStream (source: ByteSource, options: Omit<Mani
     await races?.close()
     await spool.remove()
   }
+}
+
+// The worker modules (and node:worker_threads) load only when a worker starts: a small archive needs none.
+async function workerDigester (): Promise<ArchiveDigester & { close(): Promise<void> }> {
+  return (await import('./worker-digester.js')).createWorkerDigester()
+}
+
+async function workerRaces (): Promise<RecipeRaces & { close(): Promise<void> }> {
+  return (await import('./worker-races.js')).createWorkerRaces()
 }

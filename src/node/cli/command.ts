@@ -8,8 +8,7 @@ import { fstatSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { isatty } from 'node:tty'
 import { InvalidManifestError, TruncatedCarError, UnsupportedCidError } from '../../errors.js'
-import { loadManifest } from '../../manifest/load.js'
-import { type CarFileSink, type CarFileSource, createCarFile, createCarStream, createCarStreamAt, openCarFile, openCarStream } from '../car-file.js'
+import type { CarFileSink, CarFileSource } from '../car-file.js'
 import { streamChunks } from '../files.js'
 import { checkOutputParent } from '../fs-errors.js'
 
@@ -51,6 +50,8 @@ export class UsageError extends Error {}
  */
 export async function openCar (path: string | undefined): Promise<CarFileSource> {
   if (path === undefined) throw new UsageError('this command needs a MANIFEST.car (or - for stdin)')
+  // Loaded here, not at start-up: the CLI's entry imports this file, and most runs of create write no CAR.
+  const [{ openCarFile, openCarStream }, { loadManifest }] = await Promise.all([import('../car-file.js'), import('../../manifest/load.js')])
   const car = path === '-' ? await openCarStream(stdinChunks()) : await openCarFile(path)
   if (car.rootless) {
     try {
@@ -96,6 +97,7 @@ export async function isStdout (path: string): Promise<boolean> {
 export async function openCarOutput (path: string, force: boolean): Promise<{ car: CarFileSink, toStdout: boolean }> {
   const toStdout = await isStdout(path)
   if (toStdout) checkBinaryStdout(force)
+  const { createCarFile, createCarStream, createCarStreamAt } = await import('../car-file.js')
   if (toStdout) return { car: createCarStream(writeStdout), toStdout }
   const info = await stat(path).catch(() => undefined)
   if (info !== undefined && !info.isFile() && !info.isDirectory()) return { car: createCarStreamAt(path), toStdout }

@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { toDagJson } from '../../codec/manifest-codec.js'
+import { toDagJson } from '../../codec/dag-json.js'
 import { loadEntries, loadManifest } from '../../manifest/load.js'
 import { sideData, type SideData } from '../../manifest/side-data.js'
 import type { AnyEntry, Manifest } from '../../schema/types.js'

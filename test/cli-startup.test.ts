@@ -1,0 +1,73 @@
+/**
+ * The CLI loads what the command it runs needs, and no more (#16's start-up target: `create --json` on a
+ * small archive within 0.1 s of `node -e 0`, most of which went to loading modules no step used). Observed
+ * in a real CLI process through a module loader hook that reports every module it loads: counts and names,
+ * never times.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { removeDir, tempDir } from './helpers/archives.js'
+import { repo } from './helpers/cli.js'
+
+const tsx = createRequire(join(repo, 'package.json')).resolve('tsx/package.json').replace(/package\.json$/, 'dist/loader.mjs')
+
+/** Reports each module's URL on stderr (hooks run on their own thread, so they write to the fd directly). */
+const hook = `
+import { writeSync } from 'node:fs'
+export async function load (url, context, next) {
+  writeSync(2, 'LOADED ' + url + '\\n')
+  return await next(url, context)
+}`
+const register = 'data:text/javascript,' + encodeURIComponent(
+  `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}))`)
+
+/** Runs the CLI; returns the modules it loaded (paths under the repository, package names, node: builtins). */
+function cliModules (...args: string[]): string[] {
+  const r = spawnSync(process.execPath, ['--import', tsx, '--import', register, join(repo, 'src/node/cli.ts'), ...args], { cwd: repo, encoding: 'utf8' })
+  expect(r.status, r.stderr).toBe(0)
+  return r.stderr.split('\n').filter(l => l.startsWith('LOADED ')).map(l => {
+    const url = l.slice('LOADED '.length)
+    if (url.startsWith('node:')) return url
+    const path = decodeURIComponent(new URL(url).pathname)
+    const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)
+    return pkg !== null ? `package ${pkg[1]}` : path.slice(repo.length + 1)
+  })
+}
+
+let dir: string
+beforeAll(() => {
+  dir = tempDir('iam-startup-')
+  copyFileSync(join(repo, 'test/fixtures/real/is-number-7.0.0.tar'), join(dir, 'a.tar'))
+  writeFileSync(join(dir, 'a.tgz'), gzipSync(readFileSync(join(dir, 'a.tar')), { level: 9 }))
+})
+afterAll(() => { removeDir(dir) })
+
+describe('CLI start-up loads only what the command uses (#16)', () => {
+  it('create --json on a small tar loads no other command, no zip, compression, NAR or worker code, no HTTP', () => {
+    const loaded = cliModules('create', join(dir, 'a.tar'), '--json')
+    // The create command itself and the helpers it prints with; no other command's module.
+    const commandFiles = loaded.filter(m => m.startsWith('src/node/cli/')).sort()
+    expect(commandFiles).toEqual(['src/node/cli/command.ts', 'src/node/cli/commands.ts', 'src/node/cli/create.ts', 'src/node/cli/nar-summary.ts', 'src/node/cli/progress.ts', 'src/node/cli/summary.ts'])
+    const unused = loaded.filter(m =>
+      /^src\/(manifest\/(zip|compressed|load)|compression\/(recipe\/(?!params\.ts$)|decompress\/)|nar\/nar\.ts$|node\/(worker-|car-file|serve\/|store)|fetch\/|codec\/(dag-json|car))/.test(m) ||
+      ['node:http', 'node:worker_threads', 'package @ipld/dag-json', 'package @ipld/car', 'package blockstore-fs'].includes(m))
+    expect(unused).toEqual([])
+  }, 60_000)
+
+  it('create --json on a small .tgz races its recipes in this thread: no worker, no zip, no other command', () => {
+    const loaded = cliModules('create', join(dir, 'a.tgz'), '--json')
+    expect(loaded).toContain('src/compression/recipe/race.ts')
+    const unused = loaded.filter(m => /^src\/(manifest\/zip|node\/(worker-|cli\/(?!command|commands|create|progress|summary|nar-summary)))/.test(m) || m === 'node:worker_threads')
+    expect(unused).toEqual([])
+  }, 60_000)
+
+  it('--help still lists every command (loading them all)', () => {
+    const loaded = cliModules('--help')
+    expect(loaded).toContain('src/node/cli/serve.ts')
+    expect(loaded).toContain('src/node/cli/nar.ts')
+  }, 60_000)
+})
