@@ -78,10 +78,7 @@ export class LazyWasmModule {
     const reused = this.#idle.pop()
     this.#inUse++
     if (reused !== undefined) {
-      const memory = new Uint8Array(reused.memory.buffer)
-      const fresh = this.#fresh as Uint8Array
-      memory.set(fresh)
-      memory.fill(0, fresh.length)
+      resetMemory(reused.memory, this.#fresh as Uint8Array)
       return reused
     }
     const exports = new WebAssembly.Instance(this.module, {}).exports as unknown as WasmExports
@@ -108,6 +105,25 @@ export class LazyWasmModule {
   /** Instances created so far, handed out and not given back, and idle (for tests and measurements). */
   get stats (): WasmInstanceStats {
     return { created: this.#created, inUse: this.#inUse, idle: this.#idle.length }
+  }
+}
+
+/** A wasm page. */
+const PAGE = 65536
+
+/**
+ * Makes `memory` what it was when new: `fresh` at its start, zeros beyond. Only pages holding something are
+ * written: a page never touched reads as zeros without being backed, and writing it would make it resident.
+ */
+function resetMemory (memory: WebAssembly.Memory, fresh: Uint8Array): void {
+  new Uint8Array(memory.buffer).set(fresh)
+  const words = new Int32Array(memory.buffer)
+  const pageWords = PAGE / 4
+  for (let page = Math.ceil(fresh.length / PAGE) * pageWords; page < words.length; page += pageWords) {
+    const end = page + pageWords
+    for (let w = page; w < end; w++) {
+      if (words[w] !== 0) { words.fill(0, w, end); break }
+    }
   }
 }
 
