@@ -9,19 +9,42 @@
  *
  * Once loaded, `module` is available synchronously, so that the codecs' push-based encoders (which a
  * recipe race runs in lockstep) can create instances without awaiting.
+ *
+ * Instances are pooled: a wasm memory grows and never shrinks, and a dropped instance's memory (an xz -6
+ * encoder's is ~125 MiB) stays resident until the garbage collector happens to run, so a race that starts
+ * its next candidate right after rejecting one would hold both. `instantiate()` hands out an idle
+ * instance when there is one, reset to the state of a new one; `recycle()` gives an instance back.
  */
 import { ArchiveManifestError } from '../errors.js'
+
+/** Every codec module, for `dropIdleWasmInstances()`. */
+const MODULES = new Set<LazyWasmModule>()
+
+/**
+ * Forgets every codec's idle instances, so that their memory can be collected: at the end of a
+ * description (the next one starts with new instances), which reuses them from member to member.
+ */
+export function dropIdleWasmInstances (): void {
+  for (const module of MODULES) module.dropIdle()
+}
 
 export class LazyWasmModule {
   readonly #name: string
   readonly #importBase64: () => Promise<string>
   #module: WebAssembly.Module | undefined
   #loading: Promise<WebAssembly.Module> | undefined
+  /** Instances given back, ready to be reset and handed out again. */
+  #idle: WasmExports[] = []
+  /** A new instance's memory once initialised: a recycled instance is reset to it. */
+  #fresh: Uint8Array | undefined
+  #created = 0
+  #inUse = 0
 
   /** `importBase64` imports the generated module (a dynamic `import()`) and returns its base64 text. */
   constructor (name: string, importBase64: () => Promise<string>) {
     this.#name = name
     this.#importBase64 = importBase64
+    MODULES.add(this)
   }
 
   /** Imports and compiles the module on the first call; every call resolves to the same module. */
@@ -43,6 +66,80 @@ export class LazyWasmModule {
     if (this.#module === undefined) throw new Error(`${this.#name} used before its WebAssembly module was loaded (await its load function first)`)
     return this.#module
   }
+
+  /**
+   * An instance of the module, initialised (`_initialize`, when the module has one), for one user until it
+   * is given back with `recycle()` (or dropped). An idle instance is reused: its memory (grown, it never
+   * shrinks) is reset byte for byte to a new instance's, the part beyond zeroed as freshly grown memory
+   * is. The modules are C compiled with no imports: their whole state is their memory and the stack
+   * pointer, which every call that returns normally leaves as it found it.
+   */
+  instantiate (): WasmExports {
+    const reused = this.#idle.pop()
+    this.#inUse++
+    if (reused !== undefined) {
+      resetMemory(reused.memory, this.#fresh as Uint8Array)
+      return reused
+    }
+    const exports = new WebAssembly.Instance(this.module, {}).exports as unknown as WasmExports
+    exports._initialize?.()
+    this.#fresh ??= new Uint8Array(exports.memory.buffer).slice()
+    this.#created++
+    return exports
+  }
+
+  /**
+   * Gives back an instance from `instantiate()` that its user no longer needs. Only an instance whose
+   * calls all returned normally may be given back: a trap can leave the stack pointer moved.
+   */
+  recycle (exports: WasmExports): void {
+    this.#inUse--
+    this.#idle.push(exports)
+  }
+
+  /** Forgets the idle instances, so that their memory can be collected. */
+  dropIdle (): void {
+    this.#idle = []
+  }
+
+  /** Instances created so far, handed out and not given back, and idle (for tests and measurements). */
+  get stats (): WasmInstanceStats {
+    return { created: this.#created, inUse: this.#inUse, idle: this.#idle.length }
+  }
+}
+
+/** A wasm page. */
+const PAGE = 65536
+
+/**
+ * Makes `memory` what it was when new: `fresh` at its start, zeros beyond. Only pages holding something are
+ * written: a page never touched reads as zeros without being backed, and writing it would make it resident.
+ */
+function resetMemory (memory: WebAssembly.Memory, fresh: Uint8Array): void {
+  new Uint8Array(memory.buffer).set(fresh)
+  const words = new Int32Array(memory.buffer)
+  const pageWords = PAGE / 4
+  for (let page = Math.ceil(fresh.length / PAGE) * pageWords; page < words.length; page += pageWords) {
+    const end = page + pageWords
+    for (let w = page; w < end; w++) {
+      if (words[w] !== 0) { words.fill(0, w, end); break }
+    }
+  }
+}
+
+/** What every module instance exports: its memory and, when it has constructors, `_initialize`. */
+export interface WasmExports {
+  readonly memory: WebAssembly.Memory
+  readonly _initialize?: () => void
+}
+
+export interface WasmInstanceStats {
+  /** Instances created since the module was loaded. */
+  readonly created: number
+  /** Instances handed out and not given back. */
+  readonly inUse: number
+  /** Instances given back, waiting to be reused. */
+  readonly idle: number
 }
 
 function decodeBase64 (text: string): Uint8Array<ArrayBuffer> {

@@ -13,6 +13,7 @@ import type { CID } from 'multiformats/cid'
 import { discardBlocks, type BlockSink } from '../blocks.js'
 import { isGzipMemberStart, parseGzipHeader } from '../compression/container/gzip.js'
 import { decompressorFor } from '../compression/decompress/index.js'
+import { dropIdleWasmInstances } from '../compression/wasm-module.js'
 import type { DecompressEvent } from '../compression/decompress/events.js'
 import type { CompressionFormat } from '../compression/container/detect.js'
 import type { EncoderFactory } from '../compression/recipe/encoder.js'
@@ -45,6 +46,15 @@ const DEFAULT_RACE_LOG = 16 * 1024 * 1024
 const TAP_PIECE = 1024 * 1024
 
 export async function describeCompressed (format: CompressionFormat, chunks: AsyncIterable<Uint8Array>, profile: Profile, options: ManifestOptions): Promise<ManifestResult> {
+  try {
+    return await describe(format, chunks, profile, options)
+  } finally {
+    // The codecs' instances served member after member; none is needed now (see wasm-module.ts).
+    dropIdleWasmInstances()
+  }
+}
+
+async function describe (format: CompressionFormat, chunks: AsyncIterable<Uint8Array>, profile: Profile, options: ManifestOptions): Promise<ManifestResult> {
   const { sink, narSource } = describerBlocks(options)
   const limits = resolveLimits(options.limits)
   const digests = options.digester ?? new ArchiveDigests()

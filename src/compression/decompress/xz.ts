@@ -200,7 +200,9 @@ export async function * unxz (input: ByteInput): AsyncGenerator<DecompressEvent,
         }
         if (n.done === true) break
       }
-      if (decoder.consumed !== info.size) throw corrupt('the decoder ended before the stream', info.offset + decoder.consumed)
+      const consumed = decoder.consumed
+      decoder.dispose() // its instance serves the next stream, or an encoder
+      if (consumed !== info.size) throw corrupt('the decoder ended before the stream', info.offset + consumed)
       if (uncompressedTotal - info.uncompressedOffset !== info.uncompressedSize) throw corrupt('decoded size differs from the index', info.footerOffset)
       yield info
     }

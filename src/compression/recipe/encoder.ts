@@ -16,6 +16,11 @@ export interface StreamEncoder {
   write(bytes: Uint8Array): Uint8Array[]
   /** Input ended: returns the last compressed bytes. */
   end(): Uint8Array[]
+  /**
+   * The encoder is no longer needed (after `end()`, or abandoned): frees what it holds now rather than
+   * when collected (a WebAssembly encoder's instance returns to its module's pool). No call after this.
+   */
+  dispose?(): void
 }
 
 export interface EncoderFactory {

@@ -11,7 +11,9 @@
  * would grow past `maxLog` bytes, every remaining candidate is started (replayed) at once, the log is
  * dropped, and from then on they all run in lockstep. The real bytes are kept only until every live
  * candidate has compared them (and the log does not need them), and a candidate that falls more than
- * `maxLag` bytes behind is dropped, so memory stays bounded.
+ * `maxLag` bytes behind is dropped, so memory stays bounded. A candidate's encoder is disposed as soon as
+ * it is rejected, and the others' at the end: a WebAssembly encoder's instance (an xz -6 encoder's is
+ * ~125 MiB) then serves the next candidate instead of lingering until it is collected.
  */
 import type { EncoderFactory, Recipe, StreamEncoder } from './encoder.js'
 
@@ -98,7 +100,10 @@ export class RecipeRace {
       for (const runner of this.#runners) this.#finish(runner, length)
       this.#drop()
       const winner = this.#runners[0]
-      if (winner !== undefined) return { recipe: winner.recipe, rejected: this.#rejected }
+      if (winner !== undefined) {
+        for (const runner of this.#runners) runner.encoder.dispose?.()
+        return { recipe: winner.recipe, rejected: this.#rejected }
+      }
       // The started ones all failed: the next waiting candidate replays the whole (logged) stream.
       if (this.#waiting.length === 0 || this.#log === undefined) return { rejected: this.#rejected }
       this.#startNext()
@@ -230,6 +235,8 @@ export class RecipeRace {
     this.#rejected.push({ recipe: runner.recipe, at, reason })
     runner.compared = -1
     this.#parked.delete(runner)
+    // Now, not when collected: the next candidate may take its memory (a wasm encoder's instance).
+    runner.encoder.dispose?.()
   }
 
   #drop (): void {

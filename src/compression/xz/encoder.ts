@@ -29,5 +29,5 @@ import { checkXzParams } from './params.js'
 export function createXzEncoder (params: Readonly<Record<string, number>>): StreamEncoder {
   const { level, check, mt, blockSize } = checkXzParams(params)
   const enc = new LiblzmaEncoder({ preset: level, extreme: params.extreme === 1, check, mt, blockSize })
-  return { write: (bytes) => enc.write(bytes), end: () => enc.end() }
+  return { write: (bytes) => enc.write(bytes), end: () => enc.end(), dispose: () => { enc.dispose() } }
 }

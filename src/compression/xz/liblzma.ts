@@ -3,15 +3,14 @@
  * scripts/wasm/build-liblzma.sh, and typed wrappers over its shims (scripts/wasm/liblzma-shim.c and
  * liblzma-decoder-shim.c). The module has no imports, so it runs unchanged in browsers and Node. It is
  * loaded and compiled once, by `loadLiblzma()` (see wasm-module.ts), and cached; each encoder and decoder
- * gets its own instance, so they share no state (any number may run interleaved) and the memory (up to
- * ~674 MiB for a preset 9 encoder, the dictionary plus ~1 MiB for a decoder) is released with it.
+ * has an instance to itself, so they share no state (any number may run interleaved). The memory (up to
+ * ~674 MiB for a preset 9 encoder, the dictionary plus ~1 MiB for a decoder) goes with the instance:
+ * `dispose()` gives it back to the module's pool, where the next encoder or decoder reuses it.
  */
 import { InvalidArgumentError, LimitExceededError } from '../../errors.js'
-import { LazyWasmModule } from '../wasm-module.js'
+import { LazyWasmModule, type WasmExports, type WasmInstanceStats } from '../wasm-module.js'
 
-interface ShimExports {
-  memory: WebAssembly.Memory
-  _initialize?: () => void
+interface ShimExports extends WasmExports {
   xz_create: (preset: number, check: number, mt: number, blockSize: number) => number
   xz_input: (e: number) => number
   xz_input_size: () => number
@@ -46,6 +45,46 @@ export async function loadLiblzma (): Promise<void> {
   await liblzma.load()
 }
 
+/** liblzma's instances: created, in use, idle (what holds its memory; for tests and measurements). */
+export function liblzmaInstances (): WasmInstanceStats {
+  return liblzma.stats
+}
+
+/**
+ * An instance of liblzma for one encoder or decoder, given back to the pool by `dispose()` only when
+ * every call returned normally (a trap, or an error thrown here, may leave it inconsistent).
+ */
+class Instance {
+  readonly x: ShimExports
+  #broken = false
+  #disposed = false
+
+  constructor () {
+    this.x = liblzma.instantiate() as ShimExports
+  }
+
+  /** Runs `call`; the instance is not reused if it throws. */
+  guard<T> (call: () => T): T {
+    try {
+      return call()
+    } catch (err) {
+      this.#broken = true
+      throw err
+    }
+  }
+
+  /** Refuses a call after `dispose()`: the instance may serve someone else by then. */
+  use (): void {
+    if (this.#disposed) throw new InvalidArgumentError('liblzma: used after dispose()')
+  }
+
+  dispose (): void {
+    if (this.#disposed) return
+    this.#disposed = true
+    if (!this.#broken) liblzma.recycle(this.x)
+  }
+}
+
 export interface LiblzmaEncoderOptions {
   /** xz preset 0..9. */
   preset: number
@@ -59,21 +98,22 @@ export interface LiblzmaEncoderOptions {
   blockSize: number
 }
 
-/** One liblzma .xz stream encoder in its own wasm instance. */
+/** One liblzma .xz stream encoder in a wasm instance of its own (until `dispose()`). */
 export class LiblzmaEncoder {
-  readonly #x: ShimExports
+  readonly #i = new Instance()
+  readonly #x = this.#i.x
   readonly #e: number
   readonly #inPtr: number
   readonly #inSize: number
   #ended = false
 
   constructor (options: LiblzmaEncoderOptions) {
-    const instance = new WebAssembly.Instance(liblzma.module, {})
-    this.#x = instance.exports as unknown as ShimExports
-    this.#x._initialize?.()
     const preset = (options.preset | (options.extreme ? PRESET_EXTREME : 0)) >>> 0
-    this.#e = this.#x.xz_create(preset, options.check, options.mt ? 1 : 0, options.blockSize)
-    if (this.#e === 0) throw new InvalidArgumentError('liblzma rejected the xz encoder options (or is out of memory)', { ...options })
+    this.#e = this.#i.guard(() => this.#x.xz_create(preset, options.check, options.mt ? 1 : 0, options.blockSize))
+    if (this.#e === 0) {
+      this.#i.dispose()
+      throw new InvalidArgumentError('liblzma rejected the xz encoder options (or is out of memory)', { ...options })
+    }
     this.#inPtr = this.#x.xz_input(this.#e)
     this.#inSize = this.#x.xz_input_size()
   }
@@ -81,26 +121,35 @@ export class LiblzmaEncoder {
   /** Encodes `bytes`; returns the compressed bytes that became ready (copies, safe to keep). */
   write (bytes: Uint8Array): Uint8Array[] {
     if (this.#ended) throw new InvalidArgumentError('xz encoder: write after end')
-    const out: Uint8Array[] = []
-    for (let p = 0; p < bytes.length; p += this.#inSize) {
-      const piece = bytes.subarray(p, Math.min(bytes.length, p + this.#inSize))
-      new Uint8Array(this.#x.memory.buffer, this.#inPtr, piece.length).set(piece)
-      this.#x.xz_write(this.#e, piece.length)
-      this.#pump(out)
-    }
-    return out
+    this.#i.use()
+    return this.#i.guard(() => {
+      const out: Uint8Array[] = []
+      for (let p = 0; p < bytes.length; p += this.#inSize) {
+        const piece = bytes.subarray(p, Math.min(bytes.length, p + this.#inSize))
+        new Uint8Array(this.#x.memory.buffer, this.#inPtr, piece.length).set(piece)
+        this.#x.xz_write(this.#e, piece.length)
+        this.#pump(out)
+      }
+      return out
+    })
   }
 
   /** Ends the input; returns the rest of the stream. */
   end (): Uint8Array[] {
     if (this.#ended) throw new InvalidArgumentError('xz encoder: end called twice')
     this.#ended = true
-    const out: Uint8Array[] = []
-    this.#x.xz_finish(this.#e)
-    this.#pump(out)
-    if (this.#x.xz_done(this.#e) !== 1) throw new Error('liblzma shim: stream not finished after end()')
-    return out
+    this.#i.use()
+    return this.#i.guard(() => {
+      const out: Uint8Array[] = []
+      this.#x.xz_finish(this.#e)
+      this.#pump(out)
+      if (this.#x.xz_done(this.#e) !== 1) throw new Error('liblzma shim: stream not finished after end()')
+      return out
+    })
   }
+
+  /** Gives the encoder's instance back for reuse (after the stream, or to abandon it); no call after this. */
+  dispose (): void { this.#i.dispose() }
 
   #pump (out: Uint8Array[]): void {
     for (;;) {
@@ -127,23 +176,28 @@ export class LiblzmaDecodeError extends Error {
 }
 
 /**
- * One liblzma decoder for exactly one .xz stream, in its own wasm instance. liblzma verifies every check the
- * format holds (header CRCs, block checks of any type, index, footer) and decodes the BCJ and delta filters.
+ * One liblzma decoder for exactly one .xz stream, in a wasm instance of its own (until `dispose()`). liblzma
+ * verifies every check the format holds (header CRCs, block checks of any type, index, footer) and decodes
+ * the BCJ and delta filters.
  */
 export class LiblzmaDecoder {
-  readonly #x: ShimExports
+  readonly #i = new Instance()
+  readonly #x = this.#i.x
   readonly #d: number
   readonly #inPtr: number
   #ended = false
 
   constructor () {
-    const instance = new WebAssembly.Instance(liblzma.module, {})
-    this.#x = instance.exports as unknown as ShimExports
-    this.#x._initialize?.()
-    this.#d = this.#x.xzd_create()
-    if (this.#d === 0) throw new LimitExceededError('xz decoder ran out of WebAssembly memory', { limit: 'wasmMemory' })
+    this.#d = this.#i.guard(() => this.#x.xzd_create())
+    if (this.#d === 0) {
+      this.#i.dispose()
+      throw new LimitExceededError('xz decoder ran out of WebAssembly memory', { limit: 'wasmMemory' })
+    }
     this.#inPtr = this.#x.xzd_input(this.#d)
   }
+
+  /** Gives the decoder's instance back for reuse (after the stream, or to abandon it); no call after this. */
+  dispose (): void { this.#i.dispose() }
 
   /** Input bytes consumed so far. */
   get consumed (): number { return this.#x.xzd_total_in(this.#d) }
@@ -154,23 +208,26 @@ export class LiblzmaDecoder {
   /** Decodes `bytes` (the next bytes of the stream); returns the output that became ready (copies). */
   write (bytes: Uint8Array): Uint8Array[] {
     if (this.#ended) throw new InvalidArgumentError('xz decoder: write after end')
-    const out: Uint8Array[] = []
-    for (let p = 0; p < bytes.length; p += SHIM_IO_SIZE) {
-      const piece = bytes.subarray(p, Math.min(bytes.length, p + SHIM_IO_SIZE))
-      new Uint8Array(this.#x.memory.buffer, this.#inPtr, piece.length).set(piece)
-      this.#x.xzd_write(this.#d, piece.length)
-      this.#pump(out)
-    }
-    return out
+    this.#i.use()
+    return this.#i.guard(() => {
+      const out: Uint8Array[] = []
+      for (let p = 0; p < bytes.length; p += SHIM_IO_SIZE) {
+        const piece = bytes.subarray(p, Math.min(bytes.length, p + SHIM_IO_SIZE))
+        new Uint8Array(this.#x.memory.buffer, this.#inPtr, piece.length).set(piece)
+        this.#x.xzd_write(this.#d, piece.length)
+        this.#pump(out)
+      }
+      return out
+    })
   }
 
   /** Ends the input; returns the rest of the output. Throws 'truncated' if the stream has not ended. */
   end (): Uint8Array[] {
     if (this.#ended) throw new InvalidArgumentError('xz decoder: end called twice')
     this.#ended = true
+    this.#i.use()
     const out: Uint8Array[] = []
-    this.#x.xzd_finish(this.#d)
-    this.#pump(out)
+    this.#i.guard(() => { this.#x.xzd_finish(this.#d); this.#pump(out) })
     if (!this.done) throw new LiblzmaDecodeError('truncated', this.consumed, LZMA_BUF_ERROR)
     return out
   }

@@ -100,6 +100,7 @@ export function createZstdEncoder (params: Readonly<Record<string, number>>, con
       }
       run(ZSTD_e_end, out)
       return out
-    }
+    },
+    dispose () { z.dispose() }
   }
 }

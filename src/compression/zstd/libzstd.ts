@@ -4,12 +4,12 @@
  * (scripts/wasm/libzstd-shim.c). The module has no imports, so it runs unchanged in browsers and Node.
  *
  * The module is loaded and compiled once, by `loadLibzstd()` (see wasm-module.ts), and cached. Each
- * encoder gets an instance of its own, created synchronously: a compressor holds up to a few hundred MiB (more for levels 20-22 and --long), and that
- * memory is released with the instance when the encoder is dropped, which a shared instance could not do
- * (wasm memory never shrinks).
+ * encoder gets an instance of its own, synchronously: a compressor holds up to a few hundred MiB (more for
+ * levels 20-22 and --long), which wasm memory never gives back; `dispose()` returns the instance to the
+ * module's pool, where the next encoder reuses that memory.
  */
 import { ArchiveManifestError, LimitExceededError } from '../../errors.js'
-import { LazyWasmModule } from '../wasm-module.js'
+import { LazyWasmModule, type WasmExports } from '../wasm-module.js'
 
 const libzstd = new LazyWasmModule('libzstd', async () => (await import('./libzstd-wasm.generated.js')).libzstdWasmBase64)
 
@@ -33,8 +33,7 @@ export const ZstdParameter = {
   nbWorkers: 400
 } as const
 
-interface ShimExports {
-  memory: WebAssembly.Memory
+interface ShimExports extends WasmExports {
   zw_create: () => number
   zw_free: (s: number) => void
   zw_set_parameter: (s: number, param: number, value: number) => number
@@ -52,7 +51,7 @@ interface ShimExports {
 }
 
 function instantiate (): ShimExports {
-  return new WebAssembly.Instance(libzstd.module, {}).exports as unknown as ShimExports
+  return libzstd.instantiate() as ShimExports
 }
 
 /** One libzstd compression stream in an instance of its own. */
@@ -61,6 +60,8 @@ export class LibzstdStream {
   private readonly s: number
   /** Size of the staging input buffer: the zstd CLI's read size, ZSTD_CStreamInSize() (128 KiB). */
   readonly inputCapacity: number
+  /** Set by a trap (which may leave the instance inconsistent: it is then not reused) and by dispose(). */
+  private state: 'live' | 'trapped' | 'disposed' = 'live'
 
   constructor () {
     this.x = instantiate()
@@ -79,6 +80,7 @@ export class LibzstdStream {
 
   /** Stages `bytes` (at most inputCapacity) as the next piece of input. */
   setInput (bytes: Uint8Array): void {
+    this.live()
     new Uint8Array(this.x.memory.buffer, this.x.zw_input_buffer(this.s) >>> 0, bytes.length).set(bytes)
     this.x.zw_set_input(this.s, bytes.length)
   }
@@ -87,10 +89,12 @@ export class LibzstdStream {
 
   /** One ZSTD_compressStream2 call; returns the bytes it produced (a copy) and what it says is left to flush. */
   compress (endOp: number): { output: Uint8Array | undefined, toFlush: number } {
+    this.live()
     let code: number
     try {
       code = this.x.zw_compress(this.s, endOp) >>> 0
     } catch (cause) {
+      this.state = 'trapped'
       // A trap: ZSTDMT waited for a thread (see scripts/wasm/include/pthread.h), or memory ran out badly.
       throw new ArchiveManifestError('libzstd trapped while compressing', {}, { cause })
     }
@@ -101,6 +105,16 @@ export class LibzstdStream {
   }
 
   free (): void { this.x.zw_free(this.s) }
+
+  /** Gives the instance back for reuse (its memory is reset then); no call after this. */
+  dispose (): void {
+    if (this.state === 'live') libzstd.recycle(this.x)
+    this.state = 'disposed'
+  }
+
+  private live (): void {
+    if (this.state === 'disposed') throw new ArchiveManifestError('libzstd: used after dispose()')
+  }
 
   private check (code: number, what: string): void {
     const c = code >>> 0
