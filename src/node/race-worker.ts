@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import type { RecipeRace } from '../compression/recipe/race.js'
 import { raceOf } from '../compression/recipe/races.js'
+import { errorReply } from './worker-errors.js'
 import type { RaceMessage, RaceReply } from './worker-races.js'
 
 const port = parentPort
@@ -28,8 +29,7 @@ async function handleInTurn (message: RaceMessage): Promise<void> {
     // An encoder refused its input (a zstd frame longer than it pledged, say): the description fails
     // with that error, typed as it was thrown.
     failed = true
-    const e = err as { name?: string, code?: string, message?: string, details?: unknown }
-    reply({ kind: 'error', name: String(e.name ?? 'Error'), message: String(e.message ?? err), ...(typeof e.code === 'string' ? { code: e.code } : {}), details: e.details ?? {} })
+    reply(errorReply(err))
   }
 }
 

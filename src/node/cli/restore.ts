@@ -2,6 +2,7 @@ import { restoreArchive } from '../../manifest/restore.js'
 import { writeFileAtomically } from '../atomic-file.js'
 import { directoryFiles } from '../directory-files.js'
 import { checkOutputParent } from '../fs-errors.js'
+import { createWorkerBlockEncoders } from '../worker-block-encoders.js'
 import { type Command, UsageError, checkBinaryStdout, openCar, stringOption, writeStdout } from './command.js'
 
 export const restore: Command = {
@@ -36,8 +37,10 @@ export const restore: Command = {
       inv.printed.dataOnStdout = true
     }
     const car = await openCar(inv.args[0])
+    // bzip2 and threaded-xz members are encoded a block per core (the workers start only if there are any).
+    const blockEncoders = createWorkerBlockEncoders()
     try {
-      const bytes = restoreArchive(car.root, car, dir === undefined ? {} : { files: directoryFiles(dir), strip })
+      const bytes = restoreArchive(car.root, car, { blockEncoders, ...(dir === undefined ? {} : { files: directoryFiles(dir), strip }) })
       // A file appears only once its bytes are verified; stdout gets them as they come (check the exit status).
       if (!toStdout) {
         await checkOutputParent(output)
@@ -45,7 +48,7 @@ export const restore: Command = {
       } else {
         await writeStdout(bytes)
       }
-    } finally { await car.close() }
+    } finally { await Promise.all([car.close(), blockEncoders.close()]) }
     return 0
   }
 }
