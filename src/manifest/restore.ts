@@ -90,12 +90,12 @@ export async function * restoreArchive (manifestCid: CID, source: BlockSource, o
  * for await (const chunk of restoreArchiveRange(manifest, blockstore, { offset: 512, length: 512 })) out.write(chunk)
  * ```
  */
-export async function * restoreArchiveRange (manifest: Manifest, source: BlockSource, range: { offset: number, length: number }): AsyncGenerator<Uint8Array> {
+export async function * restoreArchiveRange (manifest: Manifest, source: BlockSource, range: { offset: number, length: number }, options: Pick<RestoreOptions, 'blockEncoders'> = {}): AsyncGenerator<Uint8Array> {
   if (range.length <= 0) return
   const own = await linkedArchiveFile(manifest, source)
   if (own !== undefined) { yield * readFile(own, source, range); return }
   if (manifest.archive.format === 'tar') { yield * tarBytes(manifest, source, range); return }
-  const bytes = manifest.archive.format === 'zip' ? zipBytes(manifest, source) : rebuild(manifest, source, blockTree(manifest.tree.root, source))
+  const bytes = manifest.archive.format === 'zip' ? zipBytes(manifest, source) : rebuild(manifest, source, blockTree(manifest.tree.root, source), options.blockEncoders)
   let position = 0
   const end = range.offset + range.length
   for await (const chunk of bytes) {
