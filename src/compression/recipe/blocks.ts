@@ -10,6 +10,7 @@ import { joinBytes } from '../../bytes-concat.js'
 import { Bzip2BlockCutter, Bzip2BlockSplicer } from '../bzip2/blocks.js'
 import { XzBlockCutter, XzBlockSplicer, xzBlockBytes } from '../xz/blocks.js'
 import type { Recipe } from './encoder.js'
+import { checkRecipe } from './params.js'
 import { encoderFor } from './registry.js'
 
 /**
@@ -28,6 +29,8 @@ export interface BlockLayout {
 
 /** The block layout of a recipe's stream, or undefined when it has no independent units (or they are too large). */
 export function blockLayoutOf (recipe: Recipe): BlockLayout | undefined {
+  // A recipe out of range is an invalid manifest here too, as when its encoder is loaded.
+  checkRecipe(recipe)
   if (recipe.encoder === 'bzip2') {
     const level = recipe.params.level ?? 9
     return { cutter: new Bzip2BlockCutter(level), splicer: new Bzip2BlockSplicer(level) }

@@ -9,6 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { bzip2BlockLimit, Bzip2BlockCutter } from '../../../src/compression/bzip2/blocks.js'
 import { bzip2CompressSync, loadLibbz2 } from '../../../src/compression/bzip2/index.js'
+import { blockLayoutOf } from '../../../src/compression/recipe/blocks.js'
+import { InvalidManifestError } from '../../../src/errors.js'
 import { inBlocks } from '../recipe/blocks-helpers.js'
 import { expectSameBytes, lcg, referenceCompress } from './reference.js'
 
@@ -30,6 +32,10 @@ async function expectBzip2 (input: Uint8Array, level: number, label: string, chu
 describe('bzip2 block by block', () => {
   it('the block limit is libbz2\'s nblockMAX', () => {
     expect([1, 9].map(bzip2BlockLimit)).toEqual([99981, 899981])
+  })
+
+  it('a recipe out of range is an invalid manifest, as for the encoder in one piece', () => {
+    expect(() => blockLayoutOf({ encoder: 'bzip2', params: { level: 12 } })).toThrow(InvalidManifestError)
   })
 
   it('equals bzip2 on the edges of a block', async () => {
