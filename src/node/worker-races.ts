@@ -5,6 +5,7 @@
  * (slot-pool.ts; a transferred copy when none is free), and `ready()` holds the caller back while more
  * than MAX_IN_FLIGHT bytes wait for the worker.
  */
+import { availableParallelism } from 'node:os'
 import type { Recipe } from '../compression/recipe/encoder.js'
 import type { RacePlan, RecipeRaces } from '../compression/recipe/races.js'
 import { startScriptWorker } from './script-worker.js'
@@ -29,13 +30,24 @@ export type RaceReply =
   | { kind: 'verdict', recipe?: Recipe }
   | ErrorReply
 
+export interface WorkerRacesOptions {
+  /**
+   * Threads of the race worker's own on which a bzip2 member's recipe is verified block by block
+   * (BlockVerifier); 0: its race runs on the race worker alone. Default: the cores beyond the two that the
+   * main thread (decompressing, describing) and the race worker already keep busy, so none on two cores,
+   * where more threads would only add their start-up to the same total work.
+   */
+  blockThreads?: number
+}
+
 /**
  * RecipeRaces for `manifestFromTarball` (option `recipeRaces`) that run on a worker thread. Call `close()`
  * when done (or abandoned), so that the worker does not keep the process alive.
  */
-export function createWorkerRaces (): RecipeRaces & { close(): Promise<void> } {
+export function createWorkerRaces (options: WorkerRacesOptions = {}): RecipeRaces & { close(): Promise<void> } {
   const pool = new SlotPool(SLOTS, SLOT_BYTES)
-  const worker = startScriptWorker('race-worker', { slots: pool.buffers })
+  const blockThreads = options.blockThreads ?? Math.max(0, availableParallelism() - 2)
+  const worker = startScriptWorker('race-worker', { slots: pool.buffers, blockThreads })
   const verdicts: Array<{ resolve: (recipe: Recipe | undefined) => void, reject: (err: Error) => void }> = []
   let inFlight = 0
   let failure: Error | undefined

@@ -92,7 +92,7 @@ export async function * encodeInBlocks (recipe: Recipe, layout: BlockLayout, inp
 }
 
 /** Removes the first `n` bytes from `parts` (chunks in order) and returns them as one new array. */
-function takeBytes (parts: Uint8Array[], n: number): Uint8Array {
+export function takeBytes (parts: Uint8Array[], n: number): Uint8Array {
   const out = new Uint8Array(n)
   let at = 0
   while (at < n) {
