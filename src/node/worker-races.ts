@@ -34,7 +34,7 @@ export interface WorkerRacesOptions {
   /**
    * Threads of the race worker's own on which a bzip2 member's recipe is verified block by block
    * (BlockVerifier); 0: its race runs on the race worker alone. Default: the cores beyond the two that the
-   * main thread (decompressing, describing) and the race worker already keep busy, so none on two cores,
+   * main thread (decompressing, describing) and the race worker already keep busy (at most 4), so none on two cores,
    * where more threads would only add their start-up to the same total work.
    */
   blockThreads?: number
@@ -46,7 +46,7 @@ export interface WorkerRacesOptions {
  */
 export function createWorkerRaces (options: WorkerRacesOptions = {}): RecipeRaces & { close(): Promise<void> } {
   const pool = new SlotPool(SLOTS, SLOT_BYTES)
-  const blockThreads = options.blockThreads ?? Math.max(0, availableParallelism() - 2)
+  const blockThreads = options.blockThreads ?? Math.min(4, Math.max(0, availableParallelism() - 2))
   const worker = startScriptWorker('race-worker', { slots: pool.buffers, blockThreads })
   const verdicts: Array<{ resolve: (recipe: Recipe | undefined) => void, reject: (err: Error) => void }> = []
   let inFlight = 0
