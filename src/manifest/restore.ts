@@ -11,6 +11,8 @@
  */
 import { CID } from 'multiformats/cid'
 import { equalBytes, getBlock, type BlockSource } from '../blocks.js'
+import { blockLayoutOf, encodeInBlocks, type BlockEncoders } from '../compression/recipe/blocks.js'
+import type { Recipe } from '../compression/recipe/encoder.js'
 import { encoderFor } from '../compression/recipe/registry.js'
 import { createDigest } from '../digest/incremental.js'
 import { BlockNotFoundError, DigestMismatchError, InvalidManifestError } from '../errors.js'
@@ -31,6 +33,12 @@ export interface RestoreOptions {
   files?: TreeFiles
   /** With `files`: they are the stripped tree's (the single top-level directory's contents). */
   strip?: boolean
+  /**
+   * Where the pieces of a compressed member whose format has independent blocks (bzip2, xz's threaded
+   * layout) are encoded, several at once: on Node, `createWorkerBlockEncoders()` (worker threads). Without
+   * it each member is encoded in this thread, in one piece.
+   */
+  blockEncoders?: BlockEncoders
 }
 
 /**
@@ -52,7 +60,7 @@ export async function * restoreArchive (manifestCid: CID, source: BlockSource, o
     ? readFile(own, source)
     : manifest.archive.format === 'zip'
       ? zipBytes(manifest, source, tree)
-      : manifest.archive.format === 'tar' ? tarBytes(manifest, source, undefined, tree) : rebuild(manifest, source, tree)
+      : manifest.archive.format === 'tar' ? tarBytes(manifest, source, undefined, tree) : rebuild(manifest, source, tree, options.blockEncoders)
   for await (const chunk of bytes) {
     if (chunk.length === 0) continue
     hash.update(chunk)
@@ -82,12 +90,12 @@ export async function * restoreArchive (manifestCid: CID, source: BlockSource, o
  * for await (const chunk of restoreArchiveRange(manifest, blockstore, { offset: 512, length: 512 })) out.write(chunk)
  * ```
  */
-export async function * restoreArchiveRange (manifest: Manifest, source: BlockSource, range: { offset: number, length: number }): AsyncGenerator<Uint8Array> {
+export async function * restoreArchiveRange (manifest: Manifest, source: BlockSource, range: { offset: number, length: number }, options: Pick<RestoreOptions, 'blockEncoders'> = {}): AsyncGenerator<Uint8Array> {
   if (range.length <= 0) return
   const own = await linkedArchiveFile(manifest, source)
   if (own !== undefined) { yield * readFile(own, source, range); return }
   if (manifest.archive.format === 'tar') { yield * tarBytes(manifest, source, range); return }
-  const bytes = manifest.archive.format === 'zip' ? zipBytes(manifest, source) : rebuild(manifest, source, blockTree(manifest.tree.root, source))
+  const bytes = manifest.archive.format === 'zip' ? zipBytes(manifest, source) : rebuild(manifest, source, blockTree(manifest.tree.root, source), options.blockEncoders)
   let position = 0
   const end = range.offset + range.length
   for await (const chunk of bytes) {
@@ -119,16 +127,13 @@ export async function linkedArchiveFile (manifest: Manifest, source: BlockSource
 }
 
 /** A compressed archive from the tar stream and each member's recipe. */
-async function * rebuild (manifest: Manifest, source: BlockSource, tree: TreeContents): AsyncGenerator<Uint8Array> {
+async function * rebuild (manifest: Manifest, source: BlockSource, tree: TreeContents, blockEncoders?: BlockEncoders): AsyncGenerator<Uint8Array> {
   const compression = manifest.compression
   if (compression === undefined || manifest.tar === undefined) throw new InvalidManifestError('manifest links no archive bytes and has no compression recipes')
   const tar = tarBytes(manifest, source, undefined, tree)[Symbol.asyncIterator]()
   let rest: Uint8Array = new Uint8Array(0)
-  for (const member of compression.members) {
-    if (member.recipe === undefined) throw new InvalidManifestError(`member at offset ${member.offset} has no recipe and the archive's bytes are not linked`)
-    yield member.header
-    const encoder = (await encoderFor(member.recipe, member.tarSize)).create()
-    // The member's range of the tar: what is left of the last chunk, then further chunks.
+  // The member's range of the tar: what is left of the last chunk, then further chunks.
+  async function * range (member: { offset: number, tarSize: number }): AsyncGenerator<Uint8Array> {
     for (let left = member.tarSize; left > 0;) {
       if (rest.length === 0) {
         const next = await tar.next()
@@ -137,12 +142,26 @@ async function * rebuild (manifest: Manifest, source: BlockSource, tree: TreeCon
         continue
       }
       const n = Math.min(left, rest.length)
-      yield * encoder.write(rest.subarray(0, n))
+      yield rest.subarray(0, n)
       rest = rest.subarray(n)
       left -= n
     }
-    yield * encoder.end()
+  }
+  for (const member of compression.members) {
+    if (member.recipe === undefined) throw new InvalidManifestError(`member at offset ${member.offset} has no recipe and the archive's bytes are not linked`)
+    yield member.header
+    const layout = blockEncoders === undefined ? undefined : blockLayoutOf(member.recipe)
+    yield * (layout === undefined || blockEncoders === undefined
+      ? encodeWhole(member.recipe, member.tarSize, range(member))
+      : encodeInBlocks(member.recipe, layout, range(member), blockEncoders))
     yield member.trailer
   }
   if (compression.trailing !== undefined) yield compression.trailing
+}
+
+/** A member's body from one encoder, in this thread. */
+async function * encodeWhole (recipe: Recipe, tarSize: number, input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const encoder = (await encoderFor(recipe, tarSize)).create()
+  for await (const bytes of input) yield * encoder.write(bytes)
+  yield * encoder.end()
 }

@@ -8,6 +8,7 @@ export { writeFileAtomically, createAtomicFile, type AtomicFile } from './atomic
 export { manifestFromFile } from './manifest-file.js'
 export { createWorkerDigester } from './worker-digester.js'
 export { createWorkerRaces } from './worker-races.js'
+export { createWorkerBlockEncoders } from './worker-block-encoders.js'
 export { createMirrorServer, type MirrorServer, type MirrorServerOptions, type MirrorAddress } from './serve/server.js'
 export type { MirrorStore } from './serve/mirror-store.js'
 export { mirrorStoreOf } from './serve/store-on-disk.js'

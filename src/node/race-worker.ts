@@ -4,15 +4,22 @@
  * length, which is how the other side bounds the bytes in flight.
  */
 import { parentPort, workerData } from 'node:worker_threads'
+import { BlockVerifier } from '../compression/recipe/block-verify.js'
 import type { RecipeRace } from '../compression/recipe/race.js'
-import { raceOf } from '../compression/recipe/races.js'
+import { raceOf, type RacePlan } from '../compression/recipe/races.js'
+import { createWorkerBlockEncoders } from './worker-block-encoders.js'
+import { errorReply } from './worker-errors.js'
 import type { RaceMessage, RaceReply } from './worker-races.js'
 
 const port = parentPort
 if (port === null) throw new Error('race-worker.js runs as a worker thread')
 
-const slots = (workerData as { slots: SharedArrayBuffer[] }).slots.map(buffer => new Uint8Array(buffer))
-let race: RecipeRace | undefined
+const data = workerData as { slots: SharedArrayBuffer[], blockThreads: number }
+const slots = data.slots.map(buffer => new Uint8Array(buffer))
+let race: RecipeRace | BlockVerifier | undefined
+// With threads to spare, a bzip2 member's one candidate is verified block by block on threads of its own
+// (started on its first piece).
+const blockEncoders = data.blockThreads > 0 ? createWorkerBlockEncoders(data.blockThreads) : undefined
 let failed = false
 const reply = (message: RaceReply): void => { port.postMessage(message) }
 
@@ -28,15 +35,14 @@ async function handleInTurn (message: RaceMessage): Promise<void> {
     // An encoder refused its input (a zstd frame longer than it pledged, say): the description fails
     // with that error, typed as it was thrown.
     failed = true
-    const e = err as { name?: string, code?: string, message?: string, details?: unknown }
-    reply({ kind: 'error', name: String(e.name ?? 'Error'), message: String(e.message ?? err), ...(typeof e.code === 'string' ? { code: e.code } : {}), details: e.details ?? {} })
+    reply(errorReply(err))
   }
 }
 
 async function handle (message: RaceMessage): Promise<void> {
   switch (message.kind) {
     case 'start':
-      race = await raceOf(message.plan)
+      race = blockVerifierOf(message.plan) ?? await raceOf(message.plan)
       return
     case 'expected':
     case 'input': {
@@ -47,13 +53,21 @@ async function handle (message: RaceMessage): Promise<void> {
       if (inSlot && (message.kind === 'expected' || race?.logging === true)) bytes = bytes.slice()
       if (message.kind === 'expected') race?.expected(bytes)
       else race?.input(bytes)
+      // Acknowledged once the block encoders can take more: the other side holds back while bytes wait.
+      if (race instanceof BlockVerifier) await race.ready()
       reply(inSlot ? { kind: 'done', length: message.length, slot: message.slot } : { kind: 'done', length: message.length })
       return
     }
     case 'end': {
-      const recipe = race?.end(message.length).recipe
+      const recipe = (await race?.end(message.length))?.recipe
       race = undefined
       reply(recipe === undefined ? { kind: 'verdict' } : { kind: 'verdict', recipe })
     }
   }
+}
+
+/** Block by block for a plan of one bzip2 candidate (the verdict is the same as the race's: whole equality). */
+function blockVerifierOf (plan: RacePlan): BlockVerifier | undefined {
+  const only = plan.recipes.length === 1 ? plan.recipes[0] : undefined
+  return only?.encoder === 'bzip2' && blockEncoders !== undefined ? BlockVerifier.of(only, blockEncoders) : undefined
 }

@@ -5,13 +5,11 @@
  * (slot-pool.ts; a transferred copy when none is free), and `ready()` holds the caller back while more
  * than MAX_IN_FLIGHT bytes wait for the worker.
  */
-import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import { availableParallelism } from 'node:os'
 import type { Recipe } from '../compression/recipe/encoder.js'
 import type { RacePlan, RecipeRaces } from '../compression/recipe/races.js'
-import * as errors from '../errors.js'
-import { ArchiveManifestError, type ErrorDetails } from '../errors.js'
+import { startScriptWorker } from './script-worker.js'
+import { type ErrorReply, rebuiltError } from './worker-errors.js'
 import { SlotPool } from './slot-pool.js'
 
 /** Bytes handed to the worker and not yet raced, at most (then `ready()` waits). */
@@ -30,46 +28,26 @@ export type RaceMessage =
 export type RaceReply =
   | { kind: 'done', length: number, slot?: number }
   | { kind: 'verdict', recipe?: Recipe }
-  | { kind: 'error', name: string, message: string, code?: string, details: unknown }
+  | ErrorReply
 
-/** The typed error classes, by code, so that an error thrown in the worker is thrown here as itself. */
-const ERROR_CLASSES = new Map<string, typeof ArchiveManifestError>(
-  Object.values(errors)
-    .filter((value): value is typeof ArchiveManifestError => typeof value === 'function' && (value === ArchiveManifestError || value.prototype instanceof ArchiveManifestError))
-    .map(type => [type.code, type])
-)
-
-function rebuilt (reply: Extract<RaceReply, { kind: 'error' }>): Error {
-  const type = reply.code === undefined ? undefined : ERROR_CLASSES.get(reply.code)
-  const err = type === undefined ? new Error(reply.message) : new type(reply.message, reply.details as ErrorDetails)
-  // The message already says where (the constructor would say it twice).
-  Object.defineProperty(err, 'message', { value: reply.message, writable: true, configurable: true })
-  if (type === undefined) err.name = reply.name
-  return err
-}
-
-/**
- * The worker, running the script beside this module: the compiled JavaScript, or when this module is
- * itself TypeScript (the tests run the sources), the TypeScript through tsx's loader.
- */
-function startWorker (slots: SharedArrayBuffer[]): Worker {
-  const workerData = { slots }
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./race-worker.js', import.meta.url), { workerData })
-  const script = new URL('./race-worker.ts', import.meta.url).href
-  // tsx's ESM API, found from here (the repository), not from the worker's working directory.
-  const require = createRequire(import.meta.url)
-  const api = (require('tsx/package.json') as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api']?.import.default as string
-  const tsx = new URL(api, pathToFileURL(require.resolve('tsx/package.json'))).href
-  return new Worker(`import(${JSON.stringify(tsx)}).then(api => api.tsImport(${JSON.stringify(script)}, ${JSON.stringify(script)}))`, { eval: true, workerData })
+export interface WorkerRacesOptions {
+  /**
+   * Threads of the race worker's own on which a bzip2 member's recipe is verified block by block
+   * (BlockVerifier); 0: its race runs on the race worker alone. Default: the cores beyond the two that the
+   * main thread (decompressing, describing) and the race worker already keep busy (at most 4), so none on two cores,
+   * where more threads would only add their start-up to the same total work.
+   */
+  blockThreads?: number
 }
 
 /**
  * RecipeRaces for `manifestFromTarball` (option `recipeRaces`) that run on a worker thread. Call `close()`
  * when done (or abandoned), so that the worker does not keep the process alive.
  */
-export function createWorkerRaces (): RecipeRaces & { close(): Promise<void> } {
+export function createWorkerRaces (options: WorkerRacesOptions = {}): RecipeRaces & { close(): Promise<void> } {
   const pool = new SlotPool(SLOTS, SLOT_BYTES)
-  const worker = startWorker(pool.buffers)
+  const blockThreads = options.blockThreads ?? Math.min(4, Math.max(0, availableParallelism() - 2))
+  const worker = startScriptWorker('race-worker', { slots: pool.buffers, blockThreads })
   const verdicts: Array<{ resolve: (recipe: Recipe | undefined) => void, reject: (err: Error) => void }> = []
   let inFlight = 0
   let failure: Error | undefined
@@ -84,7 +62,7 @@ export function createWorkerRaces (): RecipeRaces & { close(): Promise<void> } {
     } else if (reply.kind === 'verdict') {
       verdicts.shift()?.resolve(reply.recipe)
     } else {
-      fail(rebuilt(reply))
+      fail(rebuiltError(reply))
     }
   })
   function fail (err: Error): void {

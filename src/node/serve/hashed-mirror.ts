@@ -21,7 +21,6 @@ import { HttpError } from './http-error.js'
 import { IMMUTABLE, etagMatches } from './caching.js'
 import { parseRange } from './range.js'
 import type { Route } from './routes.js'
-import type { VerifiedArchives } from './verified-archives.js'
 
 /** Answers a request for an archive by digest; throws an HttpError for any answer other than the bytes. */
 export async function serveArchive (req: IncomingMessage, res: ServerResponse, route: Extract<Route, { kind: 'archive' }>, ctx: ServeContext, signal: AbortSignal): Promise<void> {
@@ -59,15 +58,15 @@ export async function serveArchive (req: IncomingMessage, res: ServerResponse, r
   try {
     if (range.kind === 'whole') {
       res.writeHead(200, { ...headers, 'Content-Length': String(size) })
-      await sendBody(res, checkedRange(manifestCid, source, 0, size - 1, ctx.verified), ctx.send)
+      await sendBody(res, checkedRange(manifestCid, source, 0, size - 1, ctx), ctx.send)
       return
     }
     const { start, end } = range
     const skip = ctx.verified.has(manifestCid) || await linkedArchiveFile(manifest, source) !== undefined
     res.writeHead(206, { ...headers, 'Content-Length': String(end - start + 1), 'Content-Range': `bytes ${start}-${end}/${size}` })
     const bytes = skip
-      ? restoreArchiveRange(manifest, source, { offset: start, length: end - start + 1 })
-      : checkedRange(manifestCid, source, start, end, ctx.verified)
+      ? restoreArchiveRange(manifest, source, { offset: start, length: end - start + 1 }, { blockEncoders: ctx.blockEncoders })
+      : checkedRange(manifestCid, source, start, end, ctx)
     await sendBody(res, bytes, ctx.send)
   } finally {
     release()
@@ -90,12 +89,12 @@ function archiveSource (manifest: Manifest, ctx: ServeContext): BlockSource {
  * Bytes `start` to `end` (inclusive) of a whole restore, which runs to the archive's end so that its
  * digest is checked (restoreArchive throws after its last chunk otherwise); a verified restore is recorded.
  */
-async function * checkedRange (manifest: CID, source: BlockSource, start: number, end: number, verified: VerifiedArchives): AsyncGenerator<Uint8Array> {
+async function * checkedRange (manifest: CID, source: BlockSource, start: number, end: number, ctx: ServeContext): AsyncGenerator<Uint8Array> {
   let position = 0
-  for await (const chunk of restoreArchive(manifest, source)) {
+  for await (const chunk of restoreArchive(manifest, source, { blockEncoders: ctx.blockEncoders })) {
     const next = position + chunk.length
     if (next > start && position <= end) yield chunk.subarray(Math.max(start - position, 0), Math.min(end + 1 - position, chunk.length))
     position = next
   }
-  verified.add(manifest)
+  ctx.verified.add(manifest)
 }

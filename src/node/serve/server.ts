@@ -24,6 +24,7 @@ import { parseTarget } from './routes.js'
 import { serveIpfs } from './trustless-gateway.js'
 import { createUpstream, type Upstream } from './upstream.js'
 import { VerifiedArchives } from './verified-archives.js'
+import { createWorkerBlockEncoders } from '../worker-block-encoders.js'
 
 export interface MirrorServerOptions {
   /** The blocks and the index of archive digests to manifests. */
@@ -84,6 +85,8 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
   const blockstore = options.store.blockstore
   let upstream: Upstream | undefined
   let context: ServeContext | undefined
+  // Shared by every rebuild; its threads start with the first block a rebuild hands them.
+  const blockEncoders = createWorkerBlockEncoders()
   let bound: MirrorAddress | undefined
   let closing: Promise<void> | undefined
   const inFlight = new Set<ServerResponse>()
@@ -156,6 +159,7 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
         streams: new Limiter(limits.maxStreams, limits.maxQueuedStreams),
         verified: new VerifiedArchives(limits.verifiedArchives),
         send: { drainTimeoutMs: limits.drainTimeoutMs },
+        blockEncoders,
         nix: new NixCache(index === undefined ? options.store : { list: algorithm => listIndex(index, source, algorithm) }, source, {
           refreshMs: limits.nixCacheRefreshMs,
           onError: report,
@@ -185,6 +189,7 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
         if (server.listening || inFlight.size > 0) await closed
         clearTimeout(cut)
         await upstream?.stop()
+        await blockEncoders.close()
       })()
       await closing
     },

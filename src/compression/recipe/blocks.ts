@@ -1,0 +1,107 @@
+/**
+ * Encoding a recipe's stream piece by piece, where its format has independent units (bzip2's blocks, the
+ * blocks of xz's threaded layout): the input is cut where the real encoder starts a unit, each piece is
+ * encoded as a stream of its own by the recipe's own encoder (anywhere: `BlockEncoders`, e.g. worker
+ * threads on Node), and the units are spliced, in order, into exactly the stream one encoder writes over
+ * the whole input (bzip2/blocks.ts and xz/blocks.ts say why that holds). Pieces being independent, several
+ * can be encoded at once.
+ */
+import { joinBytes } from '../../bytes-concat.js'
+import { Bzip2BlockCutter, Bzip2BlockSplicer } from '../bzip2/blocks.js'
+import { XzBlockCutter, XzBlockSplicer, xzBlockBytes } from '../xz/blocks.js'
+import type { Recipe } from './encoder.js'
+import { checkRecipe } from './params.js'
+import { encoderFor } from './registry.js'
+
+/**
+ * Largest piece handed out (bytes of input). xz -7..-9 blocks (48..192 MiB) are encoded whole in one
+ * thread rather than several at once, each held with its output (memory).
+ */
+export const MAX_BLOCK_PIECE_BYTES = 32 * 1024 * 1024
+
+/** Where a format's units start, and how their one-unit streams make the whole stream. */
+export interface BlockLayout {
+  /** Takes the input in any pieces; returns the offsets (absolute, increasing) where a new unit starts. */
+  readonly cutter: { push(bytes: Uint8Array): number[] }
+  /** Returns the stream's bytes: its start, each piece's stream turned into its unit, its end. */
+  readonly splicer: { start(): Uint8Array[], add(stream: Uint8Array): Uint8Array[], end(): Uint8Array[] }
+}
+
+/** The block layout of a recipe's stream, or undefined when it has no independent units (or they are too large). */
+export function blockLayoutOf (recipe: Recipe): BlockLayout | undefined {
+  // A recipe out of range is an invalid manifest here too, as when its encoder is loaded.
+  checkRecipe(recipe)
+  if (recipe.encoder === 'bzip2') {
+    const level = recipe.params.level ?? 9
+    return { cutter: new Bzip2BlockCutter(level), splicer: new Bzip2BlockSplicer(level) }
+  }
+  if (recipe.encoder === 'xz') {
+    const bytes = xzBlockBytes(recipe.params)
+    if (bytes === undefined || bytes > MAX_BLOCK_PIECE_BYTES) return undefined
+    return { cutter: new XzBlockCutter(bytes), splicer: new XzBlockSplicer(recipe.params) }
+  }
+  return undefined
+}
+
+/** Encodes pieces: each piece's whole stream, as the recipe's encoder writes it. */
+export interface BlockEncoders {
+  /** Pieces worth having in flight at once (the encoders working, and one more waiting for each). */
+  readonly width: number
+  /** The recipe's stream for `piece`, which the caller gives up (it may be transferred to another thread). */
+  encode(recipe: Recipe, piece: Uint8Array): Promise<Uint8Array>
+}
+
+/** A piece's stream, encoded in the calling thread (a worker's job, or the fallback). */
+export async function encodePiece (recipe: Recipe, piece: Uint8Array): Promise<Uint8Array> {
+  const encoder = (await encoderFor(recipe)).create()
+  return joinBytes([...encoder.write(piece), ...encoder.end()])
+}
+
+/**
+ * The recipe's stream over `input`, its pieces encoded by `encoders` (at most `width` at once); the
+ * layout is the recipe's (blockLayoutOf). Input chunks are not kept beyond their piece's hand-over.
+ */
+export async function * encodeInBlocks (recipe: Recipe, layout: BlockLayout, input: AsyncIterable<Uint8Array>, encoders: BlockEncoders): AsyncGenerator<Uint8Array> {
+  yield * layout.splicer.start()
+  const inFlight: Array<Promise<Uint8Array>> = []
+  /** Input not yet handed over, from offset `held` on. */
+  let parts: Uint8Array[] = []
+  let held = 0
+  const handOver = (end: number): void => {
+    const piece = takeBytes(parts, end - held)
+    held = end
+    if (piece.length === 0) return
+    const encoded = encoders.encode(recipe, piece)
+    encoded.catch(() => {}) // its failure is thrown where it is awaited, in order, not reported unhandled first
+    inFlight.push(encoded)
+  }
+  for await (const chunk of input) {
+    if (chunk.length === 0) continue
+    parts.push(chunk)
+    for (const cut of layout.cutter.push(chunk)) {
+      handOver(cut)
+      while (inFlight.length > encoders.width) yield * layout.splicer.add(await (inFlight.shift() as Promise<Uint8Array>))
+    }
+  }
+  let rest = 0
+  for (const p of parts) rest += p.length
+  handOver(held + rest)
+  parts = []
+  for (const piece of inFlight) yield * layout.splicer.add(await piece)
+  yield * layout.splicer.end()
+}
+
+/** Removes the first `n` bytes from `parts` (chunks in order) and returns them as one new array. */
+export function takeBytes (parts: Uint8Array[], n: number): Uint8Array {
+  const out = new Uint8Array(n)
+  let at = 0
+  while (at < n) {
+    const p = parts[0] as Uint8Array
+    const k = Math.min(p.length, n - at)
+    out.set(p.subarray(0, k), at)
+    at += k
+    if (k === p.length) parts.shift()
+    else parts[0] = p.subarray(k)
+  }
+  return out
+}

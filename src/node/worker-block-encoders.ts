@@ -1,0 +1,78 @@
+/**
+ * BlockEncoders (compression/recipe/blocks.ts) on worker threads: the pieces of a bzip2 stream, or of an
+ * xz stream in the threaded layout, are encoded on the other cores while this thread rebuilds the tar and
+ * checks its digests. A piece's bytes are transferred to its worker and its stream transferred back (each
+ * is a buffer of its own, made for that one hand-over). The workers start on the first piece, so a restore
+ * that has none starts none.
+ */
+import { availableParallelism } from 'node:os'
+import type { Worker } from 'node:worker_threads'
+import type { BlockEncoders } from '../compression/recipe/blocks.js'
+import type { Recipe } from '../compression/recipe/encoder.js'
+import { startScriptWorker } from './script-worker.js'
+import { type ErrorReply, rebuiltError } from './worker-errors.js'
+
+/** To a worker: a piece to encode (its bytes in `buffer`, transferred). */
+export interface BlockJob { id: number, recipe: Recipe, buffer: ArrayBuffer, length: number }
+/** From a worker: the piece's stream, or the error that stopped it. */
+export type BlockReply = { kind: 'done', id: number, buffer: ArrayBuffer, length: number } | (ErrorReply & { id: number })
+
+interface Pending { resolve: (stream: Uint8Array) => void, reject: (err: Error) => void, worker: number }
+
+/**
+ * Block encoders on `threads` worker threads (default: one per core, at most 4). Call `close()` when done,
+ * so that the workers do not keep the process alive.
+ */
+export function createWorkerBlockEncoders (threads = Math.min(4, availableParallelism())): BlockEncoders & { close(): Promise<void> } {
+  const count = Math.max(1, threads)
+  const workers: Worker[] = []
+  const busy: number[] = []
+  const pending = new Map<number, Pending>()
+  let nextId = 0
+  let failure: Error | undefined
+
+  function fail (err: Error): void {
+    failure ??= err
+    for (const p of pending.values()) p.reject(failure)
+    pending.clear()
+  }
+
+  function start (): void {
+    for (let i = 0; i < count; i++) {
+      const worker = startScriptWorker('block-worker', undefined)
+      worker.on('message', (reply: BlockReply) => {
+        const p = pending.get(reply.id)
+        if (p === undefined) return
+        pending.delete(reply.id)
+        busy[p.worker]!--
+        if (reply.kind === 'done') p.resolve(new Uint8Array(reply.buffer, 0, reply.length))
+        else p.reject(rebuiltError(reply))
+      })
+      worker.on('error', fail)
+      worker.on('exit', (code) => { fail(new Error(`a block encoder worker stopped (exit code ${code})`)) })
+      workers.push(worker)
+      busy.push(0)
+    }
+  }
+
+  return {
+    width: count,
+    async encode (recipe, piece) {
+      if (failure !== undefined) throw failure
+      if (workers.length === 0) start()
+      // The least busy worker (pieces are about the same size, so this spreads them evenly).
+      let w = 0
+      for (let i = 1; i < count; i++) if (busy[i]! < busy[w]!) w = i
+      busy[w]!++
+      const id = nextId++
+      const own = piece.byteOffset === 0 && piece.byteLength === piece.buffer.byteLength && piece.buffer instanceof ArrayBuffer ? piece : piece.slice()
+      const stream = new Promise<Uint8Array>((resolve, reject) => { pending.set(id, { resolve, reject, worker: w }) })
+      workers[w]!.postMessage({ id, recipe, buffer: own.buffer as ArrayBuffer, length: own.length } satisfies BlockJob, [own.buffer as ArrayBuffer])
+      return await stream
+    },
+    async close () {
+      for (const worker of workers) worker.removeAllListeners('exit')
+      await Promise.all(workers.map(async worker => await worker.terminate()))
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * restoreArchive with createWorkerBlockEncoders: a .tar.bz2 and a .tar.xz in xz -T2's layout rebuilt byte
+ * for byte with their blocks encoded on worker threads, several at once (pieces counted), and an error in
+ * a worker thrown here as its own typed class.
+ */
+import { execFileSync } from 'node:child_process'
+import { afterAll, describe, expect, it } from 'vitest'
+import { MemoryBlocks, manifestFromTarball, restoreArchive } from '../../src/index.js'
+import type { BlockEncoders } from '../../src/compression/recipe/blocks.js'
+import { BlockNotFoundError, InvalidManifestError } from '../../src/errors.js'
+import { CID } from 'multiformats/cid'
+import { createWorkerBlockEncoders } from '../../src/node/worker-block-encoders.js'
+import { packTar } from '../helpers/archives.js'
+import { collect } from '../helpers/nix.js'
+
+const workers = createWorkerBlockEncoders(2)
+afterAll(async () => { await workers.close() })
+
+/** The workers, counting pieces and the most in flight at once. */
+function counted (inner: BlockEncoders): BlockEncoders & { pieces: number, most: number } {
+  let now = 0
+  const c = {
+    width: inner.width,
+    pieces: 0,
+    most: 0,
+    async encode (recipe: Parameters<BlockEncoders['encode']>[0], piece: Uint8Array): Promise<Uint8Array> {
+      c.pieces++
+      c.most = Math.max(c.most, ++now)
+      try { return await inner.encode(recipe, piece) } finally { now-- }
+    }
+  }
+  return c
+}
+
+async function tarOfText (): Promise<Uint8Array> {
+  const text = new TextEncoder().encode(Array.from({ length: 90_000 }, (_, i) => `line ${i * 7919 % 10007} of the block test\n`).join(''))
+  return await packTar([[{ name: 'a.txt' }, text], [{ name: 'b.txt' }, text.subarray(0, 500_000)]])
+}
+
+async function roundTrip (compressed: Uint8Array): Promise<{ encoder: string, pieces: number, most: number }> {
+  const blocks = new MemoryBlocks()
+  const { cid, manifest } = await manifestFromTarball(compressed, { blockstore: blocks })
+  const recipe = manifest.compression?.members[0]?.recipe
+  expect(recipe).toBeDefined()
+  // Without the compressed file's own blocks, so that it is rebuilt.
+  const file = CID.decode(manifest.compression!.fileCid!)
+  const source = { get: (c: CID) => { if (c.equals(file)) throw new BlockNotFoundError('not here'); return blocks.get(c) } }
+  const encoders = counted(workers)
+  const restored = await collect(restoreArchive(cid, source, { blockEncoders: encoders }))
+  expect(Buffer.compare(restored, Buffer.from(compressed))).toBe(0)
+  return { encoder: recipe!.encoder, pieces: encoders.pieces, most: encoders.most }
+}
+
+describe('restore with block encoders on worker threads', () => {
+  it('rebuilds a .tar.bz2 and an xz -T2 .tar.xz exactly, several blocks at once', async () => {
+    const tar = await tarOfText()
+    const bz2 = new Uint8Array(execFileSync('bzip2', ['-1', '-c'], { input: tar, maxBuffer: 1 << 28 }))
+    const bz = await roundTrip(bz2)
+    expect(bz.encoder).toBe('bzip2')
+    expect(bz.pieces).toBeGreaterThan(3)
+    expect(bz.most).toBe(3)
+    const xz = new Uint8Array(execFileSync('xz', ['-0', '-T2', '--block-size=500000', '-c'], { input: tar, maxBuffer: 1 << 28 }))
+    const x = await roundTrip(xz)
+    expect(x.encoder).toBe('xz')
+    expect(x.pieces).toBe(Math.ceil(tar.length / 500_000))
+  }, 300_000)
+
+  it('throws a worker\'s error as its own class', async () => {
+    await expect(workers.encode({ encoder: 'bzip2', params: { level: 12 } }, new Uint8Array(10))).rejects.toBeInstanceOf(InvalidManifestError)
+  }, 60_000)
+})
