@@ -7,7 +7,7 @@ import { formatFromHead, formatOf, HEAD_BYTES, type InputFormat } from '../manif
 import { manifestFromZip } from '../manifest/zip.js'
 import type { AnyEntry } from '../schema/types.js'
 import { peekHead, type ByteSource } from '../source.js'
-import { openArchiveFile, openRandomAccessFile, streamChunks } from './files.js'
+import { lendArchiveFile, openArchiveFile, openRandomAccessFile, streamChunks } from './files.js'
 import { isRegularFile } from './fs-errors.js'
 import { SpoolBlocks } from './spool-blocks.js'
 import { createSpool, spoolAll } from './spool.js'
@@ -66,6 +66,12 @@ async function describeFile (path: string, options: Omit<ManifestOptions, 'diges
       return await manifestFromZip(file, { ...zipOptions, ...(digester === undefined ? {} : { digester }) })
     }
     await file.close()
+    // A plain tar is read into the digester's slots, which its workers hash in place (a compressed one is
+    // first read by a decompressor that may keep its chunks, so it is read into buffers of its own).
+    if (format === 'tar' && digester !== undefined) {
+      const { chunks } = await lendArchiveFile(path, digester.pool)
+      return await manifestFromTarball(chunks, { ...options, digester, lentChunks: true })
+    }
     const { chunks } = await openArchiveFile(path)
     // A second read, only if a compressed archive turns out to need its own blocks stored.
     const reread = async function * (): AsyncGenerator<Uint8Array> { yield * (await openArchiveFile(path)).chunks }
