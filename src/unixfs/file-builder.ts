@@ -33,6 +33,8 @@ export class FileDagBuilder {
   #pendingLength = 0
   /** After `detach`, for a raw leaf not stored: the pending chunk's hash so far, instead of its pieces. */
   #pendingHash: IncrementalDigest | undefined
+  /** After `detach`, otherwise: the pending chunk's bytes so far, copied into a chunk of its own. */
+  #pendingCopy: Uint8Array | undefined
   #finished = false
 
   /** `lent`: pieces are reused after `detach` (see there), so a raw leaf that `sink` keeps is a copy. */
@@ -51,6 +53,7 @@ export class FileDagBuilder {
     if (this.#pendingLength > 0) {
       at = Math.min(chunkSize - this.#pendingLength, bytes.length)
       if (this.#pendingHash !== undefined) this.#pendingHash.update(bytes.subarray(0, at))
+      else if (this.#pendingCopy !== undefined) this.#pendingCopy.set(bytes.subarray(0, at), this.#pendingLength)
       else this.#pending.push(bytes.subarray(0, at))
       this.#pendingLength += at
       if (this.#pendingLength < chunkSize) return
@@ -81,19 +84,23 @@ export class FileDagBuilder {
    * becomes the builder's own: hashed on when it is a raw leaf not stored (no copy), else copied.
    */
   detach (): void {
+    // Pieces are held only until the first detach: later bytes go to the hash or the copy at once.
     if (this.#pending.length === 0) return
-    if (this.#pendingHash === undefined && this.#profile.rawLeaves && this.#sink === discardBlocks) {
+    if (this.#profile.rawLeaves && this.#sink === discardBlocks) {
       this.#pendingHash = createDigest('sha256')
       for (const piece of this.#pending) this.#pendingHash.update(piece)
-      this.#pending = []
-      return
+    } else {
+      this.#pendingCopy = new Uint8Array(this.#profile.chunkSize)
+      let at = 0
+      for (const piece of this.#pending) { this.#pendingCopy.set(piece, at); at += piece.length }
     }
-    this.#pending = [joinBytes(this.#pending)]
+    this.#pending = []
   }
 
-  async #chunk (bytes: Uint8Array): Promise<void> {
+  /** `owned`: `bytes` is the builder's own copy, not (part of) a piece. */
+  async #chunk (bytes: Uint8Array, owned = false): Promise<void> {
     // A lent piece is reused later: a raw leaf (the piece itself) that the sink keeps must be a copy.
-    const keep = this.#lent && this.#profile.rawLeaves && this.#sink !== discardBlocks
+    const keep = this.#lent && !owned && this.#profile.rawLeaves && this.#sink !== discardBlocks
     await this.#add(await putLeaf(keep ? joinBytes([bytes]) : bytes, this.#profile, this.#sink))
   }
 
@@ -115,14 +122,16 @@ export class FileDagBuilder {
     const pieces = this.#pending
     const length = this.#pendingLength
     const hash = this.#pendingHash
+    const copy = this.#pendingCopy
     this.#pending = []
     this.#pendingLength = 0
     this.#pendingHash = undefined
+    this.#pendingCopy = undefined
     if (hash !== undefined) {
-      for (const piece of pieces) hash.update(piece)
       await this.#add({ cid: CID.createV1(RAW_CODE, createMultihash(SHA2_256, hash.digest())), fileSize: length, dagSize: length })
       return
     }
+    if (copy !== undefined) { await this.#chunk(copy.subarray(0, length), true); return }
     if (pieces.length > 1 && this.#sink === discardBlocks && this.#profile.rawLeaves) {
       const cid = rawCidOfPieces(pieces)
       if (cid !== undefined) { await this.#add({ cid, fileSize: length, dagSize: length }); return }
@@ -132,7 +141,7 @@ export class FileDagBuilder {
       let at = 0
       for (const piece of pieces) { chunk.set(piece, at); at += piece.length }
     }
-    await this.#chunk(chunk)
+    await this.#chunk(chunk, pieces.length > 1)
   }
 }
 
