@@ -4,6 +4,7 @@
  * archive DAG all consume the same chunks as they arrive, so memory is bounded by the profile's chunk size
  * plus the entry list, whatever the archive's size.
  */
+import { copyBytes } from '../archive/tar/bytes.js'
 import { bytesSource } from '../archive/zip/source.js'
 import type { CompressionFormat } from '../compression/container/detect.js'
 import { ArchiveDigests } from '../digest/incremental.js'
@@ -36,12 +37,13 @@ export async function manifestFromTarball (source: ByteSource, options: Manifest
   const profile = getProfile(options.profile)
   const { format, chunks } = await detectFormat(source)
   // Loaded for compressed input only: a plain tar needs none of the decoders and recipes (CLI start-up, #16).
-  if (format !== undefined) return await (await import('./compressed.js')).describeCompressed(format, chunks, profile, options)
+  // The decompressors may hold input chunks longer: lent ones are copied for them.
+  if (format !== undefined) return await (await import('./compressed.js')).describeCompressed(format, options.lentChunks === true ? copies(chunks) : chunks, profile, options)
 
   const { sink, narSource } = describerBlocks(options)
   const limits = resolveLimits(options.limits)
   const digests = options.digester ?? new ArchiveDigests()
-  const tar = new TarDescriber(profile, sink, limits)
+  const tar = new TarDescriber(profile, sink, limits, options.lentChunks === true)
 
   let bytesRead = 0
   for await (const chunk of chunks) {
@@ -66,6 +68,10 @@ export async function manifestFromTarball (source: ByteSource, options: Manifest
     tree: described.tree
   }
   return await finishManifest(manifest, described, sink, narSource)
+}
+
+async function * copies (chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) yield copyBytes(chunk)
 }
 
 /**

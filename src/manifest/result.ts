@@ -46,6 +46,12 @@ export interface ManifestOptions {
   nar?: boolean
   /** With `nar`, where a copy of the blocks is kept when `blockstore` cannot be read (default: in memory). */
   narBlocks?: Blockstore
+  /**
+   * The source reuses a chunk's memory once the next chunk is asked for (Node's manifestFromFile reads a
+   * large tar into a few shared buffers that way): what outlives its chunk (a file's incomplete chunk, a
+   * header, padding, a raw leaf kept by `blockstore`) is then copied. Default: chunks are never reused.
+   */
+  lentChunks?: boolean
 }
 
 export interface ManifestResult<E extends AnyEntry = Entry> {

@@ -55,13 +55,18 @@ export class TarDescriber {
   readonly #reader: TarReader
   readonly #assembler: MemberAssembler
 
-  constructor (profile: Profile, sink: BlockSink, limits: Limits) {
+  readonly #lent: boolean
+
+  /** `lent`: a chunk's memory is reused once its push has returned (ManifestOptions.lentChunks). */
+  constructor (profile: Profile, sink: BlockSink, limits: Limits, lent = false) {
     this.#reader = new TarReader({ limits })
-    this.#assembler = new MemberAssembler(profile, sink, limits)
+    this.#assembler = new MemberAssembler(profile, sink, limits, lent)
+    this.#lent = lent
   }
 
   async push (chunk: Uint8Array): Promise<void> {
     for (const part of this.#reader.push(chunk)) await this.#assembler.take(part)
+    if (this.#lent) this.#assembler.detach()
   }
 
   async end (): Promise<DescribedTar> {
@@ -99,9 +104,12 @@ class MemberAssembler {
   #endZeros = 0
   #trailing: FileDagBuilder | undefined
 
-  constructor (profile: Profile, sink: BlockSink, limits: Limits) {
+  readonly #lent: boolean
+
+  constructor (profile: Profile, sink: BlockSink, limits: Limits, lent: boolean) {
     this.#profile = profile
     this.#sink = sink
+    this.#lent = lent
     // The view is computed for its CID; its segment blocks are not stored (materializeView writes them).
     this.#view = new ArchiveDagWriter(profile, discardBlocks)
     this.#tree = new UnpackedTree(limits, (index, ref) => { this.#shadowed.set(index, ref) })
@@ -151,7 +159,7 @@ class MemberAssembler {
     await this.#view.addSegmentBytes(this.#memberHeader)
     // Every member's data becomes a UnixFS file: a regular file's is its content (in the tree unless
     // excluded), any other member's is kept as the entry's own `c`.
-    if (this.#isRegular(member) || member.dataSize > 0) this.#data = new FileDagBuilder(this.#profile, this.#sink)
+    if (this.#isRegular(member) || member.dataSize > 0) this.#data = new FileDagBuilder(this.#profile, this.#sink, this.#lent)
     this.#startPadding(member.dataSize)
   }
 
@@ -203,6 +211,18 @@ class MemberAssembler {
     if (placed.excluded !== undefined) full.excluded = placed.excluded
     this.#log.append(encodeEntryRecord(this.#records.encode(full)), { offset: member.headerOffset, entry: displayName(name) })
     this.#memberHeader = undefined
+  }
+
+  /**
+   * The chunk just pushed is about to be reused (lent chunks): what is held of it beyond its push becomes
+   * a copy, or for a file's incomplete chunk whatever FileDagBuilder.detach makes of it. Done per chunk,
+   * not per part: most members begin and end inside one chunk, and copy nothing.
+   */
+  detach (): void {
+    if (this.#header.length > 0) this.#header = [joinBytes(this.#header)]
+    if (this.#padding.length > 0) this.#padding = [joinBytes(this.#padding)]
+    if (this.#memberHeader !== undefined) this.#memberHeader = joinBytes([this.#memberHeader])
+    this.#data?.detach()
   }
 
   /** A regular, non-sparse file: its data is its content, and a file of the tree unless excluded. */

@@ -9,6 +9,7 @@ import { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import { joinBytes } from '../bytes-concat.js'
 import { isRegularFile, typedFsError } from './fs-errors.js'
+import type { SlotPool } from './slot-pool.js'
 
 /** Large reads: few chunks to route, and few v1-2025 chunks that straddle two reads (those are copied). */
 const READ_BYTES = 4 * 1024 * 1024
@@ -45,6 +46,60 @@ export async function openArchiveFile (path: string): Promise<{ size: number | u
     } finally {
       // Settle reads still in flight before closing the handle under them.
       await Promise.allSettled(reads)
+      await handle.close()
+    }
+  }
+  return { size, chunks: chunks() }
+}
+
+/**
+ * The bytes of the regular file at `path`, read straight into `pool`'s slots, a slot a read: no buffer per
+ * read (fresh memory costs a page fault a page and the collector's work), and a digester on the same pool
+ * (createWorkerDigester) hashes them where they lie. The chunks are lent: a chunk's memory is reused once
+ * the chunk after the next has been asked for (one chunk of slack for a look-ahead such as peekHead's), so
+ * the consumer copies what it keeps longer (manifestFromTarball's `lentChunks`).
+ */
+export async function lendArchiveFile (path: string, pool: SlotPool): Promise<{ size: number, chunks: AsyncIterable<Uint8Array> }> {
+  const handle = await open(path, 'r')
+  const { size } = await handle.stat()
+  async function * chunks (): AsyncGenerator<Uint8Array> {
+    const reads: Array<{ slot: number, read: Promise<number> }> = []
+    /** Slots yielded and not yet released, oldest first. */
+    const lent: number[] = []
+    let next = 0
+    // Reads ahead into the free slots (never waiting: the workers free slots as they hash).
+    const schedule = (): void => {
+      while (reads.length < READ_AHEAD && next < size && pool.hasFree) {
+        const position = next
+        const length = Math.min(pool.slotBytes, size - position)
+        next += length
+        const slot = pool.claim(1)
+        reads.push({ slot, read: handle.read(pool.view(slot), 0, length, position).then(({ bytesRead }) => bytesRead) })
+      }
+    }
+    try {
+      while (true) {
+        schedule()
+        if (reads.length === 0) {
+          if (next >= size) break
+          await pool.free()
+          continue
+        }
+        const { slot, read } = reads[0] as { slot: number, read: Promise<number> }
+        const bytesRead = await read
+        reads.shift()
+        schedule()
+        if (bytesRead === 0) { pool.release(slot); continue }
+        lent.push(slot)
+        yield pool.view(slot).subarray(0, bytesRead)
+        // Asked for the next chunk: the consumer is done with the one before the last.
+        if (lent.length > 1) pool.release(lent.shift() as number)
+      }
+    } finally {
+      // Settle reads still in flight before closing the handle under them; the consumer is done with all.
+      await Promise.allSettled(reads.map(async ({ read }) => await read))
+      for (const { slot } of reads) pool.release(slot)
+      for (const slot of lent) pool.release(slot)
       await handle.close()
     }
   }

@@ -5,10 +5,10 @@
 import { manifestFromTarball, type ManifestOptions, type ManifestResult } from '../manifest/create.js'
 import { formatFromHead, formatOf, HEAD_BYTES, type InputFormat } from '../manifest/detect.js'
 import type { RecipeRaces } from '../compression/recipe/races.js'
-import type { ArchiveDigester } from '../digest/incremental.js'
+import type { createWorkerDigester } from './worker-digester.js'
 import type { AnyEntry } from '../schema/types.js'
 import { peekHead, type ByteSource } from '../source.js'
-import { openArchiveFile, openRandomAccessFile, streamChunks } from './files.js'
+import { lendArchiveFile, openArchiveFile, openRandomAccessFile, streamChunks } from './files.js'
 import { isRegularFile } from './fs-errors.js'
 
 /**
@@ -64,6 +64,12 @@ async function describeFile (path: string, options: Omit<ManifestOptions, 'diges
       return await manifestFromZip(file, { ...zipOptions, ...(digester === undefined ? {} : { digester }) })
     }
     await file.close()
+    // A plain tar is read into the digester's slots, which its workers hash in place (a compressed one is
+    // first read by a decompressor that may keep its chunks, so it is read into buffers of its own).
+    if (format === 'tar' && digester !== undefined) {
+      const { chunks } = await lendArchiveFile(path, digester.pool)
+      return await manifestFromTarball(chunks, { ...options, digester, lentChunks: true })
+    }
     const { chunks } = await openArchiveFile(path)
     // A second read, only if a compressed archive turns out to need its own blocks stored.
     const reread = async function * (): AsyncGenerator<Uint8Array> { yield * (await openArchiveFile(path)).chunks }
@@ -117,7 +123,7 @@ export async function manifestFromStream (source: ByteSource, options: Omit<Mani
 }
 
 // The worker modules (and node:worker_threads) load only when a worker starts: a small archive needs none.
-async function workerDigester (): Promise<ArchiveDigester & { close(): Promise<void> }> {
+async function workerDigester (): Promise<ReturnType<typeof createWorkerDigester>> {
   return (await import('./worker-digester.js')).createWorkerDigester()
 }
 

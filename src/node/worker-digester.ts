@@ -6,20 +6,25 @@
  * balances a tar of large files (main thread: leaves only) as well as one of many small files (main
  * thread: mostly per-entry work).
  *
- * Chunks are copied into a small pool of shared slots (slot-pool.ts) that both workers read: one copy, no
- * transfer, no clone, no buffer per chunk; a slot is reused when both have hashed it.
+ * Chunks reach both workers through a small pool of shared slots (slot-pool.ts): a chunk that already lies
+ * in a slot (read there by lendArchiveFile, files.ts) is hashed where it lies; any other is copied into a
+ * free one. No transfer, no clone, no buffer per chunk; a slot is reused when both have hashed it.
  */
 import { Worker } from 'node:worker_threads'
 import type { ArchiveDigester, ArchiveDigestValues } from '../digest/incremental.js'
 import { SlotPool } from './slot-pool.js'
 
-/** Half a read of openArchiveFile a slot: 8 MiB in flight keeps both workers busy (more only held memory). */
-const SLOT_BYTES = 2 * 1024 * 1024
-const SLOTS = 4
+/**
+ * A read of lendArchiveFile a slot. Its reads hold up to four (two read ahead, the chunk being described and
+ * the one before it); the other four are the workers' backlog, which lets the slower sha512 fall behind by
+ * 16 MiB while three threads share two cores.
+ */
+const SLOT_BYTES = 4 * 1024 * 1024
+const SLOTS = 8
 const ALGORITHMS = ['sha256', 'sha512'] as const
 
-/** To a worker: hash a pool slot's first `length` bytes, or finish. */
-type Request = { slot: number, length: number } | 'finish'
+/** To a worker: hash `length` bytes of a pool slot from `offset`, or finish. */
+type Request = { slot: number, offset: number, length: number } | 'finish'
 /** From a worker: a slot it is done with, or the digest. */
 type Reply = { slot: number } | { digest: Uint8Array }
 
@@ -30,7 +35,7 @@ const hash = require('node:crypto').createHash(workerData.algorithm)
 const slots = workerData.slots.map(buffer => new Uint8Array(buffer))
 parentPort.on('message', (m) => {
   if (m === 'finish') { parentPort.postMessage({ digest: hash.digest() }); return }
-  hash.update(slots[m.slot].subarray(0, m.length))
+  hash.update(slots[m.slot].subarray(m.offset, m.offset + m.length))
   parentPort.postMessage({ slot: m.slot })
 })
 `
@@ -40,7 +45,7 @@ parentPort.on('message', (m) => {
  * `close()` when the manifest is abandoned before `finish()` (an error), so that the workers do not keep
  * the process alive.
  */
-export function createWorkerDigester (): ArchiveDigester & { close(): Promise<void> } {
+export function createWorkerDigester (): ArchiveDigester & { close(): Promise<void>, readonly pool: SlotPool } {
   const pool = new SlotPool(SLOTS, SLOT_BYTES)
   const digests: Array<Promise<Uint8Array>> = []
   let size = 0
@@ -58,18 +63,14 @@ export function createWorkerDigester (): ArchiveDigester & { close(): Promise<vo
       if ('digest' in reply) done?.(new Uint8Array(reply.digest))
       else pool.release(reply.slot)
     })
-    worker.on('error', (err) => { failure = err; failed?.(err); pool.wake() })
+    worker.on('error', (err) => { failure = err; failed?.(err); pool.fail(err) })
     return worker
   })
   const postAll = (request: Request): void => { for (const worker of workers) worker.postMessage(request) }
-  const copy = (bytes: Uint8Array): void => { postAll({ slot: pool.put(bytes, workers.length), length: bytes.length }) }
+  const copy = (bytes: Uint8Array): void => { postAll({ slot: pool.put(bytes, workers.length), offset: 0, length: bytes.length }) }
   const send = async (bytes: Uint8Array): Promise<void> => {
     for (let at = 0; at < bytes.length; at += SLOT_BYTES) {
-      while (!pool.hasFree) {
-        if (failure !== undefined) throw failure
-        await pool.freed()
-      }
-      if (failure !== undefined) throw failure
+      await pool.free()
       copy(bytes.subarray(at, at + SLOT_BYTES))
     }
   }
@@ -79,8 +80,16 @@ export function createWorkerDigester (): ArchiveDigester & { close(): Promise<vo
     update (bytes) {
       size += bytes.length
       if (bytes.length === 0) return undefined
+      if (failure !== undefined) return Promise.reject(failure)
+      // Read into a slot (lendArchiveFile): hashed where it lies, held by the workers as well as its reader.
+      const slot = pool.slotOf(bytes)
+      if (slot >= 0) {
+        pool.retain(slot, workers.length)
+        postAll({ slot, offset: bytes.byteOffset, length: bytes.length })
+        return undefined
+      }
       // Fast path: a free slot and a piece that fits need no await.
-      if (failure === undefined && bytes.length <= SLOT_BYTES && pool.hasFree) {
+      if (bytes.length <= SLOT_BYTES && pool.hasFree) {
         copy(bytes)
         return undefined
       }
@@ -95,6 +104,7 @@ export function createWorkerDigester (): ArchiveDigester & { close(): Promise<vo
         await terminate()
       }
     },
-    close: terminate
+    close: terminate,
+    pool
   }
 }

@@ -2,11 +2,15 @@
  * A UnixFS file DAG from bytes: the importer's fixed-size chunker (chunker/fixed-size.js) feeding leaves
  * (leaf.ts) into the balanced layout (balanced.ts). Gives the importer's CIDs for the profile.
  */
+import { CID } from 'multiformats/cid'
+import { create as createMultihash } from 'multiformats/hashes/digest'
 import { discardBlocks, type BlockSink } from '../blocks.js'
+import { joinBytes } from '../bytes-concat.js'
 import { rawCidOfPieces } from '../digest/block-cid.js'
+import { createDigest, type IncrementalDigest } from '../digest/incremental.js'
 import { InvalidArgumentError } from '../errors.js'
 import { BalancedFileBuilder } from './balanced.js'
-import type { DagRef } from './dag-ref.js'
+import { RAW_CODE, type DagRef } from './dag-ref.js'
 import { putLeaf } from './leaf.js'
 import type { Profile } from './profile.js'
 
@@ -14,22 +18,30 @@ import type { Profile } from './profile.js'
  * Streaming file importer. Input may arrive in pieces of any size; a chunk that lies inside one piece is
  * used as a subarray of it (never copied), only a chunk spanning pieces is copied. The builder keeps
  * references to the pieces it is given (and raw leaves are handed to the sink as they are), so do not
- * modify a piece after passing it to `write`.
+ * modify a piece after passing it to `write`, or call `detach` first (and construct the builder with
+ * `lent`, so that a raw leaf a sink keeps is a copy).
  */
 export class FileDagBuilder {
   readonly #profile: Profile
   readonly #sink: BlockSink
+  readonly #lent: boolean
   /** The first leaf, until a second one makes a layout necessary (most files are one leaf). */
   #first: DagRef | undefined
   #layout: BalancedFileBuilder | undefined
   /** Pieces of the next chunk, not yet `chunkSize` bytes in all. */
   #pending: Uint8Array[] = []
   #pendingLength = 0
+  /** After `detach`, for a raw leaf not stored: the pending chunk's hash so far, instead of its pieces. */
+  #pendingHash: IncrementalDigest | undefined
+  /** After `detach`, otherwise: the pending chunk's bytes so far, copied into a chunk of its own. */
+  #pendingCopy: Uint8Array | undefined
   #finished = false
 
-  constructor (profile: Profile, sink: BlockSink) {
+  /** `lent`: pieces are reused after `detach` (see there), so a raw leaf that `sink` keeps is a copy. */
+  constructor (profile: Profile, sink: BlockSink, lent = false) {
     this.#profile = profile
     this.#sink = sink
+    this.#lent = lent
   }
 
   /** Appends bytes to the file. Await each call before the next. */
@@ -40,7 +52,9 @@ export class FileDagBuilder {
     let at = 0
     if (this.#pendingLength > 0) {
       at = Math.min(chunkSize - this.#pendingLength, bytes.length)
-      this.#pending.push(bytes.subarray(0, at))
+      if (this.#pendingHash !== undefined) this.#pendingHash.update(bytes.subarray(0, at))
+      else if (this.#pendingCopy !== undefined) this.#pendingCopy.set(bytes.subarray(0, at), this.#pendingLength)
+      else this.#pending.push(bytes.subarray(0, at))
       this.#pendingLength += at
       if (this.#pendingLength < chunkSize) return
       await this.#pendingChunk()
@@ -65,8 +79,29 @@ export class FileDagBuilder {
     return this.#first ?? await putLeaf(new Uint8Array(0), this.#profile, this.#sink)
   }
 
-  async #chunk (bytes: Uint8Array): Promise<void> {
-    await this.#add(await putLeaf(bytes, this.#profile, this.#sink))
+  /**
+   * The pieces written so far are about to be reused: the part of them still held (the incomplete chunk)
+   * becomes the builder's own: hashed on when it is a raw leaf not stored (no copy), else copied.
+   */
+  detach (): void {
+    // Pieces are held only until the first detach: later bytes go to the hash or the copy at once.
+    if (this.#pending.length === 0) return
+    if (this.#profile.rawLeaves && this.#sink === discardBlocks) {
+      this.#pendingHash = createDigest('sha256')
+      for (const piece of this.#pending) this.#pendingHash.update(piece)
+    } else {
+      this.#pendingCopy = new Uint8Array(this.#profile.chunkSize)
+      let at = 0
+      for (const piece of this.#pending) { this.#pendingCopy.set(piece, at); at += piece.length }
+    }
+    this.#pending = []
+  }
+
+  /** `owned`: `bytes` is the builder's own copy, not (part of) a piece. */
+  async #chunk (bytes: Uint8Array, owned = false): Promise<void> {
+    // A lent piece is reused later: a raw leaf (the piece itself) that the sink keeps must be a copy.
+    const keep = this.#lent && !owned && this.#profile.rawLeaves && this.#sink !== discardBlocks
+    await this.#add(await putLeaf(keep ? joinBytes([bytes]) : bytes, this.#profile, this.#sink))
   }
 
   async #add (leaf: DagRef): Promise<void> {
@@ -86,8 +121,17 @@ export class FileDagBuilder {
   async #pendingChunk (): Promise<void> {
     const pieces = this.#pending
     const length = this.#pendingLength
+    const hash = this.#pendingHash
+    const copy = this.#pendingCopy
     this.#pending = []
     this.#pendingLength = 0
+    this.#pendingHash = undefined
+    this.#pendingCopy = undefined
+    if (hash !== undefined) {
+      await this.#add({ cid: CID.createV1(RAW_CODE, createMultihash(SHA2_256, hash.digest())), fileSize: length, dagSize: length })
+      return
+    }
+    if (copy !== undefined) { await this.#chunk(copy.subarray(0, length), true); return }
     if (pieces.length > 1 && this.#sink === discardBlocks && this.#profile.rawLeaves) {
       const cid = rawCidOfPieces(pieces)
       if (cid !== undefined) { await this.#add({ cid, fileSize: length, dagSize: length }); return }
@@ -97,9 +141,11 @@ export class FileDagBuilder {
       let at = 0
       for (const piece of pieces) { chunk.set(piece, at); at += piece.length }
     }
-    await this.#chunk(chunk)
+    await this.#chunk(chunk, pieces.length > 1)
   }
 }
+
+const SHA2_256 = 0x12
 
 /** Imports bytes held in memory as one UnixFS file; a file of at most one chunk is just its leaf. */
 export async function importBytes (bytes: Uint8Array, profile: Profile, sink: BlockSink): Promise<DagRef> {
