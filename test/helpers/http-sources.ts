@@ -5,7 +5,7 @@
  * accepts requests and never answers. Every server listens on port 0 and is closed by the test.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { connect, type AddressInfo } from 'node:net'
 import { CID } from 'multiformats/cid'
 import { getBlock, type BlockSource } from '../../src/blocks.js'
 
@@ -80,9 +80,16 @@ export async function silentServer (): Promise<LocalServer> {
   return await listen(() => {})
 }
 
-/** The URL of a port on 127.0.0.1 where nothing listens (it was bound, then closed). */
+/**
+ * The URL of a port on 127.0.0.1 where nothing listens: port 1, below the ephemeral range, so no server a
+ * test starts later (port 0: an ephemeral port) can be given it, as a port bound and closed again could be.
+ * Checked: a connection there must be refused.
+ */
 export async function closedPortUrl (): Promise<string> {
-  const server = await listen(() => {})
-  await server.close()
-  return server.url
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect(1, '127.0.0.1')
+    socket.once('connect', () => { socket.destroy(); reject(new Error('something listens on 127.0.0.1:1; the tests need it closed')) })
+    socket.once('error', (err: NodeJS.ErrnoException) => { if (err.code === 'ECONNREFUSED') resolve(); else reject(err) })
+  })
+  return 'http://127.0.0.1:1'
 }
