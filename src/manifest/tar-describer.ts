@@ -16,7 +16,7 @@ import { joinBytes } from '../bytes-concat.js'
 import { BLOCK_SIZE } from '../archive/tar/constants.js'
 import { discardBlocks, type BlockSink } from '../blocks.js'
 import { EntryRecordEncoder, type EntryFields } from '../codec/entry-record.js'
-import { encodeEntryRecord } from '../codec/manifest-codec.js'
+import { encodeBuiltEntryRecord } from '../codec/manifest-codec.js'
 import { InvalidArgumentError } from '../errors.js'
 import type { Limits } from '../limits.js'
 import type { Entry, EntryRecord, Tar, Tree } from '../schema/types.js'
@@ -84,6 +84,11 @@ class MemberAssembler {
   readonly #tree: UnpackedTree
   /** Entries a later entry shadowed, with the content the tree held for them (regular files). */
   readonly #shadowed = new Map<number, DagRef | undefined>()
+  /**
+   * Each entry's header length, as read (its style wrote the same bytes, or a patch of the same length):
+   * listing the entries places them by these instead of writing every header again.
+   */
+  readonly #headerLengths: number[] = []
 
   #phase: Phase = 'header'
   /** Header bytes of the next member, collected until its 'member' part. */
@@ -201,7 +206,8 @@ class MemberAssembler {
     if (!this.#paddingZero) full.padding = padding
     if (data !== undefined && member.dataSize > 0 && !inTree) full.content = data.cid
     if (placed.excluded !== undefined) full.excluded = placed.excluded
-    this.#log.append(encodeEntryRecord(this.#records.encode(full)), { offset: member.headerOffset, entry: displayName(name) })
+    this.#log.append(encodeBuiltEntryRecord(this.#records.encode(full)), { offset: member.headerOffset, entry: displayName(name) })
+    this.#headerLengths.push((this.#memberHeader as Uint8Array).length)
     this.#memberHeader = undefined
   }
 
@@ -247,11 +253,12 @@ class MemberAssembler {
     const treeContentBytes = this.#treeContentBytes
     const log = this.#log
     const endZeros = this.#endZeros
+    const headerLengths = this.#headerLengths
     return {
       view: view.root,
       entryCount: this.#log.count,
       pages,
-      entries: () => decodeAll(log),
+      entries: () => decodeAll(log, headerLengths),
       tree: tree.stripped === undefined ? { root: tree.root } : { root: tree.root, stripped: tree.stripped },
       segmentBytes: view.segmentBytes,
       contentBytes: view.contentBytes,
@@ -268,9 +275,10 @@ class MemberAssembler {
   }
 }
 
-function * decodeAll (log: EntryLog): Generator<Entry> {
+function * decodeAll (log: EntryLog, headerLengths: readonly number[]): Generator<Entry> {
   const reader = new TarEntryReader()
-  for (const bytes of log.encodings()) yield reader.readEntry(dagCbor.decode<EntryRecord>(bytes))
+  let i = 0
+  for (const bytes of log.encodings()) yield reader.readEntryOfHeaderLength(dagCbor.decode<EntryRecord>(bytes), headerLengths[i++] as number)
 }
 
 /** A record whose typeflag is a regular file's ('0', '\0', '7'); sparse files carry no tree content. */
