@@ -30,6 +30,7 @@ import { EntryLog } from './entry-log.js'
 import { HeaderMatcher } from './header-bytes.js'
 import { displayName, nameFromBytes } from './names.js'
 import { UnpackedTree } from './tree.js'
+import { andThen, type MaybePromise } from '../unixfs/maybe-async.js'
 
 /** What describing a tar stream gives: the entry pages, the tree, the view, and the Tar fields. */
 export interface DescribedTar {
@@ -61,7 +62,11 @@ export class TarDescriber {
   }
 
   async push (chunk: Uint8Array): Promise<void> {
-    for (const part of this.#reader.push(chunk)) await this.#assembler.take(part)
+    // Most parts are taken at once: only a step that waits (a store, WebCrypto) is awaited.
+    for (const part of this.#reader.push(chunk)) {
+      const taken = this.#assembler.take(part)
+      if (taken instanceof Promise) await taken
+    }
   }
 
   async end (): Promise<DescribedTar> {
@@ -112,28 +117,29 @@ class MemberAssembler {
     this.#tree = new UnpackedTree(limits, (index, ref) => { this.#shadowed.set(index, ref) })
   }
 
-  async take (part: TarPart): Promise<void> {
+  /** Takes the next part; a promise only when a step waits (await it before the next part). */
+  take (part: TarPart): MaybePromise<void> {
     switch (part.kind) {
       case 'raw':
-        await this.#raw(part.bytes)
-        return
+        return this.#raw(part.bytes)
       case 'member':
-        await this.#closeMember()
-        await this.#openMember(part.member)
-        return
+        return andThen(this.#closeMember(), () => this.#openMember(part.member))
       case 'data':
-        await this.#memberData(part.bytes)
-        return
+        return this.#memberData(part.bytes)
       case 'end':
-        await this.#closeMember()
-        this.#end = { offset: part.offset, endOfArchive: part.endOfArchive }
-        this.#phase = 'end'
-        // Header bytes read before the end marker was recognised belong to the end.
-        for (const bytes of this.#header.splice(0)) await this.#endBytes(bytes)
+        return this.#endMarker(part.offset, part.endOfArchive)
     }
   }
 
-  async #raw (bytes: Uint8Array): Promise<void> {
+  async #endMarker (offset: number, endOfArchive: 'zero-blocks' | 'missing'): Promise<void> {
+    await this.#closeMember()
+    this.#end = { offset, endOfArchive }
+    this.#phase = 'end'
+    // Header bytes read before the end marker was recognised belong to the end.
+    for (const bytes of this.#header.splice(0)) await this.#endBytes(bytes)
+  }
+
+  #raw (bytes: Uint8Array): MaybePromise<void> {
     let at = 0
     if (this.#phase === 'padding') {
       const n = Math.min(this.#paddingLeft, bytes.length)
@@ -146,25 +152,26 @@ class MemberAssembler {
     }
     if (at === bytes.length) return
     const rest = bytes.subarray(at)
-    if (this.#phase === 'end') await this.#endBytes(rest)
-    else this.#header.push(rest)
+    if (this.#phase === 'end') return this.#endBytes(rest)
+    this.#header.push(rest)
   }
 
-  async #openMember (member: TarMember): Promise<void> {
+  #openMember (member: TarMember): MaybePromise<void> {
     this.#member = member
     this.#memberHeader = concat(this.#header.splice(0))
-    await this.#view.addSegmentBytes(this.#memberHeader)
     // Every member's data becomes a UnixFS file: a regular file's is its content (in the tree unless
     // excluded), any other member's is kept as the entry's own `c`.
     if (this.#isRegular(member) || member.dataSize > 0) this.#data = new FileDagBuilder(this.#profile, this.#sink)
     this.#startPadding(member.dataSize)
+    return this.#view.addSegmentBytes(this.#memberHeader)
   }
 
-  async #memberData (bytes: Uint8Array): Promise<void> {
-    if (this.#data === undefined) throw new InvalidArgumentError('tar data outside a member')
-    await this.#data.write(bytes)
+  #memberData (bytes: Uint8Array): MaybePromise<void> {
+    const data = this.#data
+    if (data === undefined) throw new InvalidArgumentError('tar data outside a member')
+    const member = this.#member
     // Format 1's tar DAG (the view) keeps non-file data in its segments.
-    if (this.#member !== undefined && !this.#isRegular(this.#member)) await this.#view.addSegmentBytes(bytes)
+    return andThen(data.write(bytes), () => member !== undefined && !this.#isRegular(member) ? this.#view.addSegmentBytes(bytes) : undefined)
   }
 
   #startPadding (dataSize: number): void {
@@ -176,20 +183,22 @@ class MemberAssembler {
   }
 
   /** Ends the current member: its data DAG, the view, the tree, its entry record. */
-  async #closeMember (): Promise<void> {
+  #closeMember (): MaybePromise<void> {
     const member = this.#member
     if (member === undefined) return
     this.#member = undefined
-    let data: DagRef | undefined
-    if (this.#data !== undefined) {
-      data = await this.#data.finish()
-      this.#data = undefined
-    }
-    const regular = this.#isRegular(member)
-    if (regular && data !== undefined) await this.#view.addContent(data)
-    const padding = concat(this.#padding)
-    await this.#view.addSegmentBytes(padding)
+    const builder = this.#data
+    this.#data = undefined
+    return andThen(builder?.finish(), data => {
+      const regular = this.#isRegular(member)
+      const padding = concat(this.#padding)
+      return andThen(regular && data !== undefined ? this.#view.addContent(data) : undefined,
+        () => andThen(this.#view.addSegmentBytes(padding), () => { this.#record(member, data, regular, padding) }))
+    })
+  }
 
+  /** The member's place in the tree, its header match and its entry record. */
+  #record (member: TarMember, data: DagRef | undefined, regular: boolean, padding: Uint8Array): void {
     const index = this.#log.count
     const name = nameFromBytes(member.path)
     const placed = this.#tree.add(index, { type: member.type, path: name, headerOffset: member.headerOffset },

@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../errors.js'
 import { BalancedFileBuilder } from './balanced.js'
 import type { DagRef } from './dag-ref.js'
 import { putLeaf } from './leaf.js'
+import { andThen, type MaybePromise } from './maybe-async.js'
 import type { Profile } from './profile.js'
 
 /**
@@ -32,8 +33,8 @@ export class FileDagBuilder {
     this.#sink = sink
   }
 
-  /** Appends bytes to the file. Await each call before the next. */
-  async write (bytes: Uint8Array): Promise<void> {
+  /** Appends bytes to the file. Await each call before the next (a promise only when a store or hash waits). */
+  write (bytes: Uint8Array): MaybePromise<void> {
     if (this.#finished) throw new InvalidArgumentError('FileDagBuilder: already finished')
     if (bytes.length === 0) return
     const chunkSize = this.#profile.chunkSize
@@ -43,10 +44,33 @@ export class FileDagBuilder {
       this.#pending.push(bytes.subarray(0, at))
       this.#pendingLength += at
       if (this.#pendingLength < chunkSize) return
-      await this.#pendingChunk()
+      const from = at
+      return andThen(this.#pendingChunk(), () => this.#writeFrom(bytes, from))
     }
+    return this.#writeFrom(bytes, at)
+  }
+
+  /** Stores the last chunk and the layout's parents; returns the file's root. */
+  finish (): MaybePromise<DagRef> {
+    if (this.#finished) throw new InvalidArgumentError('FileDagBuilder: already finished')
+    this.#finished = true
+    return andThen(this.#pendingLength > 0 ? this.#pendingChunk() : undefined, () => {
+      if (this.#layout !== undefined) return this.#layout.finish()
+      // One chunk is the file (the layout's single child is its root); none is the profile's empty leaf, as
+      // the importer's chunker yields one empty chunk.
+      return this.#first ?? putLeaf(new Uint8Array(0), this.#profile, this.#sink)
+    })
+  }
+
+  /** Whole chunks of `bytes` from `at` on, and the rest kept pending. */
+  #writeFrom (bytes: Uint8Array, at: number): MaybePromise<void> {
+    const chunkSize = this.#profile.chunkSize
     for (; bytes.length - at >= chunkSize; at += chunkSize) {
-      await this.#chunk(bytes.subarray(at, at + chunkSize))
+      const stored = this.#chunk(bytes.subarray(at, at + chunkSize))
+      if (stored instanceof Promise) {
+        const next = at + chunkSize
+        return stored.then(() => this.#writeFrom(bytes, next))
+      }
     }
     if (at < bytes.length) {
       this.#pending.push(bytes.subarray(at))
@@ -54,50 +78,41 @@ export class FileDagBuilder {
     }
   }
 
-  /** Stores the last chunk and the layout's parents; returns the file's root. */
-  async finish (): Promise<DagRef> {
-    if (this.#finished) throw new InvalidArgumentError('FileDagBuilder: already finished')
-    this.#finished = true
-    if (this.#pendingLength > 0) await this.#pendingChunk()
-    if (this.#layout !== undefined) return await this.#layout.finish()
-    // One chunk is the file (the layout's single child is its root); none is the profile's empty leaf, as
-    // the importer's chunker yields one empty chunk.
-    return this.#first ?? await putLeaf(new Uint8Array(0), this.#profile, this.#sink)
+  #chunk (bytes: Uint8Array): MaybePromise<void> {
+    return andThen(putLeaf(bytes, this.#profile, this.#sink), leaf => this.#add(leaf))
   }
 
-  async #chunk (bytes: Uint8Array): Promise<void> {
-    await this.#add(await putLeaf(bytes, this.#profile, this.#sink))
-  }
-
-  async #add (leaf: DagRef): Promise<void> {
+  #add (leaf: DagRef): MaybePromise<void> {
     if (this.#layout === undefined && this.#first === undefined) { this.#first = leaf; return }
     if (this.#layout === undefined) {
-      this.#layout = new BalancedFileBuilder(this.#profile, this.#sink)
-      await this.#layout.add(this.#first as DagRef)
+      const layout = new BalancedFileBuilder(this.#profile, this.#sink)
+      this.#layout = layout
+      const first = this.#first as DagRef
       this.#first = undefined
+      return andThen(layout.add(first), () => layout.add(leaf))
     }
-    await this.#layout.add(leaf)
+    return this.#layout.add(leaf)
   }
 
   /**
    * The pending pieces as one chunk: the piece itself when there is one, else one exact-size copy; or,
    * when the leaf is raw and not stored, no copy at all: its CID is hashed over the pieces.
    */
-  async #pendingChunk (): Promise<void> {
+  #pendingChunk (): MaybePromise<void> {
     const pieces = this.#pending
     const length = this.#pendingLength
     this.#pending = []
     this.#pendingLength = 0
     if (pieces.length > 1 && this.#sink === discardBlocks && this.#profile.rawLeaves) {
       const cid = rawCidOfPieces(pieces)
-      if (cid !== undefined) { await this.#add({ cid, fileSize: length, dagSize: length }); return }
+      if (cid !== undefined) return this.#add({ cid, fileSize: length, dagSize: length })
     }
     const chunk = pieces.length === 1 ? pieces[0] as Uint8Array : new Uint8Array(length)
     if (pieces.length > 1) {
       let at = 0
       for (const piece of pieces) { chunk.set(piece, at); at += piece.length }
     }
-    await this.#chunk(chunk)
+    return this.#chunk(chunk)
   }
 }
 
