@@ -34,6 +34,15 @@ export function encodeZipEntryRecord (record: ZipEntryRecord): Uint8Array {
 /** Encodes one tar entry record. */
 export function encodeEntryRecord (record: EntryRecord): Uint8Array {
   if (schema.EntryRecord.toTyped(record) === undefined) throw new InvalidManifestError('entry record does not match the schema')
+  return encodeBuiltEntryRecord(record)
+}
+
+/**
+ * Encodes a tar entry record that EntryRecordEncoder built: its shape is the schema's by construction
+ * (typed fields in, one property per schema field out), so only its values are checked (ranges, no
+ * default written out). Records from anywhere else go through encodeEntryRecord.
+ */
+export function encodeBuiltEntryRecord (record: EntryRecord): Uint8Array {
   checkRecordValues(record)
   return dagCbor.encode(record)
 }

@@ -11,6 +11,7 @@ import { discardBlocks, type BlockSink } from '../blocks.js'
 import { BalancedFileBuilder } from '../unixfs/balanced.js'
 import type { DagRef } from '../unixfs/dag-ref.js'
 import { putLeaf } from '../unixfs/leaf.js'
+import { andThen, type MaybePromise } from '../unixfs/maybe-async.js'
 import type { Profile } from '../unixfs/profile.js'
 
 export class ArchiveDagWriter {
@@ -30,25 +31,17 @@ export class ArchiveDagWriter {
     this.#segment = new Uint8Array(profile.chunkSize)
   }
 
-  /** Appends bytes that are not file content. */
-  async addSegmentBytes (bytes: Uint8Array): Promise<void> {
-    let at = 0
-    while (at < bytes.length) {
-      const n = Math.min(bytes.length - at, this.#segment.length - this.#segmentLength)
-      this.#segment.set(bytes.subarray(at, at + n), this.#segmentLength)
-      this.#segmentLength += n
-      at += n
-      if (this.#segmentLength === this.#segment.length) await this.#flushSegment()
-    }
+  /** Appends bytes that are not file content (a promise only when a full segment's store waits). */
+  addSegmentBytes (bytes: Uint8Array): MaybePromise<void> {
     this.#segmentBytes += bytes.length
+    return this.#copyFrom(bytes, 0)
   }
 
   /** Appends a member file's content DAG (a file of zero bytes contributes nothing and is not linked). */
-  async addContent (ref: DagRef): Promise<void> {
+  addContent (ref: DagRef): MaybePromise<void> {
     if (ref.fileSize === 0) return
-    await this.#flushSegment()
-    await this.#layout.add(ref)
     this.#contentBytes += ref.fileSize
+    return andThen(this.#flushSegment(), () => this.#layout.add(ref))
   }
 
   async finish (): Promise<{ root: DagRef, segmentBytes: number, contentBytes: number }> {
@@ -56,12 +49,29 @@ export class ArchiveDagWriter {
     return { root: await this.#layout.finish(), segmentBytes: this.#segmentBytes, contentBytes: this.#contentBytes }
   }
 
-  async #flushSegment (): Promise<void> {
+  /** Copies `bytes` from `at` on into the segment, storing it whenever it fills. */
+  #copyFrom (bytes: Uint8Array, at: number): MaybePromise<void> {
+    while (at < bytes.length) {
+      const n = Math.min(bytes.length - at, this.#segment.length - this.#segmentLength)
+      this.#segment.set(bytes.subarray(at, at + n), this.#segmentLength)
+      this.#segmentLength += n
+      at += n
+      if (this.#segmentLength === this.#segment.length) {
+        const flushed = this.#flushSegment()
+        if (flushed instanceof Promise) {
+          const next = at
+          return flushed.then(() => this.#copyFrom(bytes, next))
+        }
+      }
+    }
+  }
+
+  #flushSegment (): MaybePromise<void> {
     if (this.#segmentLength === 0) return
     // A stored leaf keeps its bytes, so it gets its own copy: the buffer is reused for the next segment.
     // Blocks that are not stored (the view's while a tar is described) are hashed in place.
     const bytes = this.#sink === discardBlocks ? this.#segment.subarray(0, this.#segmentLength) : this.#segment.slice(0, this.#segmentLength)
     this.#segmentLength = 0
-    await this.#layout.add(await putLeaf(bytes, this.#profile, this.#sink))
+    return andThen(putLeaf(bytes, this.#profile, this.#sink), leaf => this.#layout.add(leaf))
   }
 }

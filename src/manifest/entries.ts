@@ -41,6 +41,11 @@ export class TarEntryReader {
     return this.#place(fields, headerLengthOf(fields)).entry
   }
 
+  /** The entry alone, its header known to be `headerLength` bytes (a description measured them as it read them). */
+  readEntryOfHeaderLength (record: EntryRecord, headerLength: number): Entry {
+    return this.#place(this.#decoder.decode(record), headerLength).entry
+  }
+
   #place (fields: EntryFields, headerLength: number): { entry: Entry, paddingSize: number } {
     const headerOffset = this.#offset
     const dataOffset = headerOffset + headerLength

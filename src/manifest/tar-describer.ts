@@ -16,7 +16,7 @@ import { joinBytes } from '../bytes-concat.js'
 import { BLOCK_SIZE } from '../archive/tar/constants.js'
 import { discardBlocks, type BlockSink } from '../blocks.js'
 import { EntryRecordEncoder, type EntryFields } from '../codec/entry-record.js'
-import { encodeEntryRecord } from '../codec/manifest-codec.js'
+import { encodeBuiltEntryRecord } from '../codec/manifest-codec.js'
 import { InvalidArgumentError } from '../errors.js'
 import type { Limits } from '../limits.js'
 import type { Entry, EntryRecord, Tar, Tree } from '../schema/types.js'
@@ -30,6 +30,7 @@ import { EntryLog } from './entry-log.js'
 import { HeaderMatcher } from './header-bytes.js'
 import { displayName, nameFromBytes } from './names.js'
 import { UnpackedTree } from './tree.js'
+import { andThen, type MaybePromise } from '../unixfs/maybe-async.js'
 
 /** What describing a tar stream gives: the entry pages, the tree, the view, and the Tar fields. */
 export interface DescribedTar {
@@ -65,7 +66,11 @@ export class TarDescriber {
   }
 
   async push (chunk: Uint8Array): Promise<void> {
-    for (const part of this.#reader.push(chunk)) await this.#assembler.take(part)
+    // Most parts are taken at once: only a step that waits (a store, WebCrypto) is awaited.
+    for (const part of this.#reader.push(chunk)) {
+      const taken = this.#assembler.take(part)
+      if (taken instanceof Promise) await taken
+    }
     if (this.#lent) this.#assembler.detach()
   }
 
@@ -89,6 +94,11 @@ class MemberAssembler {
   readonly #tree: UnpackedTree
   /** Entries a later entry shadowed, with the content the tree held for them (regular files). */
   readonly #shadowed = new Map<number, DagRef | undefined>()
+  /**
+   * Each entry's header length, as read (its style wrote the same bytes, or a patch of the same length):
+   * listing the entries places them by these instead of writing every header again.
+   */
+  readonly #headerLengths: number[] = []
 
   #phase: Phase = 'header'
   /** Header bytes of the next member, collected until its 'member' part. */
@@ -115,28 +125,29 @@ class MemberAssembler {
     this.#tree = new UnpackedTree(limits, (index, ref) => { this.#shadowed.set(index, ref) })
   }
 
-  async take (part: TarPart): Promise<void> {
+  /** Takes the next part; a promise only when a step waits (await it before the next part). */
+  take (part: TarPart): MaybePromise<void> {
     switch (part.kind) {
       case 'raw':
-        await this.#raw(part.bytes)
-        return
+        return this.#raw(part.bytes)
       case 'member':
-        await this.#closeMember()
-        await this.#openMember(part.member)
-        return
+        return andThen(this.#closeMember(), () => this.#openMember(part.member))
       case 'data':
-        await this.#memberData(part.bytes)
-        return
+        return this.#memberData(part.bytes)
       case 'end':
-        await this.#closeMember()
-        this.#end = { offset: part.offset, endOfArchive: part.endOfArchive }
-        this.#phase = 'end'
-        // Header bytes read before the end marker was recognised belong to the end.
-        for (const bytes of this.#header.splice(0)) await this.#endBytes(bytes)
+        return this.#endMarker(part.offset, part.endOfArchive)
     }
   }
 
-  async #raw (bytes: Uint8Array): Promise<void> {
+  async #endMarker (offset: number, endOfArchive: 'zero-blocks' | 'missing'): Promise<void> {
+    await this.#closeMember()
+    this.#end = { offset, endOfArchive }
+    this.#phase = 'end'
+    // Header bytes read before the end marker was recognised belong to the end.
+    for (const bytes of this.#header.splice(0)) await this.#endBytes(bytes)
+  }
+
+  #raw (bytes: Uint8Array): MaybePromise<void> {
     let at = 0
     if (this.#phase === 'padding') {
       const n = Math.min(this.#paddingLeft, bytes.length)
@@ -149,25 +160,26 @@ class MemberAssembler {
     }
     if (at === bytes.length) return
     const rest = bytes.subarray(at)
-    if (this.#phase === 'end') await this.#endBytes(rest)
-    else this.#header.push(rest)
+    if (this.#phase === 'end') return this.#endBytes(rest)
+    this.#header.push(rest)
   }
 
-  async #openMember (member: TarMember): Promise<void> {
+  #openMember (member: TarMember): MaybePromise<void> {
     this.#member = member
     this.#memberHeader = concat(this.#header.splice(0))
-    await this.#view.addSegmentBytes(this.#memberHeader)
     // Every member's data becomes a UnixFS file: a regular file's is its content (in the tree unless
     // excluded), any other member's is kept as the entry's own `c`.
     if (this.#isRegular(member) || member.dataSize > 0) this.#data = new FileDagBuilder(this.#profile, this.#sink, this.#lent)
     this.#startPadding(member.dataSize)
+    return this.#view.addSegmentBytes(this.#memberHeader)
   }
 
-  async #memberData (bytes: Uint8Array): Promise<void> {
-    if (this.#data === undefined) throw new InvalidArgumentError('tar data outside a member')
-    await this.#data.write(bytes)
+  #memberData (bytes: Uint8Array): MaybePromise<void> {
+    const data = this.#data
+    if (data === undefined) throw new InvalidArgumentError('tar data outside a member')
+    const member = this.#member
     // Format 1's tar DAG (the view) keeps non-file data in its segments.
-    if (this.#member !== undefined && !this.#isRegular(this.#member)) await this.#view.addSegmentBytes(bytes)
+    return andThen(data.write(bytes), () => member !== undefined && !this.#isRegular(member) ? this.#view.addSegmentBytes(bytes) : undefined)
   }
 
   #startPadding (dataSize: number): void {
@@ -179,20 +191,22 @@ class MemberAssembler {
   }
 
   /** Ends the current member: its data DAG, the view, the tree, its entry record. */
-  async #closeMember (): Promise<void> {
+  #closeMember (): MaybePromise<void> {
     const member = this.#member
     if (member === undefined) return
     this.#member = undefined
-    let data: DagRef | undefined
-    if (this.#data !== undefined) {
-      data = await this.#data.finish()
-      this.#data = undefined
-    }
-    const regular = this.#isRegular(member)
-    if (regular && data !== undefined) await this.#view.addContent(data)
-    const padding = concat(this.#padding)
-    await this.#view.addSegmentBytes(padding)
+    const builder = this.#data
+    this.#data = undefined
+    return andThen(builder?.finish(), data => {
+      const regular = this.#isRegular(member)
+      const padding = concat(this.#padding)
+      return andThen(regular && data !== undefined ? this.#view.addContent(data) : undefined,
+        () => andThen(this.#view.addSegmentBytes(padding), () => { this.#record(member, data, regular, padding) }))
+    })
+  }
 
+  /** The member's place in the tree, its header match and its entry record. */
+  #record (member: TarMember, data: DagRef | undefined, regular: boolean, padding: Uint8Array): void {
     const index = this.#log.count
     const name = nameFromBytes(member.path)
     const placed = this.#tree.add(index, { type: member.type, path: name, headerOffset: member.headerOffset },
@@ -209,7 +223,8 @@ class MemberAssembler {
     if (!this.#paddingZero) full.padding = padding
     if (data !== undefined && member.dataSize > 0 && !inTree) full.content = data.cid
     if (placed.excluded !== undefined) full.excluded = placed.excluded
-    this.#log.append(encodeEntryRecord(this.#records.encode(full)), { offset: member.headerOffset, entry: displayName(name) })
+    this.#log.append(encodeBuiltEntryRecord(this.#records.encode(full)), { offset: member.headerOffset, entry: displayName(name) })
+    this.#headerLengths.push((this.#memberHeader as Uint8Array).length)
     this.#memberHeader = undefined
   }
 
@@ -267,11 +282,12 @@ class MemberAssembler {
     const treeContentBytes = this.#treeContentBytes
     const log = this.#log
     const endZeros = this.#endZeros
+    const headerLengths = this.#headerLengths
     return {
       view: view.root,
       entryCount: this.#log.count,
       pages,
-      entries: () => decodeAll(log),
+      entries: () => decodeAll(log, headerLengths),
       tree: tree.stripped === undefined ? { root: tree.root } : { root: tree.root, stripped: tree.stripped },
       segmentBytes: view.segmentBytes,
       contentBytes: view.contentBytes,
@@ -288,9 +304,10 @@ class MemberAssembler {
   }
 }
 
-function * decodeAll (log: EntryLog): Generator<Entry> {
+function * decodeAll (log: EntryLog, headerLengths: readonly number[]): Generator<Entry> {
   const reader = new TarEntryReader()
-  for (const bytes of log.encodings()) yield reader.readEntry(dagCbor.decode<EntryRecord>(bytes))
+  let i = 0
+  for (const bytes of log.encodings()) yield reader.readEntryOfHeaderLength(dagCbor.decode<EntryRecord>(bytes), headerLengths[i++] as number)
 }
 
 /** A record whose typeflag is a regular file's ('0', '\0', '7'); sparse files carry no tree content. */

@@ -126,7 +126,8 @@ export class UnpackedTree {
       if (typeof node === 'number') return this.#contents.get(this.#fileContent[node] as number)
       if (node.kind === 'symlink') return await buildSymlink(node.target, profile, sink)
       const links = []
-      for (const [name, child] of node.children) links.push({ name, ref: await build(child) })
+      // A file's ref is at hand: only directories and symlinks are built (and awaited).
+      for (const [name, child] of node.children) links.push({ name, ref: typeof child === 'number' ? this.#contents.get(this.#fileContent[child] as number) : await build(child) })
       return await buildDirectory(links, profile, sink)
     }
     const root = await build(this.#root)

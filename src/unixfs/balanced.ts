@@ -9,6 +9,7 @@ import type { BlockSink } from '../blocks.js'
 import { InternalSizeMismatchError, InvalidArgumentError } from '../errors.js'
 import { putDagPb, type DagRef } from './dag-ref.js'
 import { putLeaf } from './leaf.js'
+import { andThen, type MaybePromise } from './maybe-async.js'
 import type { Profile } from './profile.js'
 import { encodeUnixFSData } from './unixfs-data.js'
 
@@ -33,11 +34,11 @@ export class BalancedFileBuilder {
     this.#sink = sink
   }
 
-  /** Appends the next child, in content order. Await each call before the next. */
-  async add (child: DagRef): Promise<void> {
+  /** Appends the next child, in content order. Await each call before the next (a promise only when a parent's store waits). */
+  add (child: DagRef): MaybePromise<void> {
     this.#assertOpen()
     if (child.fileSize === 0) return
-    await this.#push(0, child)
+    return this.#push(0, child)
   }
 
   /** Builds the remaining parents and returns the root. The builder cannot be used afterwards. */
@@ -58,16 +59,16 @@ export class BalancedFileBuilder {
     }
   }
 
-  async #push (height: number, node: DagRef): Promise<void> {
+  #push (height: number, node: DagRef): MaybePromise<void> {
     const run = this.#levels[height] as DagRef[]
     run.push(node)
     if (run.length < this.#profile.fileWidth) return
     if (this.#levels.length === height + 1) this.#levels.push([])
-    await this.#push(height + 1, await this.#parent(run.splice(0)))
+    return andThen(this.#parent(run.splice(0)), parent => this.#push(height + 1, parent))
   }
 
   /** A UnixFS File node over `children` (dag-builder/file.js): blocksizes and links in content order. */
-  async #parent (children: readonly DagRef[]): Promise<DagRef> {
+  #parent (children: readonly DagRef[]): MaybePromise<DagRef> {
     let fileSize = 0
     let dagSize = 0
     const blockSizes: number[] = []
@@ -80,8 +81,7 @@ export class BalancedFileBuilder {
     })
     const data = encodeUnixFSData({ type: 'file', blockSizes })
     assertReadsBack(data, blockSizes)
-    const { cid, blockSize } = await putDagPb({ Data: data, Links: links }, this.#profile, this.#sink)
-    return { cid, fileSize, dagSize: dagSize + blockSize }
+    return andThen(putDagPb({ Data: data, Links: links }, this.#profile, this.#sink), ({ cid, blockSize }) => ({ cid, fileSize, dagSize: dagSize + blockSize }))
   }
 
   #assertOpen (): void {

@@ -4,8 +4,9 @@
  */
 import { encode, type PBNode } from '@ipld/dag-pb'
 import type { CID } from 'multiformats/cid'
-import { putBlock, type BlockSink } from '../blocks.js'
+import type { BlockSink } from '../blocks.js'
 import { blockCid } from '../digest/block-cid.js'
+import { stored, andThen, type MaybePromise } from './maybe-async.js'
 import type { Profile } from './profile.js'
 
 /** dag-pb multicodec (0x70). */
@@ -28,11 +29,13 @@ export interface DagRef extends NodeRef {
 
 /**
  * Encodes a dag-pb node (already in canonical form: links sorted by name), stores it under the profile's
- * CID version and returns its CID and block length.
+ * CID version and returns its CID and block length (a promise only when hashing or the store waits).
  */
-export async function putDagPb (node: PBNode, profile: Profile, sink: BlockSink): Promise<{ cid: CID, blockSize: number }> {
+export function putDagPb (node: PBNode, profile: Profile, sink: BlockSink): MaybePromise<{ cid: CID, blockSize: number }> {
   const block = encode(node)
-  const cid = await blockCid(block, DAG_PB_CODE, profile.cidVersion)
-  await putBlock(sink, cid, block)
-  return { cid, blockSize: block.length }
+  return andThen(blockCid(block, DAG_PB_CODE, profile.cidVersion), cid => {
+    const done = { cid, blockSize: block.length }
+    const put = stored(sink.put(cid, block))
+    return put === undefined ? done : put.then(() => done)
+  })
 }

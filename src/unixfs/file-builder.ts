@@ -12,6 +12,7 @@ import { InvalidArgumentError } from '../errors.js'
 import { BalancedFileBuilder } from './balanced.js'
 import { RAW_CODE, type DagRef } from './dag-ref.js'
 import { putLeaf } from './leaf.js'
+import { andThen, type MaybePromise } from './maybe-async.js'
 import type { Profile } from './profile.js'
 
 /**
@@ -44,8 +45,8 @@ export class FileDagBuilder {
     this.#lent = lent
   }
 
-  /** Appends bytes to the file. Await each call before the next. */
-  async write (bytes: Uint8Array): Promise<void> {
+  /** Appends bytes to the file. Await each call before the next (a promise only when a store or hash waits). */
+  write (bytes: Uint8Array): MaybePromise<void> {
     if (this.#finished) throw new InvalidArgumentError('FileDagBuilder: already finished')
     if (bytes.length === 0) return
     const chunkSize = this.#profile.chunkSize
@@ -57,26 +58,38 @@ export class FileDagBuilder {
       else this.#pending.push(bytes.subarray(0, at))
       this.#pendingLength += at
       if (this.#pendingLength < chunkSize) return
-      await this.#pendingChunk()
+      const from = at
+      return andThen(this.#pendingChunk(), () => this.#writeFrom(bytes, from))
     }
+    return this.#writeFrom(bytes, at)
+  }
+
+  /** Stores the last chunk and the layout's parents; returns the file's root. */
+  finish (): MaybePromise<DagRef> {
+    if (this.#finished) throw new InvalidArgumentError('FileDagBuilder: already finished')
+    this.#finished = true
+    return andThen(this.#pendingLength > 0 ? this.#pendingChunk() : undefined, () => {
+      if (this.#layout !== undefined) return this.#layout.finish()
+      // One chunk is the file (the layout's single child is its root); none is the profile's empty leaf, as
+      // the importer's chunker yields one empty chunk.
+      return this.#first ?? putLeaf(new Uint8Array(0), this.#profile, this.#sink)
+    })
+  }
+
+  /** Whole chunks of `bytes` from `at` on, and the rest kept pending. */
+  #writeFrom (bytes: Uint8Array, at: number): MaybePromise<void> {
+    const chunkSize = this.#profile.chunkSize
     for (; bytes.length - at >= chunkSize; at += chunkSize) {
-      await this.#chunk(bytes.subarray(at, at + chunkSize))
+      const stored = this.#chunk(bytes.subarray(at, at + chunkSize))
+      if (stored instanceof Promise) {
+        const next = at + chunkSize
+        return stored.then(() => this.#writeFrom(bytes, next))
+      }
     }
     if (at < bytes.length) {
       this.#pending.push(bytes.subarray(at))
       this.#pendingLength = bytes.length - at
     }
-  }
-
-  /** Stores the last chunk and the layout's parents; returns the file's root. */
-  async finish (): Promise<DagRef> {
-    if (this.#finished) throw new InvalidArgumentError('FileDagBuilder: already finished')
-    this.#finished = true
-    if (this.#pendingLength > 0) await this.#pendingChunk()
-    if (this.#layout !== undefined) return await this.#layout.finish()
-    // One chunk is the file (the layout's single child is its root); none is the profile's empty leaf, as
-    // the importer's chunker yields one empty chunk.
-    return this.#first ?? await putLeaf(new Uint8Array(0), this.#profile, this.#sink)
   }
 
   /**
@@ -98,27 +111,29 @@ export class FileDagBuilder {
   }
 
   /** `owned`: `bytes` is the builder's own copy, not (part of) a piece. */
-  async #chunk (bytes: Uint8Array, owned = false): Promise<void> {
+  #chunk (bytes: Uint8Array, owned = false): MaybePromise<void> {
     // A lent piece is reused later: a raw leaf (the piece itself) that the sink keeps must be a copy.
     const keep = this.#lent && !owned && this.#profile.rawLeaves && this.#sink !== discardBlocks
-    await this.#add(await putLeaf(keep ? joinBytes([bytes]) : bytes, this.#profile, this.#sink))
+    return andThen(putLeaf(keep ? joinBytes([bytes]) : bytes, this.#profile, this.#sink), leaf => this.#add(leaf))
   }
 
-  async #add (leaf: DagRef): Promise<void> {
+  #add (leaf: DagRef): MaybePromise<void> {
     if (this.#layout === undefined && this.#first === undefined) { this.#first = leaf; return }
     if (this.#layout === undefined) {
-      this.#layout = new BalancedFileBuilder(this.#profile, this.#sink)
-      await this.#layout.add(this.#first as DagRef)
+      const layout = new BalancedFileBuilder(this.#profile, this.#sink)
+      this.#layout = layout
+      const first = this.#first as DagRef
       this.#first = undefined
+      return andThen(layout.add(first), () => layout.add(leaf))
     }
-    await this.#layout.add(leaf)
+    return this.#layout.add(leaf)
   }
 
   /**
    * The pending pieces as one chunk: the piece itself when there is one, else one exact-size copy; or,
    * when the leaf is raw and not stored, no copy at all: its CID is hashed over the pieces.
    */
-  async #pendingChunk (): Promise<void> {
+  #pendingChunk (): MaybePromise<void> {
     const pieces = this.#pending
     const length = this.#pendingLength
     const hash = this.#pendingHash
@@ -127,21 +142,18 @@ export class FileDagBuilder {
     this.#pendingLength = 0
     this.#pendingHash = undefined
     this.#pendingCopy = undefined
-    if (hash !== undefined) {
-      await this.#add({ cid: CID.createV1(RAW_CODE, createMultihash(SHA2_256, hash.digest())), fileSize: length, dagSize: length })
-      return
-    }
-    if (copy !== undefined) { await this.#chunk(copy.subarray(0, length), true); return }
+    if (hash !== undefined) return this.#add({ cid: CID.createV1(RAW_CODE, createMultihash(SHA2_256, hash.digest())), fileSize: length, dagSize: length })
+    if (copy !== undefined) return this.#chunk(copy.subarray(0, length), true)
     if (pieces.length > 1 && this.#sink === discardBlocks && this.#profile.rawLeaves) {
       const cid = rawCidOfPieces(pieces)
-      if (cid !== undefined) { await this.#add({ cid, fileSize: length, dagSize: length }); return }
+      if (cid !== undefined) return this.#add({ cid, fileSize: length, dagSize: length })
     }
     const chunk = pieces.length === 1 ? pieces[0] as Uint8Array : new Uint8Array(length)
     if (pieces.length > 1) {
       let at = 0
       for (const piece of pieces) { chunk.set(piece, at); at += piece.length }
     }
-    await this.#chunk(chunk, pieces.length > 1)
+    return this.#chunk(chunk, pieces.length > 1)
   }
 }
 

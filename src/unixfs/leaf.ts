@@ -4,9 +4,10 @@
  * otherwise a dag-pb node holding UnixFS {Type=File, Data=chunk, filesize} under the profile's CID version.
  */
 import { encode } from '@ipld/dag-pb'
-import { putBlock, type BlockSink } from '../blocks.js'
+import type { BlockSink } from '../blocks.js'
 import { blockCid } from '../digest/block-cid.js'
 import { DAG_PB_CODE, RAW_CODE, type DagRef } from './dag-ref.js'
+import { stored, andThen, type MaybePromise } from './maybe-async.js'
 import type { Profile } from './profile.js'
 import { encodeUnixFSData } from './unixfs-data.js'
 
@@ -17,23 +18,22 @@ export interface EncodedLeaf {
 }
 
 /**
- * Encodes one chunk as a leaf of the profile. A raw leaf's block is `bytes` itself (not copied), so the
- * caller must not modify `bytes` while the block is in use.
+ * Encodes one chunk as a leaf of the profile (a promise only where hashing is asynchronous). A raw leaf's
+ * block is `bytes` itself (not copied), so the caller must not modify `bytes` while the block is in use.
  */
-export async function encodeLeaf (bytes: Uint8Array, profile: Profile): Promise<EncodedLeaf> {
+export function encodeLeaf (bytes: Uint8Array, profile: Profile): MaybePromise<EncodedLeaf> {
   if (profile.rawLeaves) {
     // Raw leaves are always CIDv1: CIDv0 can only name dag-pb (the importer forces cidVersion 1 here too).
-    const cid = await blockCid(bytes, RAW_CODE, 1)
-    return { ref: { cid, fileSize: bytes.length, dagSize: bytes.length }, block: bytes }
+    return andThen(blockCid(bytes, RAW_CODE, 1), cid => ({ ref: { cid, fileSize: bytes.length, dagSize: bytes.length }, block: bytes }))
   }
   const block = encode({ Data: encodeUnixFSData({ type: 'file', data: bytes }), Links: [] })
-  const cid = await blockCid(block, DAG_PB_CODE, profile.cidVersion)
-  return { ref: { cid, fileSize: bytes.length, dagSize: block.length }, block }
+  return andThen(blockCid(block, DAG_PB_CODE, profile.cidVersion), cid => ({ ref: { cid, fileSize: bytes.length, dagSize: block.length }, block }))
 }
 
-/** Encodes one chunk as a leaf of the profile, stores it, and returns its reference. */
-export async function putLeaf (bytes: Uint8Array, profile: Profile, sink: BlockSink): Promise<DagRef> {
-  const { ref, block } = await encodeLeaf(bytes, profile)
-  await putBlock(sink, ref.cid, block)
-  return ref
+/** Encodes one chunk as a leaf of the profile, stores it, and returns its reference (a promise only when something waits). */
+export function putLeaf (bytes: Uint8Array, profile: Profile, sink: BlockSink): MaybePromise<DagRef> {
+  return andThen(encodeLeaf(bytes, profile), ({ ref, block }) => {
+    const put = stored(sink.put(ref.cid, block))
+    return put === undefined ? ref : put.then(() => ref)
+  })
 }

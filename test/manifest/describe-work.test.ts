@@ -1,0 +1,113 @@
+/**
+ * Work per entry while a tar is described and its entries listed (#16): counted, never timed. Each count
+ * is of a step a description used to repeat for every entry although its outcome was already known.
+ */
+import { createHook } from 'node:async_hooks'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { packTar } from '../helpers/archives.js'
+
+const MEMBERS = 40
+
+/** A directory of `members - 1` small files. */
+async function tarOfFiles (members = MEMBERS): Promise<Uint8Array> {
+  return await packTar([
+    [{ name: 'pkg/', type: 'directory' }],
+    ...Array.from({ length: members - 1 }, (_, i): [{ name: string }, string] => [{ name: `pkg/file-${i}.txt` }, `content ${i}\n`])
+  ])
+}
+
+afterEach(() => {
+  vi.doUnmock('../../src/archive/tar/style/encode.js')
+  vi.doUnmock('../../src/schema/validate.generated.js')
+  vi.doUnmock('multiformats/hashes/sha2')
+  vi.resetModules()
+})
+
+describe('describing a tar', () => {
+  it('writes each member\'s header once: listing the entries reuses the lengths the description measured', async () => {
+    vi.resetModules()
+    let writes = 0
+    vi.doMock('../../src/archive/tar/style/encode.js', async (load) => {
+      const real = await load<typeof import('../../src/archive/tar/style/encode.js')>()
+      return { ...real, writeMemberHeaders: (...args: Parameters<typeof real.writeMemberHeaders>) => { writes++; return real.writeMemberHeaders(...args) } }
+    })
+    const { manifestFromTarball } = await import('../../src/index.js')
+    const result = await manifestFromTarball(await tarOfFiles())
+    const described = writes
+    expect(described).toBeGreaterThanOrEqual(MEMBERS)
+    expect(result.entries.map(e => e.dataOffset - e.headerOffset)).toEqual(Array(MEMBERS).fill(512))
+    expect(writes - described).toBe(0)
+  })
+
+  it('makes no promise per entry where nothing waits (hashing in Node, a store that answers at once)', async () => {
+    const { manifestFromTarball, MemoryBlocks } = await import('../../src/index.js')
+    const promisesFor = async (files: number, blockstore?: InstanceType<typeof MemoryBlocks>): Promise<number> => {
+      const tar = await tarOfFiles(files)
+      let promises = 0
+      const hook = createHook({ init (_id, type) { if (type === 'PROMISE') promises++ } })
+      hook.enable()
+      try {
+        await manifestFromTarball(tar, blockstore === undefined ? {} : { blockstore })
+      } finally {
+        hook.disable()
+      }
+      return promises
+    }
+    for (const store of [undefined, 'memory'] as const) {
+      const few = await promisesFor(MEMBERS, store === undefined ? undefined : new MemoryBlocks())
+      const more = await promisesFor(2 * MEMBERS, store === undefined ? undefined : new MemoryBlocks())
+      // The description as a whole makes a few (the stream, the digests, each directory, the pages); the
+      // members in one directory make none: there were 58 a member.
+      expect(more - few).toBeLessThan(5)
+    }
+  })
+
+  it('checks the values of the records it builds, not their shape against the schema again', async () => {
+    vi.resetModules()
+    let shapeChecks = 0
+    vi.doMock('../../src/schema/validate.generated.js', async (load) => {
+      const real = await load<typeof import('../../src/schema/validate.generated.js')>()
+      const toTyped = real.EntryRecord.toTyped
+      return { ...real, EntryRecord: { ...real.EntryRecord, toTyped: (value: unknown) => { shapeChecks++; return toTyped(value) } } }
+    })
+    const { manifestFromTarball } = await import('../../src/index.js')
+    const { encodeEntryRecord } = await import('../../src/codec/manifest-codec.js')
+    await manifestFromTarball(await tarOfFiles())
+    expect(shapeChecks).toBe(0)
+    // A record from elsewhere is still checked against the schema.
+    expect(() => encodeEntryRecord({ p: 7 } as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_MANIFEST' }))
+    expect(shapeChecks).toBe(1)
+  })
+
+  it('where steps do wait (a store that answers later, hashing through promises): the same manifest and blocks', async () => {
+    const tar = await packTar([
+      [{ name: 'pkg/', type: 'directory' }],
+      [{ name: 'pkg/big.bin' }, new Uint8Array(700_000).map((_, i) => (i * 7919) % 251)],
+      ...Array.from({ length: 30 }, (_, i): [{ name: string }, string] => [{ name: `pkg/f${i}.txt` }, `file ${i}\n`]),
+      [{ name: 'pkg/link', type: 'symlink', linkname: 'f1.txt' }]
+    ])
+    const profile = 'unixfs-v0-2015' // 256 KiB chunks: the big file has parents
+    const { manifestFromTarball, MemoryBlocks } = await import('../../src/index.js')
+    const now = new MemoryBlocks()
+    const expected = await manifestFromTarball(tar, { profile, blockstore: now })
+
+    vi.resetModules()
+    vi.doMock('multiformats/hashes/sha2', async (load) => {
+      const real = await load<typeof import('multiformats/hashes/sha2')>()
+      return { ...real, sha256: { ...real.sha256, code: real.sha256.code, digest: async (bytes: Uint8Array) => await real.sha256.digest(bytes) } }
+    })
+    const fresh = await import('../../src/index.js')
+    const later = new fresh.MemoryBlocks()
+    const slowStore = {
+      put: async (cid: Parameters<typeof later.put>[0], bytes: Uint8Array) => {
+        await new Promise(resolve => setImmediate(resolve))
+        later.put(cid, bytes)
+      }
+    }
+    const result = await fresh.manifestFromTarball(tar, { profile, blockstore: slowStore })
+    expect(result.cid.toString()).toBe(expected.cid.toString())
+    expect(result.entries).toEqual(expected.entries)
+    const cids = (blocks: InstanceType<typeof MemoryBlocks>): string[] => [...blocks.entries()].map(([cid]) => cid.toString()).sort()
+    expect(cids(later)).toEqual(cids(now))
+  })
+})
