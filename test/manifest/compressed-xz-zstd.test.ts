@@ -45,6 +45,14 @@ describe('xz (liblzma 5.4.1)', () => {
     expect(recipes).toEqual([{ encoder: 'xz', params: { level: 6, check } }])
   })
 
+  it('xz -0 on 12 MiB: the race log overflows while -0 holds, -0e is started then and rejected during its replay (#16: it was then written to after disposal)', async () => {
+    // 12 MiB of tar and its compressed bytes exceed the 16 MiB replay log while the first candidate holds.
+    const inner = await largerTar(12)
+    const { recipes, linked } = await described(tool('xz', ['-0', '-T1', '-c'], inner), inner)
+    expect(recipes).toEqual([{ encoder: 'xz', params: { level: 0 } }])
+    expect(linked).toBe(false)
+  })
+
   it('xz -T2 (the threaded layout, as Debian\'s data.tar.xz): one block with sizes in its header', async () => {
     // Any input under one block (3x the 8 MiB dictionary) makes this layout; a small one keeps the race short.
     const { recipes } = await described(tool('xz', ['-6', '-T2', '-c'], small), small)

@@ -62,9 +62,6 @@ export class RecipeRace {
     this.#startNext()
   }
 
-  /** Candidates started and not rejected. */
-  get alive (): number { return this.#runners.length }
-
   /**
    * Whether the race keeps the bytes it is given beyond the call (while it logs them for candidates not
    * started yet): if not, `input` may be given a view of memory that is reused afterwards. Real bytes
@@ -86,7 +83,7 @@ export class RecipeRace {
   input (bytes: Uint8Array): void {
     if (this.#runners.length === 0 && this.#waiting.length === 0) return
     this.#record({ real: false, bytes })
-    for (const runner of this.#runners) this.#compare(runner, runner.encoder.write(bytes), this.#received)
+    for (const runner of this.#runners) if (runner.compared >= 0) this.#compare(runner, runner.encoder.write(bytes), this.#received)
     this.#settle()
   }
 
@@ -127,6 +124,8 @@ export class RecipeRace {
     if (this.#logBytes + step.bytes.length > this.#maxLog) {
       while (this.#waiting.length > 0) this.#start(this.#waiting.shift() as EncoderFactory)
       this.#log = undefined
+      // A candidate rejected while it replayed is disposed: the step must not reach it.
+      this.#drop()
       return
     }
     this.#log.push(step)

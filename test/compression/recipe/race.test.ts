@@ -114,7 +114,7 @@ describe('recipe race over zlib lineages', () => {
 /**
  * Candidates that need no compressor: each copies its input to its output, in chunks of `chunk` bytes,
  * holding back up to `hold` bytes, and ends differently from the truth by `flaw` (a flipped byte, a byte
- * too few or too many).
+ * too few or too many). Used after dispose(), it throws.
  */
 function fake (id: number, { chunk = 1000, hold = 0, flaw }: { chunk?: number, hold?: number, flaw?: { at: number } | 'short' | 'long' } = {}, created?: number[]): EncoderFactory {
   return {
@@ -138,9 +138,13 @@ function fake (id: number, { chunk = 1000, hold = 0, flaw }: { chunk?: number, h
         if (final && flaw === 'long') out.push(Uint8Array.of(0))
         return out
       }
+      // As the wasm encoders do, it refuses any use after dispose().
+      let disposed = false
+      const live = (): void => { if (disposed) throw new Error(`fake ${id}: used after dispose()`) }
       return {
-        write (bytes) { const next = new Uint8Array(buffered.length + bytes.length); next.set(buffered); next.set(bytes, buffered.length); buffered = next; return emit(false) },
-        end () { return emit(true) }
+        write (bytes) { live(); const next = new Uint8Array(buffered.length + bytes.length); next.set(buffered); next.set(bytes, buffered.length); buffered = next; return emit(false) },
+        end () { live(); return emit(true) },
+        dispose () { disposed = true }
       }
     }
   }
@@ -159,6 +163,14 @@ function feed (r: RecipeRace, data: Uint8Array, steps: Array<{ real: boolean, n:
 
 describe('recipe race: candidates started in order, replayed when needed', () => {
   const data = tar.subarray(0, 50_000)
+
+  it('a candidate rejected while the log overflows and all start is never written to again (it is disposed)', () => {
+    // 2 is replayed when the log overflows and rejected at its flaw during that replay; the input after it
+    // must not reach its disposed encoder.
+    const r = new RecipeRace([fake(1), fake(2, { flaw: { at: 10 } }), fake(3)], { maxLog: 30_000 })
+    feed(r, data, [{ real: true, n: 20_000 }, { real: false, n: 5_000 }, { real: false, n: 10_000 }])
+    expect(r.end().recipe).toEqual({ encoder: 'fake', params: { id: 1 } })
+  })
 
   it('output that runs ahead of the real bytes in several chunks of one write is all kept for comparison', () => {
     // The input arrives before the real bytes: the candidate's 50 output chunks of one write wait, all of them.
