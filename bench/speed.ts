@@ -17,7 +17,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { createCipheriv, createHash } from 'node:crypto'
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { loadavg } from 'node:os'
-import { join } from 'node:path'
+import { delimiter, join } from 'node:path'
 import { loadManifest } from '../src/index.js'
 import { openCarFile } from '../src/node/index.js'
 
@@ -126,12 +126,14 @@ function interleaved<T extends Array<() => Run>> (...fns: T): { [K in keyof T]: 
   }) as { [K in keyof T]: Run }
 }
 
+/** GNU time (the program, not the shell's keyword), found on PATH. */
+const gnuTime = (process.env.PATH ?? '').split(delimiter).map(dir => join(dir, 'time')).find(path => existsSync(path))
+
 /** Wall time of a command (its output discarded), and with GNU time its CPU time (user + system, all threads) and peak RSS. */
 function timed (command: string, args: string[]): Run {
-  const gnuTime = existsSync('/usr/bin/time')
   const options = { stdio: ['ignore', 'ignore', 'pipe'] as Array<'ignore' | 'pipe'>, encoding: 'utf8' as const, maxBuffer: 1 << 26 }
   const t = performance.now()
-  const r = gnuTime ? spawnSync('/usr/bin/time', ['-f', '%M %U %S', command, ...args], options) : spawnSync(command, args, options)
+  const r = gnuTime ? spawnSync(gnuTime, ['-f', '%M %U %S', command, ...args], options) : spawnSync(command, args, options)
   const seconds = (performance.now() - t) / 1000
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status}): ${r.stderr}`)
   const [kb, user, system] = gnuTime ? (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number) : []

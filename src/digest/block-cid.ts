@@ -33,7 +33,12 @@ export function rawCidOfPieces (pieces: readonly Uint8Array[]): CID | undefined 
   if (nodeCrypto === undefined) return undefined
   const hash = nodeCrypto.createHash('sha256')
   for (const piece of pieces) hash.update(piece)
-  return CID.createV1(RAW, createDigest(sha256.code, hash.digest()))
+  return rawCidOfDigest(hash.digest())
+}
+
+/** The CIDv1 of a raw block whose sha2-256 digest is already known (hashed as it arrived). */
+export function rawCidOfDigest (digest: Uint8Array): CID {
+  return CID.createV1(RAW, createDigest(sha256.code, digest))
 }
 
 function checkKind (code: number, version: 0 | 1): void {

@@ -5,8 +5,6 @@
  */
 export interface NodeCrypto {
   createHash(name: string): { update(b: Uint8Array): unknown, digest(): Uint8Array }
-  /** One-shot digest (Node ≥ 20.12): no Hash object per call. */
-  hash?: (name: string, data: Uint8Array, encoding: 'buffer') => Uint8Array
 }
 
 export const nodeCrypto: NodeCrypto | undefined = (() => {

@@ -160,8 +160,6 @@ function planOf (candidates: EncoderFactory[], contentSize?: number): RacePlan {
   }
 }
 
-
-
 /** The second pass: the compressed file's blocks, which must give the CID the first pass computed. */
 async function storeFileAgain (source: ByteSource, profile: Profile, sink: BlockSink, expected: CID): Promise<void> {
   const builder = new FileDagBuilder(profile, sink)

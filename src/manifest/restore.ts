@@ -162,6 +162,11 @@ async function * rebuild (manifest: Manifest, source: BlockSource, tree: TreeCon
 /** A member's body from one encoder, in this thread. */
 async function * encodeWhole (recipe: Recipe, tarSize: number, input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   const encoder = (await encoderFor(recipe, tarSize)).create()
-  for await (const bytes of input) yield * encoder.write(bytes)
-  yield * encoder.end()
+  try {
+    for await (const bytes of input) yield * encoder.write(bytes)
+    yield * encoder.end()
+  } finally {
+    // Its wasm instance goes back to the pool (a server rebuilds one archive after another).
+    encoder.dispose?.()
+  }
 }

@@ -67,7 +67,7 @@ export class SlotPool {
     this.#wake()
   }
 
-  /** Resolves when a slot may have been freed (or `wake` was called: check again). */
+  /** Resolves when a slot may have been freed (or the pool failed: check again). */
   async freed (): Promise<void> {
     await new Promise<void>(resolve => { this.#waiting.push(resolve) })
   }
@@ -80,9 +80,6 @@ export class SlotPool {
       await this.freed()
     }
   }
-
-  /** Wakes every waiter, as when a worker failed. */
-  wake (): void { this.#wake() }
 
   /** A reader failed: slots it holds will not come back; every waiter wakes and `free` throws `err`. */
   fail (err: Error): void {

@@ -2,15 +2,13 @@
  * A UnixFS file DAG from bytes: the importer's fixed-size chunker (chunker/fixed-size.js) feeding leaves
  * (leaf.ts) into the balanced layout (balanced.ts). Gives the importer's CIDs for the profile.
  */
-import { CID } from 'multiformats/cid'
-import { create as createMultihash } from 'multiformats/hashes/digest'
 import { discardBlocks, type BlockSink } from '../blocks.js'
 import { joinBytes } from '../bytes-concat.js'
-import { rawCidOfPieces } from '../digest/block-cid.js'
+import { rawCidOfDigest, rawCidOfPieces } from '../digest/block-cid.js'
 import { createDigest, type IncrementalDigest } from '../digest/incremental.js'
 import { InvalidArgumentError } from '../errors.js'
 import { BalancedFileBuilder } from './balanced.js'
-import { RAW_CODE, type DagRef } from './dag-ref.js'
+import type { DagRef } from './dag-ref.js'
 import { putLeaf } from './leaf.js'
 import { andThen, type MaybePromise } from './maybe-async.js'
 import type { Profile } from './profile.js'
@@ -142,7 +140,7 @@ export class FileDagBuilder {
     this.#pendingLength = 0
     this.#pendingHash = undefined
     this.#pendingCopy = undefined
-    if (hash !== undefined) return this.#add({ cid: CID.createV1(RAW_CODE, createMultihash(SHA2_256, hash.digest())), fileSize: length, dagSize: length })
+    if (hash !== undefined) return this.#add({ cid: rawCidOfDigest(hash.digest()), fileSize: length, dagSize: length })
     if (copy !== undefined) return this.#chunk(copy.subarray(0, length), true)
     if (pieces.length > 1 && this.#sink === discardBlocks && this.#profile.rawLeaves) {
       const cid = rawCidOfPieces(pieces)
@@ -157,7 +155,6 @@ export class FileDagBuilder {
   }
 }
 
-const SHA2_256 = 0x12
 
 /** Imports bytes held in memory as one UnixFS file; a file of at most one chunk is just its leaf. */
 export async function importBytes (bytes: Uint8Array, profile: Profile, sink: BlockSink): Promise<DagRef> {

@@ -45,7 +45,7 @@ export function blockLayoutOf (recipe: Recipe): BlockLayout | undefined {
 
 /** Encodes pieces: each piece's whole stream, as the recipe's encoder writes it. */
 export interface BlockEncoders {
-  /** Pieces worth having in flight at once (the encoders working, and one more waiting for each). */
+  /** Pieces worth encoding at once (one per encoder); the caller keeps at most one more handed over. */
   readonly width: number
   /** The recipe's stream for `piece`, which the caller gives up (it may be transferred to another thread). */
   encode(recipe: Recipe, piece: Uint8Array): Promise<Uint8Array>
@@ -54,11 +54,16 @@ export interface BlockEncoders {
 /** A piece's stream, encoded in the calling thread (a worker's job, or the fallback). */
 export async function encodePiece (recipe: Recipe, piece: Uint8Array): Promise<Uint8Array> {
   const encoder = (await encoderFor(recipe)).create()
-  return joinBytes([...encoder.write(piece), ...encoder.end()])
+  try {
+    return joinBytes([...encoder.write(piece), ...encoder.end()])
+  } finally {
+    // Its wasm instance goes back to the pool for the next piece.
+    encoder.dispose?.()
+  }
 }
 
 /**
- * The recipe's stream over `input`, its pieces encoded by `encoders` (at most `width` at once); the
+ * The recipe's stream over `input`, its pieces encoded by `encoders` (at most `width` + 1 handed over at once); the
  * layout is the recipe's (blockLayoutOf). Input chunks are not kept beyond their piece's hand-over.
  */
 export async function * encodeInBlocks (recipe: Recipe, layout: BlockLayout, input: AsyncIterable<Uint8Array>, encoders: BlockEncoders): AsyncGenerator<Uint8Array> {

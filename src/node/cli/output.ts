@@ -1,7 +1,8 @@
 /**
  * Where a command's bytes go (-o): a file that appears only once the stream has ended well, or stdout
- * (no -o, or -o -), which is refused when it is a terminal unless --force, as gzip refuses it. Every
- * command that writes bytes with -o goes through here, so that they all read -o the same way.
+ * (no -o, or -o -), which is refused when it is a terminal unless --force, as gzip refuses it. restore,
+ * nar and fetch go through here, so that they read -o the same way (materialize writes a CAR through
+ * openCarOutput, which reads `-o -` as stdout too).
  */
 import { createWriteStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
@@ -27,7 +28,7 @@ export function outputPath (inv: Invocation): string | undefined {
 /**
  * Writes `chunks` to `path` atomically (a verified stream throws after its last chunk when it is wrong,
  * so no wrong file appears), or to stdout as they come when `path` is undefined (check the exit status).
- * A pipe, FIFO or device at `path` (`/dev/null`) is written into as it is: renaming a file onto it would
+ * A FIFO or device at `path` (`/dev/null`) is written into as it is: renaming a file onto it would
  * replace it.
  */
 export async function writeOutput (path: string | undefined, chunks: AsyncIterable<Uint8Array>): Promise<void> {
@@ -43,8 +44,11 @@ export async function writeOutput (path: string | undefined, chunks: AsyncIterab
   await writeFileAtomically(path, chunks)
 }
 
-/** Whether `path` is an existing pipe, FIFO, socket or device: written into as a stream, never replaced. */
+/**
+ * Whether `path` is an existing FIFO or device: written into as a stream, never replaced. (A socket is
+ * neither: open(2) refuses it, and replacing it is what a file path there asks for.)
+ */
 export async function isStreamPath (path: string): Promise<boolean> {
   const info = await stat(path).catch(() => undefined)
-  return info !== undefined && !info.isFile() && !info.isDirectory()
+  return info !== undefined && (info.isFIFO() || info.isCharacterDevice() || info.isBlockDevice())
 }
