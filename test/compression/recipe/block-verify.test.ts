@@ -38,6 +38,24 @@ describe('BlockVerifier', () => {
     expect(await verdict(new Uint8Array([...real, 0]), real.length + 1)).toMatchObject({ recipe: undefined, reason: 'too-short' })
   }, 120_000)
 
+  it('an encode that fails is thrown by end(), never left as an unhandled rejection', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown): void => { unhandled.push(reason) }
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const failing = { width: 2, encode: async (): Promise<Uint8Array> => { throw new Error('encoder failed') } }
+      const v = BlockVerifier.of(recipe, failing)!
+      v.expected(real)
+      v.input(text)
+      // Turns of the event loop in which a rejection without a handler would be reported.
+      for (let i = 0; i < 5; i++) await new Promise(resolve => setImmediate(resolve))
+      expect(unhandled).toEqual([])
+      await expect(v.end(real.length)).rejects.toThrow('encoder failed')
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+
   it('is only for recipes with blocks', () => {
     expect(BlockVerifier.of({ encoder: 'gnu-gzip', params: { level: 9 } }, countingEncoders())).toBeUndefined()
   })
