@@ -122,6 +122,11 @@ export class PermissionDeniedError extends ArchiveManifestError { static overrid
 export class OutputClosedError extends ArchiveManifestError { static override readonly code = 'ERR_OUTPUT_CLOSED' }
 /** Any other error of the file system (ENOSPC, EIO, ENAMETOOLONG, ELOOP, EMFILE, …); `details.errno` holds its code. */
 export class FileSystemError extends ArchiveManifestError { static override readonly code = 'ERR_FILE_SYSTEM' }
+/**
+ * (Node edge) A worker thread (digests, recipe races, block encoders) stopped without answering: it ran out
+ * of memory or exited. `details.worker` names which, `details.reason` says why.
+ */
+export class WorkerFailedError extends ArchiveManifestError { static override readonly code = 'ERR_WORKER_FAILED' }
 
 // --- This library's own consistency checks ---
 

@@ -10,7 +10,7 @@ import type { Worker } from 'node:worker_threads'
 import type { BlockEncoders } from '../compression/recipe/blocks.js'
 import type { Recipe } from '../compression/recipe/encoder.js'
 import { startScriptWorker } from './script-worker.js'
-import { type ErrorReply, rebuiltError } from './worker-errors.js'
+import { type ErrorReply, rebuiltError, workerFailure } from './worker-errors.js'
 
 /** To a worker: a piece to encode (its bytes in `buffer`, transferred). */
 export interface BlockJob { id: number, recipe: Recipe, buffer: ArrayBuffer, length: number }
@@ -29,12 +29,16 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
   const busy: number[] = []
   const pending = new Map<number, Pending>()
   let nextId = 0
-  let failure: Error | undefined
 
-  function fail (err: Error): void {
-    failure ??= err
-    for (const p of pending.values()) p.reject(failure)
+  // Pieces in flight fail with the worker's error, and the pool starts afresh on the next piece: one failed
+  // worker must not stop every later rebuild of a long-lived server.
+  function fail (cause: unknown): void {
+    const err = workerFailure('block encoder', cause)
+    for (const p of pending.values()) p.reject(err)
     pending.clear()
+    const dead = workers.splice(0)
+    busy.splice(0)
+    for (const worker of dead) { worker.removeAllListeners(); void worker.terminate() }
   }
 
   function start (): void {
@@ -49,7 +53,7 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
         else p.reject(rebuiltError(reply))
       })
       worker.on('error', fail)
-      worker.on('exit', (code) => { fail(new Error(`a block encoder worker stopped (exit code ${code})`)) })
+      worker.on('exit', (code) => { fail(`exit code ${code}`) })
       workers.push(worker)
       busy.push(0)
     }
@@ -58,7 +62,6 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
   return {
     width: count,
     async encode (recipe, piece) {
-      if (failure !== undefined) throw failure
       if (workers.length === 0) start()
       // The least busy worker (pieces are about the same size, so this spreads them evenly).
       let w = 0

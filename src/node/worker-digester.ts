@@ -13,6 +13,7 @@
 import { Worker } from 'node:worker_threads'
 import type { ArchiveDigester, ArchiveDigestValues } from '../digest/incremental.js'
 import { SlotPool } from './slot-pool.js'
+import { workerFailure } from './worker-errors.js'
 
 /**
  * A read of lendArchiveFile a slot. Its reads hold up to four (two read ahead, the chunk being described and
@@ -63,7 +64,12 @@ export function createWorkerDigester (): ArchiveDigester & { close(): Promise<vo
       if ('digest' in reply) done?.(new Uint8Array(reply.digest))
       else pool.release(reply.slot)
     })
-    worker.on('error', (err) => { failure = err; failed?.(err); pool.fail(err) })
+    worker.on('error', (cause) => {
+      const err = workerFailure(`${algorithm} digest`, cause)
+      failure = err
+      failed?.(err)
+      pool.fail(err)
+    })
     return worker
   })
   const postAll = (request: Request): void => { for (const worker of workers) worker.postMessage(request) }

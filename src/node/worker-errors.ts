@@ -4,7 +4,7 @@
  * sees the error a worker met exactly as if it had been thrown in its own thread.
  */
 import * as errors from '../errors.js'
-import { ArchiveManifestError, type ErrorDetails } from '../errors.js'
+import { ArchiveManifestError, WorkerFailedError, type ErrorDetails } from '../errors.js'
 
 /** An error, as a worker sends it. */
 export interface ErrorReply { kind: 'error', name: string, message: string, code?: string, details: unknown }
@@ -30,4 +30,14 @@ export function rebuiltError (reply: ErrorReply): Error {
   Object.defineProperty(err, 'message', { value: reply.message, writable: true, configurable: true })
   if (type === undefined) err.name = reply.name
   return err
+}
+
+/**
+ * A worker's own failure (an 'error' event: out of memory, an uncaught throw; or an exit), typed: a typed
+ * error the worker threw is kept as it is.
+ */
+export function workerFailure (worker: string, cause: unknown): Error {
+  if (cause instanceof ArchiveManifestError) return cause
+  const reason = cause instanceof Error ? `${(cause as { code?: string }).code ?? cause.name}: ${cause.message}` : String(cause)
+  return new WorkerFailedError(`the ${worker} worker stopped: ${reason}`, { worker, reason })
 }

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os'
 import type { Recipe } from '../compression/recipe/encoder.js'
 import type { RacePlan, RecipeRaces } from '../compression/recipe/races.js'
 import { startScriptWorker } from './script-worker.js'
-import { type ErrorReply, rebuiltError } from './worker-errors.js'
+import { type ErrorReply, rebuiltError, workerFailure } from './worker-errors.js'
 import { SlotPool } from './slot-pool.js'
 
 /** Bytes handed to the worker and not yet raced, at most (then `ready()` waits). */
@@ -70,8 +70,8 @@ export function createWorkerRaces (options: WorkerRacesOptions = {}): RecipeRace
     for (const v of verdicts.splice(0)) v.reject(failure)
     wake()
   }
-  worker.on('error', fail)
-  worker.on('exit', (code) => { fail(new Error(`the recipe race worker stopped (exit code ${code})`)) })
+  worker.on('error', (err) => { fail(workerFailure('recipe race', err)) })
+  worker.on('exit', (code) => { fail(workerFailure('recipe race', `exit code ${code}`)) })
 
   const send = (kind: 'expected' | 'input', bytes: Uint8Array): void => {
     if (failure !== undefined || bytes.length === 0) return
