@@ -11,7 +11,7 @@
  */
 import { CID } from 'multiformats/cid'
 import { equalBytes, getBlock, type BlockSource } from '../blocks.js'
-import { blockLayoutOf, encodeInBlocks, type BlockEncoders } from '../compression/recipe/blocks.js'
+import type { BlockEncoders } from '../compression/recipe/blocks.js'
 import type { Recipe } from '../compression/recipe/encoder.js'
 import { encoderFor } from '../compression/recipe/registry.js'
 import { createDigest } from '../digest/incremental.js'
@@ -150,10 +150,12 @@ async function * rebuild (manifest: Manifest, source: BlockSource, tree: TreeCon
   for (const member of compression.members) {
     if (member.recipe === undefined) throw new InvalidManifestError(`member at offset ${member.offset} has no recipe and the archive's bytes are not linked`)
     yield member.header
-    const layout = blockEncoders === undefined ? undefined : blockLayoutOf(member.recipe)
-    yield * (layout === undefined || blockEncoders === undefined
+    // Loaded for compressed members only: restoring a plain tar loads no codec code (#16, start-up).
+    const blocks = blockEncoders === undefined ? undefined : await import('../compression/recipe/blocks.js')
+    const layout = blocks?.blockLayoutOf(member.recipe)
+    yield * (layout === undefined || blocks === undefined || blockEncoders === undefined
       ? encodeWhole(member.recipe, member.tarSize, range(member))
-      : encodeInBlocks(member.recipe, layout, range(member), blockEncoders))
+      : blocks.encodeInBlocks(member.recipe, layout, range(member), blockEncoders))
     yield member.trailer
   }
   if (compression.trailing !== undefined) yield compression.trailing

@@ -81,15 +81,15 @@ export async function silentServer (): Promise<LocalServer> {
 }
 
 /**
- * The URL of a port on 127.0.0.1 where nothing listens: port 1, below the ephemeral range, so no server a
- * test starts later (port 0: an ephemeral port) can be given it, as a port bound and closed again could be.
- * Checked: a connection there must be refused.
+ * The URL of a port on 127.0.0.1 where nothing listens: port 2, below the ephemeral range, so no server a
+ * test starts later (port 0: an ephemeral port) can be given it, as a port bound and closed again could be,
+ * and not on fetch's list of blocked ports (1 is). Checked: a connection there must be refused.
  */
 export async function closedPortUrl (): Promise<string> {
   await new Promise<void>((resolve, reject) => {
-    const socket = connect(1, '127.0.0.1')
-    socket.once('connect', () => { socket.destroy(); reject(new Error('something listens on 127.0.0.1:1; the tests need it closed')) })
+    const socket = connect(2, '127.0.0.1')
+    socket.once('connect', () => { socket.destroy(); reject(new Error('something listens on 127.0.0.1:2; the tests need it closed')) })
     socket.once('error', (err: NodeJS.ErrnoException) => { if (err.code === 'ECONNREFUSED') resolve(); else reject(err) })
   })
-  return 'http://127.0.0.1:1'
+  return 'http://127.0.0.1:2'
 }
