@@ -25,7 +25,7 @@ import { narInfoFingerprint, narInfoText, recursiveSha256Ca } from '../../nar/na
 import { toNixBase32 } from '../../nar/nix-base32.js'
 import { fixedOutputPath, isStoreName, NIX_STORE_DIR } from '../../nar/store-path.js'
 import type { NixSigningKey } from '../nix-signing-key.js'
-import { sendBody } from './body.js'
+import { sendStreamed } from './body.js'
 import { IMMUTABLE } from './caching.js'
 import type { ServeContext } from './context.js'
 import { HttpError } from './http-error.js'
@@ -178,17 +178,7 @@ export async function serveNixCache (req: IncomingMessage, res: ServerResponse, 
   const tree = await ctx.nix.tree(route.narHash)
   if (tree === undefined) throw new HttpError(404, `no tree of this store has the NAR hash sha256:${route.narHash}`)
   const headers = { 'Content-Type': 'application/x-nix-nar', 'Content-Length': String(tree.nar.size), 'Cache-Control': IMMUTABLE }
-  if (req.method === 'HEAD') {
-    res.writeHead(200, headers).end()
-    return
-  }
-  const release = await ctx.streams.acquire(signal)
-  try {
-    res.writeHead(200, headers)
-    await sendBody(res, narOf(tree.manifest, ctx.source, { strip: tree.strip, expect: tree.nar }), ctx.send)
-  } finally {
-    release()
-  }
+  await sendStreamed(req, res, headers, () => narOf(tree.manifest, ctx.source, { strip: tree.strip, expect: tree.nar }), ctx.streams, ctx.send, signal)
 }
 
 function sendText (req: IncomingMessage, res: ServerResponse, type: string, text: string): void {

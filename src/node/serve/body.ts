@@ -5,7 +5,8 @@
  * the connection. The client then holds fewer bytes than Content-Length and a broken connection, never a
  * complete wrong body. Writes wait for the socket to drain, so a slow reader costs one chunk of memory.
  */
-import type { ServerResponse } from 'node:http'
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import type { Limiter } from './limiter.js'
 
 export interface SendOptions {
   /** A reader that has not taken a written chunk for this long is cut off (its slot is freed). */
@@ -58,5 +59,23 @@ export class ClientGoneError extends Error {
   constructor () {
     super('the client closed the connection')
     this.name = 'ClientGoneError'
+  }
+}
+
+/**
+ * A 200 response streamed from `body`: a HEAD request gets the headers alone; otherwise one of `streams`'
+ * slots is held while the body is made and sent (sendBody's rules), so that at most that many run at once.
+ */
+export async function sendStreamed (req: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders, body: () => AsyncIterable<Uint8Array>, streams: Limiter, options: SendOptions, signal: AbortSignal): Promise<void> {
+  if (req.method === 'HEAD') {
+    res.writeHead(200, headers).end()
+    return
+  }
+  const release = await streams.acquire(signal)
+  try {
+    res.writeHead(200, headers)
+    await sendBody(res, body(), options)
+  } finally {
+    release()
   }
 }

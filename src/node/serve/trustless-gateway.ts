@@ -13,7 +13,7 @@ import * as raw from 'multiformats/codecs/raw'
 import { getBlock } from '../../blocks.js'
 import { writeCar } from '../../codec/car.js'
 import { UnsupportedCidError } from '../../errors.js'
-import { sendBody } from './body.js'
+import { sendStreamed } from './body.js'
 import { IMMUTABLE, etagMatches } from './caching.js'
 import type { ServeContext } from './context.js'
 import { isIdentity, parseScope, scopeBlocks } from './dag-scope.js'
@@ -67,17 +67,7 @@ export async function serveIpfs (req: IncomingMessage, res: ServerResponse, rout
     res.end(req.method === 'HEAD' ? undefined : block)
     return
   }
-  if (req.method === 'HEAD') {
-    res.writeHead(200, headers).end()
-    return
-  }
-  const release = await ctx.streams.acquire(signal)
-  try {
-    res.writeHead(200, headers)
-    await sendBody(res, writeCar([cid], identity ? noBlocks() : scopeBlocks(cid, scope, ctx.source)), ctx.send)
-  } finally {
-    release()
-  }
+  await sendStreamed(req, res, headers, () => writeCar([cid], identity ? noBlocks() : scopeBlocks(cid, scope, ctx.source)), ctx.streams, ctx.send, signal)
 }
 
 /** The root block, verified; a CID whose hash this gateway does not verify is one it cannot hold (404). */
