@@ -56,8 +56,9 @@ export interface TarReaderOptions {
  *
  * Guarantees: the bytes of all 'raw' and 'data' parts, concatenated in order, are exactly the input,
  * however it is split into chunks; a 'member' part follows all of that member's header bytes; exactly one
- * 'end' part is emitted. 'data' parts and most 'raw' parts are subarrays of the input chunks (consume them
- * before reusing the chunk's memory); header blocks split across chunks are copied.
+ * 'end' part is emitted. Member 'data' parts and most 'raw' parts are subarrays of the input chunks (consume
+ * them before reusing the chunk's memory); header blocks, and extension records (also a 'g' record's 'data'
+ * part), split across chunks are copied.
  *
  * Errors (from push or end; the reader is unusable afterwards): HeaderChecksumError, HeaderFieldError,
  * PaxRecordError, InvalidPathError, LimitExceededError, UnsupportedFormatError (compressed input), and
