@@ -3,13 +3,14 @@
  * through a pipe, with the digests (and a compressed archive's recipe races) on other cores.
  */
 import { manifestFromTarball, type ManifestOptions, type ManifestResult } from '../manifest/create.js'
-import { formatFromHead, formatOf, HEAD_BYTES, type InputFormat } from '../manifest/detect.js'
+import { formatFromHead, formatOf, HEAD_BYTES } from '../manifest/detect.js'
 import type { RecipeRaces } from '../compression/recipe/races.js'
 import type { createWorkerDigester } from './worker-digester.js'
 import type { AnyEntry } from '../schema/types.js'
 import { peekHead, type ByteSource } from '../source.js'
 import { lendArchiveFile, openArchiveFile, openRandomAccessFile, streamChunks } from './files.js'
 import { isRegularFile } from './fs-errors.js'
+import { ResourceStack } from './resource-stack.js'
 
 /**
  * Compressed archives from this size on race their recipes on a worker thread: below it, starting one
@@ -45,19 +46,15 @@ export async function manifestFromFile (path: string, options: Omit<ManifestOpti
 
 async function describeFile (path: string, options: Omit<ManifestOptions, 'digester'>): Promise<ManifestResult<AnyEntry>> {
   if (!await isRegularFile(path)) return await manifestFromStream(streamChunks(path), options)
-  const file = await openRandomAccessFile(path)
-  let format: InputFormat
+  // The file and the workers are closed on every way out, a start that fails included.
+  const resources = new ResourceStack()
   try {
-    format = await formatOf(file)
-  } catch (err) {
-    await file.close()
-    throw err
-  }
-  const zip = format === 'zip'
-  const digester = file.size >= WORKER_DIGESTS_MIN_BYTES ? await workerDigester() : undefined
-  // A compressed archive's recipe races run on another core, unless it is too small to repay a worker.
-  const races = format !== 'tar' && !zip && file.size >= WORKER_RACES_MIN_BYTES && options.recipeRaces === undefined ? await workerRaces() : undefined
-  try {
+    const file = await resources.use(openRandomAccessFile(path))
+    const format = await formatOf(file)
+    const zip = format === 'zip'
+    const digester = file.size >= WORKER_DIGESTS_MIN_BYTES ? await resources.use(workerDigester()) : undefined
+    // A compressed archive's recipe races run on another core, unless it is too small to repay a worker.
+    const races = format !== 'tar' && !zip && file.size >= WORKER_RACES_MIN_BYTES && options.recipeRaces === undefined ? await resources.use(workerRaces()) : undefined
     if (zip) {
       const { manifestFromZip } = await import('../manifest/zip.js')
       const { reread: _, ...zipOptions } = options
@@ -75,9 +72,7 @@ async function describeFile (path: string, options: Omit<ManifestOptions, 'diges
     const reread = async function * (): AsyncGenerator<Uint8Array> { yield * (await openArchiveFile(path)).chunks }
     return await manifestFromTarball(chunks, { ...options, reread, ...(digester === undefined ? {} : { digester }), ...(races === undefined ? {} : { recipeRaces: races }) })
   } finally {
-    if (zip) await file.close()
-    await digester?.close()
-    await races?.close()
+    await resources.close()
   }
 }
 
@@ -91,34 +86,30 @@ async function describeFile (path: string, options: Omit<ManifestOptions, 'diges
  */
 export async function manifestFromStream (source: ByteSource, options: Omit<ManifestOptions, 'digester'> = {}): Promise<ManifestResult<AnyEntry>> {
   const { head, chunks, cancel } = await peekHead(source, HEAD_BYTES)
-  const format = formatFromHead(head)
-  if (format === 'tar') {
-    const digester = await workerDigester()
-    try {
-      return await manifestFromTarball(chunks, { ...options, digester })
-    } finally {
-      await digester.close()
-    }
-  }
-  const { createSpool, spoolAll } = await import('./spool.js')
-  if (format === undefined || format === 'zip') {
-    const spool = await spoolAll(chunks).catch(async (err: unknown) => { await cancel(); throw err })
-    try {
-      return await manifestFromFile(spool.path, options)
-    } finally {
-      await spool.remove()
-    }
-  }
-  const spool = await createSpool().catch(async (err: unknown) => { await cancel(); throw err })
-  const digester = await workerDigester()
-  const races = options.recipeRaces === undefined ? await workerRaces() : undefined
+  // Released on every way out, the last taken first; the source too, when something stopped before its
+  // end was read (a worker that did not start, say): a pipe is not left half read and open.
+  const resources = new ResourceStack()
+  resources.defer(cancel)
   try {
+    const format = formatFromHead(head)
+    if (format === 'tar') {
+      const digester = await resources.use(workerDigester())
+      return await manifestFromTarball(chunks, { ...options, digester })
+    }
+    const { createSpool, spoolAll } = await import('./spool.js')
+    if (format === undefined || format === 'zip') {
+      const spool = await spoolAll(chunks)
+      resources.defer(spool.remove)
+      return await manifestFromFile(spool.path, options)
+    }
+    const spool = await createSpool()
+    resources.defer(spool.remove)
+    const digester = await resources.use(workerDigester())
+    const races = options.recipeRaces === undefined ? await resources.use(workerRaces()) : undefined
     const reread = async function * (): AsyncGenerator<Uint8Array> { yield * (await openArchiveFile(spool.path)).chunks }
     return await manifestFromTarball(spool.copy(chunks), { ...options, digester, reread, ...(races === undefined ? {} : { recipeRaces: races }) })
   } finally {
-    await digester.close()
-    await races?.close()
-    await spool.remove()
+    await resources.close()
   }
 }
 

@@ -52,7 +52,17 @@ export function createWorkerDigester (): ArchiveDigester & { close(): Promise<vo
   let size = 0
   let failure: Error | undefined
 
-  const workers = ALGORITHMS.map(algorithm => {
+  const workers: Worker[] = []
+  const terminate = async (): Promise<void> => { await Promise.all(workers.map(async worker => await worker.terminate())) }
+  try {
+    for (const algorithm of ALGORITHMS) workers.push(startWorker(algorithm))
+  } catch (err) {
+    // The second did not start: the first must not live on, keeping the process from exiting.
+    terminate().catch(() => {})
+    throw err
+  }
+
+  function startWorker (algorithm: typeof ALGORITHMS[number]): Worker {
     const worker = new Worker(workerSource, { eval: true, workerData: { algorithm, slots: pool.buffers } })
     let done: ((digest: Uint8Array) => void) | undefined
     let failed: ((err: Error) => void) | undefined
@@ -71,7 +81,7 @@ export function createWorkerDigester (): ArchiveDigester & { close(): Promise<vo
       pool.fail(err)
     })
     return worker
-  })
+  }
   const postAll = (request: Request): void => { for (const worker of workers) worker.postMessage(request) }
   const copy = (bytes: Uint8Array): void => { postAll({ slot: pool.put(bytes, workers.length), offset: 0, length: bytes.length }) }
   const send = async (bytes: Uint8Array): Promise<void> => {
@@ -80,8 +90,6 @@ export function createWorkerDigester (): ArchiveDigester & { close(): Promise<vo
       copy(bytes.subarray(at, at + SLOT_BYTES))
     }
   }
-  const terminate = async (): Promise<void> => { await Promise.all(workers.map(async worker => await worker.terminate())) }
-
   return {
     update (bytes) {
       size += bytes.length
