@@ -4,11 +4,11 @@
  * once, in order, as it comes: its size is known only at its end, never from stat (0 for a pipe).
  */
 import { createReadStream, fstatSync, open as openFd } from 'node:fs'
-import { open } from 'node:fs/promises'
+import { open, type FileHandle } from 'node:fs/promises'
 import { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import { joinBytes } from '../bytes-concat.js'
-import { isRegularFile, typedFsError } from './fs-errors.js'
+import { checkInputFile, regularFileSize, typedFsError } from './fs-errors.js'
 import type { SlotPool } from './slot-pool.js'
 
 /** Large reads: few chunks to route, and few v1-2025 chunks that straddle two reads (those are copied). */
@@ -18,13 +18,15 @@ const READ_AHEAD = 2
 
 /**
  * The bytes of the file at `path` as chunks, with its size when it is a regular file (undefined for a pipe,
- * FIFO or socket: such a file is read as a stream, once). A directory or a device is a NotAFileError.
+ * FIFO or socket: such a file is read as a stream, once). A missing file is a FileNotFoundError and a
+ * directory or a device a NotAFileError, here; the file is opened only when the first chunk is asked for
+ * (an error in opening it comes from there, typed) and closed when the chunks end, fail or are given up.
  */
 export async function openArchiveFile (path: string): Promise<{ size: number | undefined, chunks: AsyncIterable<Uint8Array> }> {
-  if (!await isRegularFile(path)) return { size: undefined, chunks: streamChunks(path) }
-  const handle = await open(path, 'r')
-  const { size } = await handle.stat()
-  async function * chunks (): AsyncGenerator<Uint8Array> {
+  const regularSize = await regularFileSize(path)
+  if (regularSize === undefined) return { size: undefined, chunks: streamChunks(path) }
+  const size = regularSize
+  async function * chunks (handle: FileHandle): AsyncGenerator<Uint8Array> {
     const reads: Array<Promise<Uint8Array>> = []
     let next = 0
     const schedule = (): void => {
@@ -44,12 +46,11 @@ export async function openArchiveFile (path: string): Promise<{ size: number | u
         if (chunk.length > 0) yield chunk
       }
     } finally {
-      // Settle reads still in flight before closing the handle under them.
+      // Settle reads still in flight before the handle is closed under them.
       await Promise.allSettled(reads)
-      await handle.close()
     }
   }
-  return { size, chunks: chunks() }
+  return { size, chunks: whileOpen(path, chunks) }
 }
 
 /**
@@ -57,12 +58,12 @@ export async function openArchiveFile (path: string): Promise<{ size: number | u
  * read (fresh memory costs a page fault a page and the collector's work), and a digester on the same pool
  * (createWorkerDigester) hashes them where they lie. The chunks are lent: a chunk's memory is reused once
  * the chunk after the next has been asked for (one chunk of slack for a look-ahead such as peekHead's), so
- * the consumer copies what it keeps longer (manifestFromTarball's `lentChunks`).
+ * the consumer copies what it keeps longer (manifestFromTarball's `lentChunks`). Opened and closed as
+ * openArchiveFile's.
  */
 export async function lendArchiveFile (path: string, pool: SlotPool): Promise<{ size: number, chunks: AsyncIterable<Uint8Array> }> {
-  const handle = await open(path, 'r')
-  const { size } = await handle.stat()
-  async function * chunks (): AsyncGenerator<Uint8Array> {
+  const size = await checkInputFile(path)
+  async function * chunks (handle: FileHandle): AsyncGenerator<Uint8Array> {
     const reads: Array<{ slot: number, read: Promise<number> }> = []
     /** Slots yielded and not yet released, oldest first. */
     const lent: number[] = []
@@ -96,14 +97,32 @@ export async function lendArchiveFile (path: string, pool: SlotPool): Promise<{ 
         if (lent.length > 1) pool.release(lent.shift() as number)
       }
     } finally {
-      // Settle reads still in flight before closing the handle under them; the consumer is done with all.
+      // Settle reads still in flight before the handle is closed under them; the consumer is done with all.
       await Promise.allSettled(reads.map(async ({ read }) => await read))
       for (const { slot } of reads) pool.release(slot)
       for (const slot of lent) pool.release(slot)
-      await handle.close()
     }
   }
-  return { size, chunks: chunks() }
+  return { size, chunks: whileOpen(path, chunks) }
+}
+
+/**
+ * The chunks `read` makes of the file at `path`, opened when the first is asked for and closed once they
+ * end, fail or are given up (`return()`). Opened any earlier, the file would stay open for a caller that
+ * never asks (or fails before asking): an async generator's `finally` runs only once its body has started.
+ */
+async function * whileOpen (path: string, read: (handle: FileHandle) => AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let handle: FileHandle
+  try {
+    handle = await open(path, 'r')
+  } catch (err) {
+    throw typedFsError(err)
+  }
+  try {
+    yield * read(handle)
+  } finally {
+    await handle.close()
+  }
 }
 
 /**

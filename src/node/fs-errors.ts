@@ -70,6 +70,15 @@ export async function isRegularFile (path: string): Promise<boolean> {
 }
 
 /**
+ * The size of the regular file at `path`, or undefined for a FIFO or socket (read as a stream, whose size
+ * is known only at its end); anything else is a typed error, as for isRegularFile.
+ */
+export async function regularFileSize (path: string): Promise<number | undefined> {
+  const info = await statInput(path)
+  return info.isFile() ? info.size : undefined
+}
+
+/**
  * Checks that `path` is a regular file to read and returns its size: FileNotFoundError when nothing is
  * there, NotAFileError for a directory, device, FIFO or socket.
  */
