@@ -4,13 +4,12 @@
  * into a sink that cannot be read back (a CAR being written, or nothing), so that memory does not grow
  * with the archive; removed on close.
  */
-import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rm, type FileHandle } from 'node:fs/promises'
 import type { CID } from 'multiformats/cid'
 import type { Blockstore } from '../blocks.js'
 import { BlockNotFoundError } from '../errors.js'
 import { typedFsError } from './fs-errors.js'
+import { createTempFile } from './temp-file.js'
 
 export class SpoolBlocks implements Blockstore {
   readonly #dir: string
@@ -27,12 +26,8 @@ export class SpoolBlocks implements Blockstore {
 
   /** A new spool in a new directory under the system's temporary directory. */
   static async create (): Promise<SpoolBlocks> {
-    try {
-      const dir = await mkdtemp(join(tmpdir(), 'ipld-archive-manifest-spool-'))
-      return new SpoolBlocks(dir, await open(join(dir, 'blocks'), 'w+'))
-    } catch (err) {
-      throw typedFsError(err)
-    }
+    const { dir, handle } = await createTempFile('ipld-archive-manifest-spool-', 'blocks', 'w+')
+    return new SpoolBlocks(dir, handle)
   }
 
   async put (cid: CID, bytes: Uint8Array): Promise<void> {

@@ -4,11 +4,10 @@
  * in a second pass. The copy lives in a new private directory under the system's temporary directory
  * (mode 0700, the file 0600) and is removed by `remove`, on success or failure alike.
  */
-import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rm } from 'node:fs/promises'
 import { writeFully } from './write-fully.js'
 import { typedFsError } from './fs-errors.js'
+import { createTempFile } from './temp-file.js'
 
 export interface Spool {
   /** The temporary file's path (complete once the chunks given to `copy` have ended). */
@@ -20,18 +19,11 @@ export interface Spool {
 }
 
 export async function createSpool (): Promise<Spool> {
-  let dir: string
-  let handle: FileHandle
-  try {
-    dir = await mkdtemp(join(tmpdir(), 'ipld-archive-manifest-'))
-    handle = await open(join(dir, 'input'), 'wx', 0o600)
-  } catch (err) {
-    throw typedFsError(err)
-  }
+  const { dir, path, handle } = await createTempFile('ipld-archive-manifest-', 'input', 'wx')
   let open_ = true
   const close = async (): Promise<void> => { if (open_) { open_ = false; await handle.close() } }
   return {
-    path: join(dir, 'input'),
+    path,
     copy: async function * (chunks) {
       try {
         for await (const chunk of chunks) {
