@@ -141,41 +141,55 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
     res.end(req.method === 'HEAD' ? undefined : body)
   }
 
+  /** Serves from `source` (the store, or the store and upstream) once bound: the address. */
+  async function listenOver (source: BlockSource): Promise<MirrorAddress> {
+    const index = options.index
+    context = {
+      lookup: index === undefined
+        ? async (algorithm, hex) => await options.store.lookup(algorithm, hex)
+        : async (algorithm, hex) => await lookupHash(index, source, algorithm, hex),
+      source,
+      local: blockstore,
+      hasLocal: async (cid: CID) => await storeHas(blockstore, cid),
+      streams: new Limiter(limits.maxStreams, limits.maxQueuedStreams),
+      verified: new VerifiedArchives(limits.verifiedArchives),
+      send: { drainTimeoutMs: limits.drainTimeoutMs },
+      blockEncoders,
+      nix: new NixCache(index === undefined ? options.store : { list: algorithm => listIndex(index, source, algorithm) }, source, {
+        refreshMs: limits.nixCacheRefreshMs,
+        onError: report,
+        ...(options.nixSigningKey === undefined ? {} : { signingKey: options.nixSigningKey })
+      })
+    }
+    const host = options.host ?? '127.0.0.1'
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    const { port } = server.address() as AddressInfo
+    return { host, port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/` }
+  }
+
   return {
     async listen () {
       if (bound !== undefined) return bound
       if (options.upstream !== undefined && options.upstream.length > 0) {
         upstream = await createUpstream(blockstore, { gateways: options.upstream, timeoutMs: limits.upstreamTimeoutMs })
       }
-      const source: BlockSource = upstream?.source ?? blockstore
-      const index = options.index
-      context = {
-        lookup: index === undefined
-          ? async (algorithm, hex) => await options.store.lookup(algorithm, hex)
-          : async (algorithm, hex) => await lookupHash(index, source, algorithm, hex),
-        source,
-        local: blockstore,
-        hasLocal: async (cid: CID) => await storeHas(blockstore, cid),
-        streams: new Limiter(limits.maxStreams, limits.maxQueuedStreams),
-        verified: new VerifiedArchives(limits.verifiedArchives),
-        send: { drainTimeoutMs: limits.drainTimeoutMs },
-        blockEncoders,
-        nix: new NixCache(index === undefined ? options.store : { list: algorithm => listIndex(index, source, algorithm) }, source, {
-          refreshMs: limits.nixCacheRefreshMs,
-          onError: report,
-          ...(options.nixSigningKey === undefined ? {} : { signingKey: options.nixSigningKey })
-        })
+      try {
+        bound = await listenOver(upstream?.source ?? blockstore)
+      } catch (err) {
+        // A port in use or a limit refused: the upstream client started for this listen stops with it,
+        // rather than live on unused (a later listen starts one afresh).
+        const started = upstream
+        upstream = undefined
+        context = undefined
+        await started?.stop()
+        throw err
       }
-      const host = options.host ?? '127.0.0.1'
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject)
-        server.listen(options.port ?? 0, host, () => {
-          server.off('error', reject)
-          resolve()
-        })
-      })
-      const { port } = server.address() as AddressInfo
-      bound = { host, port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/` }
       return bound
     },
 
