@@ -166,8 +166,19 @@ async function openPipe (path: string): Promise<Readable> {
 
 /** A regular file as a RandomAccessSource (what zip needs: it is read from its end); close it when done. */
 export async function openRandomAccessFile (path: string): Promise<{ size: number, read: (offset: number, length: number) => Promise<Uint8Array>, close: () => Promise<void> }> {
-  const handle = await open(path, 'r')
-  const { size } = await handle.stat()
+  let handle: FileHandle
+  let size: number
+  try {
+    handle = await open(path, 'r')
+  } catch (err) {
+    throw typedFsError(err)
+  }
+  try {
+    size = (await handle.stat()).size
+  } catch (err) {
+    await handle.close().catch(() => {})
+    throw typedFsError(err)
+  }
   let closed = false
   return {
     size,
