@@ -159,9 +159,10 @@ export class LiblzmaEncoder {
    */
   blockSoFar (): { bytes: Uint8Array, headerSize: number } | undefined {
     this.#i.use()
-    const n = this.#x.xz_block_output_size(this.#e)
+    // Unsigned: wasm32 hands back i32s, and the memory may pass 2 GiB.
+    const n = this.#x.xz_block_output_size(this.#e) >>> 0
     if (n === 0) return undefined
-    return { bytes: new Uint8Array(this.#x.memory.buffer, this.#x.xz_block_output(this.#e), n), headerSize: this.#x.xz_block_header_size(this.#e) }
+    return { bytes: new Uint8Array(this.#x.memory.buffer, this.#x.xz_block_output(this.#e) >>> 0, n), headerSize: this.#x.xz_block_header_size(this.#e) }
   }
 
   /** Gives the encoder's instance back for reuse (after the stream, or to abandon it); no call after this. */
