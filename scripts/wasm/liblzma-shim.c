@@ -250,6 +250,14 @@ static int32_t mt_pump(xz_enc *e)
 	return (int32_t)(pos + LZMA_STREAM_HEADER_SIZE);
 }
 
+/* Multi-threaded layout, for an early comparison: the current block's output so far, at xz_block_output,
+ * xz_block_output_size bytes from its start (0 outside a block, and once it is to be stored uncompressed).
+ * Its first xz_block_header_size bytes are room for the header, written when the block ends; the LZMA2 data
+ * after them is final as it appears. Single-threaded layout: always 0 (its output streams from xz_pump). */
+const uint8_t *xz_block_output(xz_enc *e) { return e->bout; }
+uint32_t xz_block_output_size(xz_enc *e) { return e->mt && e->in_block && !e->overflow ? (uint32_t)e->bout_len : 0; }
+uint32_t xz_block_header_size(xz_enc *e) { return e->mt && e->in_block ? e->block.header_size : 0; }
+
 /* Returns how many bytes it left at xz_output (call again until 0), or a negated lzma_ret on error. */
 int32_t xz_pump(xz_enc *e)
 {

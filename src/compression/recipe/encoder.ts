@@ -21,7 +21,20 @@ export interface StreamEncoder {
    * when collected (a WebAssembly encoder's instance returns to its module's pool). No call after this.
    */
   dispose?(): void
+  /**
+   * Optional, for an encoder that holds output back (xz's threaded layout writes a block only once it is
+   * whole, as its header holds its size): an offset where its output is already known to differ from the real
+   * bytes (`real`), from what it has encoded but not written yet; else undefined. Sound: an offset only
+   * when its whole output cannot equal the real bytes, so a race may drop it at once, as it would later.
+   */
+  differsAt?(real: RealBytes): number | undefined
 }
+
+/**
+ * The real bytes from stream offset `at` on, as far as they have arrived: a view of some of them (at least
+ * one byte), or undefined when none has arrived (or they are no longer kept). Valid until the caller's next step.
+ */
+export type RealBytes = (at: number) => Uint8Array | undefined
 
 export interface EncoderFactory {
   readonly recipe: Recipe

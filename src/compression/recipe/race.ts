@@ -1,6 +1,7 @@
 /**
  * Finding a recipe: the candidate encoders consume the uncompressed stream while their output is compared
- * with the real compressed bytes; a candidate is dropped at its first differing byte, and the survivor is
+ * with the real compressed bytes; a candidate is dropped at its first differing byte (or sooner, when its
+ * encoder can tell that bytes it holds back will differ: StreamEncoder.differsAt), and the survivor is
  * verified over the whole stream before it is recorded. The recipe is the first candidate, in the given
  * order, whose whole output equals the real bytes.
  *
@@ -75,7 +76,7 @@ export class RecipeRace {
     this.#record({ real: true, bytes })
     this.#pending.push(bytes)
     this.#received += bytes.length
-    for (const runner of this.#runners) this.#onReal(runner, this.#received)
+    for (const runner of this.#runners) { this.#onReal(runner, this.#received); this.#foresee(runner, this.#received) }
     this.#settle()
   }
 
@@ -83,7 +84,11 @@ export class RecipeRace {
   input (bytes: Uint8Array): void {
     if (this.#runners.length === 0 && this.#waiting.length === 0) return
     this.#record({ real: false, bytes })
-    for (const runner of this.#runners) if (runner.compared >= 0) this.#compare(runner, runner.encoder.write(bytes), this.#received)
+    for (const runner of this.#runners) {
+      if (runner.compared < 0) continue
+      this.#compare(runner, runner.encoder.write(bytes), this.#received)
+      this.#foresee(runner, this.#received)
+    }
     this.#settle()
   }
 
@@ -163,7 +168,29 @@ export class RecipeRace {
       } else {
         this.#compare(runner, runner.encoder.write(step.bytes), received)
       }
+      this.#foresee(runner, received)
     }
+  }
+
+  /**
+   * Drops a runner whose encoder can already tell that its output differs from the real bytes (of which
+   * `received` have arrived), before writing it (see StreamEncoder.differsAt).
+   */
+  #foresee (runner: Runner, received: number): void {
+    if (runner.compared < 0 || runner.encoder.differsAt === undefined) return
+    const at = runner.encoder.differsAt(offset => this.#realFrom(offset, received))
+    if (at !== undefined) this.#reject(runner, 'differs', at)
+  }
+
+  /** The real bytes held from `offset` on, up to `received` (those of one chunk), or undefined. */
+  #realFrom (offset: number, received: number): Uint8Array | undefined {
+    if (offset < this.#base || offset >= received) return undefined
+    let at = this.#base
+    for (const chunk of this.#pending) {
+      if (offset < at + chunk.length) return chunk.subarray(offset - at, Math.min(chunk.length, received - at))
+      at += chunk.length
+    }
+    return undefined
   }
 
   /** Real bytes up to `received` arrived: output that waited for them is compared; a laggard is dropped. */

@@ -19,6 +19,9 @@ interface ShimExports extends WasmExports {
   xz_finish: (e: number) => void
   xz_pump: (e: number) => number
   xz_done: (e: number) => number
+  xz_block_output: (e: number) => number
+  xz_block_output_size: (e: number) => number
+  xz_block_header_size: (e: number) => number
   xzd_create: () => number
   xzd_input: (d: number) => number
   xzd_output: (d: number) => number
@@ -146,6 +149,20 @@ export class LiblzmaEncoder {
       if (this.#x.xz_done(this.#e) !== 1) throw new Error('liblzma shim: stream not finished after end()')
       return out
     })
+  }
+
+  /**
+   * Threaded layout: the block being encoded, as far as it is encoded — `bytes` from the block's start (a
+   * view, valid until the next call), the first `headerSize` of them room for its header (written when the
+   * block ends), the LZMA2 data after them final. Undefined outside a block, in the single-threaded layout,
+   * and once the block is to be stored uncompressed (its data then is not this).
+   */
+  blockSoFar (): { bytes: Uint8Array, headerSize: number } | undefined {
+    this.#i.use()
+    // Unsigned: wasm32 hands back i32s, and the memory may pass 2 GiB.
+    const n = this.#x.xz_block_output_size(this.#e) >>> 0
+    if (n === 0) return undefined
+    return { bytes: new Uint8Array(this.#x.memory.buffer, this.#x.xz_block_output(this.#e) >>> 0, n), headerSize: this.#x.xz_block_header_size(this.#e) }
   }
 
   /** Gives the encoder's instance back for reuse (after the stream, or to abandon it); no call after this. */

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { deflateRawSync } from 'node:zlib'
 import fc from 'fast-check'
 import { RecipeRace } from '../../../src/compression/recipe/race.js'
-import type { EncoderFactory } from '../../../src/compression/recipe/encoder.js'
+import type { EncoderFactory, RealBytes } from '../../../src/compression/recipe/encoder.js'
 import { zlibEncoder } from '../../../src/compression/recipe/zlib.js'
 
 /** Both zlib lineages at every level (the production order is registry.ts's gzipCandidates). */
@@ -114,9 +114,10 @@ describe('recipe race over zlib lineages', () => {
 /**
  * Candidates that need no compressor: each copies its input to its output, in chunks of `chunk` bytes,
  * holding back up to `hold` bytes, and ends differently from the truth by `flaw` (a flipped byte, a byte
- * too few or too many). Used after dispose(), it throws.
+ * too few or too many). Used after dispose(), it throws. With `foresee`, it tells where its flipped byte
+ * is (StreamEncoder.differsAt) once it has taken that input byte and the real one has arrived.
  */
-function fake (id: number, { chunk = 1000, hold = 0, flaw }: { chunk?: number, hold?: number, flaw?: { at: number } | 'short' | 'long' } = {}, created?: number[]): EncoderFactory {
+function fake (id: number, { chunk = 1000, hold = 0, flaw, foresee = false }: { chunk?: number, hold?: number, flaw?: { at: number } | 'short' | 'long', foresee?: boolean } = {}, created?: number[]): EncoderFactory {
   return {
     recipe: { encoder: 'fake', params: { id } },
     create () {
@@ -141,10 +142,17 @@ function fake (id: number, { chunk = 1000, hold = 0, flaw }: { chunk?: number, h
       // As the wasm encoders do, it refuses any use after dispose().
       let disposed = false
       const live = (): void => { if (disposed) throw new Error(`fake ${id}: used after dispose()`) }
+      const differsAt = (real: RealBytes): number | undefined => {
+        live()
+        if (typeof flaw !== 'object' || flaw.at < written || flaw.at >= written + buffered.length) return undefined
+        const truth = real(flaw.at)
+        return truth !== undefined && truth[0] !== ((buffered[flaw.at - written] as number) ^ 0xff) ? flaw.at : undefined
+      }
       return {
         write (bytes) { live(); const next = new Uint8Array(buffered.length + bytes.length); next.set(buffered); next.set(bytes, buffered.length); buffered = next; return emit(false) },
         end () { live(); return emit(true) },
-        dispose () { disposed = true }
+        dispose () { disposed = true },
+        ...(foresee ? { differsAt } : {})
       }
     }
   }
@@ -200,11 +208,11 @@ describe('recipe race: candidates started in order, replayed when needed', () =>
 
   it('gives the lockstep verdict for any candidates and any interleaving, whatever the log bound (fast-check)', () => {
     const flawArb = fc.oneof(fc.constant(undefined), fc.constant('short' as const), fc.constant('long' as const), fc.record({ at: fc.nat(49_999) }))
-    const candidateArb = fc.record({ chunk: fc.integer({ min: 1, max: 20_000 }), hold: fc.oneof(fc.constant(0), fc.nat(60_000)), flaw: flawArb })
+    const candidateArb = fc.record({ chunk: fc.integer({ min: 1, max: 20_000 }), hold: fc.oneof(fc.constant(0), fc.nat(60_000)), flaw: flawArb, foresee: fc.boolean() })
     const stepsArb = fc.array(fc.record({ real: fc.boolean(), n: fc.integer({ min: 1, max: 12_000 }) }), { maxLength: 12 })
     fc.assert(fc.property(fc.array(candidateArb, { minLength: 1, maxLength: 6 }), stepsArb, fc.integer({ min: 0, max: 120_000 }), fc.integer({ min: 1000, max: 70_000 }), (specs, steps, maxLog, maxLag) => {
-      const verdict = (log: number) => {
-        const r = new RecipeRace(specs.map((s, i) => fake(i, s)), { maxLog: log, maxLag })
+      const verdict = (log: number, foresee = true) => {
+        const r = new RecipeRace(specs.map((s, i) => fake(i, { ...s, foresee: foresee && s.foresee })), { maxLog: log, maxLag })
         feed(r, data, steps)
         const { recipe, rejected } = r.end()
         return { recipe, rejected: rejected.map(x => `${x.recipe.params.id} ${x.reason} ${x.at}`).sort() }
@@ -214,6 +222,8 @@ describe('recipe race: candidates started in order, replayed when needed', () =>
       expect(lazy.recipe).toEqual(lockstep.recipe)
       // The lazy race rejects a subset (those it had to run), for the same reasons at the same places.
       for (const rejected of lazy.rejected) expect(lockstep.rejected).toContain(rejected)
+      // Candidates that foresee their difference are dropped sooner, never with another verdict.
+      expect(verdict(maxLog, false).recipe).toEqual(lockstep.recipe)
     }), { numRuns: 400 })
   })
 })
