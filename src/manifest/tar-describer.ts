@@ -255,7 +255,8 @@ class MemberAssembler {
       if (at === bytes.length) return
       this.#trailing = new FileDagBuilder(this.#profile, this.#sink)
     }
-    await this.#trailing.write(bytes.subarray(at).slice())
+    // A copy (held until the end, past the chunk's reuse); not slice(), which on a Node Buffer is a view.
+    await this.#trailing.write(joinBytes([bytes.subarray(at)]))
   }
 
   async finish (): Promise<DescribedTar> {

@@ -68,7 +68,8 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
       for (let i = 1; i < count; i++) if (busy[i]! < busy[w]!) w = i
       busy[w]!++
       const id = nextId++
-      const own = piece.byteOffset === 0 && piece.byteLength === piece.buffer.byteLength && piece.buffer instanceof ArrayBuffer ? piece : piece.slice()
+      // A copy unless the piece is all of an ArrayBuffer (not slice(): on a Node Buffer that is a view of the caller's memory).
+      const own = piece.byteOffset === 0 && piece.byteLength === piece.buffer.byteLength && piece.buffer instanceof ArrayBuffer ? piece : new Uint8Array(piece)
       const stream = new Promise<Uint8Array>((resolve, reject) => { pending.set(id, { resolve, reject, worker: w }) })
       workers[w]!.postMessage({ id, recipe, buffer: own.buffer as ArrayBuffer, length: own.length } satisfies BlockJob, [own.buffer as ArrayBuffer])
       return await stream

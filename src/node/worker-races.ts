@@ -83,7 +83,7 @@ export function createWorkerRaces (options: WorkerRacesOptions = {}): RecipeRace
       if (pool.hasFree) {
         worker.postMessage({ kind, slot: pool.put(piece, 1), length: piece.length } satisfies RaceMessage)
       } else {
-        const copy = piece.slice()
+        const copy = new Uint8Array(piece) // not slice(): on a Node Buffer that is a view of the caller's memory
         worker.postMessage({ kind, buffer: copy.buffer, length: copy.length } satisfies RaceMessage, [copy.buffer])
       }
     }

@@ -3,7 +3,8 @@
  * asked for (Node's lendArchiveFile reads a large tar into a few shared slots). Fed by a source that
  * scribbles over each chunk then, the manifest and every stored block equal those from chunks that are
  * never reused: files that span chunks (raw and dag-pb leaves, blocks discarded or kept), headers, GNU
- * long names and PAX records split by chunk ends, non-zero padding, bytes after the end.
+ * long names and PAX records split by chunk ends, non-zero padding, bytes after the end; chunks in plain
+ * Uint8Arrays and in Node Buffers (whose `slice()` does not copy).
  */
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,9 +16,12 @@ let dir: string
 beforeAll(() => { dir = tempDir('iam-lent-') })
 afterAll(() => { removeDir(dir) })
 
-/** `bytes` in chunks of `size`, all in one buffer that is overwritten when the next chunk is asked for. */
-async function * lending (bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  const buffer = new Uint8Array(size)
+/**
+ * `bytes` in chunks of `size`, all in one buffer that is overwritten when the next chunk is asked for: a plain
+ * Uint8Array, or a Node Buffer (as Node's streams give), whose `slice()` is a view, not a copy.
+ */
+async function * lending (bytes: Uint8Array, size: number, kind: 'Uint8Array' | 'Buffer'): AsyncGenerator<Uint8Array> {
+  const buffer = kind === 'Buffer' ? Buffer.alloc(size) : new Uint8Array(size)
   for (let at = 0; at < bytes.length; at += size) {
     const n = Math.min(size, bytes.length - at)
     buffer.set(bytes.subarray(at, at + n))
@@ -69,14 +73,16 @@ describe('lentChunks', () => {
         const tar = tarOf(format)
         const kept = new MemoryBlocks()
         const reference = await manifestFromTarball(tar, { profile, blockstore: kept })
-        for (const size of [512, 65536 + 3, MiB + 17]) {
-          const blocks = new MemoryBlocks()
-          const discarded = await manifestFromTarball(lending(tar, size), { profile, lentChunks: true })
-          expect(discarded.cid.toString(), `chunks of ${size}`).toBe(reference.cid.toString())
-          const stored = await manifestFromTarball(lending(tar, size), { profile, lentChunks: true, blockstore: blocks })
-          expect(stored.cid.toString(), `chunks of ${size}, blocks kept`).toBe(reference.cid.toString())
-          expect(blocks.size).toBe(kept.size)
-          for (const [cid, bytes] of kept.entries()) expect(Buffer.compare(blocks.get(cid), bytes), `${cid}`).toBe(0)
+        for (const kind of ['Uint8Array', 'Buffer'] as const) {
+          for (const size of [512, 65536 + 3, MiB + 17]) {
+            const blocks = new MemoryBlocks()
+            const discarded = await manifestFromTarball(lending(tar, size, kind), { profile, lentChunks: true })
+            expect(discarded.cid.toString(), `${kind} chunks of ${size}`).toBe(reference.cid.toString())
+            const stored = await manifestFromTarball(lending(tar, size, kind), { profile, lentChunks: true, blockstore: blocks })
+            expect(stored.cid.toString(), `${kind} chunks of ${size}, blocks kept`).toBe(reference.cid.toString())
+            expect(blocks.size).toBe(kept.size)
+            for (const [cid, bytes] of kept.entries()) expect(Buffer.compare(blocks.get(cid), bytes), `${cid}`).toBe(0)
+          }
         }
       }, 120_000)
     }

@@ -174,29 +174,34 @@ describe('zip format 2: corrupted headers', () => {
       if (original[i + 2] === 3 && original[i + 3] === 4) locals.push(i)
       if (original[i + 2] === 1 && original[i + 3] === 2) centrals.push(i)
     }
+    /** Applies the changes (XORs into local fields, central disk numbers set) and checks what the manifest makes of them. */
+    const check = async (changes: ReadonlyArray<readonly ['local' | 'central', number, number, number]>): Promise<void> => {
+      const bytes = original.slice()
+      const view = new DataView(bytes.buffer)
+      for (const [where, index, field, value] of changes) {
+        if (where === 'local') {
+          const [at, ] = LOCAL_FREE[field]!
+          view.setUint16(locals[index]! + at, view.getUint16(locals[index]! + at, true) ^ value, true)
+        } else {
+          view.setUint16(centrals[index]! + CENTRAL_DISK, value, true)
+        }
+      }
+      const store = new MemoryBlocks()
+      const result = await manifestFromZip(bytes, { blockstore: store })
+      const exceptions = result.entries.filter(e => e.localHeader !== undefined || e.centralHeader !== undefined).length
+      // Changed bytes are exceptions; changes that cancel out (one XOR twice) leave the zip as zip wrote it: none.
+      expect(exceptions > 0).toBe(!Buffer.from(bytes).equals(Buffer.from(original)))
+      expect(result.entries.every(e => e.localHeader !== 'verbatim' && e.centralHeader !== 'verbatim')).toBe(true)
+      expect((await collect(restoreArchive(result.cid, store))).equals(Buffer.from(bytes))).toBe(true)
+    }
+    // Seed 61 draws this (about one seed in 5,000 does): the same change twice is no change at all.
+    await check([['local', 1, 1, 5], ['local', 1, 1, 5]])
     await fc.assert(fc.asyncProperty(
       fc.array(fc.oneof(
         fc.tuple(fc.constant('local' as const), fc.nat(locals.length - 1), fc.nat(LOCAL_FREE.length - 1), fc.integer({ min: 1, max: 0xffff })),
         fc.tuple(fc.constant('central' as const), fc.nat(centrals.length - 1), fc.constant(0), fc.integer({ min: 1, max: 0xfffe }))
       ), { minLength: 1, maxLength: 6 }),
-      async (changes) => {
-        const bytes = original.slice()
-        const view = new DataView(bytes.buffer)
-        for (const [where, index, field, value] of changes) {
-          if (where === 'local') {
-            const [at, ] = LOCAL_FREE[field]!
-            view.setUint16(locals[index]! + at, view.getUint16(locals[index]! + at, true) ^ value, true)
-          } else {
-            view.setUint16(centrals[index]! + CENTRAL_DISK, value, true)
-          }
-        }
-        const store = new MemoryBlocks()
-        const result = await manifestFromZip(bytes, { blockstore: store })
-        const exceptions = result.entries.filter(e => e.localHeader !== undefined || e.centralHeader !== undefined).length
-        expect(exceptions).toBeGreaterThan(0)
-        expect(result.entries.every(e => e.localHeader !== 'verbatim' && e.centralHeader !== 'verbatim')).toBe(true)
-        expect((await collect(restoreArchive(result.cid, store))).equals(Buffer.from(bytes))).toBe(true)
-      }), { numRuns: 25 })
+      check), { numRuns: 25 })
   })
 
   it('random byte flips anywhere: a typed error, or an exact restore', async () => {

@@ -65,6 +65,15 @@ describe('restore with block encoders on worker threads', () => {
     expect(x.pieces).toBe(Math.ceil(tar.length / 500_000))
   }, 300_000)
 
+  it('a piece that is a Node Buffer inside a larger one: its own bytes are encoded, and the caller\'s buffer is left whole', async () => {
+    // Buffer#slice() is a view: a "copy" made with it sent the whole larger buffer (read from its offset 0) and detached it.
+    const text = Buffer.from('a piece for a block encoder\n'.repeat(1000))
+    const whole = Buffer.concat([Buffer.from('not part of the piece'), text])
+    const stream = await workers.encode({ encoder: 'bzip2', params: { level: 1 } }, whole.subarray(whole.length - text.length))
+    expect(Buffer.from(stream)).toEqual(execFileSync('bzip2', ['-1', '-c'], { input: text }))
+    expect(whole.length).toBe(21 + text.length)
+  }, 60_000)
+
   it('throws a worker\'s error as its own class', async () => {
     await expect(workers.encode({ encoder: 'bzip2', params: { level: 12 } }, new Uint8Array(10))).rejects.toBeInstanceOf(InvalidManifestError)
   }, 60_000)

@@ -64,6 +64,25 @@ describe('createWorkerRaces', () => {
     }
   }, 600_000)
 
+  it('bytes in a Node Buffer inside a larger one, when no slot is free: their own bytes are raced, the caller\'s buffer is left whole', async () => {
+    // More than the slots hold at once, so most pieces cross as transferred copies; Buffer#slice() is a view, and a
+    // "copy" made with it sent the whole larger buffer (read from its offset 0) and detached it.
+    const data = patternBytes(6 << 20, 11)
+    const whole = Buffer.concat([Buffer.from('not part of the data'), data])
+    const input = whole.subarray(whole.length - data.length)
+    const real = new Uint8Array(execFileSync('python3', ['-c', 'import sys,zlib; c=zlib.compressobj(1,zlib.DEFLATED,-15); d=sys.stdin.buffer.read(); sys.stdout.buffer.write(c.compress(d)+c.flush())'], { input: data, maxBuffer: 1 << 28 }))
+    const races = createWorkerRaces()
+    try {
+      await races.start({ recipes: [{ encoder: 'zlib', params: { level: 1 } }] })
+      races.expected(real)
+      races.input(input)
+      expect(whole.length).toBe(20 + data.length)
+      expect(await races.end(real.length)).toEqual({ encoder: 'zlib', params: { level: 1 } })
+    } finally {
+      await races.close()
+    }
+  }, 600_000)
+
   it('an error in the worker is thrown here, typed', async () => {
     const races = createWorkerRaces()
     try {

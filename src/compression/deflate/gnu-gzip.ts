@@ -13,6 +13,7 @@
  * fill the window to its end, each returning as many bytes as asked unless the input ends. The encoder is a
  * resumable state machine so that it can wait for input chunks without changing any of those reads.
  */
+import { joinBytes } from '../../bytes-concat.js'
 import { BitWriter } from './bit-writer.js'
 import { BlockWriter } from './block.js'
 import {
@@ -324,8 +325,9 @@ export async function * gnuGzipDeflate (
     d.end()
   } else {
     for await (const chunk of input) {
-      // Copy: the producer may reuse its buffer while part of this chunk is still queued.
-      d.push(chunk.slice())
+      // Copy: the producer may reuse its buffer while part of this chunk is still queued (not slice(): on a
+      // Node Buffer that is a view).
+      d.push(joinBytes([chunk]))
       for (;;) {
         const status = d.run()
         if (d.pendingOutput > 0) yield d.take()
