@@ -17,9 +17,9 @@ export function gnuGzipEncoder (recipe: Recipe): EncoderFactory {
         }
       }
       return {
-        // The deflater keeps a reference to its input until it has consumed it; callers reuse nothing,
-        // but a copy keeps the contract simple (and costs a memcpy next to a deflate).
-        write (bytes) { d.push(bytes.slice()); return drain(RunStatus.NeedInput) },
+        // The deflater keeps a reference to its input until it has consumed it, and callers reuse theirs
+        // (a copy costs a memcpy next to a deflate; not slice(): on a Node Buffer that is a view).
+        write (bytes) { d.push(new Uint8Array(bytes)); return drain(RunStatus.NeedInput) },
         end () { d.end(); return drain(RunStatus.Done) }
       }
     }
