@@ -11,6 +11,17 @@ export interface Recipe {
   readonly params: Readonly<Record<string, number>>
 }
 
+/**
+ * What a race knows of the real stream so far, for encoders that can prove early that they will not write
+ * it (the race's verdict must stay the one running them to the end would give: only proofs count).
+ */
+export interface RealStream {
+  /** How many of the real stream's bytes have arrived. */
+  readonly received: number
+  /** Its first `length` bytes (at most `received`), or undefined once they are no longer all kept. */
+  head(length: number): Uint8Array | undefined
+}
+
 export interface StreamEncoder {
   /** Takes the next uncompressed bytes; returns the compressed bytes produced so far (possibly none). */
   write(bytes: Uint8Array): Uint8Array[]
@@ -21,6 +32,12 @@ export interface StreamEncoder {
    * when collected (a WebAssembly encoder's instance returns to its module's pool). No call after this.
    */
   dispose?(): void
+  /**
+   * Given a `RealStream` at `create`: true once the encoder has proven that its output will differ from
+   * the real stream (e.g. its first block's tokens differ), without writing that output; the race then
+   * drops it as if it had differed. It writes nothing more once this is true.
+   */
+  readonly diverged?: boolean
 }
 
 export interface EncoderFactory {
@@ -30,7 +47,13 @@ export interface EncoderFactory {
    * (xz's multi-threaded layout writes a block only once it is whole, its header holding its size).
    */
   readonly holdsBack?: number
-  create(): StreamEncoder
+  /** A new encoder; `real`, when given, lets it find out early that it cannot match (see `diverged`). */
+  create(real?: RealStream): StreamEncoder
+  /**
+   * True when facts about the real stream alone prove that this encoder never writes it, so the race
+   * need not run it (e.g. Go's compress/flate never flags a data block final); false when they do not.
+   */
+  cannotWrite?(real: RealStream): boolean
 }
 
 /**

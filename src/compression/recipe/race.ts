@@ -14,8 +14,15 @@
  * `maxLag` bytes behind is dropped, so memory stays bounded. A candidate's encoder is disposed as soon as
  * it is rejected, and the others' at the end: a WebAssembly encoder's instance (an xz -6 encoder's is
  * ~125 MiB) then serves the next candidate instead of lingering until it is collected.
+ *
+ * A candidate may also be dropped on a proof instead of a differing byte: the race shows the candidates
+ * what it knows of the real stream (`RealStream`: the real bytes so far; a deflate encoder decodes their
+ * first block, real-deflate.ts), and one that can prove it never writes that stream is rejected before running (`cannotWrite`)
+ * or while it runs (`diverged`, e.g. its first block's tokens differ). The verdict is the same; a wrong
+ * candidate just costs a fraction of the input instead of all of it (a small body is one block, whose
+ * first byte comes only after the whole input was compressed).
  */
-import type { EncoderFactory, Recipe, StreamEncoder } from './encoder.js'
+import type { EncoderFactory, RealStream, Recipe, StreamEncoder } from './encoder.js'
 
 interface Runner { recipe: Recipe, encoder: StreamEncoder, compared: number }
 
@@ -23,8 +30,8 @@ export interface RaceResult {
   /** The first candidate (in the given order) whose output equals the real bytes exactly. */
   recipe?: Recipe
   /**
-   * Where each rejected candidate first differed, or why else it was dropped. Candidates after the
-   * winner that never had to run are not listed.
+   * Where each rejected candidate first differed (or, dropped on a proof, how far its output had been
+   * compared), or why else it was dropped. Candidates after the winner that never had to run are not listed.
    */
   rejected: Array<{ recipe: Recipe, at: number, reason: 'differs' | 'too-long' | 'too-short' | 'lagged' }>
 }
@@ -34,7 +41,10 @@ export interface RaceOptions {
   maxLag?: number
   /** Bytes (real and uncompressed) logged for candidates not started yet. Default 16 MiB; 0: all start at once. */
   maxLog?: number
+  /** Whether candidates may be dropped on proofs from the real stream (same verdicts; default true). */
+  proofs?: boolean
 }
+
 
 /** One step of the stream as it arrived: real compressed bytes, or uncompressed input. */
 interface Step { real: boolean, bytes: Uint8Array }
@@ -54,12 +64,32 @@ export class RecipeRace {
   #received = 0
   readonly #maxLag: number
   readonly #maxLog: number
+  /** What candidates are shown of the real stream; undefined when proofs are off. */
+  readonly #real: RealStream | undefined
 
   constructor (candidates: EncoderFactory[], options: RaceOptions = {}) {
     this.#waiting = [...candidates]
     this.#maxLag = options.maxLag ?? 16 * 1024 * 1024
     this.#maxLog = options.maxLog ?? 16 * 1024 * 1024
+    const race = this
+    this.#real = options.proofs === false
+      ? undefined
+      : { get received () { return race.#received }, head: (length) => this.#head(length) }
     this.#startNext()
+  }
+
+  /** The first `length` real bytes, while they are all kept (RealStream.head). */
+  #head (length: number): Uint8Array | undefined {
+    if (this.#base !== 0 || length > this.#received) return undefined
+    const bytes = new Uint8Array(length)
+    let at = 0
+    for (const chunk of this.#pending) {
+      if (at >= length) break
+      const part = chunk.subarray(0, length - at)
+      bytes.set(part, at)
+      at += part.length
+    }
+    return bytes
   }
 
   /**
@@ -83,7 +113,7 @@ export class RecipeRace {
   input (bytes: Uint8Array): void {
     if (this.#runners.length === 0 && this.#waiting.length === 0) return
     this.#record({ real: false, bytes })
-    for (const runner of this.#runners) if (runner.compared >= 0) this.#compare(runner, runner.encoder.write(bytes), this.#received)
+    for (const runner of this.#runners) if (runner.compared >= 0) this.#write(runner, bytes, this.#received)
     this.#settle()
   }
 
@@ -152,7 +182,11 @@ export class RecipeRace {
    * real step compared with what the candidate had written by then, exactly as `expected` and `input` do.
    */
   #start (candidate: EncoderFactory): void {
-    const runner: Runner = { recipe: candidate.recipe, encoder: candidate.create(), compared: 0 }
+    if (this.#real !== undefined && candidate.cannotWrite?.(this.#real) === true) {
+      this.#rejected.push({ recipe: candidate.recipe, at: 0, reason: 'differs' })
+      return
+    }
+    const runner: Runner = { recipe: candidate.recipe, encoder: candidate.create(this.#real), compared: 0 }
     this.#runners.push(runner)
     let received = 0
     for (const step of this.#log ?? []) {
@@ -161,9 +195,16 @@ export class RecipeRace {
         received += step.bytes.length
         this.#onReal(runner, received)
       } else {
-        this.#compare(runner, runner.encoder.write(step.bytes), received)
+        this.#write(runner, step.bytes, received)
       }
     }
+  }
+
+  /** Gives a runner input and compares what it writes; one that proved it cannot match is rejected. */
+  #write (runner: Runner, bytes: Uint8Array, received: number): void {
+    const out = runner.encoder.write(bytes)
+    if (runner.encoder.diverged === true) this.#reject(runner, 'differs')
+    else this.#compare(runner, out, received)
   }
 
   /** Real bytes up to `received` arrived: output that waited for them is compared; a laggard is dropped. */

@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import { RecipeRace } from '../../../src/compression/recipe/race.js'
 import type { EncoderFactory } from '../../../src/compression/recipe/encoder.js'
 import { zlibEncoder } from '../../../src/compression/recipe/zlib.js'
+import { raceOver } from './race-helpers.js'
 
 /** Both zlib lineages at every level (the production order is registry.ts's gzipCandidates). */
 function zlibCandidates () {
@@ -17,16 +18,7 @@ const tar = new Uint8Array(readFileSync(join(import.meta.dirname, '../../fixture
 
 /** Runs a race feeding real bytes first, then input, in interleaved pieces (as decompression does). */
 function race (input: Uint8Array, expected: Uint8Array, piece = 65536, candidates = zlibCandidates(), options: { maxLog?: number } = {}) {
-  const r = new RecipeRace(candidates, options)
-  const ratio = expected.length / Math.max(input.length, 1)
-  let e = 0
-  for (let i = 0; i < input.length; i += piece) {
-    const upto = Math.min(expected.length, Math.ceil((i + piece) * ratio) + 1024)
-    if (upto > e) { r.expected(expected.subarray(e, upto)); e = upto }
-    r.input(input.subarray(i, i + piece))
-  }
-  r.expected(expected.subarray(e))
-  return r.end()
+  return raceOver(candidates, input, expected, piece, options)
 }
 
 /** Python's zlib (vanilla zlib 1.2.13 on Debian): the reference for the "zlib" lineage. */
