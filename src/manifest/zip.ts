@@ -24,7 +24,7 @@ import { ZipEntryRecordEncoder, type ZipEntryFields } from '../codec/zip-entry-r
 import { crc32 } from '../compression/container/crc32.js'
 import { RecipeRace } from '../compression/recipe/race.js'
 import { encoderFor, gzipCandidates } from '../compression/recipe/registry.js'
-import type { EncoderFactory } from '../compression/recipe/encoder.js'
+import type { EncoderFactory, RealStream } from '../compression/recipe/encoder.js'
 import { ArchiveDigests } from '../digest/incremental.js'
 import { CorruptCompressedDataError, InvalidArgumentError, LimitExceededError } from '../errors.js'
 import { resolveLimits, type Limits } from '../limits.js'
@@ -422,10 +422,20 @@ async function candidatesPreferring (preferred: Recipe | undefined): Promise<Enc
   return [await encoderFor(preferred), ...all.filter(c => JSON.stringify(c.recipe) !== key)]
 }
 
-/** The first candidate, in order, whose whole output over `input` is exactly `expected`. */
+/**
+ * The first candidate, in order, whose whole output over `input` is exactly `expected`. A candidate that
+ * proves from `expected`'s first deflate block that it cannot write it is skipped or stopped early, as
+ * in the race (recipe/race.ts): the same verdict, without compressing the whole entry.
+ */
 function firstMatch (candidates: EncoderFactory[], input: Uint8Array, expected: Uint8Array): Recipe | undefined {
+  const real: RealStream = {
+    received: expected.length,
+    head: (length) => expected.subarray(0, length),
+    from: (offset) => offset < expected.length ? expected.subarray(offset) : undefined
+  }
   for (const candidate of candidates) {
-    const encoder = candidate.create()
+    if (candidate.cannotWrite?.(real) === true) continue
+    const encoder = candidate.create(real)
     let at = 0
     const same = (chunks: Uint8Array[]): boolean => {
       for (const chunk of chunks) {
@@ -435,7 +445,9 @@ function firstMatch (candidates: EncoderFactory[], input: Uint8Array, expected: 
       }
       return true
     }
-    if (same(encoder.write(input)) && same(encoder.end()) && at === expected.length) return candidate.recipe
+    // A diverged encoder writes nothing more: its verdict is no match.
+    const holds = (chunks: Uint8Array[]): boolean => same(chunks) && encoder.diverged !== true
+    if (holds(encoder.write(input)) && holds(encoder.end()) && at === expected.length) return candidate.recipe
   }
   return undefined
 }

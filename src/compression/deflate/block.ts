@@ -82,6 +82,11 @@ export class BlockWriter {
   private readonly cost: BlockCost = { optLen: 0, staticLen: 0 }
   /** gzip's `level > 2` test in ct_tally enables the early-flush heuristic. */
   private readonly heuristic: boolean
+  /**
+   * Given each symbol of the first block as it is tallied (its number and its token, first-block.ts's
+   * form), until that block is flushed; it may throw to abandon the stream (recipe/gnu-gzip.ts).
+   */
+  firstBlockCheck: ((index: number, token: number) => void) | undefined
 
   constructor (level: number, out: BitWriter) {
     this.heuristic = level > 2
@@ -104,6 +109,7 @@ export class BlockWriter {
   tallyLiteral (c: number, strstart: number, blockStart: number): boolean {
     this.lBuf[this.lastLit] = c
     this.dBuf[this.lastLit++] = 0
+    if (this.firstBlockCheck !== undefined) this.firstBlockCheck(this.lastLit - 1, c)
     this.ltree.freq[c]!++
     return this.shouldFlush(strstart, blockStart)
   }
@@ -113,6 +119,7 @@ export class BlockWriter {
     const lc = length - 3
     this.lBuf[this.lastLit] = lc
     this.dBuf[this.lastLit++] = dist
+    if (this.firstBlockCheck !== undefined) this.firstBlockCheck(this.lastLit - 1, dist * 256 + lc)
     this.ltree.freq[LENGTH_CODE[lc]! + LITERALS + 1]!++
     this.dtree.freq[dCode(dist - 1)]!++
     this.lastDist++
@@ -149,6 +156,7 @@ export class BlockWriter {
     const staticLenb = Math.floor((cost.staticLen + 3 + 7) / 8)
     if (staticLenb <= optLenb) optLenb = staticLenb
     const last = eof ? 1 : 0
+    this.firstBlockCheck = undefined
 
     // gzip never writes a "stored file" (seekable() is 0), so the choices are stored block, fixed or dynamic.
     if (storedLen + 4 <= optLenb && bufStart >= 0) {

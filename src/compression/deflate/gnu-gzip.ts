@@ -98,6 +98,14 @@ export class GnuGzipDeflater {
     this.ended = true
   }
 
+  /**
+   * Calls `check` with each symbol of the first block as it is decided (its number and its token in
+   * first-block.ts's form), until that block is written; `check` may throw, abandoning the stream.
+   */
+  checkFirstBlock (check: (index: number, token: number) => void): void {
+    this.blocks.firstBlockCheck = check
+  }
+
   /** Bytes of compressed output ready to take. */
   get pendingOutput (): number {
     return this.out.pending

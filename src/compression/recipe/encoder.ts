@@ -11,6 +11,22 @@ export interface Recipe {
   readonly params: Readonly<Record<string, number>>
 }
 
+/**
+ * What a race knows of the real stream so far, for encoders that can prove early that they will not write
+ * it (the race's verdict must stay the one running them to the end would give: only proofs count).
+ */
+export interface RealStream {
+  /** How many of the real stream's bytes have arrived. */
+  readonly received: number
+  /** Its first `length` bytes (at most `received`), or undefined once they are no longer all kept. */
+  head(length: number): Uint8Array | undefined
+  /**
+   * Its bytes from `offset` on, as far as they have arrived: a view of some of them (at least one byte, those
+   * of one chunk), or undefined when none has arrived or they are no longer kept. Valid until the race's next step.
+   */
+  from(offset: number): Uint8Array | undefined
+}
+
 export interface StreamEncoder {
   /** Takes the next uncompressed bytes; returns the compressed bytes produced so far (possibly none). */
   write(bytes: Uint8Array): Uint8Array[]
@@ -22,19 +38,14 @@ export interface StreamEncoder {
    */
   dispose?(): void
   /**
-   * Optional, for an encoder that holds output back (xz's threaded layout writes a block only once it is
-   * whole, as its header holds its size): an offset where its output is already known to differ from the real
-   * bytes (`real`), from what it has encoded but not written yet; else undefined. Sound: an offset only
-   * when its whole output cannot equal the real bytes, so a race may drop it at once, as it would later.
+   * Given a `RealStream` at `create`: true once the encoder has proven that its output will differ from
+   * the real stream, without writing that output (a deflate encoder: its first block's tokens differ; xz's
+   * threaded layout: the data of a block it holds back until whole differs); the race then drops it as if
+   * it had differed. It writes nothing more once this is true, and it stays true. The race asks after each
+   * write and each arrival of real bytes, so it may be a getter that looks at the real bytes then.
    */
-  differsAt?(real: RealBytes): number | undefined
+  readonly diverged?: boolean
 }
-
-/**
- * The real bytes from stream offset `at` on, as far as they have arrived: a view of some of them (at least
- * one byte), or undefined when none has arrived (or they are no longer kept). Valid until the caller's next step.
- */
-export type RealBytes = (at: number) => Uint8Array | undefined
 
 export interface EncoderFactory {
   readonly recipe: Recipe
@@ -43,7 +54,13 @@ export interface EncoderFactory {
    * (xz's multi-threaded layout writes a block only once it is whole, its header holding its size).
    */
   readonly holdsBack?: number
-  create(): StreamEncoder
+  /** A new encoder; `real`, when given, lets it find out early that it cannot match (see `diverged`). */
+  create(real?: RealStream): StreamEncoder
+  /**
+   * True when facts about the real stream alone prove that this encoder never writes it, so the race
+   * need not run it (e.g. Go's compress/flate never flags a data block final); false when they do not.
+   */
+  cannotWrite?(real: RealStream): boolean
 }
 
 /**

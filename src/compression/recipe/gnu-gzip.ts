@@ -1,27 +1,62 @@
 /** Recipe encoder "gnu-gzip": GNU gzip 1.12's own deflate (deflate/gnu-gzip.ts) as a push-based encoder. */
 import { GnuGzipDeflater, RunStatus } from '../deflate/gnu-gzip.js'
-import type { EncoderFactory, Recipe, StreamEncoder } from './encoder.js'
+import type { FirstBlock } from '../deflate/first-block.js'
+import { firstDeflateBlock } from './real-deflate.js'
+import type { EncoderFactory, RealStream, Recipe, StreamEncoder } from './encoder.js'
+
+/** Thrown from the first block's check to abandon a deflater whose output provably differs. */
+const DIVERGED = Symbol('diverged')
 
 export function gnuGzipEncoder (recipe: Recipe): EncoderFactory {
   const level = recipe.params.level ?? 6
   return {
     recipe,
-    create (): StreamEncoder {
+    create (real?: RealStream): StreamEncoder {
       const d = new GnuGzipDeflater(level)
+      let diverged = false
+      if (real !== undefined) d.checkFirstBlock(firstBlockCheck(real))
       const drain = (until: RunStatus): Uint8Array[] => {
         const out: Uint8Array[] = []
-        for (;;) {
-          const status = d.run()
-          if (d.pendingOutput > 0) out.push(d.take())
-          if (status === until || status === RunStatus.Done) return out
+        try {
+          for (;;) {
+            const status = d.run()
+            if (d.pendingOutput > 0) out.push(d.take())
+            if (status === until || status === RunStatus.Done) return out
+          }
+        } catch (e) {
+          if (e !== DIVERGED) throw e
+          diverged = true
+          return []
         }
       }
       return {
         // The deflater keeps a reference to its input until it has consumed it, and callers reuse theirs
         // (a copy costs a memcpy next to a deflate; not slice(): on a Node Buffer that is a view).
-        write (bytes) { d.push(new Uint8Array(bytes)); return drain(RunStatus.NeedInput) },
-        end () { d.end(); return drain(RunStatus.Done) }
+        write (bytes) {
+          if (diverged) return []
+          d.push(new Uint8Array(bytes))
+          return drain(RunStatus.NeedInput)
+        },
+        end () { if (diverged) return []; d.end(); return drain(RunStatus.Done) },
+        get diverged () { return diverged }
       }
     }
+  }
+}
+
+/**
+ * Compares each symbol of the deflater's first block with the real first block's token of that number:
+ * two equal streams have equal first blocks, so a differing token, or more tokens than a complete real
+ * block holds, proves the output differs (and abandons the deflater, which is not used again).
+ */
+function firstBlockCheck (real: RealStream): (index: number, token: number) => void {
+  let block: FirstBlock | undefined
+  return (index, token) => {
+    block ??= firstDeflateBlock(real)
+    if (block === undefined || block.type === 'stored') return
+    const tokens = block.tokens
+    if (index < tokens.length ? tokens[index] !== token : block.complete) throw DIVERGED
+    // An incomplete block's later tokens may be decoded once more real bytes arrived.
+    if (index >= tokens.length) block = undefined
   }
 }

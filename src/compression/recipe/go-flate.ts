@@ -1,5 +1,6 @@
 /** Recipe encoder "go-flate": Go's compress/flate as compress/gzip drives it (deflate/go/go-flate.ts). */
 import { GoFlateDeflater } from '../deflate/go/go-flate.js'
+import { firstDeflateBlock } from './real-deflate.js'
 import type { EncoderFactory, Recipe, StreamEncoder } from './encoder.js'
 
 export function goFlateEncoder (recipe: Recipe): EncoderFactory {
@@ -9,6 +10,12 @@ export function goFlateEncoder (recipe: Recipe): EncoderFactory {
     create (): StreamEncoder {
       const d = new GoFlateDeflater(level)
       return { write: (bytes) => d.write(bytes), end: () => d.end() }
+    },
+    // Go writes every data block non-final and closes with an empty final stored block (go-flate.ts), at
+    // every level: a stream whose first block is final and not that one was not written by it.
+    cannotWrite (real) {
+      const first = firstDeflateBlock(real)
+      return first !== undefined && first.final && (first.type !== 'stored' || first.storedLength !== 0)
     }
   }
 }

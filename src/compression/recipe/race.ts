@@ -1,7 +1,7 @@
 /**
  * Finding a recipe: the candidate encoders consume the uncompressed stream while their output is compared
- * with the real compressed bytes; a candidate is dropped at its first differing byte (or sooner, when its
- * encoder can tell that bytes it holds back will differ: StreamEncoder.differsAt), and the survivor is
+ * with the real compressed bytes; a candidate is dropped at its first differing byte (or sooner, on a proof:
+ * below), and the survivor is
  * verified over the whole stream before it is recorded. The recipe is the first candidate, in the given
  * order, whose whole output equals the real bytes.
  *
@@ -15,8 +15,16 @@
  * `maxLag` bytes behind is dropped, so memory stays bounded. A candidate's encoder is disposed as soon as
  * it is rejected, and the others' at the end: a WebAssembly encoder's instance (an xz -6 encoder's is
  * ~125 MiB) then serves the next candidate instead of lingering until it is collected.
+ *
+ * A candidate may also be dropped on a proof instead of a differing byte: the race shows the candidates
+ * what it knows of the real stream (`RealStream`: the real bytes so far; a deflate encoder decodes their
+ * first block, real-deflate.ts), and one that can prove it never writes that stream is rejected before
+ * running (`cannotWrite`) or while it runs (`diverged`: its first block's tokens differ; an xz block held
+ * back until whole already differs, xz/block-probe.ts). The verdict is the same; a wrong candidate just
+ * costs a fraction of the input instead of all of it (a small gzip body is one block, whose first byte
+ * comes only after the whole input was compressed; an `xz -T2` block is 24 MiB at -6).
  */
-import type { EncoderFactory, Recipe, StreamEncoder } from './encoder.js'
+import type { EncoderFactory, RealStream, Recipe, StreamEncoder } from './encoder.js'
 
 interface Runner { recipe: Recipe, encoder: StreamEncoder, compared: number }
 
@@ -24,8 +32,8 @@ export interface RaceResult {
   /** The first candidate (in the given order) whose output equals the real bytes exactly. */
   recipe?: Recipe
   /**
-   * Where each rejected candidate first differed, or why else it was dropped. Candidates after the
-   * winner that never had to run are not listed.
+   * Where each rejected candidate first differed (or, dropped on a proof, how far its output had been
+   * compared), or why else it was dropped. Candidates after the winner that never had to run are not listed.
    */
   rejected: Array<{ recipe: Recipe, at: number, reason: 'differs' | 'too-long' | 'too-short' | 'lagged' }>
 }
@@ -35,7 +43,10 @@ export interface RaceOptions {
   maxLag?: number
   /** Bytes (real and uncompressed) logged for candidates not started yet. Default 16 MiB; 0: all start at once. */
   maxLog?: number
+  /** Whether candidates may be dropped on proofs from the real stream (same verdicts; default true). */
+  proofs?: boolean
 }
+
 
 /** One step of the stream as it arrived: real compressed bytes, or uncompressed input. */
 interface Step { real: boolean, bytes: Uint8Array }
@@ -55,12 +66,32 @@ export class RecipeRace {
   #received = 0
   readonly #maxLag: number
   readonly #maxLog: number
+  /** What candidates are shown of the real stream; undefined when proofs are off. */
+  readonly #real: RealStream | undefined
 
   constructor (candidates: EncoderFactory[], options: RaceOptions = {}) {
     this.#waiting = [...candidates]
     this.#maxLag = options.maxLag ?? 16 * 1024 * 1024
     this.#maxLog = options.maxLog ?? 16 * 1024 * 1024
+    const race = this
+    this.#real = options.proofs === false
+      ? undefined
+      : { get received () { return race.#received }, head: (length) => this.#head(length), from: (offset) => this.#from(offset) }
     this.#startNext()
+  }
+
+  /** The first `length` real bytes, while they are all kept (RealStream.head). */
+  #head (length: number): Uint8Array | undefined {
+    if (this.#base !== 0 || length > this.#received) return undefined
+    const bytes = new Uint8Array(length)
+    let at = 0
+    for (const chunk of this.#pending) {
+      if (at >= length) break
+      const part = chunk.subarray(0, length - at)
+      bytes.set(part, at)
+      at += part.length
+    }
+    return bytes
   }
 
   /**
@@ -76,7 +107,7 @@ export class RecipeRace {
     this.#record({ real: true, bytes })
     this.#pending.push(bytes)
     this.#received += bytes.length
-    for (const runner of this.#runners) { this.#onReal(runner, this.#received); this.#foresee(runner, this.#received) }
+    for (const runner of this.#runners) { this.#onReal(runner, this.#received); this.#foresee(runner) }
     this.#settle()
   }
 
@@ -84,11 +115,7 @@ export class RecipeRace {
   input (bytes: Uint8Array): void {
     if (this.#runners.length === 0 && this.#waiting.length === 0) return
     this.#record({ real: false, bytes })
-    for (const runner of this.#runners) {
-      if (runner.compared < 0) continue
-      this.#compare(runner, runner.encoder.write(bytes), this.#received)
-      this.#foresee(runner, this.#received)
-    }
+    for (const runner of this.#runners) if (runner.compared >= 0) this.#write(runner, bytes, this.#received)
     this.#settle()
   }
 
@@ -157,7 +184,11 @@ export class RecipeRace {
    * real step compared with what the candidate had written by then, exactly as `expected` and `input` do.
    */
   #start (candidate: EncoderFactory): void {
-    const runner: Runner = { recipe: candidate.recipe, encoder: candidate.create(), compared: 0 }
+    if (this.#real !== undefined && candidate.cannotWrite?.(this.#real) === true) {
+      this.#rejected.push({ recipe: candidate.recipe, at: 0, reason: 'differs' })
+      return
+    }
+    const runner: Runner = { recipe: candidate.recipe, encoder: candidate.create(this.#real), compared: 0 }
     this.#runners.push(runner)
     let received = 0
     for (const step of this.#log ?? []) {
@@ -166,28 +197,30 @@ export class RecipeRace {
         received += step.bytes.length
         this.#onReal(runner, received)
       } else {
-        this.#compare(runner, runner.encoder.write(step.bytes), received)
+        this.#write(runner, step.bytes, received)
       }
-      this.#foresee(runner, received)
+      if (step.real) this.#foresee(runner)
     }
   }
 
-  /**
-   * Drops a runner whose encoder can already tell that its output differs from the real bytes (of which
-   * `received` have arrived), before writing it (see StreamEncoder.differsAt).
-   */
-  #foresee (runner: Runner, received: number): void {
-    if (runner.compared < 0 || runner.encoder.differsAt === undefined) return
-    const at = runner.encoder.differsAt(offset => this.#realFrom(offset, received))
-    if (at !== undefined) this.#reject(runner, 'differs', at)
+  /** Gives a runner input and compares what it writes; one that proved it cannot match is rejected. */
+  #write (runner: Runner, bytes: Uint8Array, received: number): void {
+    const out = runner.encoder.write(bytes)
+    if (runner.encoder.diverged === true) this.#reject(runner, 'differs')
+    else this.#compare(runner, out, received)
   }
 
-  /** The real bytes held from `offset` on, up to `received` (those of one chunk), or undefined. */
-  #realFrom (offset: number, received: number): Uint8Array | undefined {
-    if (offset < this.#base || offset >= received) return undefined
+  /** Rejects a runner whose encoder proved, from real bytes that just arrived, that it cannot match. */
+  #foresee (runner: Runner): void {
+    if (runner.compared >= 0 && runner.encoder.diverged === true) this.#reject(runner, 'differs')
+  }
+
+  /** The real bytes held from `offset` on, up to `#received` (those of one chunk), or undefined (RealStream.from). */
+  #from (offset: number): Uint8Array | undefined {
+    if (offset < this.#base || offset >= this.#received) return undefined
     let at = this.#base
     for (const chunk of this.#pending) {
-      if (offset < at + chunk.length) return chunk.subarray(offset - at, Math.min(chunk.length, received - at))
+      if (offset < at + chunk.length) return chunk.subarray(offset - at)
       at += chunk.length
     }
     return undefined

@@ -11,5 +11,5 @@ export async function loadXzEncoder (): Promise<EncoderFamily> {
 }
 
 function xzEncoder (recipe: Recipe): EncoderFactory {
-  return { recipe, holdsBack: xzHoldsBack(recipe.params), create: () => createXzEncoder(recipe.params) }
+  return { recipe, holdsBack: xzHoldsBack(recipe.params), create: (real) => createXzEncoder(recipe.params, real) }
 }

@@ -13,8 +13,11 @@
  * and then that header alone already differs from the stored block's.
  */
 import { XZ_FILTER_LZMA2, parseXzBlockHeader } from '../container/xz.js'
-import type { RealBytes } from '../recipe/encoder.js'
+import type { RealStream } from '../recipe/encoder.js'
 import type { LiblzmaEncoder } from './liblzma.js'
+
+/** The real bytes from an offset on, as far as they have arrived (RealStream.from). */
+type RealBytes = RealStream['from']
 
 /** The largest block header (its size byte counts 4-byte units, 1..255). */
 const MAX_BLOCK_HEADER = 1024

@@ -17,9 +17,9 @@
  * complete, as its header holds its compressed size; the block's input and output are kept until then, so
  * memory is bounded by about twice the block size (48 MiB at -6, 384 MiB at -9), never by the stream size.
  * With mt = 0 output streams as it is produced. With mt = 1 a race need not wait for a whole block: the
- * encoder compares the block's data with the real bytes as it is encoded (`differsAt`, block-probe.ts).
+ * encoder compares the block's data with the real bytes as it is encoded (`diverged`, block-probe.ts).
  */
-import type { StreamEncoder } from '../recipe/encoder.js'
+import type { RealStream, StreamEncoder } from '../recipe/encoder.js'
 import { XzBlockProbe } from './block-probe.js'
 import { LiblzmaEncoder } from './liblzma.js'
 import { checkXzParams } from './params.js'
@@ -28,16 +28,16 @@ import { checkXzParams } from './params.js'
  * A whole .xz stream (stream header, blocks, index, footer) for the given params, push-based and
  * synchronous. `loadLiblzma()` must have completed first.
  */
-export function createXzEncoder (params: Readonly<Record<string, number>>): StreamEncoder {
+export function createXzEncoder (params: Readonly<Record<string, number>>, real?: RealStream): StreamEncoder {
   const { level, check, mt, blockSize } = checkXzParams(params)
   const enc = new LiblzmaEncoder({ preset: level, extreme: params.extreme === 1, check, mt, blockSize })
-  if (!mt) return { write: (bytes) => enc.write(bytes), end: () => enc.end(), dispose: () => { enc.dispose() } }
+  if (!mt || real === undefined) return { write: (bytes) => enc.write(bytes), end: () => enc.end(), dispose: () => { enc.dispose() } }
   // A block is written only once whole: its data can be compared before (block-probe.ts).
   const probe = new XzBlockProbe(enc)
   return {
     write: (bytes) => probe.wrote(enc.write(bytes)),
     end: () => probe.wrote(enc.end()),
     dispose: () => { enc.dispose() },
-    differsAt: (real) => probe.differsAt(real)
+    get diverged () { return probe.differsAt(real.from) !== undefined }
   }
 }

@@ -14,16 +14,14 @@ const xzFamily = await loadXzEncoder()
 
 function recipe (params: Record<string, number>): Recipe { return { encoder: 'xz', params } }
 
-/** The production factory, optionally without the early comparison (the race as it was: whole blocks). */
-function factory (r: Recipe, early = true): EncoderFactory {
-  const f = xzFamily(r)
-  if (early) return f
-  return { ...f, create: () => { const { differsAt: _, ...enc } = f.create(); return enc } }
-}
+function factory (r: Recipe): EncoderFactory { return xzFamily(r) }
 
-/** Runs a race feeding the real bytes a little ahead of the input (as decompression does), in pieces. */
-function race (candidates: EncoderFactory[], input: Uint8Array, real: Uint8Array, piece = 65536, realPiece = piece): ReturnType<RecipeRace['end']> {
-  const r = new RecipeRace(candidates, { maxLog: 256 << 20, maxLag: 64 << 20 })
+/**
+ * Runs a race feeding the real bytes a little ahead of the input (as decompression does), in pieces;
+ * without proofs, the race as it was: blocks compared once written whole.
+ */
+function race (candidates: EncoderFactory[], input: Uint8Array, real: Uint8Array, piece = 65536, realPiece = piece, proofs = true): ReturnType<RecipeRace['end']> {
+  const r = new RecipeRace(candidates, { maxLog: 256 << 20, maxLag: 64 << 20, proofs })
   let e = 0
   for (let i = 0; i < input.length; i += piece) {
     const upto = Math.min(real.length, Math.ceil((i + piece) * real.length / input.length) + realPiece)
@@ -44,9 +42,14 @@ describe('xz threaded layout in a recipe race: a wrong preset is dropped early',
     const plain = factory(recipe({ level: 6, mt: 1, blockSize }))
     const watched: EncoderFactory = {
       ...plain,
-      create: () => {
-        const enc = plain.create()
-        return { ...enc, write: (bytes) => { inputSoFar += bytes.length; return enc.write(bytes) }, dispose: () => { droppedAt ??= inputSoFar; enc.dispose?.() } }
+      create: (real) => {
+        const enc = plain.create(real)
+        return {
+          write: (bytes) => { inputSoFar += bytes.length; return enc.write(bytes) },
+          end: () => enc.end(),
+          dispose: () => { droppedAt ??= inputSoFar; enc.dispose?.() },
+          get diverged () { return enc.diverged }
+        }
       }
     }
     const result = race([watched, factory(recipe({ level: 6, extreme: 1, mt: 1, blockSize }))], input, real)
@@ -82,7 +85,7 @@ describe('xz threaded layout in a recipe race: a wrong preset is dropped early',
         const real = xz(args, input)
         const recipes = tried.map(p => recipe({ ...p, mt: 1, blockSize }))
         const early = race(recipes.map(r => factory(r)), input, real, piece, realPiece)
-        const whole = race(recipes.map(r => factory(r, false)), input, real, piece, realPiece)
+        const whole = race(recipes.map(r => factory(r)), input, real, piece, realPiece, false)
         expect(early.recipe).toEqual(whole.recipe)
         // Some recipe matches if the one that made it was tried (an earlier one may write the same bytes:
         // -1 and -1e on incompressible data).
