@@ -226,12 +226,9 @@ export class GnuGzipDeflater {
       this.lookahead -= matchLength
       if (matchLength <= this.maxLazy) {
         // max_insert_length == max_lazy_match: insert every string of a short match.
-        matchLength--
-        do {
-          strstart++
-          f.insert(strstart)
-        } while (--matchLength !== 0)
-        strstart++
+        f.insertRange(strstart + 1, strstart + matchLength)
+        strstart += matchLength
+        matchLength = 0
       } else {
         strstart += matchLength
         matchLength = 0
@@ -268,14 +265,11 @@ export class GnuGzipDeflater {
       // The previous match wins: emit it and insert the strings it covers.
       flush = this.blocks.tallyMatch(strstart - 1 - prevMatch, prevLength, strstart, this.blockStart)
       this.lookahead -= prevLength - 1
-      prevLength -= 2
-      do {
-        strstart++
-        f.insert(strstart)
-      } while (--prevLength !== 0)
+      // strstart itself is already in; the match started at strstart - 1.
+      f.insertRange(strstart + 1, strstart + prevLength - 1)
       this.matchAvailable = false
       this.matchLength = MIN_MATCH - 1
-      this.strstart = strstart + 1
+      this.strstart = strstart + prevLength - 1
       if (flush) this.flushBlock(false)
     } else if (this.matchAvailable) {
       // The previous position becomes a literal (no match there, or the current match is longer).

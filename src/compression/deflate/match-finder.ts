@@ -28,6 +28,8 @@ export const TOO_FAR = 4096
 export class MatchFinder {
   /** gzip's window (2*WSIZE). A few spare bytes follow; gzip's logic never reads them. */
   readonly window = new Uint8Array(WINDOW_SIZE + 8)
+  /** The window read 16 bits at a time (little endian) by the match search. */
+  private readonly window16 = new DataView(this.window.buffer)
   /** Head of each hash chain (0 = empty; position 0 is never matched against, as in gzip). */
   readonly head = new Uint16Array(HASH_SIZE)
   /** Previous position with the same hash, indexed by position & WMASK. */
@@ -51,12 +53,30 @@ export class MatchFinder {
 
   /** Insert the string at `s` into its hash chain and return the previous chain head (INSERT_STRING). */
   insert (s: number): number {
-    const h = this.insH = ((this.insH << H_SHIFT) ^ this.window[s + 2]!) & HASH_MASK
+    // Literals for H_SHIFT, HASH_MASK and WMASK: V8 re-reads module constants on every call of a hot function.
+    const h = this.insH = ((this.insH << 5) ^ this.window[s + 2]!) & 0x7fff
     const head = this.head
     const m = head[h]!
-    this.prev[s & WMASK] = m
+    this.prev[s & 0x7fff] = m
     head[h] = s
     return m
+  }
+
+  /**
+   * Insert the strings at `from` .. `to` - 1 (the positions a match covers). One loop with the hash in a
+   * local rather than `insert` per position: this runs for nearly every input byte.
+   */
+  insertRange (from: number, to: number): void {
+    const w = this.window
+    const head = this.head
+    const prev = this.prev
+    let h = this.insH
+    for (let s = from; s < to; s++) {
+      h = ((h << 5) ^ w[s + 2]!) & 0x7fff // H_SHIFT, HASH_MASK
+      prev[s & 0x7fff] = head[h]! // WMASK
+      head[h] = s
+    }
+    this.insH = h
   }
 
   /**
@@ -67,35 +87,40 @@ export class MatchFinder {
   longestMatch (curMatch: number, strstart: number, prevLength: number): number {
     const w = this.window
     const prev = this.prev
-    let chainLength = this.maxChain
+    let chainLength = this.maxChain | 0
+    // A good previous match makes gzip search a quarter of the chain.
+    if (prevLength >= this.goodMatch) chainLength >>= 2
     const niceMatch = this.niceMatch
-    let bestLen = prevLength
+    let bestLen = prevLength | 0
     let matchStart = this.matchStart
     const limit = strstart > MAX_DIST ? strstart - MAX_DIST : 0
     const strend = strstart + MAX_MATCH
-    const scan0 = w[strstart]!
-    const scan1 = w[strstart + 1]!
-    let scanEnd1 = w[strstart + bestLen - 1]!
-    let scanEnd = w[strstart + bestLen]!
-    // A good previous match makes gzip search a quarter of the chain.
-    if (prevLength >= this.goodMatch) chainLength >>= 2
-    do {
-      const match = curMatch
+    const w16 = this.window16
+    const scanStart = w16.getUint16(strstart, true)
+    let scanEnd = w16.getUint16(strstart + bestLen - 1, true)
+    let cur = curMatch | 0
+    chain: for (;;) {
+      // Nearly all of the time goes here. The skip over rejected candidates is a loop without a nested loop,
+      // so that V8 peels it and hoists the typed-array checks out of it; 0x7fff is WMASK written as a literal
+      // because a module constant is re-read from its context slot on every iteration.
       // Quick rejects in gzip's order; byte 2 is implied by the hash (HASH_BITS >= 8) and never compared.
-      if (w[match + bestLen] !== scanEnd || w[match + bestLen - 1] !== scanEnd1 ||
-          w[match] !== scan0 || w[match + 1] !== scan1) continue
+      while (w16.getUint16(cur + bestLen - 1, true) !== scanEnd || w16.getUint16(cur, true) !== scanStart) {
+        cur = prev[cur & 0x7fff]!
+        if (cur <= limit || (chainLength = (chainLength - 1) | 0) === 0) break chain
+      }
       let s = strstart + 3
-      let m = match + 3
+      let m = cur + 3
       while (s < strend && w[s] === w[m]) { s++; m++ }
       const len = s - strstart
       if (len > bestLen) {
-        matchStart = curMatch
+        matchStart = cur
         bestLen = len
         if (len >= niceMatch) break
-        scanEnd1 = w[strstart + bestLen - 1]!
-        scanEnd = w[strstart + bestLen]!
+        scanEnd = w16.getUint16(strstart + bestLen - 1, true)
       }
-    } while ((curMatch = prev[curMatch & WMASK]!) > limit && --chainLength !== 0)
+      cur = prev[cur & 0x7fff]!
+      if (cur <= limit || (chainLength = (chainLength - 1) | 0) === 0) break
+    }
     this.matchStart = matchStart
     return bestLen
   }
@@ -105,15 +130,21 @@ export class MatchFinder {
     const w = this.window
     w.copyWithin(0, WSIZE, WINDOW_SIZE)
     this.matchStart -= WSIZE
-    const head = this.head
-    for (let n = 0; n < HASH_SIZE; n++) {
-      const m = head[n]!
-      head[n] = m >= WSIZE ? m - WSIZE : 0
-    }
-    const prev = this.prev
-    for (let n = 0; n < WSIZE; n++) {
-      const m = prev[n]!
-      prev[n] = m >= WSIZE ? m - WSIZE : 0
-    }
+    rebase(this.head)
+    rebase(this.prev)
+  }
+}
+
+/**
+ * Subtract WSIZE from every position, positions that leave the window becoming 0 (no match), two entries at
+ * a time: an entry stays iff its top bit (0x8000 = WSIZE) is set, and then it keeps its low 15 bits. The
+ * lane arithmetic never carries across the 16-bit halves, so the platform's byte order does not matter.
+ * Branch free, because whether an entry leaves the window is unpredictable.
+ */
+function rebase (positions: Uint16Array): void {
+  const pairs = new Uint32Array(positions.buffer, positions.byteOffset, positions.length >> 1)
+  for (let n = 0; n < pairs.length; n++) {
+    const v = pairs[n]!
+    pairs[n] = v & Math.imul((v >>> 15) & 0x10001, 0x7fff)
   }
 }
