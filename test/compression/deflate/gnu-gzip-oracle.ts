@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-export const GZIP = '/usr/bin/gzip'
+/** Found on PATH, as every peer tool here. */
+export const GZIP = 'gzip'
 
 export function gzipVersion (): string {
   return execFileSync(GZIP, ['--version'], { encoding: 'utf8' }).split('\n')[0] ?? ''
