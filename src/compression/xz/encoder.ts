@@ -34,10 +34,12 @@ export function createXzEncoder (params: Readonly<Record<string, number>>, real?
   if (!mt || real === undefined) return { write: (bytes) => enc.write(bytes), end: () => enc.end(), dispose: () => { enc.dispose() } }
   // A block is written only once whole: its data can be compared before (block-probe.ts).
   const probe = new XzBlockProbe(enc)
+  // Latched: once proven it stays proven (the real bytes it was proven on may be dropped afterwards).
+  let diverged = false
   return {
     write: (bytes) => probe.wrote(enc.write(bytes)),
     end: () => probe.wrote(enc.end()),
     dispose: () => { enc.dispose() },
-    get diverged () { return probe.differsAt(real.from) !== undefined }
+    get diverged () { return (diverged ||= probe.differsAt(real.from) !== undefined) }
   }
 }

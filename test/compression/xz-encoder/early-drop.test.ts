@@ -60,6 +60,24 @@ describe('xz threaded layout in a recipe race: a wrong preset is dropped early',
     expect(droppedAt!).toBeLessThan(1 << 20)
   }, 300_000)
 
+  it('once diverged, stays diverged, even when the real bytes it was proven on are no longer kept', () => {
+    const blockSize = 1 << 20
+    const input = textBytes(2 << 20, 3)
+    const real = xz(['-6e', '-T2', `--block-size=${blockSize}`], input)
+    let kept = true
+    const stream = {
+      received: real.length,
+      head: (length: number) => kept ? real.subarray(0, length) : undefined,
+      from: (offset: number) => kept && offset < real.length ? real.subarray(offset) : undefined
+    }
+    const enc = factory(recipe({ level: 6, mt: 1, blockSize })).create(stream)
+    for (let i = 0; i < input.length && enc.diverged !== true; i += 65536) enc.write(input.subarray(i, i + 65536))
+    expect(enc.diverged).toBe(true)
+    kept = false // the race dropped them
+    expect(enc.diverged).toBe(true)
+    enc.dispose?.()
+  }, 300_000)
+
   it('a block stored uncompressed (its output outgrew the block buffer) still matches: stored real blocks are not compared early', () => {
     // As in incompressible.test.ts: this seed overflows at -0 with SHA-256, and liblzma stores the block.
     // The candidate's LZMA2 data differs from the stored chunks from the start, yet its whole output is right.
