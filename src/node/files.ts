@@ -112,16 +112,20 @@ export async function lendArchiveFile (path: string, pool: SlotPool): Promise<{ 
  * never asks (or fails before asking): an async generator's `finally` runs only once its body has started.
  */
 async function * whileOpen (path: string, read: (handle: FileHandle) => AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
-  let handle: FileHandle
-  try {
-    handle = await open(path, 'r')
-  } catch (err) {
-    throw typedFsError(err)
-  }
+  const handle = await openForReading(path)
   try {
     yield * read(handle)
   } finally {
     await handle.close()
+  }
+}
+
+/** `path` opened for reading; a failure is a typed error (FileNotFoundError and the like). */
+async function openForReading (path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r')
+  } catch (err) {
+    throw typedFsError(err)
   }
 }
 
@@ -166,13 +170,8 @@ async function openPipe (path: string): Promise<Readable> {
 
 /** A regular file as a RandomAccessSource (what zip needs: it is read from its end); close it when done. */
 export async function openRandomAccessFile (path: string): Promise<{ size: number, read: (offset: number, length: number) => Promise<Uint8Array>, close: () => Promise<void> }> {
-  let handle: FileHandle
+  const handle = await openForReading(path)
   let size: number
-  try {
-    handle = await open(path, 'r')
-  } catch (err) {
-    throw typedFsError(err)
-  }
   try {
     size = (await handle.stat()).size
   } catch (err) {
