@@ -38,6 +38,7 @@ vi.mock('node:worker_threads', async (original) => {
 const { createWorkerStreamEncoders } = await import('../../src/node/worker-stream-encoders.js')
 const { main } = await import('../../src/node/cli.js')
 const { createMirrorServer } = await import('../../src/node/serve/server.js')
+const { openStore } = await import('../../src/node/store.js')
 
 const encoders = createWorkerStreamEncoders()
 let dir: string
@@ -203,6 +204,20 @@ describe('restore with a stream encoder on a worker thread', () => {
       expect(res.status).toBe(200)
       expect(Buffer.compare(Buffer.from(await res.arrayBuffer()), Buffer.from(gz))).toBe(0)
     } finally { await server.close() }
+    const started = streamWorkers().slice(before)
+    expect(started.length).toBe(1)
+    await Promise.all(started.map(async w => await w.exited))
+  }, 300_000)
+
+  it('a store checks an added .tar.gz by rebuilding it on a stream worker, which it leaves not running', async () => {
+    const gz = tool('gzip', ['-n', '-6', '-c'], await tarOfText())
+    const path = join(dir, 'added.tar.gz')
+    writeFileSync(path, gz)
+    const store = await openStore(join(dir, 'store'))
+    const before = streamWorkers().length
+    try {
+      expect((await store.add(path)).added).toBe(true)
+    } finally { await store.close() }
     const started = streamWorkers().slice(before)
     expect(started.length).toBe(1)
     await Promise.all(started.map(async w => await w.exited))
