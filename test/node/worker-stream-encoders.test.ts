@@ -47,6 +47,21 @@ afterAll(async () => { await encoders.close(); removeDir(dir) })
 
 const streamWorkers = (): typeof recorded.started => recorded.started.filter(w => w.stream)
 
+/** Exactly one stream worker was started since `before` (a count of them), and it has exited. */
+async function oneStreamWorkerExited (before: number): Promise<void> {
+  const started = streamWorkers().slice(before)
+  expect(started.length).toBe(1)
+  await started[0]!.exited
+}
+
+/** A .tar.gz (`gzip -n -LEVEL` of the test tar) written to `name` in the test directory. */
+async function gzipFile (name: string, level: number): Promise<{ path: string, gz: Uint8Array }> {
+  const gz = tool('gzip', ['-n', `-${level}`, '-c'], await tarOfText())
+  const path = join(dir, name)
+  writeFileSync(path, gz)
+  return { path, gz }
+}
+
 /** The encoders, counting streams. */
 function counted (inner: StreamEncoders): StreamEncoders & { streams: number } {
   const c = {
@@ -185,15 +200,11 @@ describe('restore with a stream encoder on a worker thread', () => {
     const out = join(dir, 'a.tar.gz')
     expect(await main(['restore', car, '-o', out])).toBe(0)
     expect(Buffer.compare(readFileSync(out), Buffer.from(gz))).toBe(0)
-    const started = streamWorkers().slice(before)
-    expect(started.length).toBe(1)
-    await Promise.all(started.map(async w => await w.exited))
+    await oneStreamWorkerExited(before)
   }, 300_000)
 
   it('the mirror server rebuilds a .tar.gz on a stream worker, and its close() leaves none running', async () => {
-    const gz = tool('gzip', ['-n', '-9', '-c'], await tarOfText())
-    const path = join(dir, 'served.tar.gz')
-    writeFileSync(path, gz)
+    const { path, gz } = await gzipFile('served.tar.gz', 9)
     const blocks = new MemoryBlocks()
     const described = await describeAll([path], blocks)
     const before = streamWorkers().length
@@ -204,22 +215,16 @@ describe('restore with a stream encoder on a worker thread', () => {
       expect(res.status).toBe(200)
       expect(Buffer.compare(Buffer.from(await res.arrayBuffer()), Buffer.from(gz))).toBe(0)
     } finally { await server.close() }
-    const started = streamWorkers().slice(before)
-    expect(started.length).toBe(1)
-    await Promise.all(started.map(async w => await w.exited))
+    await oneStreamWorkerExited(before)
   }, 300_000)
 
   it('a store checks an added .tar.gz by rebuilding it on a stream worker, which it leaves not running', async () => {
-    const gz = tool('gzip', ['-n', '-6', '-c'], await tarOfText())
-    const path = join(dir, 'added.tar.gz')
-    writeFileSync(path, gz)
+    const { path } = await gzipFile('added.tar.gz', 6)
     const store = await openStore(join(dir, 'store'))
     const before = streamWorkers().length
     try {
       expect((await store.add(path)).added).toBe(true)
     } finally { await store.close() }
-    const started = streamWorkers().slice(before)
-    expect(started.length).toBe(1)
-    await Promise.all(started.map(async w => await w.exited))
+    await oneStreamWorkerExited(before)
   }, 300_000)
 })
