@@ -7,6 +7,7 @@
 import { CID } from 'multiformats/cid'
 import { base16 } from 'multiformats/bases/base16'
 import { HashNotIndexedError, InvalidArgumentError } from '../errors.js'
+import type { RebuildEncoders } from '../manifest/restore.js'
 import { lookupHash } from '../store/hash-index.js'
 import { checkHashHex, type HashAlgorithm } from '../store/hash-hex.js'
 import { BlockCache, DEFAULT_CACHE_BYTES } from './block-cache.js'
@@ -35,6 +36,11 @@ export interface FetchTuning extends FailoverEvents {
   timeoutMs?: number
   /** Byte budget of the blocks kept while rebuilding from gateways (default 16 MiB). */
   cacheBytes?: number
+  /**
+   * Where compressed members rebuilt from gateways' blocks are encoded (restoreArchive's `blockEncoders`
+   * and `streamEncoders`): on Node, worker threads. Without it, in this thread.
+   */
+  encoders?: RebuildEncoders
 }
 
 /** What to fetch, from where, and how. */
@@ -78,7 +84,7 @@ export function fetchArchive (options: FetchArchiveOptions): AsyncGenerator<Uint
       if (manifest === undefined) throw new HashNotIndexedError(`index ${index} has no archive with ${algorithm} ${hex}`, { index: index.toString(), algorithm, hex })
       return manifest
     }
-    for (const url of gateways) sources.push(gatewaySource(url, resolve, { cache, timeoutMs, ...withSignal }))
+    for (const url of gateways) sources.push(gatewaySource(url, resolve, { cache, timeoutMs, ...withSignal, ...(options.encoders === undefined ? {} : { encoders: options.encoders }) }))
   }
   const { onAttempt, onFailure, onRestart } = options
   return firstGoodSource(sources, { algorithm, digest: base16.baseDecode(hex) }, { onAttempt, onFailure, onRestart, ...withSignal })

@@ -6,7 +6,7 @@
  */
 import type { CID } from 'multiformats/cid'
 import { BlockHashMismatchError, BlockNotFoundError, SourceUnavailableError } from '../errors.js'
-import { restoreArchive } from '../manifest/restore.js'
+import { type RebuildEncoders, restoreArchive } from '../manifest/restore.js'
 import type { BlockSource } from '../blocks.js'
 import type { BlockCache } from './block-cache.js'
 import type { Source } from './failover.js'
@@ -17,6 +17,8 @@ export interface GatewayOptions {
   /** Longest wait for one block, in milliseconds. */
   timeoutMs: number
   signal?: AbortSignal
+  /** Where compressed members are encoded (restoreArchive's options). */
+  encoders?: RebuildEncoders
 }
 
 /** Finds the manifest of the requested archive through the gateway's blocks (throws when there is none). */
@@ -30,7 +32,7 @@ async function * gatewayBytes (gateway: string, resolve: ManifestResolver, optio
   const node = await startGatewayNode(gateway, options)
   try {
     const manifest = await resolve(node.blocks)
-    yield * restoreArchive(manifest, node.blocks)
+    yield * restoreArchive(manifest, node.blocks, options.encoders)
   } finally {
     await node.stop()
   }

@@ -14,6 +14,7 @@ import { equalBytes, getBlock, type BlockSource } from '../blocks.js'
 import type { BlockEncoders } from '../compression/recipe/blocks.js'
 import type { Recipe } from '../compression/recipe/encoder.js'
 import { encoderFor } from '../compression/recipe/registry.js'
+import type { StreamEncoders } from '../compression/recipe/stream-encoders.js'
 import { createDigest } from '../digest/incremental.js'
 import { BlockNotFoundError, DigestMismatchError, InvalidManifestError } from '../errors.js'
 import type { Manifest } from '../schema/types.js'
@@ -39,7 +40,16 @@ export interface RestoreOptions {
    * it each member is encoded in this thread, in one piece.
    */
   blockEncoders?: BlockEncoders
+  /**
+   * Where a compressed member with no independent blocks (gzip, single-block xz, zstd) is encoded: on
+   * Node, `createWorkerStreamEncoders()` (a worker thread, beside this thread's reading of the blocks and
+   * assembling of the tar). Without it the member is encoded in this thread.
+   */
+  streamEncoders?: StreamEncoders
 }
+
+/** Where a rebuild's encoders run (RestoreOptions): both optional. */
+export type RebuildEncoders = Pick<RestoreOptions, 'blockEncoders' | 'streamEncoders'>
 
 /**
  * @example
@@ -60,7 +70,7 @@ export async function * restoreArchive (manifestCid: CID, source: BlockSource, o
     ? readFile(own, source)
     : manifest.archive.format === 'zip'
       ? zipBytes(manifest, source, tree)
-      : manifest.archive.format === 'tar' ? tarBytes(manifest, source, undefined, tree) : rebuild(manifest, source, tree, options.blockEncoders)
+      : manifest.archive.format === 'tar' ? tarBytes(manifest, source, undefined, tree) : rebuild(manifest, source, tree, options)
   for await (const chunk of bytes) {
     if (chunk.length === 0) continue
     hash.update(chunk)
@@ -90,12 +100,12 @@ export async function * restoreArchive (manifestCid: CID, source: BlockSource, o
  * for await (const chunk of restoreArchiveRange(manifest, blockstore, { offset: 512, length: 512 })) out.write(chunk)
  * ```
  */
-export async function * restoreArchiveRange (manifest: Manifest, source: BlockSource, range: { offset: number, length: number }, options: Pick<RestoreOptions, 'blockEncoders'> = {}): AsyncGenerator<Uint8Array> {
+export async function * restoreArchiveRange (manifest: Manifest, source: BlockSource, range: { offset: number, length: number }, options: RebuildEncoders = {}): AsyncGenerator<Uint8Array> {
   if (range.length <= 0) return
   const own = await linkedArchiveFile(manifest, source)
   if (own !== undefined) { yield * readFile(own, source, range); return }
   if (manifest.archive.format === 'tar') { yield * tarBytes(manifest, source, range); return }
-  const bytes = manifest.archive.format === 'zip' ? zipBytes(manifest, source) : rebuild(manifest, source, blockTree(manifest.tree.root, source), options.blockEncoders)
+  const bytes = manifest.archive.format === 'zip' ? zipBytes(manifest, source) : rebuild(manifest, source, blockTree(manifest.tree.root, source), options)
   let position = 0
   const end = range.offset + range.length
   for await (const chunk of bytes) {
@@ -127,7 +137,7 @@ export async function linkedArchiveFile (manifest: Manifest, source: BlockSource
 }
 
 /** A compressed archive from the tar stream and each member's recipe. */
-async function * rebuild (manifest: Manifest, source: BlockSource, tree: TreeContents, blockEncoders?: BlockEncoders): AsyncGenerator<Uint8Array> {
+async function * rebuild (manifest: Manifest, source: BlockSource, tree: TreeContents, { blockEncoders, streamEncoders }: RebuildEncoders): AsyncGenerator<Uint8Array> {
   const compression = manifest.compression
   if (compression === undefined || manifest.tar === undefined) throw new InvalidManifestError('manifest links no archive bytes and has no compression recipes')
   const tar = tarBytes(manifest, source, undefined, tree)[Symbol.asyncIterator]()
@@ -153,9 +163,11 @@ async function * rebuild (manifest: Manifest, source: BlockSource, tree: TreeCon
     // Loaded for compressed members only: restoring a plain tar loads no codec code (#16, start-up).
     const blocks = blockEncoders === undefined ? undefined : await import('../compression/recipe/blocks.js')
     const layout = blocks?.blockLayoutOf(member.recipe)
-    yield * (layout === undefined || blocks === undefined || blockEncoders === undefined
-      ? encodeWhole(member.recipe, member.tarSize, range(member))
-      : blocks.encodeInBlocks(member.recipe, layout, range(member), blockEncoders))
+    yield * (layout !== undefined && blocks !== undefined && blockEncoders !== undefined
+      ? blocks.encodeInBlocks(member.recipe, layout, range(member), blockEncoders)
+      : streamEncoders !== undefined
+        ? streamEncoders.encode(member.recipe, member.tarSize, range(member))
+        : encodeWhole(member.recipe, member.tarSize, range(member)))
     yield member.trailer
   }
   if (compression.trailing !== undefined) yield compression.trailing

@@ -33,6 +33,8 @@ import { writeFileAtomically } from './atomic-file.js'
 import { openArchiveFile } from './files.js'
 import { checkInputFile, typedFsError } from './fs-errors.js'
 import { manifestFromFile } from './manifest-file.js'
+import { createWorkerBlockEncoders } from './worker-block-encoders.js'
+import { createWorkerStreamEncoders } from './worker-stream-encoders.js'
 
 /** The index root's file in a store directory. */
 export const INDEX_ROOT_FILE = 'index-root'
@@ -183,7 +185,12 @@ class FsStore implements Store {
     const describeOptions = { profile, blockstore: this.blockstore, ...(options.limits === undefined ? {} : { limits: options.limits }), ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) }
     const result = typeof archive === 'string' ? await manifestFromFile(archive, describeOptions) : await describeBytes(archive, describeOptions)
     // The archive comes back from the store's blocks, or it is not indexed: restoreArchive checks its size and sha256.
-    for await (const _ of restoreArchive(result.cid, this.blockstore));
+    // A compressed one is rebuilt, its members encoded on worker threads (started only if there are any).
+    const blockEncoders = createWorkerBlockEncoders()
+    const streamEncoders = createWorkerStreamEncoders()
+    try {
+      for await (const _ of restoreArchive(result.cid, this.blockstore, { blockEncoders, streamEncoders }));
+    } finally { await Promise.all([blockEncoders.close(), streamEncoders.close()]) }
     const indexRoot = await this.index([result.cid])
     return addResult(result.cid, await archiveStats(result.cid, this.blockstore), true, indexRoot)
   }

@@ -15,6 +15,7 @@ import type { CID } from 'multiformats/cid'
 import { fetchArchive, type FetchArchiveOptions } from '../../src/index.js'
 import { openStore, type Store } from '../../src/node/store.js'
 import { createMirrorServer, type MirrorServer } from '../../src/node/serve/server.js'
+import { createWorkerStreamEncoders } from '../../src/node/worker-stream-encoders.js'
 import { loadManifest } from '../../src/manifest/load.js'
 import type { SourceFailure } from '../../src/errors.js'
 import { gnuExtract, removeDir, tempDir } from '../helpers/archives.js'
@@ -77,6 +78,17 @@ describe('fetchArchive', () => {
     const [gz] = corpus as [CorpusArchive]
     expect(sha256(await fetched({ sha512: gz.sha512, index, gateways: [gateway.url] }))).toBe(gz.sha256)
     for (const archive of corpus) expect(sha256(await fetched({ sha256: archive.sha256, mirrors: [mirror.url] }))).toBe(archive.sha256)
+  }, 300_000)
+
+  it('through a gateway with encoders: a compressed archive\'s members are encoded where they say (each .tar.gz and .tar.xz member: one stream)', async () => {
+    const streamEncoders = createWorkerStreamEncoders()
+    let streams = 0
+    const counted = { encode: (...args: Parameters<typeof streamEncoders.encode>) => { streams++; return streamEncoders.encode(...args) } }
+    try {
+      const [gz, xz] = corpus as [CorpusArchive, CorpusArchive]
+      for (const archive of [gz, xz]) expect(sha256(await fetched({ sha256: archive.sha256, index, gateways: [gateway.url], encoders: { streamEncoders: counted } }))).toBe(archive.sha256)
+      expect(streams).toBe(2)
+    } finally { await streamEncoders.close() }
   }, 300_000)
 
   it('a dead gateway and one that lies about the index root are skipped, each reported; the next gives the archive', async () => {

@@ -2,6 +2,8 @@ import { FetchFailedError, InvalidArgumentError, InvalidHashError, type SourceFa
 import { fetchArchive, type FetchArchiveOptions } from '../../fetch/fetch-archive.js'
 import { createAtomicFile, type AtomicFile } from '../atomic-file.js'
 import { checkOutputParent } from '../fs-errors.js'
+import { createWorkerBlockEncoders } from '../worker-block-encoders.js'
+import { createWorkerStreamEncoders } from '../worker-stream-encoders.js'
 import { type Command, UsageError, stringOption, stringsOption } from './command.js'
 import { isStreamPath, outputPath, writeOutput } from './output.js'
 
@@ -40,9 +42,14 @@ export const fetchCommand: Command = {
     const rewindable = output !== undefined && !await isStreamPath(output)
     let file: AtomicFile | undefined
     let bytes: AsyncGenerator<Uint8Array>
+    // Members rebuilt from gateways' blocks are encoded on worker threads; these start only once the bytes
+    // are read (below), so they are closed there.
+    const blockEncoders = createWorkerBlockEncoders()
+    const streamEncoders = createWorkerStreamEncoders()
     try {
       bytes = fetchArchive({
         ...options,
+        encoders: { blockEncoders, streamEncoders },
         onAttempt: s => { source = s },
         onFailure: f => {
           failures.push(f)
@@ -75,6 +82,8 @@ export const fetchCommand: Command = {
         inv.printed.jsonError = true
       }
       throw err
+    } finally {
+      await Promise.all([blockEncoders.close(), streamEncoders.close()])
     }
     const algorithm = sha256 !== undefined ? 'sha256' : 'sha512'
     const report = { output: output ?? null, size, [algorithm]: sha256 ?? sha512, source, failures }

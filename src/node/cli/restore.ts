@@ -1,6 +1,7 @@
 import { restoreArchive } from '../../manifest/restore.js'
 import { directoryFiles } from '../directory-files.js'
 import { createWorkerBlockEncoders } from '../worker-block-encoders.js'
+import { createWorkerStreamEncoders } from '../worker-stream-encoders.js'
 import { type Command, UsageError, openCar, stringOption } from './command.js'
 import { outputPath, writeOutput } from './output.js'
 
@@ -31,12 +32,14 @@ export const restore: Command = {
     if (strip && dir === undefined) throw new UsageError('--strip needs --from-dir')
     const output = outputPath(inv)
     const car = await openCar(inv.args[0])
-    // bzip2 and threaded-xz members are encoded a block per core (the workers start only if there are any).
+    // bzip2 and threaded-xz members are encoded a block per core, other members on a thread of their own
+    // (the workers start only if there are any).
     const blockEncoders = createWorkerBlockEncoders()
+    const streamEncoders = createWorkerStreamEncoders()
     try {
-      const bytes = restoreArchive(car.root, car, { blockEncoders, ...(dir === undefined ? {} : { files: directoryFiles(dir), strip }) })
+      const bytes = restoreArchive(car.root, car, { blockEncoders, streamEncoders, ...(dir === undefined ? {} : { files: directoryFiles(dir), strip }) })
       await writeOutput(output, bytes)
-    } finally { await Promise.all([car.close(), blockEncoders.close()]) }
+    } finally { await Promise.all([car.close(), blockEncoders.close(), streamEncoders.close()]) }
     return 0
   }
 }

@@ -1,7 +1,7 @@
 /** What the request handlers share: the index, where blocks come from, the bounds and the settings. */
 import type { CID } from 'multiformats/cid'
 import type { BlockSource } from '../../blocks.js'
-import type { BlockEncoders } from '../../compression/recipe/blocks.js'
+import type { RebuildEncoders } from '../../manifest/restore.js'
 import type { NixCache } from './binary-cache.js'
 import type { SendOptions } from './body.js'
 import type { Limiter } from './limiter.js'
@@ -23,6 +23,6 @@ export interface ServeContext {
   readonly send: SendOptions
   /** The Nix binary cache's index of the store's trees (binary-cache.ts). */
   readonly nix: NixCache
-  /** Where the blocks of rebuilt bzip2 and threaded-xz members are encoded (worker threads). */
-  readonly blockEncoders: BlockEncoders
+  /** Where rebuilt members are encoded (worker threads): bzip2 and threaded-xz blocks, and other members' streams. */
+  readonly encoders: RebuildEncoders
 }

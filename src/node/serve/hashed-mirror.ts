@@ -65,7 +65,7 @@ export async function serveArchive (req: IncomingMessage, res: ServerResponse, r
     const skip = ctx.verified.has(manifestCid) || await linkedArchiveFile(manifest, source) !== undefined
     res.writeHead(206, { ...headers, 'Content-Length': String(end - start + 1), 'Content-Range': `bytes ${start}-${end}/${size}` })
     const bytes = skip
-      ? restoreArchiveRange(manifest, source, { offset: start, length: end - start + 1 }, { blockEncoders: ctx.blockEncoders })
+      ? restoreArchiveRange(manifest, source, { offset: start, length: end - start + 1 }, ctx.encoders)
       : checkedRange(manifestCid, source, start, end, ctx)
     await sendBody(res, bytes, ctx.send)
   } finally {
@@ -91,7 +91,7 @@ function archiveSource (manifest: Manifest, ctx: ServeContext): BlockSource {
  */
 async function * checkedRange (manifest: CID, source: BlockSource, start: number, end: number, ctx: ServeContext): AsyncGenerator<Uint8Array> {
   let position = 0
-  for await (const chunk of restoreArchive(manifest, source, { blockEncoders: ctx.blockEncoders })) {
+  for await (const chunk of restoreArchive(manifest, source, ctx.encoders)) {
     const next = position + chunk.length
     if (next > start && position <= end) yield chunk.subarray(Math.max(start - position, 0), Math.min(end + 1 - position, chunk.length))
     position = next

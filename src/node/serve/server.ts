@@ -25,6 +25,7 @@ import { serveIpfs } from './trustless-gateway.js'
 import { createUpstream, type Upstream } from './upstream.js'
 import { VerifiedArchives } from './verified-archives.js'
 import { createWorkerBlockEncoders } from '../worker-block-encoders.js'
+import { createWorkerStreamEncoders } from '../worker-stream-encoders.js'
 
 export interface MirrorServerOptions {
   /** The blocks and the index of archive digests to manifests. */
@@ -85,8 +86,9 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
   const blockstore = options.store.blockstore
   let upstream: Upstream | undefined
   let context: ServeContext | undefined
-  // Shared by every rebuild; its threads start with the first block a rebuild hands them.
+  // Shared by every rebuild; their threads start with the first block or stream a rebuild hands them.
   const blockEncoders = createWorkerBlockEncoders()
+  const streamEncoders = createWorkerStreamEncoders()
   let bound: MirrorAddress | undefined
   let closing: Promise<void> | undefined
   const inFlight = new Set<ServerResponse>()
@@ -154,7 +156,7 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
       streams: new Limiter(limits.maxStreams, limits.maxQueuedStreams),
       verified: new VerifiedArchives(limits.verifiedArchives),
       send: { drainTimeoutMs: limits.drainTimeoutMs },
-      blockEncoders,
+      encoders: { blockEncoders, streamEncoders },
       nix: new NixCache(index === undefined ? options.store : { list: algorithm => listIndex(index, source, algorithm) }, source, {
         refreshMs: limits.nixCacheRefreshMs,
         onError: report,
@@ -203,7 +205,7 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
         if (server.listening || inFlight.size > 0) await closed
         clearTimeout(cut)
         await upstream?.stop()
-        await blockEncoders.close()
+        await Promise.all([blockEncoders.close(), streamEncoders.close()])
       })()
       await closing
     },
