@@ -122,18 +122,21 @@ export class UnpackedTree {
 
   /** Builds the directory DAG (children first) and returns its root, and the stripped root when there is one. */
   async build (profile: Profile, sink: BlockSink): Promise<TreeCids> {
+    // The stripped root is the root's only child directory: kept as it is built, not built a second time.
+    const only = this.#root.children.size === 1 ? [...this.#root.children.values()][0] : undefined
+    let stripped: CID | undefined
     const build = async (node: Node): Promise<{ cid: CID, dagSize: number }> => {
       if (typeof node === 'number') return this.#contents.get(this.#fileContent[node] as number)
       if (node.kind === 'symlink') return await buildSymlink(node.target, profile, sink)
       const links = []
       // A file's ref is at hand: only directories and symlinks are built (and awaited).
       for (const [name, child] of node.children) links.push({ name, ref: typeof child === 'number' ? this.#contents.get(this.#fileContent[child] as number) : await build(child) })
-      return await buildDirectory(links, profile, sink)
+      const built = await buildDirectory(links, profile, sink)
+      if (node === only) stripped = built.cid
+      return built
     }
     const root = await build(this.#root)
-    const only = this.#root.children.size === 1 ? [...this.#root.children.values()][0] : undefined
-    if (typeof only !== 'object' || only.kind !== 'dir') return { root: root.cid }
-    return { root: root.cid, stripped: (await build(only)).cid }
+    return stripped === undefined ? { root: root.cid } : { root: root.cid, stripped }
   }
 
   /** Path components after normalisation, or the exclusion that applies. */

@@ -79,6 +79,20 @@ describe('describing a tar', () => {
     expect(shapeChecks).toBe(1)
   })
 
+  it('stores each directory of the tree once: the stripped root is the root\'s only directory, not built again', async () => {
+    const tar = await packTar([
+      [{ name: 'pkg/', type: 'directory' }],
+      [{ name: 'pkg/sub/', type: 'directory' }],
+      ...Array.from({ length: 5 }, (_, i): [{ name: string }, string] => [{ name: `pkg/sub/file-${i}.txt` }, `content ${i}\n`])
+    ])
+    const { manifestFromTarball } = await import('../../src/index.js')
+    const puts = new Map<string, number>()
+    const result = await manifestFromTarball(tar, { blockstore: { put: (cid) => { puts.set(cid.toString(), (puts.get(cid.toString()) ?? 0) + 1) } } })
+    expect(result.strippedTreeCid).toBeDefined()
+    // Every block of this archive differs from every other (distinct contents, names and depths).
+    expect([...puts].filter(([, n]) => n > 1)).toEqual([])
+  })
+
   it('where steps do wait (a store that answers later, hashing through promises): the same manifest and blocks', async () => {
     const tar = await packTar([
       [{ name: 'pkg/', type: 'directory' }],
