@@ -14,7 +14,7 @@ import type { Limits } from '../limits.js'
 import type { EntryType, Exclusion, Name } from '../schema/types.js'
 import type { DagRef } from '../unixfs/dag-ref.js'
 import { buildDirectory, buildSymlink } from '../unixfs/directory.js'
-import { treePath } from '../unixfs/tree-path.js'
+import { treePath, treePathOfText } from '../unixfs/tree-path.js'
 import type { Profile } from '../unixfs/profile.js'
 import type { CID } from 'multiformats/cid'
 import { DagRefTable } from './dag-ref-table.js'
@@ -32,7 +32,11 @@ type Node = DirNode | SymlinkNode | FileRow
 
 export interface TreeCids { root: CID, stripped?: CID }
 
-/** What the tree needs of an entry: a tar Entry has it; a zip entry passes its local header offset. */
+/**
+ * What the tree needs of an entry: a tar Entry has it; a zip entry passes its local header offset. `path`
+ * is the raw path as nameFromBytes gives it (text when it is UTF-8), which the tree uses instead of
+ * decoding the raw path again.
+ */
 export interface TreeEntry { type: EntryType, path: Name, headerOffset: number }
 
 export class UnpackedTree {
@@ -76,7 +80,7 @@ export class UnpackedTree {
       default: break
     }
     if (entry.type === 'file' && content === undefined) return { excluded: 'sparse' }
-    const path = this.#components(rawPath, entry)
+    const path = this.#components(typeof entry.path === 'string' ? entry.path : rawPath, entry)
     if (typeof path === 'string') return { excluded: path }
     if (path.length === 0) {
       // "./" and the like name the root itself: only a directory can be it.
@@ -139,9 +143,9 @@ export class UnpackedTree {
     return stripped === undefined ? { root: root.cid } : { root: root.cid, stripped }
   }
 
-  /** Path components after normalisation, or the exclusion that applies. */
-  #components (rawPath: Uint8Array, entry: TreeEntry): string[] | Exclusion {
-    const parts = treePath(rawPath)
+  /** Path components after normalisation (of the raw path, or of its text), or the exclusion that applies. */
+  #components (path: Uint8Array | string, entry: TreeEntry): string[] | Exclusion {
+    const parts = typeof path === 'string' ? treePathOfText(path) : treePath(path)
     if (typeof parts === 'string') return parts
     if (parts.length > this.#limits.maxPathDepth) {
       throw new LimitExceededError(`path has ${parts.length} components, more than maxPathDepth ${this.#limits.maxPathDepth}`,
