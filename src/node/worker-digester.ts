@@ -32,8 +32,8 @@ type Reply = { slot: number } | { digest: Uint8Array }
 /**
  * How much less urgent a digest worker is than the main thread (a nice value added to its own). The main
  * thread's per-entry work is a tar's critical path; the digests trail it with slots to spare. At equal
- * priority a worker woken by a chunk can take the main thread's core (on a machine with other load, the
- * main thread of CPython's source tar stalled 2-6 ms in 8 of its 25 postMessage calls).
+ * priority a worker woken by a chunk often took the main thread's core, although the other one was free
+ * (the main thread of CPython's source tar stalled 2-6 ms in 8 of its 25 postMessage calls).
  */
 const WORKER_NICE = 10
 
