@@ -29,23 +29,9 @@ type Request = { slot: number, offset: number, length: number } | 'finish'
 /** From a worker: a slot it is done with, or the digest. */
 type Reply = { slot: number } | { digest: Uint8Array }
 
-/**
- * How much less urgent a digest worker is than the main thread (a nice value added to its own). The main
- * thread's per-entry work is a tar's critical path; the digests trail it with slots to spare. At equal
- * priority a worker woken by a chunk often took the main thread's core, although the other one was free
- * (the main thread of CPython's source tar stalled 2-6 ms in 8 of its 25 postMessage calls).
- */
-const WORKER_NICE = 10
-
 // Runs as CommonJS inside the worker (eval), so it needs no separate file in either src/ or dist/.
-// The priority is the thread's own on Linux (/proc/thread-self names its id); elsewhere it stays as it is.
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads')
-try {
-  const os = require('node:os')
-  const thread = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop())
-  os.setPriority(thread, Math.min(19, os.getPriority(thread) + ${WORKER_NICE}))
-} catch {}
 const hash = require('node:crypto').createHash(workerData.algorithm)
 const slots = workerData.slots.map(buffer => new Uint8Array(buffer))
 parentPort.on('message', (m) => {

@@ -2,11 +2,10 @@
  * createWorkerDigester: the archive's size, sha256 and sha512 from worker threads equal node:crypto's over
  * the same bytes, whatever the chunking: empty chunks, pieces larger than a pool slot, more bytes than the
  * pool holds (the digester must wait for the workers), chunks in shared memory and a mix of both; a large
- * file through manifestFromFile. The workers run below the main thread's priority (Linux, where a thread's
- * nice value is its own).
+ * file through manifestFromFile.
  */
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { manifestFromTarball } from '../../src/index.js'
@@ -61,21 +60,6 @@ describe('createWorkerDigester', () => {
     expect(await digestOf(chunks)).toEqual(expected(chunks))
   }, 120_000)
 
-  it('the workers run at a lower priority than the thread that started them', async () => {
-    const digester = createWorkerDigester()
-    try {
-      // The slot is freed once both workers have hashed it, after they set their priority on starting.
-      const freed = digester.pool.freed()
-      expect(digester.update(patternBytes(1000, 9))).toBeUndefined()
-      await freed
-      const own = niceOf('thread-self')
-      const lower = readdirSync('/proc/self/task').filter(id => niceOf(`self/task/${id}`) > own)
-      expect(lower).toHaveLength(2)
-    } finally {
-      await digester.close()
-    }
-  })
-
   it('close() before finish() ends the workers', async () => {
     const digester = createWorkerDigester()
     await digester.update(patternBytes(1 << 20, 5))
@@ -92,9 +76,3 @@ describe('createWorkerDigester', () => {
     expect(Buffer.from(fromFile.manifest.archive.sha512).toString('hex')).toBe(expected([tar]).sha512)
   }, 120_000)
 })
-
-/** The nice value of a thread (/proc/<path>/stat, field 19). */
-function niceOf (path: string): number {
-  const stat = readFileSync(`/proc/${path}/stat`, 'utf8')
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
-}
