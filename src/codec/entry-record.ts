@@ -147,8 +147,9 @@ export function keptPrefix (previous: Uint8Array, path: Uint8Array): number {
   const max = Math.min(previous.length, path.length)
   let n = 0
   while (n < max && previous[n] === path[n]) n++
-  if (n < path.length && isUtf8(path)) {
-    while (n > 0 && ((path[n] as number) & 0xc0) === 0x80) n--
+  // Only a cut inside a character moves, and only then is the whole path checked (one UTF-8 decode an entry less).
+  if (n > 0 && n < path.length && isContinuation(path[n] as number) && isUtf8(path)) {
+    while (n > 0 && isContinuation(path[n] as number)) n--
   }
   return n
 }
@@ -160,6 +161,11 @@ function paxRecordFrom (record: Name[], where: { entry: string }): PaxRecordFiel
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+/** A UTF-8 continuation byte (10xxxxxx): never the first byte of a character. */
+function isContinuation (byte: number): boolean {
+  return (byte & 0xc0) === 0x80
+}
 
 function isUtf8 (bytes: Uint8Array): boolean {
   try { utf8.decode(bytes); return true } catch { return false }

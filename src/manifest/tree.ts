@@ -14,7 +14,7 @@ import type { Limits } from '../limits.js'
 import type { EntryType, Exclusion, Name } from '../schema/types.js'
 import type { DagRef } from '../unixfs/dag-ref.js'
 import { buildDirectory, buildSymlink } from '../unixfs/directory.js'
-import { treePath } from '../unixfs/tree-path.js'
+import { treePath, treePathOfText } from '../unixfs/tree-path.js'
 import type { Profile } from '../unixfs/profile.js'
 import type { CID } from 'multiformats/cid'
 import { DagRefTable } from './dag-ref-table.js'
@@ -32,7 +32,11 @@ type Node = DirNode | SymlinkNode | FileRow
 
 export interface TreeCids { root: CID, stripped?: CID }
 
-/** What the tree needs of an entry: a tar Entry has it; a zip entry passes its local header offset. */
+/**
+ * What the tree needs of an entry: a tar Entry has it; a zip entry passes its local header offset. `path`
+ * is the raw path as nameFromBytes gives it (text when it is UTF-8), which the tree uses instead of
+ * decoding the raw path again.
+ */
 export interface TreeEntry { type: EntryType, path: Name, headerOffset: number }
 
 export class UnpackedTree {
@@ -76,7 +80,7 @@ export class UnpackedTree {
       default: break
     }
     if (entry.type === 'file' && content === undefined) return { excluded: 'sparse' }
-    const path = this.#components(rawPath, entry)
+    const path = this.#components(typeof entry.path === 'string' ? entry.path : rawPath, entry)
     if (typeof path === 'string') return { excluded: path }
     if (path.length === 0) {
       // "./" and the like name the root itself: only a directory can be it.
@@ -122,23 +126,26 @@ export class UnpackedTree {
 
   /** Builds the directory DAG (children first) and returns its root, and the stripped root when there is one. */
   async build (profile: Profile, sink: BlockSink): Promise<TreeCids> {
+    // The stripped root is the root's only child directory: kept as it is built, not built a second time.
+    const only = this.#root.children.size === 1 ? [...this.#root.children.values()][0] : undefined
+    let stripped: CID | undefined
     const build = async (node: Node): Promise<{ cid: CID, dagSize: number }> => {
       if (typeof node === 'number') return this.#contents.get(this.#fileContent[node] as number)
       if (node.kind === 'symlink') return await buildSymlink(node.target, profile, sink)
       const links = []
       // A file's ref is at hand: only directories and symlinks are built (and awaited).
       for (const [name, child] of node.children) links.push({ name, ref: typeof child === 'number' ? this.#contents.get(this.#fileContent[child] as number) : await build(child) })
-      return await buildDirectory(links, profile, sink)
+      const built = await buildDirectory(links, profile, sink)
+      if (node === only) stripped = built.cid
+      return built
     }
     const root = await build(this.#root)
-    const only = this.#root.children.size === 1 ? [...this.#root.children.values()][0] : undefined
-    if (typeof only !== 'object' || only.kind !== 'dir') return { root: root.cid }
-    return { root: root.cid, stripped: (await build(only)).cid }
+    return stripped === undefined ? { root: root.cid } : { root: root.cid, stripped }
   }
 
-  /** Path components after normalisation, or the exclusion that applies. */
-  #components (rawPath: Uint8Array, entry: TreeEntry): string[] | Exclusion {
-    const parts = treePath(rawPath)
+  /** Path components after normalisation (of the raw path, or of its text), or the exclusion that applies. */
+  #components (path: Uint8Array | string, entry: TreeEntry): string[] | Exclusion {
+    const parts = typeof path === 'string' ? treePathOfText(path) : treePath(path)
     if (typeof parts === 'string') return parts
     if (parts.length > this.#limits.maxPathDepth) {
       throw new LimitExceededError(`path has ${parts.length} components, more than maxPathDepth ${this.#limits.maxPathDepth}`,

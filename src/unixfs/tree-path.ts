@@ -21,6 +21,11 @@ export type TreePathFailure = 'non-utf8-path' | 'unsafe-path'
 export function treePath (rawPath: Uint8Array): string[] | TreePathFailure {
   const text = utf8OrUndefined(rawPath)
   if (text === undefined) return 'non-utf8-path'
+  return treePathOfText(text)
+}
+
+/** treePath of a path already decoded (strict UTF-8): a caller that holds the text decodes it once. */
+export function treePathOfText (text: string): string[] | TreePathFailure {
   const parts = text.split('/').filter(part => part !== '' && part !== '.')
   // GNU tar refuses members with a '..' component, so the tree never holds them.
   if (parts.includes('..')) return 'unsafe-path'

@@ -79,6 +79,39 @@ describe('describing a tar', () => {
     expect(shapeChecks).toBe(1)
   })
 
+  it('decodes a member\'s path as UTF-8 twice at most (its name, its record\'s new suffix), not again for the tree or the prefix', async () => {
+    const { manifestFromTarball } = await import('../../src/index.js')
+    const decodesFor = async (files: number): Promise<number> => {
+      const tar = await tarOfFiles(files)
+      const decode = TextDecoder.prototype.decode
+      let decodes = 0
+      TextDecoder.prototype.decode = function (this: TextDecoder, ...args: Parameters<TextDecoder['decode']>) { decodes++; return decode.apply(this, args) }
+      try {
+        await manifestFromTarball(tar)
+      } finally {
+        TextDecoder.prototype.decode = decode
+      }
+      return decodes
+    }
+    const few = await decodesFor(MEMBERS)
+    // There were four a member.
+    expect(await decodesFor(2 * MEMBERS) - few).toBeLessThanOrEqual(2 * MEMBERS)
+  })
+
+  it('stores each directory of the tree once: the stripped root is the root\'s only directory, not built again', async () => {
+    const tar = await packTar([
+      [{ name: 'pkg/', type: 'directory' }],
+      [{ name: 'pkg/sub/', type: 'directory' }],
+      ...Array.from({ length: 5 }, (_, i): [{ name: string }, string] => [{ name: `pkg/sub/file-${i}.txt` }, `content ${i}\n`])
+    ])
+    const { manifestFromTarball } = await import('../../src/index.js')
+    const puts = new Map<string, number>()
+    const result = await manifestFromTarball(tar, { blockstore: { put: (cid) => { puts.set(cid.toString(), (puts.get(cid.toString()) ?? 0) + 1) } } })
+    expect(result.strippedTreeCid).toBeDefined()
+    // Every block of this archive differs from every other (distinct contents, names and depths).
+    expect([...puts].filter(([, n]) => n > 1)).toEqual([])
+  })
+
   it('where steps do wait (a store that answers later, hashing through promises): the same manifest and blocks', async () => {
     const tar = await packTar([
       [{ name: 'pkg/', type: 'directory' }],
