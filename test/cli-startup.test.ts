@@ -58,6 +58,13 @@ describe('CLI start-up loads only what the command uses (#16)', () => {
     expect(unused).toEqual([])
   }, 60_000)
 
+  it('create --json on a small tar loads no ipfs-unixfs (only nodes past 2^31 bytes are read back) and no @noble/hashes (Node hashes)', () => {
+    const loaded = cliModules('create', join(dir, 'a.tar'), '--json')
+    expect(loaded).toContain('src/unixfs/balanced.ts')
+    expect(loaded).toContain('src/archive/tar/style/git-oid.ts')
+    expect(loaded.filter(m => ['package ipfs-unixfs', 'package protons-runtime', 'package @noble/hashes'].includes(m))).toEqual([])
+  }, 60_000)
+
   it('create --json on a small .tgz races its recipes in this thread: no worker, no zip, no other command', () => {
     const loaded = cliModules('create', join(dir, 'a.tgz'), '--json')
     expect(loaded).toContain('src/compression/recipe/race.ts')
