@@ -5,7 +5,7 @@
  * never times.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { createRequire } from 'node:module'
@@ -43,6 +43,7 @@ beforeAll(() => {
   dir = tempDir('iam-startup-')
   copyFileSync(join(repo, 'test/fixtures/real/is-number-7.0.0.tar'), join(dir, 'a.tar'))
   writeFileSync(join(dir, 'a.tgz'), gzipSync(readFileSync(join(dir, 'a.tar')), { level: 9 }))
+  writeFileSync(join(dir, 'gnu.tgz'), execFileSync('gzip', ['-n', '-9', '-c', join(dir, 'a.tar')]))
 })
 afterAll(() => { removeDir(dir) })
 
@@ -58,11 +59,25 @@ describe('CLI start-up loads only what the command uses (#16)', () => {
     expect(unused).toEqual([])
   }, 60_000)
 
+  it('create --json on a small tar loads no ipfs-unixfs (only nodes past 2^31 bytes are read back) and no @noble/hashes (Node hashes)', () => {
+    const loaded = cliModules('create', join(dir, 'a.tar'), '--json')
+    expect(loaded).toContain('src/unixfs/balanced.ts')
+    expect(loaded).toContain('src/archive/tar/style/git-oid.ts')
+    expect(loaded.filter(m => ['package ipfs-unixfs', 'package protons-runtime', 'package @noble/hashes'].includes(m))).toEqual([])
+  }, 60_000)
+
   it('create --json on a small .tgz races its recipes in this thread: no worker, no zip, no other command', () => {
     const loaded = cliModules('create', join(dir, 'a.tgz'), '--json')
     expect(loaded).toContain('src/compression/recipe/race.ts')
     const unused = loaded.filter(m => /^src\/(manifest\/zip|node\/(worker-|cli\/(?!command|commands|create|progress|summary|nar-summary)))/.test(m) || m === 'node:worker_threads')
     expect(unused).toEqual([])
+  }, 60_000)
+
+  it('a .tgz race loads a candidate\'s deflate code only to run it: for GNU gzip -9 (the first) no other, for Node\'s zlib 9 its pako, never Go\'s flate', () => {
+    // (pako itself is the gzip decompressor's inflate, so it is always loaded.)
+    const deflaters = (loaded: string[]): string[] => loaded.filter(m => ['package pako-chromium', 'src/compression/deflate/go/go-flate.ts'].includes(m))
+    expect(deflaters(cliModules('create', join(dir, 'gnu.tgz'), '--json'))).toEqual([])
+    expect(deflaters(cliModules('create', join(dir, 'a.tgz'), '--json'))).toEqual(['package pako-chromium'])
   }, 60_000)
 
   it('--help still lists every command (loading them all)', () => {

@@ -3,8 +3,10 @@
  * arrives as a stream): Node's hashes when the runtime offers them (node-crypto.ts), in browsers
  * @noble/hashes (audited, dependency-free).
  */
-import { sha256 as nobleSha256, sha512 as nobleSha512 } from '@noble/hashes/sha2.js'
 import { nodeCrypto } from './node-crypto.js'
+
+/** @noble/hashes only where Node's hashes are missing: on Node it is never loaded (#16, start-up). */
+const noble = nodeCrypto === undefined ? await import('@noble/hashes/sha2.js') : undefined
 
 export type DigestName = 'sha256' | 'sha512'
 
@@ -21,7 +23,8 @@ export function createDigest (name: DigestName): IncrementalDigest {
       digest () { return new Uint8Array(hash.digest()) }
     }
   }
-  const hash = (name === 'sha256' ? nobleSha256 : nobleSha512).create()
+  const sha2 = noble as typeof import('@noble/hashes/sha2.js')
+  const hash = (name === 'sha256' ? sha2.sha256 : sha2.sha512).create()
   return {
     update (bytes) { hash.update(bytes) },
     digest () { return hash.digest() }

@@ -18,7 +18,7 @@ import type { DecompressEvent } from '../compression/decompress/events.js'
 import type { CompressionFormat } from '../compression/container/detect.js'
 import type { EncoderFactory } from '../compression/recipe/encoder.js'
 import { InThreadRaces, type RacePlan, type RecipeRaces } from '../compression/recipe/races.js'
-import { bzip2Candidates, gzipCandidates, xzCandidates, zstdCandidates } from '../compression/recipe/registry.js'
+import { bzip2Candidates, gzipCandidateRecipes, xzCandidates, zstdCandidates } from '../compression/recipe/registry.js'
 import { parseZstdFrameHeader, zstdFrameHeaderSize, zstdMagicKind } from '../compression/container/zstd.js'
 import { ArchiveDigests, createDigest } from '../digest/incremental.js'
 import { InvalidArgumentError } from '../errors.js'
@@ -313,7 +313,7 @@ class MemberRecipes {
       if (!isGzipMemberStart(this.#bytes(this.#unitStart, 3))) return undefined
       const parsed = parseGzipHeader(this.#bytes(this.#unitStart, Math.min(available, 10 + 2 + 65535 + 2 * 65537 + 2)), this.#unitStart)
       if (!parsed.complete) return undefined
-      await this.#races.start({ recipes: (await gzipCandidates()).map(c => c.recipe) })
+      await this.#races.start({ recipes: gzipCandidateRecipes() })
       return this.#unitStart + parsed.length
     }
     if (this.#format === 'bzip2') {

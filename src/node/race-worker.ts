@@ -55,11 +55,13 @@ async function handle (message: RaceMessage): Promise<void> {
       else race?.input(bytes)
       // Acknowledged once the block encoders can take more: the other side holds back while bytes wait.
       if (race instanceof BlockVerifier) await race.ready()
+      // Or while a candidate's code loads: the race logs meanwhile.
+      else await race?.loading
       reply(inSlot ? { kind: 'done', length: message.length, slot: message.slot } : { kind: 'done', length: message.length })
       return
     }
     case 'end': {
-      const recipe = (await race?.end(message.length))?.recipe
+      const recipe = (race instanceof BlockVerifier ? await race.end(message.length) : await race?.finish(message.length))?.recipe
       race = undefined
       reply(recipe === undefined ? { kind: 'verdict' } : { kind: 'verdict', recipe })
     }

@@ -143,15 +143,10 @@ class BitWriter {
     if (shift === 0) {
       out.set(src.subarray(i >>> 3, wholeEnd >>> 3), n)
       n += (wholeEnd - i) >>> 3
-    } else {
-      let cur = this.#cur
-      const keep = (1 << shift) - 1
-      for (let j = i >>> 3; j < wholeEnd >>> 3; j++) {
-        const b = src[j]!
-        out[n++] = ((cur << (8 - shift)) | (b >>> shift)) & 0xff
-        cur = b & keep
-      }
-      this.#cur = cur
+    } else if (wholeEnd > i) {
+      shiftedCopy(out, n, src, i >>> 3, wholeEnd >>> 3, this.#cur, shift)
+      n += (wholeEnd - i) >>> 3
+      this.#cur = src[(wholeEnd >>> 3) - 1]! & ((1 << shift) - 1)
     }
     this.#length = n
     for (i = wholeEnd; i < to; i++) this.bit(bitAt(src, i))
@@ -166,6 +161,21 @@ class BitWriter {
 
   /** Pads the last byte with zero bits. */
   pad (): void { while (this.#bits !== 0) this.bit(0) }
+}
+
+/**
+ * Writes bytes [start, end) of `src` at `at` in `out`, shifted right by `shift` bits behind the low `shift`
+ * bits of `cur`. A function of its own with nothing after its loop: the JIT compiles it while in the loop
+ * (on-stack replacement), and code after the loop that had not run yet made that compiled loop bail out on
+ * every call (#16).
+ */
+function shiftedCopy (out: Uint8Array, at: number, src: Uint8Array, start: number, end: number, cur: number, shift: number): void {
+  const keep = (1 << shift) - 1
+  for (let j = start; j < end; j++) {
+    const b = src[j]!
+    out[at++] = ((cur << (8 - shift)) | (b >>> shift)) & 0xff
+    cur = b & keep
+  }
 }
 
 /**

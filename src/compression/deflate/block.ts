@@ -268,6 +268,16 @@ export class BlockWriter {
 
   /** Write the buffered symbols with the given codes, then END_BLOCK (gzip's compress_block). */
   private compressBlock (lcode: Int32Array, llen: Int32Array, dcode: Int32Array, dlen: Int32Array): void {
+    this.sendSymbols(lcode, llen, dcode, dlen)
+    this.out.sendBits(lcode[END_BLOCK]!, llen[END_BLOCK]!)
+  }
+
+  /**
+   * The buffered symbols. Nothing follows the loop: the JIT compiles this function while in it (on-stack
+   * replacement), and code after it, which had not run yet, made that compiled loop bail out at the end of
+   * every block, each time it was entered again (#16).
+   */
+  private sendSymbols (lcode: Int32Array, llen: Int32Array, dcode: Int32Array, dlen: Int32Array): void {
     const out = this.out
     const lBuf = this.lBuf
     const dBuf = this.dBuf
@@ -289,6 +299,5 @@ export class BlockWriter {
         if (extra !== 0) out.sendBits(d - BASE_DIST[code]!, extra)
       }
     }
-    out.sendBits(lcode[END_BLOCK]!, llen[END_BLOCK]!)
   }
 }

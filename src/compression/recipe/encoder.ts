@@ -54,7 +54,12 @@ export interface EncoderFactory {
    * (xz's multi-threaded layout writes a block only once it is whole, its header holding its size).
    */
   readonly holdsBack?: number
-  /** A new encoder; `real`, when given, lets it find out early that it cannot match (see `diverged`). */
+  /**
+   * Undefined when `create` may be called now; else a promise of the encoder's code, whose import the
+   * first call starts (lazy-code.ts). A race calls it only when the candidate is about to run.
+   */
+  load?(): Promise<void> | undefined
+  /** A new encoder (its code loaded: see `load`); `real`, when given, lets it find out early that it cannot match (see `diverged`). */
   create(real?: RealStream): StreamEncoder
   /**
    * True when facts about the real stream alone prove that this encoder never writes it, so the race

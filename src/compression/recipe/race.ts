@@ -23,6 +23,12 @@
  * back until whole already differs, xz/block-probe.ts). The verdict is the same; a wrong candidate just
  * costs a fraction of the input instead of all of it (a small gzip body is one block, whose first byte
  * comes only after the whole input was compressed; an `xz -T2` block is 24 MiB at -6).
+ *
+ * A candidate's code may load only when it is about to run (`EncoderFactory.load`): the race then waits
+ * for it without blocking. It keeps the candidate waiting and logs what arrives meanwhile (past `maxLog`
+ * if need be: `loading` is the promise to wait for, which bounds that), and starts it once its code is
+ * there, replaying the log as for any later start; so the verdict is the one of a race whose code was all
+ * loaded. `finish` is `end` for such a race.
  */
 import type { EncoderFactory, RealStream, Recipe, StreamEncoder } from './encoder.js'
 
@@ -68,6 +74,10 @@ export class RecipeRace {
   readonly #maxLog: number
   /** What candidates are shown of the real stream; undefined when proofs are off. */
   readonly #real: RealStream | undefined
+  /** While the code of a candidate to start now is loading; the race resumes by itself when it is there. */
+  #loading: Promise<void> | undefined
+  /** Set by `finish`: from then on only it starts candidates. */
+  #ending = false
 
   constructor (candidates: EncoderFactory[], options: RaceOptions = {}) {
     this.#waiting = [...candidates]
@@ -101,6 +111,12 @@ export class RecipeRace {
    */
   get logging (): boolean { return this.#log !== undefined }
 
+  /**
+   * A promise while a candidate the race has to start now waits for its code; the race logs what arrives
+   * meanwhile, so a caller waits for it before giving more (rejected if the code failed to load).
+   */
+  get loading (): Promise<void> | undefined { return this.#loading }
+
   /** The next real compressed bytes. */
   expected (bytes: Uint8Array): void {
     if (bytes.length === 0 || (this.#runners.length === 0 && this.#waiting.length === 0)) return
@@ -125,6 +141,23 @@ export class RecipeRace {
    * that produced exactly those bytes, first one wins.
    */
   end (length = this.#received): RaceResult {
+    const result = this.#end(length)
+    if (result === undefined) throw new Error('RecipeRace.end: a candidate\'s code is still loading (use finish)')
+    return result
+  }
+
+  /** `end`, waiting for the code of each candidate it has to start (see `loading`). */
+  async finish (length = this.#received): Promise<RaceResult> {
+    this.#ending = true
+    for (;;) {
+      await this.#loaded()
+      const result = this.#end(length)
+      if (result !== undefined) return result
+    }
+  }
+
+  /** The end, or undefined when it waits for a candidate's code (call again once `loading` settled). */
+  #end (length: number): RaceResult | undefined {
     for (;;) {
       for (const runner of this.#runners) this.#finish(runner, length)
       this.#drop()
@@ -135,8 +168,34 @@ export class RecipeRace {
       }
       // The started ones all failed: the next waiting candidate replays the whole (logged) stream.
       if (this.#waiting.length === 0 || this.#log === undefined) return { rejected: this.#rejected }
-      this.#startNext()
+      if (!this.#startNext()) return undefined
     }
+  }
+
+  /** Waits while a candidate's code loads; throws if it failed to. */
+  async #loaded (): Promise<void> {
+    while (this.#loading !== undefined) await this.#loading
+  }
+
+  /** Candidates to start now need their code: the race waits for it (logging meanwhile), then resumes. */
+  #wait (code: Promise<unknown>): void {
+    const loading: Promise<void> = Promise.all([this.#loading, code]).then(() => {
+      if (this.#loading !== loading) return
+      this.#loading = undefined
+      if (!this.#ending) this.#resume()
+    }, (error: unknown) => {
+      if (this.#loading === loading) this.#loading = undefined
+      throw error
+    })
+    // Whoever waits sees a failure; none waiting must not make it an unhandled rejection.
+    loading.catch(() => {})
+    this.#loading = loading
+  }
+
+  /** What waited for code: the start of every candidate once the log passed its bound, or of the next one. */
+  #resume (): void {
+    if (this.#log !== undefined && this.#logBytes > this.#maxLog && !this.#startAll()) return
+    this.#settle()
   }
 
   /** A runner's end: flushes its encoder and checks that its output is exactly `length` bytes. */
@@ -153,30 +212,48 @@ export class RecipeRace {
   /** Logs a step while candidates wait; past the bound, starts them all and stops logging. */
   #record (step: Step): void {
     if (this.#log === undefined) return
-    if (this.#logBytes + step.bytes.length > this.#maxLog) {
-      while (this.#waiting.length > 0) this.#start(this.#waiting.shift() as EncoderFactory)
-      this.#log = undefined
-      // A candidate rejected while it replayed is disposed: the step must not reach it.
-      this.#drop()
-      return
-    }
+    if (this.#logBytes + step.bytes.length > this.#maxLog && this.#loading === undefined && this.#startAll()) return
+    // Below the bound, or past it while code loads (the step is replayed with the rest once it is there).
     this.#log.push(step)
     this.#logBytes += step.bytes.length
+  }
+
+  /** Starts every waiting candidate and stops logging; false (waiting for their code) when some cannot run yet. */
+  #startAll (): boolean {
+    const code = this.#waiting.map(c => c.load?.()).filter(p => p !== undefined)
+    if (code.length > 0) { this.#wait(Promise.all(code)); return false }
+    while (this.#waiting.length > 0) this.#start(this.#waiting.shift() as EncoderFactory)
+    this.#log = undefined
+    // A candidate rejected while it replayed is disposed: the step must not reach it.
+    this.#drop()
+    return true
   }
 
   /** After a step: drops the rejected, starts the next candidate when none is left, trims what no one needs. */
   #settle (): void {
     this.#drop()
-    while (this.#runners.length === 0 && this.#waiting.length > 0 && this.#log !== undefined) this.#startNext()
+    while (this.#runners.length === 0 && this.#waiting.length > 0 && this.#log !== undefined) {
+      if (!this.#startNext()) break
+    }
     this.#trim()
   }
 
-  #startNext (): void {
-    const next = this.#waiting.shift()
-    if (next === undefined) return
+  /** Starts the next waiting candidate; false when it waits for its code instead (see `loading`). */
+  #startNext (): boolean {
+    const next = this.#waiting[0]
+    if (next === undefined) return true
+    if (this.#loading !== undefined) return false
+    const code = this.#cannotWrite(next) ? undefined : next.load?.()
+    if (code !== undefined) { this.#wait(code); return false }
+    this.#waiting.shift()
     this.#start(next)
     if (this.#waiting.length === 0) this.#log = undefined
     this.#drop()
+    return true
+  }
+
+  #cannotWrite (candidate: EncoderFactory): boolean {
+    return this.#real !== undefined && candidate.cannotWrite?.(this.#real) === true
   }
 
   /**
@@ -184,7 +261,7 @@ export class RecipeRace {
    * real step compared with what the candidate had written by then, exactly as `expected` and `input` do.
    */
   #start (candidate: EncoderFactory): void {
-    if (this.#real !== undefined && candidate.cannotWrite?.(this.#real) === true) {
+    if (this.#cannotWrite(candidate)) {
       this.#rejected.push({ recipe: candidate.recipe, at: 0, reason: 'differs' })
       return
     }

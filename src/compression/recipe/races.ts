@@ -6,7 +6,7 @@
  * in this thread (the default, and the only way in a browser); on Node, manifestFromFile runs them on a
  * worker thread (src/node/worker-races.ts) while this one decompresses and describes the tar.
  */
-import { encoderFor } from './registry.js'
+import { candidateFor } from './registry.js'
 import { RecipeRace } from './race.js'
 import type { Recipe } from './encoder.js'
 
@@ -32,9 +32,9 @@ export interface RecipeRaces {
   ready(): Promise<void> | undefined
 }
 
-/** The race a plan describes, with its encoders (loaded first). */
+/** The race a plan describes, with its candidates (whose code the race loads as it runs them). */
 export async function raceOf (plan: RacePlan): Promise<RecipeRace> {
-  const candidates = await Promise.all(plan.recipes.map(async recipe => await encoderFor(recipe, plan.contentSize)))
+  const candidates = await Promise.all(plan.recipes.map(async recipe => await candidateFor(recipe, plan.contentSize)))
   return new RecipeRace(candidates, {
     ...(plan.maxLag === undefined ? {} : { maxLag: plan.maxLag }),
     ...(plan.maxLog === undefined ? {} : { maxLog: plan.maxLog })
@@ -52,8 +52,9 @@ export class InThreadRaces implements RecipeRaces {
   async end (length: number): Promise<Recipe | undefined> {
     const race = this.#race
     this.#race = undefined
-    return race?.end(length).recipe
+    return (await race?.finish(length))?.recipe
   }
 
-  ready (): undefined { return undefined }
+  /** While a candidate's code loads (the race logs what arrives meanwhile): wait, so that the log stays bounded. */
+  ready (): Promise<void> | undefined { return this.#race?.loading }
 }

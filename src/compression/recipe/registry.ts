@@ -5,6 +5,8 @@
  *
  * Each encoder's code (and, for bzip2, xz and zstd, its WebAssembly) is imported the first time a recipe
  * or a candidate names it, so describing or restoring a plain tar loads none of them; hence the async API.
+ * A race goes further for the deflate encoders it seldom runs (go-flate, zlib): their factories are made
+ * without their code, which loads when the race is about to run them (`candidateFor`, lazy-code.ts).
  */
 import { InvalidManifestError } from '../../errors.js'
 import { checkRecipe } from './params.js'
@@ -27,6 +29,13 @@ const families: Readonly<Record<string, () => Promise<EncoderFamily>>> = {
  * pledges it for a file argument, which both writes it in the frame header and tunes the compression.
  */
 export async function encoderFor (recipe: Recipe, contentSize?: number): Promise<EncoderFactory> {
+  const factory = await candidateFor(recipe, contentSize)
+  await factory.load?.()
+  return factory
+}
+
+/** As encoderFor, but its code may not be loaded yet (see EncoderFactory.load): for a race, which loads it only to run it. */
+export async function candidateFor (recipe: Recipe, contentSize?: number): Promise<EncoderFactory> {
   checkRecipe(recipe)
   const family = families[recipe.encoder]
   if (family === undefined) throw new InvalidManifestError(`unknown recipe encoder ${JSON.stringify(recipe.encoder)}`)
@@ -40,13 +49,16 @@ const LEVELS_BY_LIKELIHOOD = [9, 6, 1, 2, 3, 4, 5, 7, 8]
  * release tarballs, zlib 6 for git archive and Python, Node's zlib 9/6 for npm, Go's compress/gzip for Go
  * releases): for each level in LEVELS_BY_LIKELIHOOD, GNU gzip, zlib, zlib-chromium, then go-flate.
  */
+export function gzipCandidateRecipes (): Recipe[] {
+  return LEVELS_BY_LIKELIHOOD.flatMap(level => ['gnu-gzip', 'zlib', 'zlib-chromium', 'go-flate'].map(encoder => ({ encoder, params: { level } })))
+}
+
+/** The factories of gzipCandidateRecipes, every one's code loaded. */
 export async function gzipCandidates (): Promise<EncoderFactory[]> {
   // Made once (factories hold no state; a zip asks for them per entry); each caller gets its own array.
   gzipList ??= (async () => {
     const out: EncoderFactory[] = []
-    for (const level of LEVELS_BY_LIKELIHOOD) {
-      for (const encoder of ['gnu-gzip', 'zlib', 'zlib-chromium', 'go-flate']) out.push(await encoderFor({ encoder, params: { level } }))
-    }
+    for (const recipe of gzipCandidateRecipes()) out.push(await encoderFor(recipe))
     return out
   })()
   return [...await gzipList]

@@ -6,9 +6,8 @@
  * Both are pure JavaScript, so a recipe rebuilds in browsers too. Versions are pinned exactly in
  * package.json: a different version may produce other bytes.
  */
-import { Deflate as VanillaDeflate } from 'pako'
-import { Deflate as ChromiumDeflate } from 'pako-chromium'
 import { firstDeflateBlock } from './real-deflate.js'
+import { lazyCode, type LazyCode } from './lazy-code.js'
 import type { EncoderFactory, RealStream, Recipe, StreamEncoder } from './encoder.js'
 
 /** The parts of pako's deflate state (zlib's deflate_state, same names) the first block's probe reads. */
@@ -20,21 +19,24 @@ interface PakoDeflate {
 }
 type DeflateClass = new (options: object) => PakoDeflate
 
-const lineages: Record<string, DeflateClass> = {
-  zlib: VanillaDeflate as unknown as DeflateClass,
-  'zlib-chromium': ChromiumDeflate as unknown as DeflateClass
+/** Each lineage's pako, loaded when one of its candidates or recipes first runs (a race seldom runs both). */
+const lineages: Record<string, LazyCode<DeflateClass>> = {
+  zlib: lazyCode(async () => (await import('pako')).Deflate as unknown as DeflateClass),
+  'zlib-chromium': lazyCode(async () => (await import('pako-chromium')).Deflate as unknown as DeflateClass)
 }
 
 /** Input given to pako at a time while its first block is checked token by token (a wrong level shows within ~1 KiB). */
 const PROBE_PIECE = 1024
 
 export function zlibEncoder (recipe: Recipe): EncoderFactory {
-  const Deflate = lineages[recipe.encoder]
-  if (Deflate === undefined) throw new Error(`not a zlib lineage: ${recipe.encoder}`)
+  const lineage = lineages[recipe.encoder]
+  if (lineage === undefined) throw new Error(`not a zlib lineage: ${recipe.encoder}`)
   const { level = 6, memLevel = 8, strategy = 0, windowBits = 15 } = recipe.params
   return {
     recipe,
+    load: lineage.load,
     create (real?: RealStream): StreamEncoder {
+      const Deflate = lineage.get()
       const out: Uint8Array[] = []
       // pako hands output on only in whole chunks: small ones let a race see (and drop) a wrong candidate
       // after its first block instead of after 64 KiB of output. The bytes are the same either way.

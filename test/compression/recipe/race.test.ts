@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest'
+import { describe, it, expect, beforeAll } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -13,6 +13,9 @@ import { raceOver } from './race-helpers.js'
 function zlibCandidates () {
   return [9, 6, 1, 2, 3, 4, 5, 7, 8].flatMap(level => ['zlib', 'zlib-chromium'].map(encoder => zlibEncoder({ encoder, params: { level } })))
 }
+
+// The race loads a candidate's code as it starts it (see the lazy tests below); these run races synchronously.
+beforeAll(async () => { await Promise.all(['zlib', 'zlib-chromium'].map(async encoder => await zlibEncoder({ encoder, params: {} }).load?.())) })
 
 const tar = new Uint8Array(readFileSync(join(import.meta.dirname, '../../fixtures/real/hello-2.10.tar')))
 
@@ -228,4 +231,62 @@ describe('recipe race: candidates started in order, replayed when needed', () =>
       expect(verdict(maxLog, false).recipe).toEqual(lockstep.recipe)
     }), { numRuns: 400 })
   })
+})
+
+/** `factory` with code that loads only when asked, a turn of the event loop later; creating it before then throws. */
+function lazy (factory: EncoderFactory, loads: number[]): EncoderFactory {
+  let loaded = false
+  let loading: Promise<void> | undefined
+  return {
+    recipe: factory.recipe,
+    load () {
+      if (loaded) return undefined
+      if (loading === undefined) loads.push(factory.recipe.params.id as number)
+      loading ??= new Promise<void>(resolve => setImmediate(resolve)).then(() => { loaded = true })
+      return loading
+    },
+    create (real?: RealStream) {
+      if (!loaded) throw new Error(`fake ${factory.recipe.params.id}: created before its code was loaded`)
+      return factory.create(real)
+    }
+  }
+}
+
+describe('recipe race: a candidate\'s code loads when it is about to run (#16, start-up)', () => {
+  const data = tar.subarray(0, 50_000)
+
+  it('while the first candidate holds, the later ones\' code is never loaded', async () => {
+    const loads: number[] = []
+    const r = new RecipeRace([1, 2, 3].map(id => lazy(fake(id), loads)))
+    await r.loading
+    feed(r, data, [{ real: true, n: 20_000 }, { real: false, n: 20_000 }])
+    expect((await r.finish()).recipe).toEqual({ encoder: 'fake', params: { id: 1 } })
+    expect(loads).toEqual([1])
+  })
+
+  it('gives the verdict of a race with all code loaded, whenever the code arrives, and loads only what it runs (fast-check)', async () => {
+    const flawArb = fc.oneof(fc.constant(undefined), fc.constant('short' as const), fc.constant('long' as const), fc.record({ at: fc.nat(49_999) }))
+    const candidateArb = fc.record({ chunk: fc.integer({ min: 1, max: 20_000 }), hold: fc.oneof(fc.constant(0), fc.nat(60_000)), flaw: flawArb, foresee: fc.boolean() })
+    const stepsArb = fc.array(fc.record({ real: fc.boolean(), n: fc.integer({ min: 1, max: 12_000 }), wait: fc.boolean() }), { maxLength: 12 })
+    await fc.assert(fc.asyncProperty(fc.array(candidateArb, { minLength: 1, maxLength: 6 }), stepsArb, fc.integer({ min: 0, max: 120_000 }), async (specs, steps, maxLog) => {
+      const run: number[] = []
+      const loaded = new RecipeRace(specs.map((s, i) => fake(i, s, run)), { maxLog })
+      feed(loaded, data, steps)
+      const expected = loaded.end().recipe
+      const loads: number[] = []
+      const r = new RecipeRace(specs.map((s, i) => lazy(fake(i, s), loads)), { maxLog })
+      // The caller waits for the code after some steps only (as a worker does after each), or never.
+      let real = 0
+      let input = 0
+      for (const { real: isReal, n, wait } of steps) {
+        if (isReal) { r.expected(data.subarray(real, real + n)); real = Math.min(data.length, real + n) } else { r.input(data.subarray(input, input + n)); input = Math.min(data.length, input + n) }
+        if (wait) await r.loading
+      }
+      r.expected(data.subarray(real))
+      r.input(data.subarray(input))
+      expect((await r.finish()).recipe).toEqual(expected)
+      // Only candidates that race runs are loaded (one may load and then not run: the end came first).
+      for (const id of loads) expect(run).toContain(id)
+    }), { numRuns: 200 })
+  }, 120_000)
 })

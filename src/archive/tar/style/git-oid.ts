@@ -5,7 +5,10 @@
  * do not follow from the header fields, and the style writes forty '0's there (a small patch).
  */
 
-import { sha1 } from '@noble/hashes/legacy.js'
+import { nodeCrypto, type NodeCrypto } from '../../../digest/node-crypto.js'
+
+/** Node's SHA-1 where there is one; @noble/hashes's is loaded only where there is not (#16, start-up). */
+const sha1 = nodeCrypto === undefined ? (await import('@noble/hashes/legacy.js')).sha1 : undefined
 
 const HEX = '0123456789abcdef'
 const encoder = new TextEncoder()
@@ -13,7 +16,10 @@ const encoder = new TextEncoder()
 /** The SHA-1 object id (hex) of a git blob with these bytes: sha1("blob <length>\0" ‖ bytes). */
 export function gitBlobId (content: Uint8Array): Uint8Array {
   const head = encoder.encode(`blob ${content.length}\0`)
-  const h = sha1.create().update(head).update(content).digest()
+  const hash = sha1 !== undefined ? sha1.create() : (nodeCrypto as NodeCrypto).createHash('sha1')
+  hash.update(head)
+  hash.update(content)
+  const h = hash.digest()
   const out = new Uint8Array(40)
   for (let i = 0; i < 20; i++) {
     out[2 * i] = HEX.charCodeAt(h[i]! >> 4)

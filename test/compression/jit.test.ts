@@ -1,0 +1,49 @@
+/**
+ * Hot loops bail out of compiled code a few times, not once a call (#16: a loop compiled while it ran,
+ * on-stack replacement, with code after it that had not run yet, bailed out at that code on every call).
+ * Counted in a fresh Node process with --trace-deopt, compiling on the main thread so that the count does
+ * not depend on timing: numbers of bail-outs, never times.
+ */
+import { describe, it, expect } from 'vitest'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+
+const root = join(import.meta.dirname, '../..')
+const hello = join(root, 'test/fixtures/real/hello-2.10.tar')
+const moduleUrl = (path: string): string => JSON.stringify(pathToFileURL(join(root, path)).href)
+
+/** The functions that bailed out more than `most` times while `script` ran (a few are branches' first runs). */
+function bailingOften (script: string, most = 8): Array<[string, number]> {
+  const flags = ['--no-concurrent-recompilation', '--no-concurrent-osr', '--trace-deopt']
+  const r = spawnSync(process.execPath, ['--import', 'tsx', ...flags, '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 })
+  expect(r.status, r.stderr).toBe(0)
+  const counts = new Map<string, number>()
+  for (const m of r.stdout.matchAll(/^\[bailout .*?deoptimizing \S+ <JSFunction (\S+)/gm)) counts.set(m[1] as string, (counts.get(m[1] as string) ?? 0) + 1)
+  return [...counts].filter(([, n]) => n > most)
+}
+
+describe('no bail-out loop on a cold start', () => {
+  it('GNU gzip -9 over a 3.3 MB tar in 64 KiB pieces, as a race gives it (about 25 blocks)', () => {
+    expect(bailingOften(`
+      import { readFileSync } from 'node:fs'
+      const { gnuGzipDeflate } = await import(${moduleUrl('src/compression/deflate/gnu-gzip.ts')})
+      const bytes = new Uint8Array(readFileSync(${JSON.stringify(hello)}))
+      async function * pieces () { for (let at = 0; at < bytes.length; at += 65536) yield bytes.subarray(at, at + 65536) }
+      for await (const _ of gnuGzipDeflate(pieces(), 9));
+    `)).toEqual([])
+  }, 120_000)
+
+  it('bzip2 blocks spliced into one stream, as a restore splices them (40 blocks at odd bit offsets)', () => {
+    const block = execFileSync('bzip2', ['-1', '-c'], { input: readFileSync(hello).subarray(0, 50_000) })
+    expect(bailingOften(`
+      const { Bzip2BlockSplicer } = await import(${moduleUrl('src/compression/bzip2/blocks.ts')})
+      const block = Buffer.from(${JSON.stringify(block.toString('base64'))}, 'base64')
+      const splicer = new Bzip2BlockSplicer(1)
+      splicer.start()
+      for (let i = 0; i < 40; i++) splicer.add(new Uint8Array(block))
+      splicer.end()
+    `)).toEqual([])
+  }, 120_000)
+})
