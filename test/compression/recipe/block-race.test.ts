@@ -136,6 +136,6 @@ describe('BlockRace', () => {
         const got = await blockRace(recipes, input, real, real.length, c.schedule, c.keep, c.encoders)
         expect(got.recipe).toEqual(want)
       }
-    ), { numRuns: 40 })
+    ), { numRuns: 30 })
   }, 600_000)
 })
