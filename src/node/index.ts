@@ -5,7 +5,7 @@ export { openCarFile, createCarFile, type CarFileSource, type CarFileSink } from
 export { extractTree, type ExtractOptions, type ExtractReport } from './extract.js'
 export { directoryFiles } from './directory-files.js'
 export { writeFileAtomically, createAtomicFile, type AtomicFile } from './atomic-file.js'
-export { manifestFromFile } from './manifest-file.js'
+export { manifestFromFile, type FileManifestOptions } from './manifest-file.js'
 export { createWorkerDigester } from './worker-digester.js'
 export { createWorkerRaces, type WorkerRacesOptions } from './worker-races.js'
 export { createWorkerBlockEncoders } from './worker-block-encoders.js'

@@ -23,6 +23,16 @@ const WORKER_RACES_MIN_BYTES = 128 * 1024
  */
 const WORKER_DIGESTS_MIN_BYTES = 8 * 1024 * 1024
 
+/** manifestFromTarball's options, but the digester (these functions start their own on worker threads). */
+export interface FileManifestOptions extends Omit<ManifestOptions, 'digester'> {
+  /**
+   * Verify an xz member in the threaded layout (`xz -T2`) two blocks at a time, once its race is down to
+   * one candidate (createWorkerRaces' `xzBlocks`): about half the time on two cores, for a second xz
+   * encoder's memory (~200 MB more at `-6`). Default false. Ignored when `recipeRaces` is given.
+   */
+  xzBlocks?: boolean
+}
+
 /**
  * Describes a tar (plain or compressed) or zip archive on disk. The format is decided by `formatOf`
  * (docs/spec.md §17.1): a valid tar header block at offset 0 is a tar; a zip local header or an empty
@@ -32,7 +42,7 @@ const WORKER_DIGESTS_MIN_BYTES = 8 * 1024 * 1024
  * A path that is a pipe, FIFO or socket (`/dev/stdin` in a pipeline, `<(command)`) is read once, as
  * `manifestFromStream` reads it; its size is never taken from stat.
  */
-export async function manifestFromFile (path: string, options: Omit<ManifestOptions, 'digester'> = {}): Promise<ManifestResult<AnyEntry>> {
+export async function manifestFromFile (path: string, options: FileManifestOptions = {}): Promise<ManifestResult<AnyEntry>> {
   // --nar reads the tree's blocks back: a sink that cannot be read gets a spool on disk beside it.
   const spool = options.nar === true && options.narBlocks === undefined && typeof (options.blockstore as { get?: unknown } | undefined)?.get !== 'function'
     ? await (await import('./spool-blocks.js')).SpoolBlocks.create()
@@ -44,7 +54,7 @@ export async function manifestFromFile (path: string, options: Omit<ManifestOpti
   }
 }
 
-async function describeFile (path: string, options: Omit<ManifestOptions, 'digester'>): Promise<ManifestResult<AnyEntry>> {
+async function describeFile (path: string, options: FileManifestOptions): Promise<ManifestResult<AnyEntry>> {
   if (!await isRegularFile(path)) return await manifestFromStream(streamChunks(path), options)
   // The file and the workers are closed on every way out, a start that fails included.
   const resources = new ResourceStack()
@@ -54,7 +64,7 @@ async function describeFile (path: string, options: Omit<ManifestOptions, 'diges
     const zip = format === 'zip'
     const digester = file.size >= WORKER_DIGESTS_MIN_BYTES ? await resources.use(workerDigester()) : undefined
     // A compressed archive's recipe races run on another core, unless it is too small to repay a worker.
-    const races = format !== 'tar' && !zip && file.size >= WORKER_RACES_MIN_BYTES && options.recipeRaces === undefined ? await resources.use(workerRaces()) : undefined
+    const races = format !== 'tar' && !zip && file.size >= WORKER_RACES_MIN_BYTES && options.recipeRaces === undefined ? await resources.use(workerRaces(options.xzBlocks)) : undefined
     if (zip) {
       const { manifestFromZip } = await import('../manifest/zip.js')
       const { reread: _, ...zipOptions } = options
@@ -84,7 +94,7 @@ async function describeFile (path: string, options: Omit<ManifestOptions, 'diges
  * a prefix), are copied to a temporary file first and described from there. Temporary files are removed
  * before this returns.
  */
-export async function manifestFromStream (source: ByteSource, options: Omit<ManifestOptions, 'digester'> = {}): Promise<ManifestResult<AnyEntry>> {
+export async function manifestFromStream (source: ByteSource, options: FileManifestOptions = {}): Promise<ManifestResult<AnyEntry>> {
   const { head, chunks, cancel } = await peekHead(source, HEAD_BYTES)
   // Released on every way out, the last taken first; the source too, when something stopped before its
   // end was read (a worker that did not start, say): a pipe is not left half read and open.
@@ -105,7 +115,7 @@ export async function manifestFromStream (source: ByteSource, options: Omit<Mani
     const spool = await createSpool()
     resources.defer(spool.remove)
     const digester = await resources.use(workerDigester())
-    const races = options.recipeRaces === undefined ? await resources.use(workerRaces()) : undefined
+    const races = options.recipeRaces === undefined ? await resources.use(workerRaces(options.xzBlocks)) : undefined
     const reread = async function * (): AsyncGenerator<Uint8Array> { yield * (await openArchiveFile(spool.path)).chunks }
     return await manifestFromTarball(spool.copy(chunks), { ...options, digester, reread, ...(races === undefined ? {} : { recipeRaces: races }) })
   } finally {
@@ -118,6 +128,6 @@ async function workerDigester (): Promise<ReturnType<typeof createWorkerDigester
   return (await import('./worker-digester.js')).createWorkerDigester()
 }
 
-async function workerRaces (): Promise<RecipeRaces & { close(): Promise<void> }> {
-  return (await import('./worker-races.js')).createWorkerRaces()
+async function workerRaces (xzBlocks = false): Promise<RecipeRaces & { close(): Promise<void> }> {
+  return (await import('./worker-races.js')).createWorkerRaces({ xzBlocks })
 }

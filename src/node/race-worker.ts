@@ -4,6 +4,7 @@
  * length, which is how the other side bounds the bytes in flight.
  */
 import { parentPort, workerData } from 'node:worker_threads'
+import { BlockRace, hasXzBlocks } from '../compression/recipe/block-race.js'
 import { BlockVerifier } from '../compression/recipe/block-verify.js'
 import type { RecipeRace } from '../compression/recipe/race.js'
 import { raceOf, type RacePlan } from '../compression/recipe/races.js'
@@ -14,12 +15,16 @@ import type { RaceMessage, RaceReply } from './worker-races.js'
 const port = parentPort
 if (port === null) throw new Error('race-worker.js runs as a worker thread')
 
-const data = workerData as { slots: SharedArrayBuffer[], blockThreads: number }
+const data = workerData as { slots: SharedArrayBuffer[], blockThreads: number, xzBlocks: boolean }
 const slots = data.slots.map(buffer => new Uint8Array(buffer))
-let race: RecipeRace | BlockVerifier | undefined
+let race: RecipeRace | BlockVerifier | BlockRace | undefined
 // With threads to spare, a bzip2 member's one candidate is verified block by block on threads of its own
 // (started on its first piece).
 const blockEncoders = data.blockThreads > 0 ? createWorkerBlockEncoders(data.blockThreads) : undefined
+// Asked to, an xz race in the threaded layout, once one candidate is left, is verified block by block on
+// threads of its own and this one (started on its first piece): this thread would otherwise encode every
+// block alone.
+const xzBlockEncoders = data.xzBlocks ? createWorkerBlockEncoders(Math.max(1, data.blockThreads), { here: true }) : undefined
 let failed = false
 const reply = (message: RaceReply): void => { port.postMessage(message) }
 
@@ -42,7 +47,7 @@ async function handleInTurn (message: RaceMessage): Promise<void> {
 async function handle (message: RaceMessage): Promise<void> {
   switch (message.kind) {
     case 'start':
-      race = blockVerifierOf(message.plan) ?? await raceOf(message.plan)
+      race = blockVerifierOf(message.plan) ?? await blockRaceOf(message.plan)
       return
     case 'expected':
     case 'input': {
@@ -54,14 +59,14 @@ async function handle (message: RaceMessage): Promise<void> {
       if (message.kind === 'expected') race?.expected(bytes)
       else race?.input(bytes)
       // Acknowledged once the block encoders can take more: the other side holds back while bytes wait.
-      if (race instanceof BlockVerifier) await race.ready()
+      if (race instanceof BlockVerifier || race instanceof BlockRace) await race.ready()
       // Or while a candidate's code loads: the race logs meanwhile.
       else await race?.loading
       reply(inSlot ? { kind: 'done', length: message.length, slot: message.slot } : { kind: 'done', length: message.length })
       return
     }
     case 'end': {
-      const recipe = (race instanceof BlockVerifier ? await race.end(message.length) : await race?.finish(message.length))?.recipe
+      const recipe = (race instanceof BlockVerifier || race instanceof BlockRace ? await race.end(message.length) : await race?.finish(message.length))?.recipe
       race = undefined
       reply(recipe === undefined ? { kind: 'verdict' } : { kind: 'verdict', recipe })
     }
@@ -72,4 +77,10 @@ async function handle (message: RaceMessage): Promise<void> {
 function blockVerifierOf (plan: RacePlan): BlockVerifier | undefined {
   const only = plan.recipes.length === 1 ? plan.recipes[0] : undefined
   return only?.encoder === 'bzip2' && blockEncoders !== undefined ? BlockVerifier.of(only, blockEncoders) : undefined
+}
+
+/** The plan's race; asked to, for xz's threaded layout a BlockRace, finished on xzBlockEncoders. */
+async function blockRaceOf (plan: RacePlan): Promise<RecipeRace | BlockRace> {
+  const race = await raceOf(plan)
+  return xzBlockEncoders !== undefined && hasXzBlocks(plan.recipes) ? new BlockRace(race, xzBlockEncoders) : race
 }

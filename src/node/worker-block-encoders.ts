@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
-import type { BlockEncoders } from '../compression/recipe/blocks.js'
+import { encodePiece, type BlockEncoders } from '../compression/recipe/blocks.js'
 import type { Recipe } from '../compression/recipe/encoder.js'
 import { startScriptWorker } from './script-worker.js'
 import { type ErrorReply, rebuiltError, workerFailure } from './worker-errors.js'
@@ -19,12 +19,22 @@ export type BlockReply = { kind: 'done', id: number, buffer: ArrayBuffer, length
 
 interface Pending { resolve: (stream: Uint8Array) => void, reject: (err: Error) => void, worker: number }
 
+export interface WorkerBlockEncodersOptions {
+  /**
+   * One more encoder, in the calling thread, taking a piece only while every worker is busy (it blocks
+   * the thread meanwhile): for a thread that would otherwise wait for the workers, like the race worker
+   * on two cores once a race is handed over to block verification.
+   */
+  here?: boolean
+}
+
 /**
  * Block encoders on `threads` worker threads (default: one per core, at most 4). Call `close()` when done,
  * so that the workers do not keep the process alive.
  */
-export function createWorkerBlockEncoders (threads = Math.min(4, availableParallelism())): BlockEncoders & { close(): Promise<void> } {
+export function createWorkerBlockEncoders (threads = Math.min(4, availableParallelism()), options: WorkerBlockEncodersOptions = {}): BlockEncoders & { close(): Promise<void> } {
   const count = Math.max(1, threads)
+  const here = options.here === true
   const workers: Worker[] = []
   const busy: number[] = []
   const pending = new Map<number, Pending>()
@@ -60,8 +70,10 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
   }
 
   return {
-    width: count,
+    width: here ? count + 1 : count,
     async encode (recipe, piece) {
+      // The first pieces go to the workers, so that this thread takes the input of the next one meanwhile.
+      if (here && busy.length === count && busy.every(b => b > 0)) return await encodePiece(recipe, piece)
       if (workers.length === 0) start()
       // The least busy worker (pieces are about the same size, so this spreads them evenly).
       let w = 0

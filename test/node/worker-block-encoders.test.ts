@@ -4,12 +4,19 @@
  * a worker thrown here as its own typed class.
  */
 import { execFileSync } from 'node:child_process'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { MemoryBlocks, manifestFromTarball, restoreArchive } from '../../src/index.js'
 import type { BlockEncoders } from '../../src/compression/recipe/blocks.js'
 import { BlockNotFoundError, InvalidManifestError } from '../../src/errors.js'
 import { CID } from 'multiformats/cid'
 import { createWorkerBlockEncoders } from '../../src/node/worker-block-encoders.js'
+import * as blocks from '../../src/compression/recipe/blocks.js'
+
+// Counts the pieces encoded in this thread (the workers load their own, unmocked, modules).
+vi.mock('../../src/compression/recipe/blocks.js', async (original) => {
+  const actual = await original<typeof import('../../src/compression/recipe/blocks.js')>()
+  return { ...actual, encodePiece: vi.fn(actual.encodePiece) }
+})
 import { packTar } from '../helpers/archives.js'
 import { collect } from '../helpers/nix.js'
 
@@ -72,6 +79,27 @@ describe('restore with block encoders on worker threads', () => {
     const stream = await workers.encode({ encoder: 'bzip2', params: { level: 1 } }, whole.subarray(whole.length - text.length))
     expect(Buffer.from(stream)).toEqual(execFileSync('bzip2', ['-1', '-c'], { input: text }))
     expect(whole.length).toBe(21 + text.length)
+  }, 60_000)
+
+  it('here: one more encoder in this thread, taking a piece only while every worker is busy', async () => {
+    const mixed = createWorkerBlockEncoders(1, { here: true })
+    try {
+      expect(mixed.width).toBe(2)
+      const recipe = { encoder: 'xz', params: { level: 1, mt: 1, blockSize: 100_000 } }
+      const pieces = [1, 2, 3].map(i => new TextEncoder().encode(`piece ${i} of a block test\n`.repeat(4000).slice(0, 100_000)))
+      const want = await Promise.all(pieces.map(async p => await blocks.encodePiece(recipe, p.slice())))
+      const before = vi.mocked(blocks.encodePiece).mock.calls.length
+      // Given at once: the first goes to the worker, the others, the worker still busy, are encoded here.
+      const got = await Promise.all(pieces.map(async p => await mixed.encode(recipe, p)))
+      expect(got.map(g => Buffer.from(g))).toEqual(want.map(w => Buffer.from(w)))
+      expect(vi.mocked(blocks.encodePiece).mock.calls.length - before).toBe(2)
+      // The worker idle again, the next goes to it.
+      const next = vi.mocked(blocks.encodePiece).mock.calls.length
+      expect(Buffer.from(await mixed.encode(recipe, pieces[2]!))).toEqual(Buffer.from(want[2]!))
+      expect(vi.mocked(blocks.encodePiece).mock.calls.length).toBe(next)
+    } finally {
+      await mixed.close()
+    }
   }, 60_000)
 
   it('throws a worker\'s error as its own class', async () => {

@@ -1,6 +1,7 @@
 /**
  * createWorkerRaces: recipe races on a worker thread give the manifests the in-thread races give (gzip by
- * GNU gzip, bzip2, xz with several blocks, zstd with a pledged size, a stream no candidate makes); bytes in
+ * GNU gzip, bzip2, xz with several blocks (also verified block by block: xzBlocks), zstd with a pledged size, a
+ * stream no candidate makes); bytes in
  * flight are bounded (ready() waits, then lets go); an error in the worker is thrown here with its type
  * and code; manifestFromFile uses the worker for a compressed archive of any size worth it.
  */
@@ -24,9 +25,9 @@ afterAll(() => { removeDir(dir) })
 
 const tool = (cmd: string, args: string[], input: Uint8Array): Uint8Array => new Uint8Array(execFileSync(cmd, args, { input, maxBuffer: 1 << 28 }))
 
-async function bothWays (archive: Uint8Array): Promise<{ cid: string, recipes: unknown[] }> {
+async function bothWays (archive: Uint8Array, options: Parameters<typeof createWorkerRaces>[0] = {}): Promise<{ cid: string, recipes: unknown[] }> {
   const inThread = await manifestFromTarball(archive)
-  const races = createWorkerRaces()
+  const races = createWorkerRaces(options)
   try {
     const onWorker = await manifestFromTarball(archive, { recipeRaces: races })
     expect(onWorker.cid.toString()).toBe(inThread.cid.toString())
@@ -46,6 +47,16 @@ describe('createWorkerRaces', () => {
     // A deflate stream no candidate makes (zlib's filtered strategy): no recipe, either way.
     const filtered = tool('python3', ['-c', 'import sys,zlib,gzip; d=sys.stdin.buffer.read(); c=zlib.compressobj(6,zlib.DEFLATED,31,8,zlib.Z_FILTERED); sys.stdout.buffer.write(c.compress(d)+c.flush())'], tar)
     expect((await bothWays(filtered)).recipes).toEqual([undefined])
+  }, 600_000)
+
+  it('xzBlocks: an xz -T2 race down to one candidate is verified block by block, on a thread of its own and the worker: the same manifests (#16)', async () => {
+    for (const preset of ['-6e', '-3']) {
+      const xzT2 = tool('xz', [preset, '-T2', '--block-size=700000', '-c'], tar)
+      expect((await bothWays(xzT2, { xzBlocks: true })).recipes).toEqual([{ encoder: 'xz', params: { level: Number(preset[1]), ...(preset.endsWith('e') ? { extreme: 1 } : {}), mt: 1, blockSize: 700_000 } }])
+    }
+    // A stream of one block, and a single-threaded one, which has no blocks to verify apart.
+    expect((await bothWays(tool('xz', ['-6', '-T2', '-c'], tar), { xzBlocks: true })).recipes).toEqual([{ encoder: 'xz', params: { level: 6, mt: 1 } }])
+    expect((await bothWays(tool('xz', ['-6', '-T1', '-c'], tar), { xzBlocks: true })).recipes).toEqual([{ encoder: 'xz', params: { level: 6 } }])
   }, 600_000)
 
   it('holds the caller back while too many bytes wait for the worker, then lets go', async () => {

@@ -117,6 +117,34 @@ export class RecipeRace {
    */
   get loading (): Promise<void> | undefined { return this.#loading }
 
+  /**
+   * The one candidate left, when every other has been rejected for good (none waits to be started, so
+   * none can be revived): the verdict is then its recipe exactly if its whole output equals the real body.
+   */
+  get lone (): Recipe | undefined {
+    return this.#waiting.length === 0 && this.#runners.length === 1 ? this.#runners[0]!.recipe : undefined
+  }
+
+  /** The candidates rejected so far, and where (as `end()` lists them). */
+  get rejected (): RaceResult['rejected'] { return [...this.#rejected] }
+
+  /** Candidates not started yet (they run only if every started one fails). */
+  get waiting (): number { return this.#waiting.length }
+
+  /** Candidates started and not rejected. */
+  get running (): number { return this.#runners.length }
+
+  /**
+   * Starts the next waiting candidate now, replaying what was logged, as the log bound starts them all:
+   * the verdict is the same (a race run in lockstep gives the sequential one), and a wrong candidate
+   * proven wrong early (a proof, a differing byte) is then rejected for good instead of waiting.
+   */
+  startNext (): void {
+    if (this.#log === undefined) return
+    this.#startNext()
+    this.#trim()
+  }
+
   /** The next real compressed bytes. */
   expected (bytes: Uint8Array): void {
     if (bytes.length === 0 || (this.#runners.length === 0 && this.#waiting.length === 0)) return
@@ -196,6 +224,16 @@ export class RecipeRace {
   #resume (): void {
     if (this.#log !== undefined && this.#logBytes > this.#maxLog && !this.#startAll()) return
     this.#settle()
+  }
+
+  /** Abandons the race: every started candidate's encoder is disposed now (no call after this). */
+  dispose (): void {
+    for (const runner of this.#runners) runner.encoder.dispose?.()
+    this.#runners = []
+    this.#waiting.length = 0
+    this.#log = undefined
+    this.#pending = []
+    this.#parked.clear()
   }
 
   /** A runner's end: flushes its encoder and checks that its output is exactly `length` bytes. */
