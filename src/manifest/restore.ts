@@ -105,9 +105,9 @@ export async function * restoreArchiveRange (manifest: Manifest, source: BlockSo
   const own = await linkedArchiveFile(manifest, source)
   if (own !== undefined) { yield * readFile(own, source, range); return }
   if (manifest.archive.format === 'tar') { yield * tarBytes(manifest, source, range); return }
-  const bytes = manifest.archive.format === 'zip' ? zipBytes(manifest, source) : rebuild(manifest, source, blockTree(manifest.tree.root, source), options)
-  let position = 0
   const end = range.offset + range.length
+  const bytes = manifest.archive.format === 'zip' ? zipBytes(manifest, source) : rebuild(manifest, source, blockTree(manifest.tree.root, source), options, end)
+  let position = 0
   for await (const chunk of bytes) {
     const next = position + chunk.length
     if (next > range.offset) yield chunk.subarray(Math.max(range.offset - position, 0), Math.min(end - position, chunk.length))
@@ -136,8 +136,11 @@ export async function linkedArchiveFile (manifest: Manifest, source: BlockSource
   }
 }
 
-/** A compressed archive from the tar stream and each member's recipe. */
-async function * rebuild (manifest: Manifest, source: BlockSource, tree: TreeContents, { blockEncoders, streamEncoders }: RebuildEncoders): AsyncGenerator<Uint8Array> {
+/**
+ * A compressed archive from the tar stream and each member's recipe. `stopAt`: the consumer stops reading
+ * at that archive offset (a range).
+ */
+async function * rebuild (manifest: Manifest, source: BlockSource, tree: TreeContents, { blockEncoders, streamEncoders }: RebuildEncoders, stopAt = Infinity): AsyncGenerator<Uint8Array> {
   const compression = manifest.compression
   if (compression === undefined || manifest.tar === undefined) throw new InvalidManifestError('manifest links no archive bytes and has no compression recipes')
   const tar = tarBytes(manifest, source, undefined, tree)[Symbol.asyncIterator]()
@@ -165,7 +168,9 @@ async function * rebuild (manifest: Manifest, source: BlockSource, tree: TreeCon
     const layout = blocks?.blockLayoutOf(member.recipe)
     yield * (layout !== undefined && blocks !== undefined && blockEncoders !== undefined
       ? blocks.encodeInBlocks(member.recipe, layout, range(member), blockEncoders)
-      : streamEncoders !== undefined
+      // A member the range ends inside is encoded here: a stream stopped midway costs its worker (its
+      // encoder's state cannot be reused) and the input in flight, more than a range's prefix is worth.
+      : streamEncoders !== undefined && member.offset + member.size <= stopAt
         ? streamEncoders.encode(member.recipe, member.tarSize, range(member))
         : encodeWhole(member.recipe, member.tarSize, range(member)))
     yield member.trailer

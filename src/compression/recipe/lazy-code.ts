@@ -16,7 +16,8 @@ export function lazyCode<M> (importer: () => Promise<M>): LazyCode<M> {
   return {
     load () {
       if (code !== undefined) return undefined
-      loading ??= importer().then(m => { code = m })
+      // A failed import is tried again by the next call (a server's next race), not remembered.
+      loading ??= importer().then(m => { code = m }, (err: unknown) => { loading = undefined; throw err })
       return loading
     },
     get () {

@@ -258,7 +258,8 @@ export class RecipeRace {
 
   /** Starts every waiting candidate and stops logging; false (waiting for their code) when some cannot run yet. */
   #startAll (): boolean {
-    const code = this.#waiting.map(c => c.load?.()).filter(p => p !== undefined)
+    // A candidate that cannot write the real stream is rejected as it starts: its code is not needed.
+    const code = this.#waiting.map(c => this.#cannotWrite(c) ? undefined : c.load?.()).filter(p => p !== undefined)
     if (code.length > 0) { this.#wait(Promise.all(code)); return false }
     while (this.#waiting.length > 0) this.#start(this.#waiting.shift() as EncoderFactory)
     this.#log = undefined

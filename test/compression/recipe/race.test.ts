@@ -264,6 +264,19 @@ describe('recipe race: a candidate\'s code loads when it is about to run (#16, s
     expect(loads).toEqual([1])
   })
 
+  it('past the log bound, a candidate proven unable to write the stream is rejected without loading its code', async () => {
+    const loads: number[] = []
+    const cannot: EncoderFactory = { ...lazy(fake(2), loads), cannotWrite: () => true }
+    const r = new RecipeRace([lazy(fake(1), loads), cannot, lazy(fake(3), loads)], { maxLog: 1000 })
+    await r.loading
+    feed(r, data, [{ real: false, n: 20_000 }, { real: true, n: 20_000 }])
+    await r.loading
+    const result = await r.finish()
+    expect(result.recipe).toEqual({ encoder: 'fake', params: { id: 1 } })
+    expect(result.rejected.map(x => [x.recipe.params.id, x.reason])).toEqual([[2, 'differs']])
+    expect(loads).toEqual([1, 3])
+  })
+
   it('gives the verdict of a race with all code loaded, whenever the code arrives, and loads only what it runs (fast-check)', async () => {
     const flawArb = fc.oneof(fc.constant(undefined), fc.constant('short' as const), fc.constant('long' as const), fc.record({ at: fc.nat(49_999) }))
     const candidateArb = fc.record({ chunk: fc.integer({ min: 1, max: 20_000 }), hold: fc.oneof(fc.constant(0), fc.nat(60_000)), flaw: flawArb, foresee: fc.boolean() })
