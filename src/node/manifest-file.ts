@@ -57,8 +57,7 @@ export async function manifestFromFile (path: string, options: FileManifestOptio
 async function describeFile (path: string, options: FileManifestOptions): Promise<ManifestResult<AnyEntry>> {
   if (!await isRegularFile(path)) return await manifestFromStream(streamChunks(path), options)
   // The file and the workers are closed on every way out, a start that fails included.
-  const resources = new ResourceStack()
-  try {
+  return await ResourceStack.run(async resources => {
     const file = await resources.use(openRandomAccessFile(path))
     const format = await formatOf(file)
     const zip = format === 'zip'
@@ -81,9 +80,7 @@ async function describeFile (path: string, options: FileManifestOptions): Promis
     // A second read, only if a compressed archive turns out to need its own blocks stored.
     const reread = async function * (): AsyncGenerator<Uint8Array> { yield * (await openArchiveFile(path)).chunks }
     return await manifestFromTarball(chunks, { ...options, reread, ...(digester === undefined ? {} : { digester }), ...(races === undefined ? {} : { recipeRaces: races }) })
-  } finally {
-    await resources.close()
-  }
+  })
 }
 
 /**
@@ -98,9 +95,8 @@ export async function manifestFromStream (source: ByteSource, options: FileManif
   const { head, chunks, cancel } = await peekHead(source, HEAD_BYTES)
   // Released on every way out, the last taken first; the source too, when something stopped before its
   // end was read (a worker that did not start, say): a pipe is not left half read and open.
-  const resources = new ResourceStack()
-  resources.defer(cancel)
-  try {
+  return await ResourceStack.run(async resources => {
+    resources.defer(cancel)
     const format = formatFromHead(head)
     if (format === 'tar') {
       const digester = await resources.use(workerDigester())
@@ -118,9 +114,7 @@ export async function manifestFromStream (source: ByteSource, options: FileManif
     const races = options.recipeRaces === undefined ? await resources.use(workerRaces(options.xzBlocks)) : undefined
     const reread = async function * (): AsyncGenerator<Uint8Array> { yield * (await openArchiveFile(spool.path)).chunks }
     return await manifestFromTarball(spool.copy(chunks), { ...options, digester, reread, ...(races === undefined ? {} : { recipeRaces: races }) })
-  } finally {
-    await resources.close()
-  }
+  })
 }
 
 // The worker modules (and node:worker_threads) load only when a worker starts: a small archive needs none.

@@ -20,6 +20,23 @@ export class ResourceStack {
   }
 
   /**
+   * Runs `body` with a stack of its own, closed on every way out. When the body fails, its failure is the
+   * one thrown: a release failing too (everything is still released) must not hide why it stopped.
+   */
+  static async run<T> (body: (resources: ResourceStack) => Promise<T>): Promise<T> {
+    const resources = new ResourceStack()
+    let result: T
+    try {
+      result = await body(resources)
+    } catch (err) {
+      await resources.close().catch(() => {})
+      throw err
+    }
+    await resources.close()
+    return result
+  }
+
+  /**
    * Releases everything taken, the last first, each even when one before it fails; then throws the first
    * failure, if any. Releases nothing twice.
    */

@@ -1,6 +1,6 @@
 /**
  * ResourceStack releases what it took, the last first, each even when one before it fails, then throws
- * the first failure; nothing is released twice.
+ * the first failure; nothing is released twice. `run` closes on every way out and keeps the body's failure.
  */
 import { describe, expect, it } from 'vitest'
 import { ResourceStack } from '../../src/node/resource-stack.js'
@@ -22,6 +22,16 @@ describe('ResourceStack', () => {
     expect(closed).toEqual(['last', 'deferred', 'second', 'first'])
     await stack.close()
     expect(closed).toHaveLength(4)
+  })
+
+  it('run: closes on every way out; the body\'s failure is the one thrown, not a release failing after it', async () => {
+    const closed: string[] = []
+    const failsToClose = { close: async () => { closed.push('x'); throw new Error('would not close') } }
+    await expect(ResourceStack.run(async resources => { await resources.use(failsToClose); throw new Error('the body failed') })).rejects.toThrow('the body failed')
+    expect(closed).toEqual(['x'])
+    await expect(ResourceStack.run(async resources => { await resources.use(failsToClose); return 1 })).rejects.toThrow('would not close')
+    expect(await ResourceStack.run(async resources => { resources.defer(async () => { closed.push('y') }); return 2 })).toBe(2)
+    expect(closed).toEqual(['x', 'x', 'y'])
   })
 
   it('takes nothing from a start that failed', async () => {
