@@ -33,8 +33,7 @@ import { writeFileAtomically } from './atomic-file.js'
 import { openArchiveFile } from './files.js'
 import { checkInputFile, typedFsError } from './fs-errors.js'
 import { manifestFromFile } from './manifest-file.js'
-import { createWorkerBlockEncoders } from './worker-block-encoders.js'
-import { createWorkerStreamEncoders } from './worker-stream-encoders.js'
+import { createWorkerRebuildEncoders } from './worker-rebuild-encoders.js'
 
 /** The index root's file in a store directory. */
 export const INDEX_ROOT_FILE = 'index-root'
@@ -186,11 +185,10 @@ class FsStore implements Store {
     const result = typeof archive === 'string' ? await manifestFromFile(archive, describeOptions) : await describeBytes(archive, describeOptions)
     // The archive comes back from the store's blocks, or it is not indexed: restoreArchive checks its size and sha256.
     // A compressed one is rebuilt, its members encoded on worker threads (started only if there are any).
-    const blockEncoders = createWorkerBlockEncoders()
-    const streamEncoders = createWorkerStreamEncoders()
+    const rebuild = createWorkerRebuildEncoders()
     try {
-      for await (const _ of restoreArchive(result.cid, this.blockstore, { blockEncoders, streamEncoders }));
-    } finally { await Promise.all([blockEncoders.close(), streamEncoders.close()]) }
+      for await (const _ of restoreArchive(result.cid, this.blockstore, rebuild.encoders));
+    } finally { await rebuild.close() }
     const indexRoot = await this.index([result.cid])
     return addResult(result.cid, await archiveStats(result.cid, this.blockstore), true, indexRoot)
   }

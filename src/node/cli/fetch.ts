@@ -2,8 +2,7 @@ import { FetchFailedError, InvalidArgumentError, InvalidHashError, type SourceFa
 import { fetchArchive, type FetchArchiveOptions } from '../../fetch/fetch-archive.js'
 import { createAtomicFile, type AtomicFile } from '../atomic-file.js'
 import { checkOutputParent } from '../fs-errors.js'
-import { createWorkerBlockEncoders } from '../worker-block-encoders.js'
-import { createWorkerStreamEncoders } from '../worker-stream-encoders.js'
+import { createWorkerRebuildEncoders } from '../worker-rebuild-encoders.js'
 import { type Command, UsageError, stringOption, stringsOption } from './command.js'
 import { isStreamPath, outputPath, writeOutput } from './output.js'
 
@@ -44,12 +43,11 @@ export const fetchCommand: Command = {
     let bytes: AsyncGenerator<Uint8Array>
     // Members rebuilt from gateways' blocks are encoded on worker threads; these start only once the bytes
     // are read (below), so they are closed there.
-    const blockEncoders = createWorkerBlockEncoders()
-    const streamEncoders = createWorkerStreamEncoders()
+    const rebuild = createWorkerRebuildEncoders()
     try {
       bytes = fetchArchive({
         ...options,
-        encoders: { blockEncoders, streamEncoders },
+        encoders: rebuild.encoders,
         onAttempt: s => { source = s },
         onFailure: f => {
           failures.push(f)
@@ -83,7 +81,7 @@ export const fetchCommand: Command = {
       }
       throw err
     } finally {
-      await Promise.all([blockEncoders.close(), streamEncoders.close()])
+      await rebuild.close()
     }
     const algorithm = sha256 !== undefined ? 'sha256' : 'sha512'
     const report = { output: output ?? null, size, [algorithm]: sha256 ?? sha512, source, failures }

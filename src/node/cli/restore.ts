@@ -1,7 +1,6 @@
 import { restoreArchive } from '../../manifest/restore.js'
 import { directoryFiles } from '../directory-files.js'
-import { createWorkerBlockEncoders } from '../worker-block-encoders.js'
-import { createWorkerStreamEncoders } from '../worker-stream-encoders.js'
+import { createWorkerRebuildEncoders } from '../worker-rebuild-encoders.js'
 import { type Command, UsageError, openCar, stringOption } from './command.js'
 import { outputPath, writeOutput } from './output.js'
 
@@ -34,12 +33,11 @@ export const restore: Command = {
     const car = await openCar(inv.args[0])
     // bzip2 and threaded-xz members are encoded a block per core, other members on a thread of their own
     // (the workers start only if there are any).
-    const blockEncoders = createWorkerBlockEncoders()
-    const streamEncoders = createWorkerStreamEncoders()
+    const rebuild = createWorkerRebuildEncoders()
     try {
-      const bytes = restoreArchive(car.root, car, { blockEncoders, streamEncoders, ...(dir === undefined ? {} : { files: directoryFiles(dir), strip }) })
+      const bytes = restoreArchive(car.root, car, { ...rebuild.encoders, ...(dir === undefined ? {} : { files: directoryFiles(dir), strip }) })
       await writeOutput(output, bytes)
-    } finally { await Promise.all([car.close(), blockEncoders.close(), streamEncoders.close()]) }
+    } finally { await Promise.all([car.close(), rebuild.close()]) }
     return 0
   }
 }

@@ -24,8 +24,7 @@ import { parseTarget } from './routes.js'
 import { serveIpfs } from './trustless-gateway.js'
 import { createUpstream, type Upstream } from './upstream.js'
 import { VerifiedArchives } from './verified-archives.js'
-import { createWorkerBlockEncoders } from '../worker-block-encoders.js'
-import { createWorkerStreamEncoders } from '../worker-stream-encoders.js'
+import { createWorkerRebuildEncoders } from '../worker-rebuild-encoders.js'
 
 export interface MirrorServerOptions {
   /** The blocks and the index of archive digests to manifests. */
@@ -87,8 +86,7 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
   let upstream: Upstream | undefined
   let context: ServeContext | undefined
   // Shared by every rebuild; their threads start with the first block or stream a rebuild hands them.
-  const blockEncoders = createWorkerBlockEncoders()
-  const streamEncoders = createWorkerStreamEncoders()
+  const rebuild = createWorkerRebuildEncoders()
   let bound: MirrorAddress | undefined
   let closing: Promise<void> | undefined
   const inFlight = new Set<ServerResponse>()
@@ -156,7 +154,7 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
       streams: new Limiter(limits.maxStreams, limits.maxQueuedStreams),
       verified: new VerifiedArchives(limits.verifiedArchives),
       send: { drainTimeoutMs: limits.drainTimeoutMs },
-      encoders: { blockEncoders, streamEncoders },
+      encoders: rebuild.encoders,
       nix: new NixCache(index === undefined ? options.store : { list: algorithm => listIndex(index, source, algorithm) }, source, {
         refreshMs: limits.nixCacheRefreshMs,
         onError: report,
@@ -205,7 +203,7 @@ export function createMirrorServer (options: MirrorServerOptions): MirrorServer 
         if (server.listening || inFlight.size > 0) await closed
         clearTimeout(cut)
         await upstream?.stop()
-        await Promise.all([blockEncoders.close(), streamEncoders.close()])
+        await rebuild.close()
       })()
       await closing
     },
