@@ -18,8 +18,9 @@ import { ResourceStack } from './resource-stack.js'
  */
 const WORKER_RACES_MIN_BYTES = 128 * 1024
 /**
- * Archives from this size on have their digests computed on worker threads: a smaller one is hashed here
- * in less time (1.4 ms a MB for both digests) than the workers take to start.
+ * Plain tars and zips from this size on have their digests computed on worker threads: a smaller one is
+ * hashed here in less time (1.4 ms a MB for both digests) than the workers take to start. A compressed
+ * tar's are always computed here (`digestsOnWorkers`).
  */
 const WORKER_DIGESTS_MIN_BYTES = 8 * 1024 * 1024
 
@@ -61,7 +62,7 @@ async function describeFile (path: string, options: FileManifestOptions): Promis
     const file = await resources.use(openRandomAccessFile(path))
     const format = await formatOf(file)
     const zip = format === 'zip'
-    const digester = file.size >= WORKER_DIGESTS_MIN_BYTES ? await resources.use(workerDigester()) : undefined
+    const digester = digestsOnWorkers(format) && file.size >= WORKER_DIGESTS_MIN_BYTES ? await resources.use(workerDigester()) : undefined
     // A compressed archive's recipe races run on another core, unless it is too small to repay a worker.
     const races = format !== 'tar' && !zip && file.size >= WORKER_RACES_MIN_BYTES && options.recipeRaces === undefined ? await resources.use(workerRaces(options.xzBlocks)) : undefined
     if (zip) {
@@ -110,11 +111,21 @@ export async function manifestFromStream (source: ByteSource, options: FileManif
     }
     const spool = await createSpool()
     resources.defer(spool.remove)
-    const digester = await resources.use(workerDigester())
     const races = options.recipeRaces === undefined ? await resources.use(workerRaces(options.xzBlocks)) : undefined
     const reread = async function * (): AsyncGenerator<Uint8Array> { yield * (await openArchiveFile(spool.path)).chunks }
-    return await manifestFromTarball(spool.copy(chunks), { ...options, digester, reread, ...(races === undefined ? {} : { recipeRaces: races }) })
+    return await manifestFromTarball(spool.copy(chunks), { ...options, reread, ...(races === undefined ? {} : { recipeRaces: races }) })
   })
+}
+
+/**
+ * Whether an archive of this format has its digests computed on worker threads (when large enough). Not a
+ * compressed tar's: its digests cover the compressed bytes, which cost this thread a fraction of what
+ * decompressing them does (1.4 ms a MB against 7-30 ms a MB for gunzip, more for the others), while the
+ * race worker keeps the other core busy; two more isolates and their slots (32 MiB) would add about 50 MB
+ * to the peak memory (#16).
+ */
+function digestsOnWorkers (format: string | undefined): boolean {
+  return format === 'tar' || format === 'zip'
 }
 
 // The worker modules (and node:worker_threads) load only when a worker starts: a small archive needs none.

@@ -1,6 +1,6 @@
 /**
  * manifestFromFile and manifestFromStream start several things one after another (the archive's handle,
- * the two digest workers, the race worker, a spool file); when a later one fails to start, every one
+ * the two digest workers of a plain tar, the race worker of a compressed one, a spool file); when a later one fails to start, every one
  * started before it is closed: a live worker thread would keep the process from exiting, an open handle
  * is a descriptor lost, a spool a temporary file left behind. Worker threads are made to fail to start
  * (the Nth `new Worker` throws) through a wrapper of node:worker_threads that also records every worker
@@ -68,13 +68,12 @@ function gzipLooking (length: number): Uint8Array {
 }
 
 describe('manifestFromFile: a worker that fails to start', () => {
-  it('the race worker: both digest workers are stopped and the archive\'s handle is closed', async () => {
+  it('the race worker (a compressed archive starts no digest workers): the archive\'s handle is closed', async () => {
     const path = file('large.tar.gz', gzipLooking(8 * MiB + 1))
-    workers.failAt = 3
+    workers.failAt = 1
     await expect(manifestFromFile(path)).rejects.toThrow('no thread for this worker')
     expect(descriptorsOn(path)).toBe(0)
-    expect(workers.started).toHaveLength(2)
-    expect(allStopped()).toBe(true)
+    expect(workers.started).toHaveLength(0)
   })
 
   it('the sha512 worker: the sha256 worker is stopped and the archive\'s handle is closed', async () => {
@@ -112,12 +111,11 @@ describe('manifestFromStream: a worker that fails to start', () => {
     return { chunks, closed: () => closed }
   }
 
-  it('a compressed archive\'s race worker: the digest workers are stopped, the spool removed, the source closed', async () => {
+  it('a compressed archive\'s race worker: the spool removed, the source closed', async () => {
     const input = source(gzipLooking(1 * MiB))
-    workers.failAt = 3
+    workers.failAt = 1
     await expect(manifestFromStream(input.chunks)).rejects.toThrow('no thread for this worker')
-    expect(workers.started).toHaveLength(2)
-    expect(allStopped()).toBe(true)
+    expect(workers.started).toHaveLength(0)
     expect(readdirSync(spools)).toEqual([])
     expect(input.closed()).toBe(true)
   })

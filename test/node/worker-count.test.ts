@@ -1,7 +1,7 @@
 /**
  * How many worker threads manifestFromFile starts: none for a small archive (hashed here in less time than
- * a worker takes to start), the two digest workers for a large one, and the race worker besides for a
- * compressed archive worth it.
+ * a worker takes to start), the two digest workers for a large one, and for a compressed archive worth it
+ * the race worker alone (its digests, of the compressed bytes, are cheap beside decompressing them).
  */
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
@@ -41,5 +41,11 @@ describe('manifestFromFile: worker threads', () => {
     const gz = new Uint8Array(execFileSync('gzip', ['-n', '-9', '-c'], { input: await packTar([[{ name: 't.txt' }, text]]) }))
     expect(gz.length).toBeGreaterThan(128 * 1024)
     expect(await workersFor('medium.tar.gz', gz)).toBe(1)
+  }, 300_000)
+
+  it('no digest workers for a large compressed tar: its digests are taken on the main thread, beside the race worker', async () => {
+    const zst = new Uint8Array(execFileSync('zstd', ['-q', '-1', '-c'], { input: await packTar([[{ name: 'big.bin' }, patternBytes(9 << 20, 2)]]), maxBuffer: 64 << 20 }))
+    expect(zst.length).toBeGreaterThan(8 << 20)
+    expect(await workersFor('large.tar.zst', zst)).toBe(1)
   }, 300_000)
 })
