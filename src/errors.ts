@@ -116,6 +116,11 @@ export class FileNotFoundError extends ArchiveManifestError { static override re
 export class NotAFileError extends ArchiveManifestError { static override readonly code = 'ERR_NOT_A_FILE' }
 /** Something already exists where a new file or directory was to be created (EEXIST, ENOTEMPTY). */
 export class FileExistsError extends ArchiveManifestError { static override readonly code = 'ERR_FILE_EXISTS' }
+/**
+ * A file read more than once (opened lazily, or once to find its format and again to describe it) is not
+ * the file it was: another file was put at its path, or it was cut or grown. `details.path` names it.
+ */
+export class FileChangedError extends ArchiveManifestError { static override readonly code = 'ERR_FILE_CHANGED' }
 /** The file system refuses the operation (EACCES, EPERM, EROFS). */
 export class PermissionDeniedError extends ArchiveManifestError { static override readonly code = 'ERR_PERMISSION_DENIED' }
 /** The reader of the output went away before it was written (EPIPE): e.g. `restore X.car | head -c 1`. */
@@ -195,7 +200,7 @@ export const errorClasses = [
   VerifyFailedError, UnsafeExtractionError, NoSingleTopDirectoryError, InvalidCarError, TruncatedCarError, InternalSizeMismatchError,
   ZipStructureError, ZipHeaderMismatchError, ZipOverlappingEntriesError,
   CorruptCompressedDataError, TruncatedCompressedDataError,
-  FileNotFoundError, NotAFileError, FileExistsError, PermissionDeniedError, OutputClosedError, FileSystemError,
+  FileNotFoundError, NotAFileError, FileChangedError, FileExistsError, PermissionDeniedError, OutputClosedError, FileSystemError,
   InvalidHashError, InvalidIndexError, InvalidStoreError,
   SourceUnavailableError, HashNotIndexedError, FetchFailedError
 ] as const

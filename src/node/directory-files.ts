@@ -26,7 +26,9 @@ export function directoryFiles (dir: string): TreeFiles {
       const file = join(dir, ...path)
       let handle
       try {
-        handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW)
+        // Without waiting: a FIFO where the tree has a file would block open(2) until a writer came; opened
+        // at once, it is refused from its fstat below.
+        handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0))
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new NotAFileError(`${file} is a symlink, where the tree has a file`, { path: file })
         throw typedFsError(err)

@@ -3,12 +3,13 @@
  * regular file is read by position; anything else that can be read (a pipe, a FIFO, a socket, stdin) is read
  * once, in order, as it comes: its size is known only at its end, never from stat (0 for a pipe).
  */
-import { createReadStream, fstatSync, open as openFd } from 'node:fs'
+import { type BigIntStats, closeSync, constants, createReadStream, fstatSync, open as openFd } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import { joinBytes } from '../bytes-concat.js'
-import { checkInputFile, regularFileSize, typedFsError } from './fs-errors.js'
+import { FileChangedError, NotAFileError } from '../errors.js'
+import { statInput, typedFsError } from './fs-errors.js'
 import type { SlotPool } from './slot-pool.js'
 
 /** Large reads: few chunks to route, and few v1-2025 chunks that straddle two reads (those are copied). */
@@ -17,15 +18,35 @@ const READ_BYTES = 4 * 1024 * 1024
 const READ_AHEAD = 2
 
 /**
+ * A regular file as found when it was first stat'ed or opened: each later open of its path must find this
+ * file (device and inode), of this size, or the reader would describe another file than the one it was
+ * asked for, or the one it read first.
+ */
+export interface FileIdentity {
+  readonly dev: bigint
+  readonly ino: bigint
+  readonly size: number
+}
+
+const identityOf = (info: BigIntStats): FileIdentity => ({ dev: info.dev, ino: info.ino, size: Number(info.size) })
+
+/**
  * The bytes of the file at `path` as chunks, with its size when it is a regular file (undefined for a pipe,
  * FIFO or socket: such a file is read as a stream, once). A missing file is a FileNotFoundError and a
  * directory or a device a NotAFileError, here; the file is opened only when the first chunk is asked for
- * (an error in opening it comes from there, typed) and closed when the chunks end, fail or are given up.
+ * (an error in opening it comes from there, typed: NotAFileError if no regular file is there any more,
+ * FileChangedError if another one is, or this one was cut or grown) and closed when the chunks end, fail
+ * or are given up.
  */
 export async function openArchiveFile (path: string): Promise<{ size: number | undefined, chunks: AsyncIterable<Uint8Array> }> {
-  const regularSize = await regularFileSize(path)
-  if (regularSize === undefined) return { size: undefined, chunks: streamChunks(path) }
-  const size = regularSize
+  const info = await statInput(path)
+  if (!info.isFile()) return { size: undefined, chunks: streamChunks(path) }
+  return readRegularFile(path, identityOf(info))
+}
+
+/** openArchiveFile's chunks of a regular file, which must be `file` when opened. */
+export function readRegularFile (path: string, file: FileIdentity): { size: number, chunks: AsyncIterable<Uint8Array> } {
+  const size = file.size
   async function * chunks (handle: FileHandle): AsyncGenerator<Uint8Array> {
     const reads: Array<Promise<Uint8Array>> = []
     let next = 0
@@ -50,7 +71,7 @@ export async function openArchiveFile (path: string): Promise<{ size: number | u
       await Promise.allSettled(reads)
     }
   }
-  return { size, chunks: whileOpen(path, chunks) }
+  return { size, chunks: whileOpen(path, file, chunks) }
 }
 
 /**
@@ -59,10 +80,12 @@ export async function openArchiveFile (path: string): Promise<{ size: number | u
  * (createWorkerDigester) hashes them where they lie. The chunks are lent: a chunk's memory is reused once
  * the chunk after the next has been asked for (one chunk of slack for a look-ahead such as peekHead's), so
  * the consumer copies what it keeps longer (manifestFromTarball's `lentChunks`). Opened and closed as
- * openArchiveFile's.
+ * openArchiveFile's; when `file` is given (the file as a first open found it), the one opened must be
+ * that one.
  */
-export async function lendArchiveFile (path: string, pool: SlotPool): Promise<{ size: number, chunks: AsyncIterable<Uint8Array> }> {
-  const size = await checkInputFile(path)
+export async function lendArchiveFile (path: string, pool: SlotPool, file?: FileIdentity): Promise<{ size: number, chunks: AsyncIterable<Uint8Array> }> {
+  const expected = file ?? identityOf(await statRegularFile(path))
+  const size = expected.size
   async function * chunks (handle: FileHandle): AsyncGenerator<Uint8Array> {
     const reads: Array<{ slot: number, read: Promise<number> }> = []
     /** Slots yielded and not yet released, oldest first. */
@@ -103,16 +126,24 @@ export async function lendArchiveFile (path: string, pool: SlotPool): Promise<{ 
       for (const slot of lent) pool.release(slot)
     }
   }
-  return { size, chunks: whileOpen(path, chunks) }
+  return { size, chunks: whileOpen(path, expected, chunks) }
+}
+
+/** The stat of `path`, a regular file: FileNotFoundError, or NotAFileError for anything else. */
+async function statRegularFile (path: string): Promise<BigIntStats> {
+  const info = await statInput(path)
+  if (!info.isFile()) throw new NotAFileError(`${path} is not a regular file`, { path })
+  return info
 }
 
 /**
  * The chunks `read` makes of the file at `path`, opened when the first is asked for and closed once they
  * end, fail or are given up (`return()`). Opened any earlier, the file would stay open for a caller that
  * never asks (or fails before asking): an async generator's `finally` runs only once its body has started.
+ * What was stat'ed then may have been replaced since: the handle must be `file`.
  */
-async function * whileOpen (path: string, read: (handle: FileHandle) => AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const handle = await openForReading(path)
+async function * whileOpen (path: string, file: FileIdentity, read: (handle: FileHandle) => AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const { handle } = await openRegularFile(path, file)
   try {
     yield * read(handle)
   } finally {
@@ -120,11 +151,38 @@ async function * whileOpen (path: string, read: (handle: FileHandle) => AsyncGen
   }
 }
 
-/** `path` opened for reading; a failure is a typed error (FileNotFoundError and the like). */
-async function openForReading (path: string): Promise<FileHandle> {
+/**
+ * Opened without waiting: open(2) of a FIFO for reading blocks until a writer comes (it may never), so a
+ * FIFO put where a regular file was is opened at once, then refused from its fstat. Reads of a regular
+ * file ignore the flag.
+ */
+const READ_NOW = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)
+
+/**
+ * `path` opened for reading, decided from the open handle's fstat (a stat of the path says nothing of what
+ * an open of it finds later): NotAFileError unless it is a regular file, FileChangedError unless it is
+ * `expected` (when given) with its size. Every failure is typed, and closes the handle.
+ */
+async function openRegularFile (path: string, expected?: FileIdentity): Promise<{ handle: FileHandle, file: FileIdentity }> {
+  let handle: FileHandle
   try {
-    return await open(path, 'r')
+    handle = await open(path, READ_NOW)
   } catch (err) {
+    throw typedFsError(err)
+  }
+  try {
+    const info = await handle.stat({ bigint: true })
+    if (!info.isFile()) throw new NotAFileError(`${path} is ${info.isDirectory() ? 'a directory' : 'not a regular file'} (now)`, { path })
+    const file = identityOf(info)
+    if (expected !== undefined && (file.dev !== expected.dev || file.ino !== expected.ino)) {
+      throw new FileChangedError(`${path} is another file than the one read before: it was replaced`, { path })
+    }
+    if (expected !== undefined && file.size !== expected.size) {
+      throw new FileChangedError(`${path} is ${file.size} bytes now, ${expected.size} when read before: it changed`, { path, size: file.size, expected: expected.size })
+    }
+    return { handle, file }
+  } catch (err) {
+    await handle.close().catch(() => {})
     throw typedFsError(err)
   }
 }
@@ -165,22 +223,23 @@ async function openPipe (path: string): Promise<Readable> {
   const fd = await new Promise<number>((resolve, reject) => { openFd(path, 'r', (err, fd) => { if (err === null) resolve(fd); else reject(err) }) })
   const info = fstatSync(fd)
   if (info.isFIFO() || info.isSocket()) return new Socket({ fd, readable: true, writable: false })
-  return createReadStream('', { fd, highWaterMark: READ_BYTES })
+  // What was a pipe when stat'ed may be something else now: a regular file is read as a stream too.
+  if (info.isFile()) return createReadStream('', { fd, highWaterMark: READ_BYTES })
+  closeSync(fd)
+  throw new NotAFileError(`${path} is ${info.isDirectory() ? 'a directory' : 'a device, not a file or a pipe'} (now)`, { path })
 }
 
-/** A regular file as a RandomAccessSource (what zip needs: it is read from its end); close it when done. */
-export async function openRandomAccessFile (path: string): Promise<{ size: number, read: (offset: number, length: number) => Promise<Uint8Array>, close: () => Promise<void> }> {
-  const handle = await openForReading(path)
-  let size: number
-  try {
-    size = (await handle.stat()).size
-  } catch (err) {
-    await handle.close().catch(() => {})
-    throw typedFsError(err)
-  }
+/**
+ * A regular file as a RandomAccessSource (what zip needs: it is read from its end); close it when done.
+ * NotAFileError for anything else (a FIFO is not waited on); `file` is what a later open of the path must
+ * find (readRegularFile, lendArchiveFile).
+ */
+export async function openRandomAccessFile (path: string): Promise<{ size: number, file: FileIdentity, read: (offset: number, length: number) => Promise<Uint8Array>, close: () => Promise<void> }> {
+  const { handle, file } = await openRegularFile(path)
   let closed = false
   return {
-    size,
+    size: file.size,
+    file,
     read: async (offset, length) => {
       const buffer = new Uint8Array(length)
       let done = 0

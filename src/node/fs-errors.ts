@@ -4,7 +4,7 @@
  * path and the system call in `details`, and the original as `cause`.
  */
 import { stat } from 'node:fs/promises'
-import type { Stats } from 'node:fs'
+import type { BigIntStats } from 'node:fs'
 import { dirname } from 'node:path'
 import {
   ArchiveManifestError, FileExistsError, FileNotFoundError, FileSystemError, NotAFileError, OutputClosedError,
@@ -46,11 +46,14 @@ export function typedFsError (err: unknown): unknown {
   return new Class(message, { errno: code, syscall, ...(path === undefined ? {} : { path }) }, { cause: err })
 }
 
-/** stat of a path to read: FileNotFoundError when nothing is there, NotAFileError for a directory or a device. */
-async function statInput (path: string): Promise<Stats> {
+/**
+ * stat of a path to read: FileNotFoundError when nothing is there, NotAFileError for a directory or a
+ * device. What it says holds for the path when asked: a reader decides from the handle it opens (files.ts).
+ */
+export async function statInput (path: string): Promise<BigIntStats> {
   let info
   try {
-    info = await stat(path)
+    info = await stat(path, { bigint: true })
   } catch (err) {
     throw typedFsError(err)
   }
@@ -70,22 +73,13 @@ export async function isRegularFile (path: string): Promise<boolean> {
 }
 
 /**
- * The size of the regular file at `path`, or undefined for a FIFO or socket (read as a stream, whose size
- * is known only at its end); anything else is a typed error, as for isRegularFile.
- */
-export async function regularFileSize (path: string): Promise<number | undefined> {
-  const info = await statInput(path)
-  return info.isFile() ? info.size : undefined
-}
-
-/**
  * Checks that `path` is a regular file to read and returns its size: FileNotFoundError when nothing is
  * there, NotAFileError for a directory, device, FIFO or socket.
  */
 export async function checkInputFile (path: string): Promise<number> {
   const info = await statInput(path)
   if (!info.isFile()) throw new NotAFileError(`${path} is not a regular file`, { path })
-  return info.size
+  return Number(info.size)
 }
 
 /**

@@ -8,7 +8,7 @@ import type { RecipeRaces } from '../compression/recipe/races.js'
 import type { createWorkerDigester } from './worker-digester.js'
 import type { AnyEntry } from '../schema/types.js'
 import { peekHead, type ByteSource } from '../source.js'
-import { lendArchiveFile, openArchiveFile, openRandomAccessFile, streamChunks } from './files.js'
+import { lendArchiveFile, openArchiveFile, openRandomAccessFile, readRegularFile, streamChunks } from './files.js'
 import { isRegularFile } from './fs-errors.js'
 import { ResourceStack } from './resource-stack.js'
 
@@ -73,13 +73,14 @@ async function describeFile (path: string, options: FileManifestOptions): Promis
     await file.close()
     // A plain tar is read into the digester's slots, which its workers hash in place (a compressed one is
     // first read by a decompressor that may keep its chunks, so it is read into buffers of its own).
+    // Each later open of the path must find the file whose format was found (FileChangedError).
     if (format === 'tar' && digester !== undefined) {
-      const { chunks } = await lendArchiveFile(path, digester.pool)
+      const { chunks } = await lendArchiveFile(path, digester.pool, file.file)
       return await manifestFromTarball(chunks, { ...options, digester, lentChunks: true })
     }
-    const { chunks } = await openArchiveFile(path)
+    const { chunks } = readRegularFile(path, file.file)
     // A second read, only if a compressed archive turns out to need its own blocks stored.
-    const reread = async function * (): AsyncGenerator<Uint8Array> { yield * (await openArchiveFile(path)).chunks }
+    const reread = async function * (): AsyncGenerator<Uint8Array> { yield * readRegularFile(path, file.file).chunks }
     return await manifestFromTarball(chunks, { ...options, reread, ...(digester === undefined ? {} : { digester }), ...(races === undefined ? {} : { recipeRaces: races }) })
   })
 }

@@ -40,13 +40,22 @@ async function handleInTurn (message: RaceMessage): Promise<void> {
     // An encoder refused its input (a zstd frame longer than it pledged, say): the description fails
     // with that error, typed as it was thrown.
     failed = true
+    abandon()
     reply(errorReply(err))
   }
+}
+
+/** Lets go of the race now (its candidates' encoders, the bytes it keeps), not when the worker ends. */
+function abandon (): void {
+  race?.dispose()
+  race = undefined
 }
 
 async function handle (message: RaceMessage): Promise<void> {
   switch (message.kind) {
     case 'start':
+      // A race never ended (its member given up) is done with.
+      abandon()
       race = blockVerifierOf(message.plan) ?? await blockRaceOf(message.plan)
       return
     case 'expected':

@@ -38,6 +38,8 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
   const workers: Worker[] = []
   const busy: number[] = []
   const pending = new Map<number, Pending>()
+  /** The listeners this pool added to each worker (beside `workers`): it removes these only, never an outside one. */
+  const own: Array<{ message: (reply: BlockReply) => void, exit: (code: number) => void }> = []
   let nextId = 0
 
   // Pieces in flight fail with the worker's error, and the pool starts afresh on the next piece: one failed
@@ -48,23 +50,30 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
     pending.clear()
     const dead = workers.splice(0)
     busy.splice(0)
-    for (const worker of dead) { worker.removeAllListeners(); void worker.terminate() }
+    const listeners = own.splice(0)
+    dead.forEach((worker, i) => {
+      worker.off('message', listeners[i]!.message).off('error', fail).off('exit', listeners[i]!.exit)
+      void worker.terminate()
+    })
   }
 
   function start (): void {
     for (let i = 0; i < count; i++) {
       const worker = startScriptWorker('block-worker', undefined)
-      worker.on('message', (reply: BlockReply) => {
+      const onMessage = (reply: BlockReply): void => {
         const p = pending.get(reply.id)
         if (p === undefined) return
         pending.delete(reply.id)
         busy[p.worker]!--
         if (reply.kind === 'done') p.resolve(new Uint8Array(reply.buffer, 0, reply.length))
         else p.reject(rebuiltError(reply))
-      })
+      }
+      const onExit = (code: number): void => { fail(`exit code ${code}`) }
+      worker.on('message', onMessage)
       worker.on('error', fail)
-      worker.on('exit', (code) => { fail(`exit code ${code}`) })
+      worker.on('exit', onExit)
       workers.push(worker)
+      own.push({ message: onMessage, exit: onExit })
       busy.push(0)
     }
   }
@@ -87,7 +96,8 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
       return await stream
     },
     async close () {
-      for (const worker of workers) worker.removeAllListeners('exit')
+      // Exits asked for are no failures; an outside listener still hears them.
+      workers.forEach((worker, i) => { worker.off('exit', own[i]!.exit) })
       await Promise.all(workers.map(async worker => await worker.terminate()))
     }
   }

@@ -78,7 +78,8 @@ export function createWorkerRaces (options: WorkerRacesOptions = {}): RecipeRace
     wake()
   }
   worker.on('error', (err) => { fail(workerFailure('recipe race', err)) })
-  worker.on('exit', (code) => { fail(workerFailure('recipe race', `exit code ${code}`)) })
+  const onExit = (code: number): void => { fail(workerFailure('recipe race', `exit code ${code}`)) }
+  worker.on('exit', onExit)
 
   const send = (kind: 'expected' | 'input', bytes: Uint8Array): void => {
     if (failure !== undefined || bytes.length === 0) return
@@ -115,7 +116,8 @@ export function createWorkerRaces (options: WorkerRacesOptions = {}): RecipeRace
       return new Promise<void>((resolve) => { waiting = resolve }).then(() => { if (failure !== undefined) throw failure })
     },
     async close () {
-      worker.removeAllListeners('exit')
+      // The exit asked for is no failure; an outside listener still hears it.
+      worker.off('exit', onExit)
       await worker.terminate()
     }
   }

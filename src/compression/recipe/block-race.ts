@@ -74,6 +74,19 @@ export class BlockRace {
     return await race.finish(length)
   }
 
+  /**
+   * Abandons the race (an error, an early stop): the running candidates' encoders are disposed now and
+   * the verification and the bytes kept for it are let go, instead of when the race is dropped. No call
+   * after this.
+   */
+  dispose (): void {
+    this.#steps = undefined
+    this.#race?.dispose()
+    this.#race = undefined
+    this.#verifier?.dispose()
+    this.#verifier = undefined
+  }
+
   #step (step: Step): void {
     if (step.bytes.length === 0) return
     if (this.#verifier !== undefined) {

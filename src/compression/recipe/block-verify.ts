@@ -81,6 +81,12 @@ export class BlockVerifier {
     return { recipe: this.#recipe, rejected: [] }
   }
 
+  /**
+   * Abandons the verification: the bytes held are let go and no piece more is handed over (those being
+   * encoded finish unheard). No call after this.
+   */
+  dispose (): void { this.#fail() }
+
   #handOver (end: number): void {
     const piece = takeBytes(this.#parts, end - this.#held)
     this.#held = end

@@ -2,6 +2,7 @@ import { FetchFailedError, InvalidArgumentError, InvalidHashError, type SourceFa
 import { fetchArchive, type FetchArchiveOptions } from '../../fetch/fetch-archive.js'
 import { createAtomicFile, type AtomicFile } from '../atomic-file.js'
 import { checkOutputParent } from '../fs-errors.js'
+import { ResourceStack } from '../resource-stack.js'
 import { createWorkerRebuildEncoders } from '../worker-rebuild-encoders.js'
 import { type Command, UsageError, stringOption, stringsOption } from './command.js'
 import { isStreamPath, outputPath, writeOutput } from './output.js'
@@ -39,50 +40,50 @@ export const fetchCommand: Command = {
     // and the archive written again from a source found right. Stdout (or a pipe or device at -o) cannot:
     // there that is an error.
     const rewindable = output !== undefined && !await isStreamPath(output)
-    let file: AtomicFile | undefined
-    let bytes: AsyncGenerator<Uint8Array>
-    // Members rebuilt from gateways' blocks are encoded on worker threads; these start only once the bytes
-    // are read (below), so they are closed there.
-    const rebuild = createWorkerRebuildEncoders()
-    try {
-      bytes = fetchArchive({
-        ...options,
-        encoders: rebuild.encoders,
-        onAttempt: s => { source = s },
-        onFailure: f => {
-          failures.push(f)
-          console.error(`note: ${f.kind} ${f.url} failed (${f.code}: ${f.message}); trying the next`)
-        },
-        ...(!rewindable ? {} : { onRestart: async () => { size = 0; await file?.rewind() } })
-      })
-    } catch (err) {
-      // What the command line asked for is malformed (a digest, a URL, a CID, no source): a usage error.
-      if (err instanceof InvalidArgumentError || err instanceof InvalidHashError) throw new UsageError(err.message)
-      throw err
-    }
-    if (rewindable) {
-      await checkOutputParent(output)
-      file = await createAtomicFile(output)
-    }
-    const counted = (async function * () { for await (const chunk of bytes) { size += chunk.length; yield chunk } })()
-    try {
-      // A file appears only once its bytes are checked; stdout gets them as they come (check the exit status).
-      if (file === undefined) {
-        await writeOutput(output, counted)
-      } else {
-        for await (const chunk of counted) await file.write(chunk)
-        await file.commit()
+    // Members rebuilt from gateways' blocks are encoded on worker threads (started only once the bytes are
+    // read): made and closed in one scope, so no way out (options refused at once included) leaves them.
+    await ResourceStack.run(async resources => {
+      const rebuild = await resources.use(createWorkerRebuildEncoders())
+      let file: AtomicFile | undefined
+      let bytes: AsyncGenerator<Uint8Array>
+      try {
+        bytes = fetchArchive({
+          ...options,
+          encoders: rebuild.encoders,
+          onAttempt: s => { source = s },
+          onFailure: f => {
+            failures.push(f)
+            console.error(`note: ${f.kind} ${f.url} failed (${f.code}: ${f.message}); trying the next`)
+          },
+          ...(!rewindable ? {} : { onRestart: async () => { size = 0; await file?.rewind() } })
+        })
+      } catch (err) {
+        // What the command line asked for is malformed (a digest, a URL, a CID, no source): a usage error.
+        if (err instanceof InvalidArgumentError || err instanceof InvalidHashError) throw new UsageError(err.message)
+        throw err
       }
-    } catch (err) {
-      await file?.discard()
-      if (json && err instanceof FetchFailedError) {
-        console.log(JSON.stringify({ error: { code: err.code, message: err.message, failures: err.failures } }, null, 2))
-        inv.printed.jsonError = true
+      if (rewindable) {
+        await checkOutputParent(output)
+        file = await createAtomicFile(output)
       }
-      throw err
-    } finally {
-      await rebuild.close()
-    }
+      const counted = (async function * () { for await (const chunk of bytes) { size += chunk.length; yield chunk } })()
+      try {
+        // A file appears only once its bytes are checked; stdout gets them as they come (check the exit status).
+        if (file === undefined) {
+          await writeOutput(output, counted)
+        } else {
+          for await (const chunk of counted) await file.write(chunk)
+          await file.commit()
+        }
+      } catch (err) {
+        await file?.discard()
+        if (json && err instanceof FetchFailedError) {
+          console.log(JSON.stringify({ error: { code: err.code, message: err.message, failures: err.failures } }, null, 2))
+          inv.printed.jsonError = true
+        }
+        throw err
+      }
+    })
     const algorithm = sha256 !== undefined ? 'sha256' : 'sha512'
     const report = { output: output ?? null, size, [algorithm]: sha256 ?? sha512, source, failures }
     // With no -o the archive went to stdout: the report goes to stderr.

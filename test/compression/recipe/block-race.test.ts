@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { BlockRace } from '../../../src/compression/recipe/block-race.js'
 import { RecipeRace } from '../../../src/compression/recipe/race.js'
-import type { Recipe } from '../../../src/compression/recipe/encoder.js'
+import type { EncoderFactory, Recipe } from '../../../src/compression/recipe/encoder.js'
 import { loadXzEncoder } from '../../../src/compression/recipe/xz.js'
 import { xzCandidateParams } from '../../../src/compression/xz/candidates.js'
 import { countingEncoders } from './blocks-helpers.js'
@@ -138,4 +138,49 @@ describe('BlockRace', () => {
       }
     ), { numRuns: 30 })
   }, 600_000)
+})
+
+describe('BlockRace.dispose', () => {
+  /** The candidates' factories, recording for each encoder they made whether it was disposed. */
+  function recorded (recipes: Recipe[]): { factories: EncoderFactory[], encoders: Array<{ disposed: boolean }> } {
+    const encoders: Array<{ disposed: boolean }> = []
+    const factories = recipes.map((r): EncoderFactory => {
+      const real = xzFamily(r)
+      return Object.assign(Object.create(real) as EncoderFactory, {
+        create (...args: Parameters<EncoderFactory['create']>) {
+          const encoder = real.create(...args)
+          const record = { disposed: false }
+          encoders.push(record)
+          return Object.assign(Object.create(encoder) as typeof encoder, { dispose () { record.disposed = true; encoder.dispose?.() } })
+        }
+      })
+    })
+    return { factories, encoders }
+  }
+
+  it('an abandoned race lets go of its running candidates\' encoders, and of its block verification (#16)', async () => {
+    const blockSize = 128 << 10
+    const input = textBytes(3 * blockSize, 7)
+    const real = xz(['-6e', '-T2', `--block-size=${blockSize}`], input)
+    const recipes = xzCandidateParams(real.subarray(0, 12 + 1024))!.map(recipe)
+    const s = { piece: 16_384, realPiece: 4096, slack: 256 }
+    // Stopped within the first block: two candidates run, none is left alone yet.
+    const running = recorded(recipes)
+    const early = new BlockRace(new RecipeRace(running.factories, bounds), countingEncoders(2), 1 << 20)
+    await feed(early, input.subarray(0, 16_384), real.subarray(0, 1024), s)
+    expect(early.handedOver).toBe(false)
+    expect(running.encoders.filter(e => !e.disposed).length).toBeGreaterThan(0)
+    early.dispose()
+    expect(running.encoders.filter(e => !e.disposed)).toEqual([])
+    expect(early.logging).toBe(false)
+    // Stopped after the hand-over: the verification (its input and real bytes held) goes too.
+    const handed = recorded(recipes)
+    const late = new BlockRace(new RecipeRace(handed.factories, bounds), countingEncoders(2), 1 << 20)
+    await feed(late, input, real.subarray(0, real.length - 100), s)
+    expect(late.handedOver).toBe(true)
+    late.dispose()
+    expect(late.handedOver).toBe(false)
+    expect(late.logging).toBe(false)
+    expect(handed.encoders.filter(e => !e.disposed)).toEqual([])
+  }, 300_000)
 })
