@@ -137,6 +137,17 @@ describe('packed package: use', () => {
     expect(JSON.parse(out).entryCount).toBe(4)
   })
 
+  it('the bin is the bundle (dist/bin), whose WebAssembly codecs are the library\'s modules (dist/src)', () => {
+    const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { bin: Record<string, string> }
+    expect(pkg.bin['ipld-archive-manifest']).toBe('./dist/bin/cli.js')
+    // A .tar.bz2 and a .tar.xz decode through libbz2's and liblzma's modules, imported from dist/src.
+    for (const [tool, name] of [['bzip2', 'a.tar.bz2'], ['xz', 'a.tar.xz']] as const) {
+      writeFileSync(join(project, name), execFileSync(tool, ['-c', join(root, README_ARCHIVE)]))
+      const out = execFileSync(join(project, 'node_modules/.bin/ipld-archive-manifest'), ['create', join(project, name), '--json'], { encoding: 'utf8' })
+      expect(JSON.parse(out).entryCount, name).toBe(4)
+    }
+  }, 120_000)
+
   it('sees no development-only package (the production closure is what a user gets)', () => {
     const modules = join(project, 'node_modules')
     const names = readdirSync(modules).flatMap(n => n.startsWith('@') ? readdirSync(join(modules, n)).map(m => `${n}/${m}`) : [n])
