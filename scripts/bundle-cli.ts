@@ -11,11 +11,14 @@
  * packages only the store and network commands load (blockstore-fs, whose CommonJS dependencies `require`
  * Node's built-ins, and helia's HTTP client), imported from node_modules as the library imports them.
  *
+ * The packages' code is redistributed in the bundle, so their licences go with it: THIRD-PARTY-LICENSES
+ * beside the bin collects each bundled package's licence files.
+ *
  * Run as `tsx scripts/bundle-cli.ts [OUTDIR]` after tsc (npm run build and prepack: dist/bin); the tests
  * call `bundleCli`.
  */
 import * as esbuild from 'esbuild'
-import { rmSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -76,7 +79,28 @@ export async function bundleCli (outdir: string): Promise<esbuild.Metafile> {
   })
   // The chunks are ES modules wherever the directory is copied (the package's package.json says so too).
   writeFileSync(join(outdir, 'package.json'), '{ "type": "module" }\n')
+  writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES'), bundledLicences(result.metafile))
   return result.metafile
+}
+
+/** Each npm package with code in the bundle: its name, version, declared licence and licence files. */
+function bundledLicences (meta: esbuild.Metafile): string {
+  const dirs = new Set<string>()
+  for (const output of Object.values(meta.outputs)) {
+    for (const input of Object.keys(output.inputs)) {
+      const dir = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]
+      if (dir !== undefined) dirs.add(resolve(root, dir))
+    }
+  }
+  const sections = [...dirs].sort().map(dir => {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string, version: string, license?: string, repository?: string | { url?: string } }
+    const repository = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url
+    const files = readdirSync(dir).filter(name => /^(licen[cs]e|copying|notice)/i.test(name)).sort()
+    const texts = files.map(name => readFileSync(join(dir, name), 'utf8').trim())
+    const header = `${pkg.name} ${pkg.version}, licence: ${pkg.license ?? 'not declared'}${repository === undefined ? '' : `, ${repository}`}`
+    return [`${'='.repeat(80)}\n${header}\n${'='.repeat(80)}`, ...(texts.length === 0 ? ['(the package ships no licence file; its package.json declares the licence above)'] : texts)].join('\n\n')
+  })
+  return `The npm packages whose code the bundled CLI in this directory contains, with their licences.\n\n${sections.join('\n\n')}\n`
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -67,6 +67,9 @@ describe('packed package: contents', () => {
     for (const name of ['LICENSE', 'LICENSE-APACHE', 'LICENSE-MIT', 'THIRD-PARTY-NOTICES']) expect(files.has(name), name).toBe(true)
     const notices = readFileSync(join(installed, 'THIRD-PARTY-NOTICES'), 'utf8')
     for (const project of ['libbz2', 'liblzma', 'libzstd', 'wasi-libc']) expect(notices).toContain(project)
+    // The bundled bin redistributes packages' code: their licences go with it.
+    const bundled = readFileSync(join(installed, 'dist/bin/THIRD-PARTY-LICENSES'), 'utf8')
+    for (const pkg of ['multiformats', 'cborg', 'pako 2.1.0', 'pako 3.0.3', 'fzstd']) expect(bundled).toContain(`\n${pkg}`)
   })
 
   it('ships each WebAssembly codec once, as JavaScript, with a small declaration', () => {
