@@ -39,14 +39,13 @@ const entryPoints = {
 const external = ['blockstore-fs', '@helia/*']
 
 /** Imports of a `*-wasm.generated` module point at the library's compiled copy instead. */
-function libraryWasm (outdir: string): esbuild.Plugin {
+function libraryWasm (): esbuild.Plugin {
   return {
     name: 'library-wasm',
     setup (build) {
       build.onResolve({ filter: /-wasm\.generated\.js$/ }, args => {
-        const source = relative(join(root, 'src'), join(args.resolveDir, args.path))
-        const path = relative(outdir, join(outdir, '..', 'src', source)).split('\\').join('/')
-        return { path: path.startsWith('.') ? path : `./${path}`, external: true }
+        const source = relative(join(root, 'src'), join(args.resolveDir, args.path)).split('\\').join('/')
+        return { path: `../src/${source}`, external: true }
       })
     }
   }
@@ -68,7 +67,7 @@ export async function bundleCli (outdir: string): Promise<esbuild.Metafile> {
     target: 'node20',
     outdir,
     external,
-    plugins: [libraryWasm(resolve(outdir))],
+    plugins: [libraryWasm()],
     // Not minified: it saved no measurable CPU time at start-up, and a stack trace stays readable.
     // Maps name the sources (src/ ships with the package) without copying them; Node reads them under
     // --enable-source-maps.
