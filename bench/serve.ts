@@ -12,6 +12,7 @@ import { get } from 'node:http'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { openStore } from '../src/node/store.js'
+import { cliBin } from './bin.js'
 
 interface Case { label: string, file: string, tar?: string, native?: string }
 interface Timing { ttfb: number, seconds: number, bytes: number }
@@ -38,7 +39,7 @@ export async function serveBench (root: string): Promise<void> {
   }
   await store.close()
 
-  const mirror = await start(process.execPath, [join(root, 'dist/src/node/cli.js'), 'serve', '--store', storeDir, '--listen', '127.0.0.1:0', '--json'], line => (JSON.parse(line) as { url: string }).url)
+  const mirror = await start(process.execPath, [cliBin(root), 'serve', '--store', storeDir, '--listen', '127.0.0.1:0', '--json'], line => (JSON.parse(line) as { url: string }).url)
   const disk = await start(process.execPath, [join(root, 'dist/bench/static-serve.js'), files], line => line)
   try {
     console.log('serve: GET /sha256/<hex> from a store on disk, beside a static file handler and the native compressor')

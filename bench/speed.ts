@@ -20,6 +20,7 @@ import { availableParallelism, loadavg } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { loadManifest } from '../src/index.js'
 import { openCarFile } from '../src/node/index.js'
+import { cliBin } from './bin.js'
 
 /** A run's wall time, and (from GNU time, when present) its CPU time over all threads and its peak RSS. */
 interface Run { seconds: number, cpu?: number, maxRssMB?: number }
@@ -30,7 +31,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 export async function speedBench (root: string): Promise<void> {
   const dir = join(root, '.bench-data', 'speed')
   mkdirSync(dir, { recursive: true })
-  const cli = join(root, 'dist/src/node/cli.js')
+  const cli = cliBin(root)
   const measureScript = join(root, 'dist/bench/measure.js')
   const loadBefore = loadavg()[0] as number
   const started = new Date()

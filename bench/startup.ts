@@ -13,6 +13,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
+import { cliBin } from './bin.js'
 
 /** The left-pad .tgz: from the corpus if it was fetched, else `npm pack` into .bench-data. */
 function leftPad (root: string): string {
@@ -44,7 +45,7 @@ export function startupBench (root: string, rounds = 15): void {
   const tar = join(root, '.bench-data/startup/left-pad-1.3.0.tar')
   mkdirSync(join(root, '.bench-data/startup'), { recursive: true })
   writeFileSync(tar, gunzipSync(readFileSync(tgz)))
-  const cli = join(root, 'dist/src/node/cli.js')
+  const cli = cliBin(root)
   const cases: Array<[string, string[]]> = [
     ['node -e 0 (baseline)', ['-e', '0']],
     ['create left-pad-1.3.0.tgz --json', [cli, 'create', tgz, '--json']],

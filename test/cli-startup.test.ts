@@ -2,35 +2,25 @@
  * The CLI loads what the command it runs needs, and no more (#16's start-up target: `create --json` on a
  * small archive within 0.1 s of `node -e 0`, most of which went to loading modules no step used). Observed
  * in a real CLI process through a module loader hook that reports every module it loads: counts and names,
- * never times.
+ * never times. (The bundled bin: test/cli-bundle.test.ts.)
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { removeDir, tempDir } from './helpers/archives.js'
 import { repo } from './helpers/cli.js'
+import { loadedModules } from './helpers/loaded-modules.js'
 
 const tsx = createRequire(join(repo, 'package.json')).resolve('tsx/package.json').replace(/package\.json$/, 'dist/loader.mjs')
 
-/** Reports each module's URL on stderr (hooks run on their own thread, so they write to the fd directly). */
-const hook = `
-import { writeSync } from 'node:fs'
-export async function load (url, context, next) {
-  writeSync(2, 'LOADED ' + url + '\\n')
-  return await next(url, context)
-}`
-const register = 'data:text/javascript,' + encodeURIComponent(
-  `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}))`)
-
 /** Runs the CLI; returns the modules it loaded (paths under the repository, package names, node: builtins). */
 function cliModules (...args: string[]): string[] {
-  const r = spawnSync(process.execPath, ['--import', tsx, '--import', register, join(repo, 'src/node/cli.ts'), ...args], { cwd: repo, encoding: 'utf8' })
+  const r = loadedModules([join(repo, 'src/node/cli.ts'), ...args], repo, [tsx])
   expect(r.status, r.stderr).toBe(0)
-  return r.stderr.split('\n').filter(l => l.startsWith('LOADED ')).map(l => {
-    const url = l.slice('LOADED '.length)
+  return r.urls.map(url => {
     if (url.startsWith('node:')) return url
     const path = decodeURIComponent(new URL(url).pathname)
     const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)

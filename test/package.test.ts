@@ -67,6 +67,9 @@ describe('packed package: contents', () => {
     for (const name of ['LICENSE', 'LICENSE-APACHE', 'LICENSE-MIT', 'THIRD-PARTY-NOTICES']) expect(files.has(name), name).toBe(true)
     const notices = readFileSync(join(installed, 'THIRD-PARTY-NOTICES'), 'utf8')
     for (const project of ['libbz2', 'liblzma', 'libzstd', 'wasi-libc']) expect(notices).toContain(project)
+    // The bundled bin redistributes packages' code: their licences go with it.
+    const bundled = readFileSync(join(installed, 'dist/bin/THIRD-PARTY-LICENSES'), 'utf8')
+    for (const pkg of ['multiformats', 'cborg', 'pako 2.1.0', 'pako 3.0.3', 'fzstd']) expect(bundled).toContain(`\n${pkg}`)
   })
 
   it('ships each WebAssembly codec once, as JavaScript, with a small declaration', () => {
@@ -136,6 +139,17 @@ describe('packed package: use', () => {
     const out = execFileSync(join(project, 'node_modules/.bin/ipld-archive-manifest'), ['create', join(root, README_ARCHIVE), '--json'], { encoding: 'utf8' })
     expect(JSON.parse(out).entryCount).toBe(4)
   })
+
+  it('the bin is the bundle (dist/bin), whose WebAssembly codecs are the library\'s modules (dist/src)', () => {
+    const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { bin: Record<string, string> }
+    expect(pkg.bin['ipld-archive-manifest']).toBe('./dist/bin/cli.js')
+    // A .tar.bz2 and a .tar.xz decode through libbz2's and liblzma's modules, imported from dist/src.
+    for (const [tool, name] of [['bzip2', 'a.tar.bz2'], ['xz', 'a.tar.xz']] as const) {
+      writeFileSync(join(project, name), execFileSync(tool, ['-c', join(root, README_ARCHIVE)]))
+      const out = execFileSync(join(project, 'node_modules/.bin/ipld-archive-manifest'), ['create', join(project, name), '--json'], { encoding: 'utf8' })
+      expect(JSON.parse(out).entryCount, name).toBe(4)
+    }
+  }, 120_000)
 
   it('sees no development-only package (the production closure is what a user gets)', () => {
     const modules = join(project, 'node_modules')
