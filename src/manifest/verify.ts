@@ -10,8 +10,8 @@
  *      CID, tree CID, entry and page, because the format has exactly one encoding for one archive.
  */
 import type { CID } from 'multiformats/cid'
-import type { BlockSource } from '../blocks.js'
-import { equalBytes } from '../blocks.js'
+import type { BlockSource, Blockstore } from '../blocks.js'
+import { equalBytes, getBlock } from '../blocks.js'
 import { createDigest } from '../digest/incremental.js'
 import { DigestMismatchError, InvalidManifestError, VerifyFailedError, type BlockProblem } from '../errors.js'
 import { defaultLimits, type Limits } from '../limits.js'
@@ -81,7 +81,7 @@ async function verifyTar (cid: CID, manifest: Manifest, source: BlockSource, opt
   })()
   // The manifest was made under its creator's limits; an entry count it already holds is not a reason to fail.
   const limits = { ...options.limits, maxEntries: Math.max(options.limits?.maxEntries ?? defaultLimits.maxEntries, manifest.entryCount) }
-  const again = await manifestFromTarball(restored, { profile: manifest.profile, limits })
+  const again = await manifestFromTarball(restored, { profile: manifest.profile, limits, ...narOptions(manifest, source) })
   if (!equalBytes(sha512.digest(), manifest.archive.sha512)) {
     throw new DigestMismatchError('restored archive does not have the sha512 the manifest records')
   }
@@ -117,7 +117,7 @@ async function verifyZip (cid: CID, manifest: Manifest, source: BlockSource, opt
   const limits = { ...options.limits, maxEntries: Math.max(options.limits?.maxEntries ?? defaultLimits.maxEntries, manifest.entryCount) }
   let again: ManifestResult<ZipEntry>
   try {
-    again = await manifestFromZip(rebuilt, { profile: manifest.profile, limits })
+    again = await manifestFromZip(rebuilt, { profile: manifest.profile, limits, ...narOptions(manifest, source) })
   } catch (err) {
     await checkRestored(cid, manifest, source)
     throw err
@@ -136,5 +136,29 @@ async function checkRestored (cid: CID, manifest: Manifest, source: BlockSource)
   for await (const chunk of restoreArchive(cid, source)) sha512.update(chunk)
   if (!equalBytes(sha512.digest(), manifest.archive.sha512)) {
     throw new DigestMismatchError('restored archive does not have the sha512 the manifest records')
+  }
+}
+
+/**
+ * A manifest made with `nar` records its tree's NAR hashes, so describing the restored archive again must
+ * compute them too, or the manifests differ by those fields alone. The NAR is walked over the blocks of
+ * the tree the description makes; when that tree is the manifest's (the only case in which the manifests
+ * can be equal), they are all in `source`, already read and checked above, so nothing is kept while
+ * describing. A block the description made that `source` lacks means another tree: said as such.
+ */
+function narOptions (manifest: Manifest, source: BlockSource): { nar?: true, blockstore?: Blockstore } {
+  if (manifest.tree.nar === undefined) return {}
+  return {
+    nar: true,
+    blockstore: {
+      put () {},
+      async get (cid) {
+        try {
+          return await getBlock(source, cid)
+        } catch {
+          throw new InvalidManifestError(`describing the restored archive gives a tree with block ${cid}, which the manifest's tree does not have`)
+        }
+      }
+    }
   }
 }
