@@ -20,6 +20,7 @@ afterEach(() => {
   vi.doUnmock('../../src/archive/tar/style/encode.js')
   vi.doUnmock('../../src/schema/validate.generated.js')
   vi.doUnmock('multiformats/hashes/sha2')
+  vi.doUnmock('../../src/digest/node-crypto.js')
   vi.resetModules()
 })
 
@@ -118,6 +119,26 @@ describe('describing a tar', () => {
     expect(await decodesFor(2 * MEMBERS) - few).toBe(0)
   })
 
+  it('hashes each block in one call, with no Hash object a block (Node\'s one-shot hash)', async () => {
+    const crypto = process.getBuiltinModule('node:crypto')
+    const { manifestFromTarball } = await import('../../src/index.js')
+    const hashObjectsFor = async (files: number): Promise<number> => {
+      const tar = await tarOfFiles(files)
+      const createHash = crypto.createHash
+      let made = 0
+      crypto.createHash = ((...args: Parameters<typeof createHash>) => { made++; return createHash(...args) }) as typeof createHash
+      try {
+        await manifestFromTarball(tar)
+      } finally {
+        crypto.createHash = createHash
+      }
+      return made
+    }
+    const few = await hashObjectsFor(MEMBERS)
+    // There were two a file (its leaf and the segment leaf of its header in the tar's view).
+    expect(await hashObjectsFor(2 * MEMBERS) - few).toBe(0)
+  })
+
   it('gives back the CIDs it kept, equal to CID.decode\'s of their bytes, for any CID', async () => {
     const { CID } = await import('multiformats/cid')
     const { sha256, sha512 } = await import('multiformats/hashes/sha2')
@@ -172,6 +193,11 @@ describe('describing a tar', () => {
     vi.doMock('multiformats/hashes/sha2', async (load) => {
       const real = await load<typeof import('multiformats/hashes/sha2')>()
       return { ...real, sha256: { ...real.sha256, code: real.sha256.code, digest: async (bytes: Uint8Array) => await real.sha256.digest(bytes) } }
+    })
+    vi.doMock('../../src/digest/node-crypto.js', async (load) => {
+      // A runtime without the one-shot hash (as browsers have no Node crypto): blockCid goes through sha256.digest.
+      const real = await load<typeof import('../../src/digest/node-crypto.js')>()
+      return { nodeCrypto: real.nodeCrypto === undefined ? undefined : { createHash: real.nodeCrypto.createHash } }
     })
     const fresh = await import('../../src/index.js')
     const later = new fresh.MemoryBlocks()
