@@ -42,7 +42,7 @@ describe('CLI start-up loads only what the command uses (#16)', () => {
     const loaded = cliModules('create', join(dir, 'a.tar'), '--json')
     // The create command itself and the helpers it prints with; no other command's module.
     const commandFiles = loaded.filter(m => m.startsWith('src/node/cli/')).sort()
-    expect(commandFiles).toEqual(['src/node/cli/command.ts', 'src/node/cli/commands.ts', 'src/node/cli/create.ts', 'src/node/cli/nar-summary.ts', 'src/node/cli/progress.ts', 'src/node/cli/summary.ts'])
+    expect(commandFiles).toEqual(['src/node/cli/command.ts', 'src/node/cli/commands.ts', 'src/node/cli/create.ts', 'src/node/cli/nar-summary.ts', 'src/node/cli/progress.ts', 'src/node/cli/summary.ts', 'src/node/cli/tier-up.ts'])
     const unused = loaded.filter(m =>
       /^src\/(manifest\/(zip|compressed|load)|compression\/(recipe\/(?!params\.ts$)|decompress\/)|nar\/nar\.ts$|node\/(worker-|car-file|serve\/|store)|fetch\/|codec\/(dag-json|car))/.test(m) ||
       ['node:http', 'node:worker_threads', 'package @ipld/dag-json', 'package @ipld/car', 'package blockstore-fs'].includes(m))
@@ -59,7 +59,7 @@ describe('CLI start-up loads only what the command uses (#16)', () => {
   it('create --json on a small .tgz races its recipes in this thread: no worker, no zip, no other command', () => {
     const loaded = cliModules('create', join(dir, 'a.tgz'), '--json')
     expect(loaded).toContain('src/compression/recipe/race.ts')
-    const unused = loaded.filter(m => /^src\/(manifest\/zip|node\/(worker-|cli\/(?!command|commands|create|progress|summary|nar-summary)))/.test(m) || m === 'node:worker_threads')
+    const unused = loaded.filter(m => /^src\/(manifest\/zip|node\/(worker-|cli\/(?!command|commands|create|progress|summary|nar-summary|tier-up)))/.test(m) || m === 'node:worker_threads')
     expect(unused).toEqual([])
   }, 60_000)
 

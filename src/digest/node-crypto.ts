@@ -5,6 +5,8 @@
  */
 export interface NodeCrypto {
   createHash(name: string): { update(b: Uint8Array): unknown, digest(): Uint8Array }
+  /** A one-shot digest (Node ≥ 20.12): no Hash object, so cheaper than createHash for a small block. */
+  hash?(algorithm: string, data: Uint8Array, outputEncoding: 'buffer'): Uint8Array
 }
 
 export const nodeCrypto: NodeCrypto | undefined = (() => {

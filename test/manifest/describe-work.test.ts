@@ -20,6 +20,7 @@ afterEach(() => {
   vi.doUnmock('../../src/archive/tar/style/encode.js')
   vi.doUnmock('../../src/schema/validate.generated.js')
   vi.doUnmock('multiformats/hashes/sha2')
+  vi.doUnmock('../../src/digest/node-crypto.js')
   vi.resetModules()
 })
 
@@ -98,6 +99,70 @@ describe('describing a tar', () => {
     expect(await decodesFor(2 * MEMBERS) - few).toBeLessThanOrEqual(2 * MEMBERS)
   })
 
+  it('makes each file\'s CID for the tree from the bytes it kept, without decoding them as a CID', async () => {
+    const { CID } = await import('multiformats/cid')
+    const { manifestFromTarball } = await import('../../src/index.js')
+    const decodesFor = async (files: number): Promise<number> => {
+      const tar = await tarOfFiles(files)
+      const decode = CID.decode
+      let decodes = 0
+      CID.decode = ((bytes: Uint8Array) => { decodes++; return decode(bytes) }) as typeof CID.decode
+      try {
+        await manifestFromTarball(tar)
+      } finally {
+        CID.decode = decode
+      }
+      return decodes
+    }
+    const few = await decodesFor(MEMBERS)
+    // There was one a file (DagRefTable.get, as the tree is built).
+    expect(await decodesFor(2 * MEMBERS) - few).toBe(0)
+  })
+
+  it('hashes each block in one call, with no Hash object a block (Node\'s one-shot hash)', async () => {
+    const crypto = process.getBuiltinModule('node:crypto')
+    const { manifestFromTarball } = await import('../../src/index.js')
+    const hashObjectsFor = async (files: number): Promise<number> => {
+      const tar = await tarOfFiles(files)
+      const createHash = crypto.createHash
+      let made = 0
+      crypto.createHash = ((...args: Parameters<typeof createHash>) => { made++; return createHash(...args) }) as typeof createHash
+      try {
+        await manifestFromTarball(tar)
+      } finally {
+        crypto.createHash = createHash
+      }
+      return made
+    }
+    const few = await hashObjectsFor(MEMBERS)
+    // There were two a file (its leaf and the segment leaf of its header in the tar's view).
+    expect(await hashObjectsFor(2 * MEMBERS) - few).toBe(0)
+  })
+
+  it('gives back the CIDs it kept, equal to CID.decode\'s of their bytes, for any CID', async () => {
+    const { CID } = await import('multiformats/cid')
+    const { sha256, sha512 } = await import('multiformats/hashes/sha2')
+    const { identity } = await import('multiformats/hashes/identity')
+    const { DagRefTable } = await import('../../src/manifest/dag-ref-table.js')
+    const bytes = new TextEncoder().encode('content')
+    const cids = [
+      CID.createV0(await sha256.digest(bytes)), // dag-pb v0
+      CID.createV1(0x70, await sha256.digest(bytes)),
+      CID.createV1(0x55, await sha256.digest(bytes)),
+      CID.createV1(0x0129, await sha256.digest(bytes)), // a two-byte codec (dag-json)
+      CID.createV1(0x55, await sha512.digest(bytes)),
+      CID.createV1(0x55, identity.digest(bytes))
+    ]
+    const table = new DagRefTable()
+    const rows = cids.map((cid, i) => table.add({ cid, dagSize: i, fileSize: 2 * i }))
+    for (const [i, cid] of cids.entries()) {
+      const got = table.get(rows[i] as number)
+      expect(got).toEqual({ cid: CID.decode(cid.bytes), dagSize: i, fileSize: 2 * i })
+      expect(got.cid.toString()).toBe(cid.toString())
+      expect(got.cid.multihash.bytes).toEqual(cid.multihash.bytes)
+    }
+  })
+
   it('stores each directory of the tree once: the stripped root is the root\'s only directory, not built again', async () => {
     const tar = await packTar([
       [{ name: 'pkg/', type: 'directory' }],
@@ -128,6 +193,11 @@ describe('describing a tar', () => {
     vi.doMock('multiformats/hashes/sha2', async (load) => {
       const real = await load<typeof import('multiformats/hashes/sha2')>()
       return { ...real, sha256: { ...real.sha256, code: real.sha256.code, digest: async (bytes: Uint8Array) => await real.sha256.digest(bytes) } }
+    })
+    vi.doMock('../../src/digest/node-crypto.js', async (load) => {
+      // A runtime without the one-shot hash (as browsers have no Node crypto): blockCid goes through sha256.digest.
+      const real = await load<typeof import('../../src/digest/node-crypto.js')>()
+      return { nodeCrypto: real.nodeCrypto === undefined ? undefined : { createHash: real.nodeCrypto.createHash } }
     })
     const fresh = await import('../../src/index.js')
     const later = new fresh.MemoryBlocks()
