@@ -116,7 +116,7 @@ describe('the bundle at start-up', () => {
     const inputs = files.flatMap(inputsOf)
     expect(inputs).toContain('src/node/cli/create.ts')
     const unused = inputs.filter(m =>
-      /^src\/(node\/cli\/(?!(command|commands|create|progress|summary|nar-summary)\.ts$)|manifest\/(zip|compressed|load)\.ts|compression\/(decompress\/|bzip2\/|(xz|zstd)\/(?!params\.ts$))|node\/(worker-|car-file|serve\/|store)|fetch\/)/.test(m) ||
+      /^src\/(node\/cli\/(?!(command|commands|create|progress|summary|nar-summary|tier-up)\.ts$)|manifest\/(zip|compressed|load)\.ts|compression\/(decompress\/|bzip2\/|(xz|zstd)\/(?!params\.ts$))|node\/(worker-|car-file|serve\/|store)|fetch\/)/.test(m) ||
       ['package @ipld/car', 'package pako', 'package fzstd'].includes(m))
     expect(unused).toEqual([])
   }, 60_000)
