@@ -2,8 +2,10 @@
  * BlockEncoders (compression/recipe/blocks.ts) on worker threads: the pieces of a bzip2 stream, or of an
  * xz stream in the threaded layout, are encoded on the other cores while this thread rebuilds the tar and
  * checks its digests. A piece's bytes are transferred to its worker and its stream transferred back (each
- * is a buffer of its own, made for that one hand-over). The workers start on the first piece, so a restore
- * that has none starts none.
+ * is a buffer of its own, made for that one hand-over). A worker is given a piece only when it is idle:
+ * pieces given while every worker is busy wait here, in order, for the first to be done (a piece queued
+ * behind a busy worker would leave another idle meanwhile). The workers start on `prepare()` or the first
+ * piece, so a restore that has none starts none.
  */
 import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
@@ -12,12 +14,14 @@ import type { Recipe } from '../compression/recipe/encoder.js'
 import { startScriptWorker } from './script-worker.js'
 import { type ErrorReply, rebuiltError, workerFailure } from './worker-errors.js'
 
-/** To a worker: a piece to encode (its bytes in `buffer`, transferred). */
-export interface BlockJob { id: number, recipe: Recipe, buffer: ArrayBuffer, length: number }
+/** To a worker: a piece to encode (its bytes in `buffer`, transferred), or a recipe whose encoder to load now. */
+export type BlockJob = { kind: 'piece', id: number, recipe: Recipe, buffer: ArrayBuffer, length: number } | { kind: 'prepare', recipe: Recipe }
 /** From a worker: the piece's stream, or the error that stopped it. */
 export type BlockReply = { kind: 'done', id: number, buffer: ArrayBuffer, length: number } | (ErrorReply & { id: number })
 
 interface Pending { resolve: (stream: Uint8Array) => void, reject: (err: Error) => void, worker: number }
+/** A piece waiting for an idle worker. */
+interface Queued { job: BlockJob & { kind: 'piece' }, resolve: Pending['resolve'], reject: Pending['reject'] }
 
 export interface WorkerBlockEncodersOptions {
   /**
@@ -36,21 +40,24 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
   const count = Math.max(1, threads)
   const here = options.here === true
   const workers: Worker[] = []
-  const busy: number[] = []
+  /** Whether each worker has a piece. */
+  const busy: boolean[] = []
   const pending = new Map<number, Pending>()
+  /** Pieces waiting for a worker to be idle, in order. */
+  const queue: Queued[] = []
   /** The listeners this pool added to each worker (beside `workers`): it removes these only, never an outside one. */
-  const own: Array<{ message: (reply: BlockReply) => void, exit: (code: number) => void }> = []
+  const added: Array<{ message: (reply: BlockReply) => void, exit: (code: number) => void }> = []
   let nextId = 0
 
   // Pieces in flight fail with the worker's error, and the pool starts afresh on the next piece: one failed
   // worker must not stop every later rebuild of a long-lived server.
   function fail (cause: unknown): void {
     const err = workerFailure('block encoder', cause)
-    for (const p of pending.values()) p.reject(err)
+    for (const p of [...pending.values(), ...queue.splice(0)]) p.reject(err)
     pending.clear()
     const dead = workers.splice(0)
     busy.splice(0)
-    const listeners = own.splice(0)
+    const listeners = added.splice(0)
     dead.forEach((worker, i) => {
       worker.off('message', listeners[i]!.message).off('error', fail).off('exit', listeners[i]!.exit)
       void worker.terminate()
@@ -64,7 +71,9 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
         const p = pending.get(reply.id)
         if (p === undefined) return
         pending.delete(reply.id)
-        busy[p.worker]!--
+        busy[p.worker] = false
+        const next = queue.shift()
+        if (next !== undefined) send(p.worker, next)
         if (reply.kind === 'done') p.resolve(new Uint8Array(reply.buffer, 0, reply.length))
         else p.reject(rebuiltError(reply))
       }
@@ -73,31 +82,39 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
       worker.on('error', fail)
       worker.on('exit', onExit)
       workers.push(worker)
-      own.push({ message: onMessage, exit: onExit })
-      busy.push(0)
+      added.push({ message: onMessage, exit: onExit })
+      busy.push(false)
     }
+  }
+
+  function send (w: number, { job, resolve, reject }: Queued): void {
+    busy[w] = true
+    pending.set(job.id, { resolve, reject, worker: w })
+    workers[w]!.postMessage(job, [job.buffer])
   }
 
   return {
     width: here ? count + 1 : count,
+    prepare (recipe) {
+      if (workers.length === 0) start()
+      for (const worker of workers) worker.postMessage({ kind: 'prepare', recipe } satisfies BlockJob)
+    },
     async encode (recipe, piece) {
       // The first pieces go to the workers, so that this thread takes the input of the next one meanwhile.
-      if (here && busy.length === count && busy.every(b => b > 0)) return await encodePiece(recipe, piece)
+      if (here && busy.length === count && busy.every(b => b)) return await encodePiece(recipe, piece)
       if (workers.length === 0) start()
-      // The least busy worker (pieces are about the same size, so this spreads them evenly).
-      let w = 0
-      for (let i = 1; i < count; i++) if (busy[i]! < busy[w]!) w = i
-      busy[w]!++
-      const id = nextId++
       // A copy unless the piece is all of an ArrayBuffer (not slice(): on a Node Buffer that is a view of the caller's memory).
       const own = piece.byteOffset === 0 && piece.byteLength === piece.buffer.byteLength && piece.buffer instanceof ArrayBuffer ? piece : new Uint8Array(piece)
-      const stream = new Promise<Uint8Array>((resolve, reject) => { pending.set(id, { resolve, reject, worker: w }) })
-      workers[w]!.postMessage({ id, recipe, buffer: own.buffer as ArrayBuffer, length: own.length } satisfies BlockJob, [own.buffer as ArrayBuffer])
-      return await stream
+      const job = { kind: 'piece', id: nextId++, recipe, buffer: own.buffer as ArrayBuffer, length: own.length } satisfies BlockJob
+      return await new Promise<Uint8Array>((resolve, reject) => {
+        const idle = busy.indexOf(false)
+        if (idle >= 0) send(idle, { job, resolve, reject })
+        else queue.push({ job, resolve, reject })
+      })
     },
     async close () {
       // Exits asked for are no failures; an outside listener still hears them.
-      workers.forEach((worker, i) => { worker.off('exit', own[i]!.exit) })
+      workers.forEach((worker, i) => { worker.off('exit', added[i]!.exit) })
       await Promise.all(workers.map(async worker => await worker.terminate()))
     }
   }

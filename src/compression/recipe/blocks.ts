@@ -49,6 +49,11 @@ export interface BlockEncoders {
   readonly width: number
   /** The recipe's stream for `piece`, which the caller gives up (it may be transferred to another thread). */
   encode(recipe: Recipe, piece: Uint8Array): Promise<Uint8Array>
+  /**
+   * Pieces of `recipe` are coming: get ready for them now (start threads, load the encoder), while the
+   * caller gathers the first piece's input (the whole block, ~900 KB of tar for bzip2 -9).
+   */
+  prepare?(recipe: Recipe): void
 }
 
 /** A piece's stream, encoded in the calling thread (a worker's job, or the fallback). */
@@ -62,37 +67,57 @@ export async function encodePiece (recipe: Recipe, piece: Uint8Array): Promise<U
   }
 }
 
+/** Pieces held at most per encoder (encoding, waiting for one, or encoded and waiting for those before them). */
+const HELD_PER_ENCODER = 2
+
 /**
- * The recipe's stream over `input`, its pieces encoded by `encoders` (at most `width` + 1 handed over at once); the
- * layout is the recipe's (blockLayoutOf). Input chunks are not kept beyond their piece's hand-over.
+ * The recipe's stream over `input`, its pieces encoded by `encoders` (at most `width` + 1 encoding or waiting
+ * for an encoder at once, and at most HELD_PER_ENCODER x `width` + 1 held with those encoded out of
+ * order); the layout is the recipe's (blockLayoutOf). Input chunks are not kept beyond their piece's hand-over.
  */
 export async function * encodeInBlocks (recipe: Recipe, layout: BlockLayout, input: AsyncIterable<Uint8Array>, encoders: BlockEncoders): AsyncGenerator<Uint8Array> {
+  encoders.prepare?.(recipe)
   yield * layout.splicer.start()
-  const inFlight: Array<Promise<Uint8Array>> = []
-  /** Input not yet handed over, from offset `held` on. */
+  /** Pieces handed over, in order, each noted done once encoded (or failed). */
+  const held: Array<{ stream: Promise<Uint8Array>, done: boolean }> = []
+  let encoding = 0
+  let settled: (() => void) | undefined
+  /** Input not yet handed over, from offset `taken` on. */
   let parts: Uint8Array[] = []
-  let held = 0
+  let taken = 0
   const handOver = (end: number): void => {
-    const piece = takeBytes(parts, end - held)
-    held = end
+    const piece = takeBytes(parts, end - taken)
+    taken = end
     if (piece.length === 0) return
-    const encoded = encoders.encode(recipe, piece)
-    encoded.catch(() => {}) // its failure is thrown where it is awaited, in order, not reported unhandled first
-    inFlight.push(encoded)
+    const entry = { stream: encoders.encode(recipe, piece), done: false }
+    encoding++
+    // Its failure is thrown where it is awaited, in order, not reported unhandled first.
+    entry.stream.catch(() => {}).finally(() => { entry.done = true; encoding--; settled?.() })
+    held.push(entry)
+  }
+  // Once the oldest piece is encoded its stream goes out; new input is taken as soon as an encoder is free
+  // (waiting for the oldest instead would leave the encoders that finished later pieces idle meanwhile).
+  const maxHeld = HELD_PER_ENCODER * encoders.width + 1
+  async function * drain (): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      while (held[0]?.done === true) yield * layout.splicer.add(await (held.shift() as { stream: Promise<Uint8Array> }).stream)
+      if (encoding <= encoders.width && held.length < maxHeld) return
+      await new Promise<void>(resolve => { settled = resolve })
+    }
   }
   for await (const chunk of input) {
     if (chunk.length === 0) continue
     parts.push(chunk)
     for (const cut of layout.cutter.push(chunk)) {
       handOver(cut)
-      while (inFlight.length > encoders.width) yield * layout.splicer.add(await (inFlight.shift() as Promise<Uint8Array>))
+      yield * drain()
     }
   }
   let rest = 0
   for (const p of parts) rest += p.length
-  handOver(held + rest)
+  handOver(taken + rest)
   parts = []
-  for (const piece of inFlight) yield * layout.splicer.add(await piece)
+  for (const entry of held.splice(0)) yield * layout.splicer.add(await entry.stream)
   yield * layout.splicer.end()
 }
 
