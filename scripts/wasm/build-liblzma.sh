@@ -80,6 +80,16 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *oset);
 H
 
 l="$src/src/liblzma"
+# lzma_memcmplen (the match finders' "how long is this match") compares 8 bytes at a time only on x86-64
+# and falls back to 4 bytes at a time elsewhere, wasm32 included; wasm has native 64-bit loads and ctz, so
+# the x86-64 branch is enabled for wasm too: 6% fewer instructions for `xz -6e` (bt4, nice 273). Both
+# branches return the same length, and the one other difference, LZMA_MEMCMPLEN_EXTRA (8 instead of 4
+# zeroed bytes allocated past the window), is never part of a match: the output bytes are unchanged.
+memcmplen_x86='		&& ((TUKLIB_GNUC_REQ(3, 4) && defined(__x86_64__)) \'
+[ "$(grep -cxF "$memcmplen_x86" "$l/common/memcmplen.h")" = 1 ] || { echo "memcmplen.h: the x86-64 branch not found as expected" >&2; exit 1; }
+sed -i 's/^\t\t&& ((TUKLIB_GNUC_REQ(3, 4) && defined(__x86_64__)) \\$/\t\t\&\& ((TUKLIB_GNUC_REQ(3, 4) \&\& (defined(__x86_64__) || defined(__wasm__))) \\/' "$l/common/memcmplen.h"
+grep -qF '(defined(__x86_64__) || defined(__wasm__))) \' "$l/common/memcmplen.h" || { echo "memcmplen.h: patch failed" >&2; exit 1; }
+
 sources=(
   common/common.c common/block_util.c common/block_header_encoder.c common/block_encoder.c
   common/block_buffer_encoder.c common/easy_preset.c common/filter_common.c common/filter_encoder.c

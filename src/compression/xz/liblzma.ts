@@ -101,6 +101,12 @@ export interface LiblzmaEncoderOptions {
   blockSize: number
 }
 
+/*
+ * Every pointer and size the shims return is read unsigned (`>>> 0`): wasm32 hands them back as i32s, which
+ * JavaScript reads as signed, and an instance's memory may pass 2 GiB (test/compression/xz-encoder/
+ * high-memory.test.ts). Only xz_pump's and xzd_pump's counts are signed: negative is an error.
+ */
+
 /** One liblzma .xz stream encoder in a wasm instance of its own (until `dispose()`). */
 export class LiblzmaEncoder {
   readonly #i = new Instance()
@@ -112,13 +118,13 @@ export class LiblzmaEncoder {
 
   constructor (options: LiblzmaEncoderOptions) {
     const preset = (options.preset | (options.extreme ? PRESET_EXTREME : 0)) >>> 0
-    this.#e = this.#i.guard(() => this.#x.xz_create(preset, options.check, options.mt ? 1 : 0, options.blockSize))
+    this.#e = this.#i.guard(() => this.#x.xz_create(preset, options.check, options.mt ? 1 : 0, options.blockSize) >>> 0)
     if (this.#e === 0) {
       this.#i.dispose()
       throw new InvalidArgumentError('liblzma rejected the xz encoder options (or is out of memory)', { ...options })
     }
-    this.#inPtr = this.#x.xz_input(this.#e)
-    this.#inSize = this.#x.xz_input_size()
+    this.#inPtr = this.#x.xz_input(this.#e) >>> 0
+    this.#inSize = this.#x.xz_input_size() >>> 0
   }
 
   /** Encodes `bytes`; returns the compressed bytes that became ready (copies, safe to keep). */
@@ -159,10 +165,9 @@ export class LiblzmaEncoder {
    */
   blockSoFar (): { bytes: Uint8Array, headerSize: number } | undefined {
     this.#i.use()
-    // Unsigned: wasm32 hands back i32s, and the memory may pass 2 GiB.
     const n = this.#x.xz_block_output_size(this.#e) >>> 0
     if (n === 0) return undefined
-    return { bytes: new Uint8Array(this.#x.memory.buffer, this.#x.xz_block_output(this.#e) >>> 0, n), headerSize: this.#x.xz_block_header_size(this.#e) }
+    return { bytes: new Uint8Array(this.#x.memory.buffer, this.#x.xz_block_output(this.#e) >>> 0, n), headerSize: this.#x.xz_block_header_size(this.#e) >>> 0 }
   }
 
   /** Gives the encoder's instance back for reuse (after the stream, or to abandon it); no call after this. */
@@ -177,7 +182,7 @@ export class LiblzmaEncoder {
         throw new Error(`liblzma shim: encoder error ${-n}`)
       }
       // The memory may have grown (detaching older views): take a fresh view for each read.
-      out.push(new Uint8Array(this.#x.memory.buffer, this.#x.xz_output(this.#e), n).slice())
+      out.push(new Uint8Array(this.#x.memory.buffer, this.#x.xz_output(this.#e) >>> 0, n).slice())
     }
   }
 }
@@ -205,12 +210,12 @@ export class LiblzmaDecoder {
   #ended = false
 
   constructor () {
-    this.#d = this.#i.guard(() => this.#x.xzd_create())
+    this.#d = this.#i.guard(() => this.#x.xzd_create() >>> 0)
     if (this.#d === 0) {
       this.#i.dispose()
       throw new LimitExceededError('xz decoder ran out of WebAssembly memory', { limit: 'wasmMemory' })
     }
-    this.#inPtr = this.#x.xzd_input(this.#d)
+    this.#inPtr = this.#x.xzd_input(this.#d) >>> 0
   }
 
   /** Gives the decoder's instance back for reuse (after the stream, or to abandon it); no call after this. */
@@ -261,7 +266,7 @@ export class LiblzmaDecoder {
         throw new LiblzmaDecodeError(failure, this.consumed, ret)
       }
       // The memory may have grown (detaching older views): take a fresh view for each read.
-      out.push(new Uint8Array(this.#x.memory.buffer, this.#x.xzd_output(this.#d), n).slice())
+      out.push(new Uint8Array(this.#x.memory.buffer, this.#x.xzd_output(this.#d) >>> 0, n).slice())
     }
   }
 }
