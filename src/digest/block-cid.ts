@@ -6,13 +6,14 @@
  * of making CIDs.
  */
 import { CID } from 'multiformats/cid'
-import { create as createDigest, type Digest } from 'multiformats/hashes/digest'
+import { Digest } from 'multiformats/hashes/digest'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { InvalidArgumentError } from '../errors.js'
 import { nodeCrypto } from './node-crypto.js'
 
 const DAG_PB = 0x70
 const RAW = 0x55
+const SHA256_BYTES = 32
 const oneShot = nodeCrypto?.hash
 
 /**
@@ -23,7 +24,7 @@ export function blockCid (block: Uint8Array, code: number, version: 0 | 1): CID 
   checkKind(code, version)
   // Node's one-shot hash: most blocks of a description are small (a header's segment leaf, a small file, a
   // directory), where sha256.digest's Hash object cost as much as the hashing (#16).
-  if (oneShot !== undefined) return cidOf(createDigest(sha256.code, oneShot('sha256', block, 'buffer')), code, version)
+  if (oneShot !== undefined) return cidOf(sha256Multihash(oneShot('sha256', block, 'buffer')), code, version)
   const digest = sha256.digest(block)
   return digest instanceof Promise
     ? digest.then(d => cidOf(d, code, version))
@@ -43,7 +44,20 @@ export function rawCidOfPieces (pieces: readonly Uint8Array[]): CID | undefined 
 
 /** The CIDv1 of a raw block whose sha2-256 digest is already known (hashed as it arrived). */
 export function rawCidOfDigest (digest: Uint8Array): CID {
-  return CID.createV1(RAW, createDigest(sha256.code, digest))
+  return CID.createV1(RAW, sha256Multihash(digest))
+}
+
+/**
+ * The sha2-256 multihash of a digest, its `digest` a view of its own bytes. Node's hashes give a Buffer:
+ * kept as the CID's digest it would make CIDs unequal (deep equality) to those multiformats decodes, and a
+ * small Buffer may be a view into a shared 8 KiB pool, kept alive by every CID holding one.
+ */
+function sha256Multihash (digest: Uint8Array): Digest<typeof sha256.code, 32> {
+  const bytes = new Uint8Array(2 + SHA256_BYTES)
+  bytes[0] = sha256.code
+  bytes[1] = SHA256_BYTES
+  bytes.set(digest, 2)
+  return new Digest(sha256.code, SHA256_BYTES, bytes.subarray(2), bytes)
 }
 
 function checkKind (code: number, version: 0 | 1): void {
