@@ -12,7 +12,7 @@ import type { EntryRecord, Exclusion, Name, PatchRun } from '../schema/types.js'
 
 const TYPEFLAG_REGULAR = 0x30 // '0'
 const EMPTY = new Uint8Array(0)
-const utf8 = new TextDecoder('utf-8', { fatal: true })
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const utf8Encoder = new TextEncoder()
 
 /**
@@ -171,8 +171,13 @@ function isUtf8 (bytes: Uint8Array): boolean {
   try { utf8.decode(bytes); return true } catch { return false }
 }
 
-/** Text when the bytes are valid UTF-8, else the bytes (schema `Name`). */
+/**
+ * Text when the bytes are valid UTF-8 and do not begin with a byte order mark, else the bytes (schema `Name`,
+ * spec §3.7). A text string beginning with U+FEFF is not kept by every dag-cbor decoder (cborg drops it), so
+ * such a name is stored as bytes.
+ */
 export function nameOf (bytes: Uint8Array): Name {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes
   try { return utf8.decode(bytes) } catch { return bytes }
 }
 

@@ -129,6 +129,7 @@ function checkZipRecordValues (r: ZipEntryRecord): void {
       [r.lp, r.cp, r.xp].some(p => p?.some(([offset, bytes]) => offset < 0 || bytes.length === 0) ?? false)) {
     throw new InvalidManifestError('zip entry record has a value out of range, or a default written out')
   }
+  if ([r.p, r.cm].some(bomText)) throw new InvalidManifestError('zip entry record has a text name that begins with U+FEFF (§3.7: such a name is bytes)')
   if (r.r !== undefined) checkRecipe(r.r)
 }
 
@@ -141,6 +142,17 @@ function checkRecordValues (r: EntryRecord): void {
       (r.hp?.some(([offset, bytes]) => offset < 0 || bytes.length === 0) ?? false)) {
     throw new InvalidManifestError('entry record has a value out of range, or a default written out')
   }
+  if ([r.p, r.un, r.gn, r.l, ...(r.x ?? []).flat()].some(bomText)) {
+    throw new InvalidManifestError('entry record has a text name that begins with U+FEFF (§3.7: such a name is bytes)')
+  }
+}
+
+/**
+ * Text that begins with U+FEFF: cborg (and any decoder built on a default TextDecoder) drops that character,
+ * so such a block would not read back as written. Names take the bytes form instead (§3.7).
+ */
+function bomText (name: unknown): boolean {
+  return typeof name === 'string' && name.startsWith('\uFEFF')
 }
 
 function decodeStrict (bytes: Uint8Array, what: string): unknown {

@@ -17,6 +17,7 @@ import { UnixFS } from 'ipfs-unixfs'
 import type { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { getBlock, type BlockSource } from '../blocks.js'
+import { decodePB } from '../codec/dag-pb.js'
 import { decodeEntryPage } from '../codec/manifest-codec.js'
 import { ArchiveManifestError, InvalidUnixFSError, UnsupportedCidError, type BlockProblem } from '../errors.js'
 import type { Manifest } from '../schema/types.js'
@@ -119,7 +120,7 @@ function unixfsLinks (reach: Reach, bytes: Uint8Array): Reach[] {
   let node: dagPb.PBNode
   let data: UnixFS
   try {
-    node = dagPb.decode(bytes)
+    node = decodePB(bytes)
     if (node.Data === undefined) throw new Error('no Data field')
     data = UnixFS.unmarshal(node.Data)
   } catch (err) {

@@ -4,9 +4,10 @@
  * computed exactly as directory.ts places names). Decoding checks what a lookup relies on: unique names in order, slot
  * prefixes in order, and the fanout and hash function the slot computation implements.
  */
-import { decode, type PBLink } from '@ipld/dag-pb'
+import type { PBLink } from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
 import { CID } from 'multiformats/cid'
+import { decodePB } from '../codec/dag-pb.js'
 import { InvalidUnixFSError } from '../errors.js'
 import { HAMT_HASH_CODE, hamtSlot } from './directory.js'
 
@@ -119,7 +120,7 @@ export class LinkTable {
 /** A dag-pb block as UnixFS: its Data and its links. Anything else is ERR_INVALID_UNIXFS. */
 export function decodeUnixFS (cid: CID, block: Uint8Array): { data: Uint8Array, unixfs: UnixFS, links: PBLink[] } {
   try {
-    const node = decode(block)
+    const node = decodePB(block)
     if (node.Data === undefined) throw new Error('no Data field')
     return { data: node.Data, unixfs: UnixFS.unmarshal(node.Data), links: node.Links }
   } catch (err) {

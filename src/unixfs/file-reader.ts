@@ -3,7 +3,8 @@
  * HAMT). Every block goes through getBlock, so every block is checked against its CID. Walks use explicit
  * stacks, so a deep (hostile) DAG costs heap, not call stack.
  */
-import { decode, type PBLink } from '@ipld/dag-pb'
+import type { PBLink } from '@ipld/dag-pb'
+import { decodePB } from '../codec/dag-pb.js'
 import { UnixFS } from 'ipfs-unixfs'
 import type { CID } from 'multiformats/cid'
 import { getBlock, type BlockSource } from '../blocks.js'
@@ -200,7 +201,7 @@ async function loadDagPb (source: BlockSource, cid: CID): Promise<{ unixfs: Unix
   if (cid.code !== DAG_PB_CODE) throw new UnsupportedCidError(`CID ${cid} is not dag-pb (codec 0x${cid.code.toString(16)})`, { cid: cid.toString() })
   const bytes = await getBlock(source, cid)
   try {
-    const node = decode(bytes)
+    const node = decodePB(bytes)
     if (node.Data === undefined) throw new Error('no Data field')
     return { unixfs: UnixFS.unmarshal(node.Data), links: node.Links, block: bytes }
   } catch (err) {

@@ -17,7 +17,7 @@ const enc = new TextEncoder()
 const cid = CID.parse('bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku')
 
 const pathBytes = fc.oneof(
-  fc.array(fc.constantFrom('a', 'b', 'dir/', 'ü', '日本/', '.', '/'), { minLength: 1, maxLength: 8 }).map(p => enc.encode(p.join(''))),
+  fc.array(fc.constantFrom('a', 'b', 'dir/', 'ü', '日本/', '.', '/', '\uFEFF'), { minLength: 1, maxLength: 8 }).map(p => enc.encode(p.join(''))),
   fc.uint8Array({ minLength: 1, maxLength: 12 })
 )
 
@@ -27,7 +27,7 @@ const fieldsArb: fc.Arbitrary<EntryFields> = fc.record({
   mode: fc.constantFrom(0o644, 0o755, 0o777, 0o100644),
   uid: fc.constantFrom(0, 1000, 2 ** 21),
   gid: fc.constantFrom(0, 1000),
-  uname: fc.constantFrom(enc.encode(''), enc.encode('root'), Uint8Array.of(0xff)),
+  uname: fc.constantFrom(enc.encode(''), enc.encode('root'), Uint8Array.of(0xff), enc.encode('\uFEFFroot')),
   gname: fc.constantFrom(enc.encode(''), enc.encode('staff')),
   mtime: fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
   size: fc.constantFrom(0, 1, 512, 2 ** 32 + 1),
@@ -96,11 +96,31 @@ describe('entry records (§7.2)', () => {
     expect(record.encode({ path: enc.encode('dir/è'), typeflag: 0x30, mode: 0o644, uid: 0, gid: 0, uname: new Uint8Array(), gname: new Uint8Array(), mtime: 0, mtimeNanos: 0, size: 0, linkTarget: new Uint8Array(), devMajor: 0, devMinor: 0, style: 'gnu' }).p).toBe('è')
   })
 
+  it('stores a name that begins with U+FEFF as bytes, which every dag-cbor decoder keeps (§3.7)', () => {
+    const bom = enc.encode('\uFEFFa.txt')
+    const encoder = new EntryRecordEncoder()
+    const base: EntryFields = { path: enc.encode('d/'), typeflag: 0x35, mode: 0o755, uid: 0, gid: 0, uname: bom, gname: enc.encode('g\uFEFF'), mtime: 0, size: 0, mtimeNanos: 0, linkTarget: new Uint8Array(), devMajor: 0, devMinor: 0, style: 'gnu' }
+    const first = encoder.encode(base)
+    expect(first.un).toEqual(bom)
+    // Only a leading one: elsewhere U+FEFF is kept in text by every decoder.
+    expect(first.gn).toBe('g\uFEFF')
+    const file = { ...base, path: enc.encode('d/\uFEFFa.txt'), typeflag: 0x30, mode: 0o644, linkTarget: new Uint8Array() }
+    const record = encoder.encode(file)
+    expect(record).toMatchObject({ k: 2, p: bom })
+    const decoder = new EntryRecordDecoder()
+    decoder.decode(dagCbor.decode(encodeEntryRecord(first)))
+    expect(decoder.decode(dagCbor.decode(encodeEntryRecord(record)))).toEqual(file)
+  })
+
   it('rejects records that write a default out or contradict themselves', () => {
     expect(() => encodeEntryRecord({ p: 'a', s: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_MANIFEST' }))
     expect(() => encodeEntryRecord({ p: 'a', y: 0x30 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_MANIFEST' }))
     expect(() => encodeEntryRecord({ p: 'a', k: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_MANIFEST' }))
     expect(() => encodeEntryRecord({ p: 'a', hp: [[0, Uint8Array.of(1)]], hb: Uint8Array.of(1) })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_MANIFEST' }))
+    // Text that begins with U+FEFF would not read back (cborg drops it): such a name is written as bytes.
+    for (const r of [{ p: '\uFEFFa' }, { p: 'a', un: '\uFEFF' }, { p: 'a', l: '\uFEFFb' }, { p: 'a', x: [['\uFEFFk']] }, { p: 'a', x: [['k', '\uFEFFv']] }]) {
+      expect(() => encodeEntryRecord(r)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_MANIFEST' }))
+    }
     const decoder = new EntryRecordDecoder()
     expect(() => decoder.decode({ p: 'a', m: 0o644 })).toThrow(/header style/)
     expect(() => new EntryRecordDecoder().decode({ p: 'a', h: 'gnu' })).toThrow(/no mode/)

@@ -20,7 +20,7 @@ const CAFE = Uint8Array.of(0xfe, 0xca, 0, 0)
 const UT_UX_LATER = Uint8Array.from(Buffer.from('5554090003a48c0f6839ee156b75780b000104e803000004e8030000', 'hex'))
 
 const fieldsArb: fc.Arbitrary<ZipEntryFields> = fc.record({
-  path: fc.array(fc.constantFrom('a', 'b', 'dir/', 'ü', '.class'), { minLength: 1, maxLength: 6 }).map(p => enc.encode(p.join(''))),
+  path: fc.array(fc.constantFrom('a', 'b', 'dir/', 'ü', '.class', '\uFEFF'), { minLength: 1, maxLength: 6 }).map(p => enc.encode(p.join(''))),
   versionMadeBy: fc.constantFrom(0x031e, 20, 0x0314),
   versionNeeded: fc.constantFrom(10, 20, 45),
   flags: fc.constantFrom(0, 0x0800, 0x0808, 8),

@@ -4,6 +4,7 @@ import { MemoryBlocks, manifestFromTarball, restoreArchive, loadEntries, loadMan
 import { walkedTree } from '../helpers/trees.js'
 import { gnuExtract, removeDir, packTar, type Header } from '../helpers/archives.js'
 import { MAX_BLOCK_BYTES } from '../../src/limits.js'
+import type { Entry } from '../../src/schema/types.js'
 
 async function roundTrip (tar: Uint8Array): Promise<{ blocks: MemoryBlocks, result: Awaited<ReturnType<typeof manifestFromTarball>> }> {
   const blocks = new MemoryBlocks()
@@ -156,6 +157,25 @@ describe('review findings (docs/spec.md §17)', () => {
     const bad = tar.slice(); bad[at + 1] = 0xff
     // Fix the PAX header's checksum is not needed: the record is data, not a header field.
     await expect(manifestFromTarball(bad)).rejects.toMatchObject({ code: 'ERR_PAX_RECORD' })
+  })
+
+  it('a PAX keyword that begins with U+FEFF is a malformed record (dag-cbor text keeps no leading U+FEFF in cborg)', async () => {
+    const tar = await packTar([[{ name: 'a', pax: { '\uFEFFkey': 'v' } }, 'a']])
+    await expect(manifestFromTarball(tar)).rejects.toMatchObject({ code: 'ERR_PAX_RECORD' })
+  })
+
+  it('PAX values, owner names and link targets that begin with U+FEFF round-trip and read back whole', async () => {
+    const bom = '\uFEFF'
+    const tar = await packTar([
+      [{ name: `${bom}a`, uname: `${bom}u`, gname: bom, pax: { comment: `${bom}c`, path: `${bom}a` } }, 'a'],
+      [{ name: 'l', type: 'symlink', linkname: `${bom}a`, pax: { linkpath: `${bom}a` } }]
+    ])
+    const { blocks, result } = await roundTrip(tar)
+    const entries: Entry[] = []
+    for await (const e of loadEntries(await loadManifest(result.cid, blocks), blocks)) entries.push(e as Entry)
+    expect(entries.map(e => [e.path, e.linkTarget, e.uname, e.gname])).toEqual([[`${bom}a`, undefined, `${bom}u`, bom], ['l', `${bom}a`, undefined, undefined]])
+    expect(entries[0]?.pax).toEqual({ comment: `${bom}c` })
+    await expect(verifyManifest(result.cid, blocks)).resolves.toMatchObject({ entries: 2 })
   })
 
   it('verification accepts a manifest whose entry count exceeds the verifier\'s own maxEntries', async () => {

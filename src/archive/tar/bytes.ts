@@ -4,7 +4,7 @@ import { InvalidPathError } from '../../errors.js'
 
 const NUL = 0
 const SLASH = 0x2f
-const displayDecoder = new TextDecoder('utf-8', { fatal: false })
+const displayDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
 /** Shared zero-length value for empty fields. */
 export const EMPTY = new Uint8Array(0)
 

@@ -50,6 +50,8 @@ export function parsePaxRecords (data: Uint8Array, dataOffset: number): PaxRecor
     // POSIX: keywords are UTF-8. Decoding strictly keeps distinct keywords distinct in the manifest.
     const key = strictUtf8(data.subarray(keyStart, keyStart + eq))
     if (key === undefined) throw new PaxRecordError('PAX keyword is not valid UTF-8', { offset })
+    // A keyword is dag-cbor text in the manifest (§3.7), and not every decoder keeps a leading U+FEFF in text.
+    if (key.startsWith('\uFEFF')) throw new PaxRecordError('PAX keyword begins with U+FEFF (a byte order mark)', { offset })
     const value = copyBytes(data.subarray(keyStart + eq + 1, recordEnd - 1))
     if (value.length > 0) checkValue(key, value, offset)
     records.push([key, value])

@@ -3,7 +3,7 @@
 import { ZipStructureError } from '../../errors.js'
 
 export const EMPTY = new Uint8Array(0)
-const displayDecoder = new TextDecoder('utf-8', { fatal: false })
+const displayDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
 
 export function u16 (b: Uint8Array, at: number): number {
   return (b[at] ?? 0) | ((b[at + 1] ?? 0) << 8)
