@@ -81,19 +81,7 @@ describe('describing a tar', () => {
   })
 
   it('decodes a member\'s path as UTF-8 twice at most (its name, its record\'s new suffix), not again for the tree or the prefix', async () => {
-    const { manifestFromTarball } = await import('../../src/index.js')
-    const decodesFor = async (files: number): Promise<number> => {
-      const tar = await tarOfFiles(files)
-      const decode = TextDecoder.prototype.decode
-      let decodes = 0
-      TextDecoder.prototype.decode = function (this: TextDecoder, ...args: Parameters<TextDecoder['decode']>) { decodes++; return decode.apply(this, args) }
-      try {
-        await manifestFromTarball(tar)
-      } finally {
-        TextDecoder.prototype.decode = decode
-      }
-      return decodes
-    }
+    const decodesFor = async (files: number): Promise<number> => await callsWhileDescribing(TextDecoder.prototype, 'decode', files)
     const few = await decodesFor(MEMBERS)
     // There were four a member.
     expect(await decodesFor(2 * MEMBERS) - few).toBeLessThanOrEqual(2 * MEMBERS)
@@ -101,19 +89,7 @@ describe('describing a tar', () => {
 
   it('makes each file\'s CID for the tree from the bytes it kept, without decoding them as a CID', async () => {
     const { CID } = await import('multiformats/cid')
-    const { manifestFromTarball } = await import('../../src/index.js')
-    const decodesFor = async (files: number): Promise<number> => {
-      const tar = await tarOfFiles(files)
-      const decode = CID.decode
-      let decodes = 0
-      CID.decode = ((bytes: Uint8Array) => { decodes++; return decode(bytes) }) as typeof CID.decode
-      try {
-        await manifestFromTarball(tar)
-      } finally {
-        CID.decode = decode
-      }
-      return decodes
-    }
+    const decodesFor = async (files: number): Promise<number> => await callsWhileDescribing(CID, 'decode', files)
     const few = await decodesFor(MEMBERS)
     // There was one a file (DagRefTable.get, as the tree is built).
     expect(await decodesFor(2 * MEMBERS) - few).toBe(0)
@@ -121,19 +97,7 @@ describe('describing a tar', () => {
 
   it('hashes each block in one call, with no Hash object a block (Node\'s one-shot hash)', async () => {
     const crypto = process.getBuiltinModule('node:crypto')
-    const { manifestFromTarball } = await import('../../src/index.js')
-    const hashObjectsFor = async (files: number): Promise<number> => {
-      const tar = await tarOfFiles(files)
-      const createHash = crypto.createHash
-      let made = 0
-      crypto.createHash = ((...args: Parameters<typeof createHash>) => { made++; return createHash(...args) }) as typeof createHash
-      try {
-        await manifestFromTarball(tar)
-      } finally {
-        crypto.createHash = createHash
-      }
-      return made
-    }
+    const hashObjectsFor = async (files: number): Promise<number> => await callsWhileDescribing(crypto, 'createHash', files)
     const few = await hashObjectsFor(MEMBERS)
     // There were two a file (its leaf and the segment leaf of its header in the tar's view).
     expect(await hashObjectsFor(2 * MEMBERS) - few).toBe(0)
@@ -214,3 +178,19 @@ describe('describing a tar', () => {
     expect(cids(later)).toEqual(cids(now))
   })
 })
+
+/** How many times `target[name]` is called while a tar of `files` small files is described. */
+async function callsWhileDescribing<T extends object> (target: T, name: keyof T & string, files: number): Promise<number> {
+  const { manifestFromTarball } = await import('../../src/index.js')
+  const tar = await tarOfFiles(files)
+  const original = target[name] as (...args: unknown[]) => unknown
+  let calls = 0
+  // A function (not an arrow): a prototype's method is called with the instance as `this`.
+  ;(target as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) { calls++; return original.apply(this, args) }
+  try {
+    await manifestFromTarball(tar)
+  } finally {
+    (target as Record<string, unknown>)[name] = original
+  }
+  return calls
+}
