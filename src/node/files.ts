@@ -55,8 +55,14 @@ export function readRegularFile (path: string, file: FileIdentity): { size: numb
         const position = next
         const length = Math.min(READ_BYTES, size - position)
         next += length
-        reads.push(handle.read(new Uint8Array(length), 0, length, position).then(({ bytesRead, buffer }) =>
-          bytesRead === length ? buffer : buffer.subarray(0, bytesRead)))
+        const buffer = new Uint8Array(length)
+        const read = readAt(handle, buffer, position).then(bytesRead => {
+          if (bytesRead < length) throw cutWhileRead(path, position + bytesRead, size)
+          return buffer
+        })
+        // Thrown in order, where it is awaited: not reported unhandled while the chunks before it are used.
+        read.catch(() => {})
+        reads.push(read)
       }
     }
     try {
@@ -87,7 +93,7 @@ export async function lendArchiveFile (path: string, pool: SlotPool, file?: File
   const expected = file ?? identityOf(await statRegularFile(path))
   const size = expected.size
   async function * chunks (handle: FileHandle): AsyncGenerator<Uint8Array> {
-    const reads: Array<{ slot: number, read: Promise<number> }> = []
+    const reads: Array<{ slot: number, read: Promise<number>, position: number, length: number }> = []
     /** Slots yielded and not yet released, oldest first. */
     const lent: number[] = []
     let next = 0
@@ -98,7 +104,7 @@ export async function lendArchiveFile (path: string, pool: SlotPool, file?: File
         const length = Math.min(pool.slotBytes, size - position)
         next += length
         const slot = pool.claim(1)
-        reads.push({ slot, read: handle.read(pool.view(slot), 0, length, position).then(({ bytesRead }) => bytesRead) })
+        reads.push({ slot, read: readAt(handle, pool.view(slot).subarray(0, length), position), position, length })
       }
     }
     try {
@@ -109,11 +115,11 @@ export async function lendArchiveFile (path: string, pool: SlotPool, file?: File
           await pool.free()
           continue
         }
-        const { slot, read } = reads[0] as { slot: number, read: Promise<number> }
+        const { slot, read, position, length } = reads[0] as (typeof reads)[number]
         const bytesRead = await read
+        if (bytesRead < length) throw cutWhileRead(path, position + bytesRead, size)
         reads.shift()
         schedule()
-        if (bytesRead === 0) { pool.release(slot); continue }
         lent.push(slot)
         yield pool.view(slot).subarray(0, bytesRead)
         // Asked for the next chunk: the consumer is done with the one before the last.
@@ -127,6 +133,26 @@ export async function lendArchiveFile (path: string, pool: SlotPool, file?: File
     }
   }
   return { size, chunks: whileOpen(path, expected, chunks) }
+}
+
+/** Fills `buffer` from `position` on, read after read (one may give less), up to the file's end: the bytes read. */
+async function readAt (handle: FileHandle, buffer: Uint8Array, position: number): Promise<number> {
+  let done = 0
+  while (done < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, done, buffer.length - done, position + done)
+    if (bytesRead === 0) break
+    done += bytesRead
+  }
+  return done
+}
+
+/**
+ * A regular file that ends before the size it had when opened: cut while it was read. Read on as if it
+ * ended there, an archive cut at an entry's end would be described as a shorter one (a tar needs no end
+ * marker), never the file asked for.
+ */
+function cutWhileRead (path: string, at: number, size: number): FileChangedError {
+  return new FileChangedError(`${path} ends at ${at} bytes, ${size} when opened: it was cut while being read`, { path, size: at, expected: size })
 }
 
 /** The stat of `path`, a regular file: FileNotFoundError, or NotAFileError for anything else. */
@@ -242,12 +268,7 @@ export async function openRandomAccessFile (path: string): Promise<{ size: numbe
     file,
     read: async (offset, length) => {
       const buffer = new Uint8Array(length)
-      let done = 0
-      while (done < length) {
-        const { bytesRead } = await handle.read(buffer, done, length - done, offset + done)
-        if (bytesRead === 0) break
-        done += bytesRead
-      }
+      const done = await readAt(handle, buffer, offset)
       return done === length ? buffer : buffer.subarray(0, done)
     },
     close: async () => { if (!closed) { closed = true; await handle.close() } }

@@ -8,7 +8,7 @@
  * the first chunk, or, for manifestFromFile, inside its format detection (a wrapper of formatOf).
  */
 import { execFileSync } from 'node:child_process'
-import { closeSync, constants, mkdirSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { closeSync, constants, mkdirSync, openSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { FileChangedError, NotAFileError } from '../../src/errors.js'
@@ -99,6 +99,20 @@ describe.each(Object.entries(readers))('%s: the path swapped between the call an
       await expect(readAll(chunks)).rejects.toBeInstanceOf(FileChangedError)
     }
     expect(await readAll((await read(file())).chunks)).toBe(bytes.length)
+  })
+})
+
+describe.each(Object.entries(readers))('%s: the file cut while it is read', (_, read) => {
+  it('is a FileChangedError, not an archive that ends early', async () => {
+    // Five reads of openArchiveFile's (4 MiB): once the first is handed out, the fourth and fifth are yet
+    // to be read (two read ahead at most), and find nothing where the file had bytes.
+    const path = join(dir, `cut-${n++}.bin`)
+    writeFileSync(path, patternBytes(20 << 20, 4))
+    const { chunks } = await read(path)
+    const iterator = chunks[Symbol.asyncIterator]()
+    expect((await iterator.next()).done).toBe(false)
+    truncateSync(path, 1 << 20)
+    await expect(readAll({ [Symbol.asyncIterator]: () => iterator })).rejects.toBeInstanceOf(FileChangedError)
   })
 })
 
