@@ -160,22 +160,28 @@ async function * rebuild (manifest: Manifest, source: BlockSource, tree: TreeCon
       left -= n
     }
   }
-  for (const member of compression.members) {
-    if (member.recipe === undefined) throw new InvalidManifestError(`member at offset ${member.offset} has no recipe and the archive's bytes are not linked`)
-    yield member.header
-    // Loaded for compressed members only: restoring a plain tar loads no codec code (#16, start-up).
-    const blocks = blockEncoders === undefined ? undefined : await import('../compression/recipe/blocks.js')
-    const layout = blocks?.blockLayoutOf(member.recipe)
-    yield * (layout !== undefined && blocks !== undefined && blockEncoders !== undefined
-      ? blocks.encodeInBlocks(member.recipe, layout, range(member), blockEncoders)
-      // A member the range ends inside is encoded here: a stream stopped midway costs its worker (its
-      // encoder's state cannot be reused) and the input in flight, more than a range's prefix is worth.
-      : streamEncoders !== undefined && member.offset + member.size <= stopAt
-        ? streamEncoders.encode(member.recipe, member.tarSize, range(member))
-        : encodeWhole(member.recipe, member.tarSize, range(member)))
-    yield member.trailer
+  // Given up early (a consumer that stops reading), the tar stream is given up with it: it may hold a file
+  // of the tree open (restore --from-dir), and is read through `tar`, which no for-await ends here.
+  try {
+    for (const member of compression.members) {
+      if (member.recipe === undefined) throw new InvalidManifestError(`member at offset ${member.offset} has no recipe and the archive's bytes are not linked`)
+      yield member.header
+      // Loaded for compressed members only: restoring a plain tar loads no codec code (#16, start-up).
+      const blocks = blockEncoders === undefined ? undefined : await import('../compression/recipe/blocks.js')
+      const layout = blocks?.blockLayoutOf(member.recipe)
+      yield * (layout !== undefined && blocks !== undefined && blockEncoders !== undefined
+        ? blocks.encodeInBlocks(member.recipe, layout, range(member), blockEncoders)
+        // A member the range ends inside is encoded here: a stream stopped midway costs its worker (its
+        // encoder's state cannot be reused) and the input in flight, more than a range's prefix is worth.
+        : streamEncoders !== undefined && member.offset + member.size <= stopAt
+          ? streamEncoders.encode(member.recipe, member.tarSize, range(member))
+          : encodeWhole(member.recipe, member.tarSize, range(member)))
+      yield member.trailer
+    }
+    if (compression.trailing !== undefined) yield compression.trailing
+  } finally {
+    await tar.return(undefined)
   }
-  if (compression.trailing !== undefined) yield compression.trailing
 }
 
 /** A member's body from one encoder, in this thread. */
