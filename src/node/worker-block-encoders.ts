@@ -34,7 +34,7 @@ export interface WorkerBlockEncodersOptions {
 
 /**
  * Block encoders on `threads` worker threads (default: one per core, at most 4). Call `close()` when done,
- * so that the workers do not keep the process alive.
+ * so that the workers do not keep the process alive (pieces not encoded by then fail, ERR_WORKER_FAILED).
  */
 export function createWorkerBlockEncoders (threads = Math.min(4, availableParallelism()), options: WorkerBlockEncodersOptions = {}): BlockEncoders & { close(): Promise<void> } {
   const count = Math.max(1, threads)
@@ -52,16 +52,19 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
   // Pieces in flight fail with the worker's error, and the pool starts afresh on the next piece: one failed
   // worker must not stop every later rebuild of a long-lived server.
   function fail (cause: unknown): void {
+    for (const worker of stop(cause)) void worker.terminate()
+  }
+
+  /** Fails the pieces in flight or waiting with `cause`, and lets go of the workers (for the caller to terminate). */
+  function stop (cause: unknown): Worker[] {
     const err = workerFailure('block encoder', cause)
     for (const p of [...pending.values(), ...queue.splice(0)]) p.reject(err)
     pending.clear()
     const dead = workers.splice(0)
     busy.splice(0)
     const listeners = added.splice(0)
-    dead.forEach((worker, i) => {
-      worker.off('message', listeners[i]!.message).off('error', fail).off('exit', listeners[i]!.exit)
-      void worker.terminate()
-    })
+    dead.forEach((worker, i) => { worker.off('message', listeners[i]!.message).off('error', fail).off('exit', listeners[i]!.exit) })
+    return dead
   }
 
   function start (): void {
@@ -113,9 +116,9 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
       })
     },
     async close () {
-      // Exits asked for are no failures; an outside listener still hears them.
-      workers.forEach((worker, i) => { worker.off('exit', added[i]!.exit) })
-      await Promise.all(workers.map(async worker => await worker.terminate()))
+      // Pieces not encoded yet fail rather than wait forever for workers that are gone (a later piece starts
+      // the pool afresh). Exits asked for are no failures; an outside listener still hears them.
+      await Promise.all(stop('closed').map(async worker => await worker.terminate()))
     }
   }
 }
