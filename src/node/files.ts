@@ -172,6 +172,10 @@ async function * whileOpen (path: string, file: FileIdentity, read: (handle: Fil
   const { handle } = await openRegularFile(path, file)
   try {
     yield * read(handle)
+    // Read to the size it had: one that has grown meanwhile (an archive still being written) is not the
+    // file asked for, and a tar's first entries read as a whole archive (it needs no end marker).
+    const size = Number((await handle.stat({ bigint: true })).size)
+    if (size !== file.size) throw new FileChangedError(`${path} is ${size} bytes now, ${file.size} when opened: it changed while being read`, { path, size, expected: file.size })
   } finally {
     await handle.close()
   }

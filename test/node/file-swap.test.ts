@@ -8,7 +8,7 @@
  * the first chunk, or, for manifestFromFile, inside its format detection (a wrapper of formatOf).
  */
 import { execFileSync } from 'node:child_process'
-import { closeSync, constants, mkdirSync, openSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
+import { appendFileSync, closeSync, constants, mkdirSync, openSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { FileChangedError, NotAFileError } from '../../src/errors.js'
@@ -102,7 +102,7 @@ describe.each(Object.entries(readers))('%s: the path swapped between the call an
   })
 })
 
-describe.each(Object.entries(readers))('%s: the file cut while it is read', (_, read) => {
+describe.each(Object.entries(readers))('%s: the file cut or grown while it is read', (_, read) => {
   it('is a FileChangedError, not an archive that ends early', async () => {
     // Five reads of openArchiveFile's (4 MiB): once the first is handed out, the fourth and fifth are yet
     // to be read (two read ahead at most), and find nothing where the file had bytes.
@@ -112,6 +112,15 @@ describe.each(Object.entries(readers))('%s: the file cut while it is read', (_, 
     const iterator = chunks[Symbol.asyncIterator]()
     expect((await iterator.next()).done).toBe(false)
     truncateSync(path, 1 << 20)
+    await expect(readAll({ [Symbol.asyncIterator]: () => iterator })).rejects.toBeInstanceOf(FileChangedError)
+  })
+
+  it('grown while it is read (an archive still being written) is a FileChangedError, not its first part', async () => {
+    const path = file()
+    const { chunks } = await read(path)
+    const iterator = chunks[Symbol.asyncIterator]()
+    expect((await iterator.next()).done).toBe(false)
+    appendFileSync(path, patternBytes(4096, 5))
     await expect(readAll({ [Symbol.asyncIterator]: () => iterator })).rejects.toBeInstanceOf(FileChangedError)
   })
 })
