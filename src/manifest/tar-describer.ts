@@ -223,7 +223,7 @@ class MemberAssembler {
     if (!this.#paddingZero) full.padding = padding
     if (data !== undefined && member.dataSize > 0 && !inTree) full.content = data.cid
     if (placed.excluded !== undefined) full.excluded = placed.excluded
-    this.#log.append(encodeBuiltEntryRecord(this.#records.encode(full)), { offset: member.headerOffset, entry: displayName(name) })
+    this.#log.append(encodeBuiltEntryRecord(this.#records.encode(full, name)), { offset: member.headerOffset, entry: displayName(name) })
     this.#headerLengths.push((this.#memberHeader as Uint8Array).length)
     this.#memberHeader = undefined
   }
