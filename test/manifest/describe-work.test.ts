@@ -114,6 +114,14 @@ describe('describing a tar', () => {
     expect(await decodesFor(2 * MEMBERS) - few).toBe(0)
   })
 
+  it('names each block\'s CID from one array of its bytes, not through CID.create (which lays them out again)', async () => {
+    const { CID } = await import('multiformats/cid')
+    const createsFor = async (files: number): Promise<number> => await callsWhileDescribing(CID, 'create', files)
+    const few = await createsFor(MEMBERS)
+    // There were two a file (its leaf and the segment leaf of its header in the tar's view).
+    expect(await createsFor(2 * MEMBERS) - few).toBe(0)
+  })
+
   it('hashes each block in one call, with no Hash object a block (Node\'s one-shot hash)', async () => {
     const crypto = process.getBuiltinModule('node:crypto')
     const hashObjectsFor = async (files: number): Promise<number> => await callsWhileDescribing(crypto, 'createHash', files)
