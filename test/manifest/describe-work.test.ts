@@ -21,6 +21,7 @@ afterEach(() => {
   vi.doUnmock('../../src/schema/validate.generated.js')
   vi.doUnmock('multiformats/hashes/sha2')
   vi.doUnmock('../../src/digest/node-crypto.js')
+  vi.doUnmock('@ipld/dag-cbor')
   vi.resetModules()
 })
 
@@ -111,6 +112,25 @@ describe('describing a tar', () => {
     const decodesFor = async (files: number): Promise<number> => await callsWhileDescribing(CID, 'decode', files)
     const few = await decodesFor(MEMBERS)
     // There was one a file (DagRefTable.get, as the tree is built).
+    expect(await decodesFor(2 * MEMBERS) - few).toBe(0)
+  })
+
+  it('lists the entries decoding a page of records at a time, not each record alone', async () => {
+    vi.resetModules()
+    let decodes = 0
+    vi.doMock('@ipld/dag-cbor', async (load) => {
+      const real = await load<typeof import('@ipld/dag-cbor')>()
+      return { ...real, decode: (...args: Parameters<typeof real.decode>) => { decodes++; return real.decode(...args) } }
+    })
+    const { manifestFromTarball } = await import('../../src/index.js')
+    const decodesFor = async (files: number): Promise<number> => {
+      const result = await manifestFromTarball(await tarOfFiles(files))
+      const before = decodes
+      expect(result.entries).toHaveLength(files)
+      return decodes - before
+    }
+    const few = await decodesFor(MEMBERS)
+    // There was one a member.
     expect(await decodesFor(2 * MEMBERS) - few).toBe(0)
   })
 
