@@ -60,10 +60,14 @@ class RecordState {
 export class EntryRecordEncoder {
   readonly #state = new RecordState()
 
-  encode (f: EntryFields): EntryRecord {
+  /**
+   * The record of `f`. `pathName`, when given, is `f.path` as a Name (names.ts `nameFromBytes`): a caller
+   * that has decoded the path already saves decoding its new suffix again (#16).
+   */
+  encode (f: EntryFields, pathName?: Name): EntryRecord {
     const s = this.#state
     const kept = keptPrefix(s.path, f.path)
-    const record: EntryRecord = { p: nameOf(f.path.subarray(kept)) }
+    const record: EntryRecord = { p: suffixName(f.path, kept, pathName) }
     if (kept > 0) record.k = kept
     if (f.typeflag !== TYPEFLAG_REGULAR) record.y = f.typeflag
     if (s.modes.get(f.typeflag) !== f.mode) record.m = f.mode
@@ -179,6 +183,19 @@ function isUtf8 (bytes: Uint8Array): boolean {
 export function nameOf (bytes: Uint8Array): Name {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes
   try { return utf8.decode(bytes) } catch { return bytes }
+}
+
+/**
+ * nameOf(path.subarray(kept)), taken from `pathName` (the whole path's text) where that is exact without
+ * decoding: the whole path (kept 0) unless it begins with U+FEFF, or an ASCII path's tail (one byte a
+ * character, so `kept` bytes are `kept` characters).
+ */
+function suffixName (path: Uint8Array, kept: number, pathName: Name | undefined): Name {
+  if (typeof pathName === 'string') {
+    if (kept === 0 && !pathName.startsWith('\uFEFF')) return pathName
+    if (pathName.length === path.length) return pathName.slice(kept)
+  }
+  return nameOf(path.subarray(kept))
 }
 
 export function bytesOf (name: Name): Uint8Array {

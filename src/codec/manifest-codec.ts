@@ -52,6 +52,12 @@ export function encodeBuiltEntryRecord (record: EntryRecord): Uint8Array {
  * is assembled without encoding any entry twice.
  */
 export async function encodeEntryPage (encodedEntries: Uint8Array[]): Promise<EncodedBlock> {
+  const bytes = entryPageBytes(encodedEntries)
+  return { cid: await blockCid(bytes, dagCbor.code, 1), bytes }
+}
+
+/** An entry page's bytes: the dag-cbor array of the entries' encodings, at most a block. */
+export function entryPageBytes (encodedEntries: readonly Uint8Array[]): Uint8Array {
   const head = cborArrayHead(encodedEntries.length)
   let length = head.length
   for (const e of encodedEntries) length += e.length
@@ -62,7 +68,7 @@ export async function encodeEntryPage (encodedEntries: Uint8Array[]): Promise<En
   bytes.set(head, 0)
   let at = head.length
   for (const e of encodedEntries) { bytes.set(e, at); at += e.length }
-  return { cid: await blockCid(bytes, dagCbor.code, 1), bytes }
+  return bytes
 }
 
 /** CBOR major type 4 (array) head with the shortest length encoding (RFC 8949 §3, dag-cbor strictness). */

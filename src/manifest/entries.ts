@@ -7,7 +7,7 @@ import { entryTypeOf } from '../archive/tar/entry-type.js'
 import { derivedPaxValue } from '../archive/tar/style/index.js'
 import { EntryRecordDecoder, type EntryFields } from '../codec/entry-record.js'
 import { InvalidManifestError } from '../errors.js'
-import type { Entry, EntryRecord } from '../schema/types.js'
+import type { Entry, EntryRecord, Name } from '../schema/types.js'
 import { headerBytesOf, headerLengthOf } from './header-bytes.js'
 import { nameFromBytes } from './names.js'
 
@@ -23,6 +23,7 @@ export interface TarEntry {
 /** Decodes a tar's records in order, regenerating each header to place the entries (§7.2, §8). */
 export class TarEntryReader {
   readonly #decoder = new EntryRecordDecoder()
+  readonly #names = new KnownNames()
   #offset = 0
 
   /** The offset after the last entry read (and its padding): where the end-of-archive bytes begin. */
@@ -31,22 +32,22 @@ export class TarEntryReader {
   read (record: EntryRecord): TarEntry {
     const fields = this.#decoder.decode(record)
     const header = headerBytesOf(fields)
-    const { entry, paddingSize } = this.#place(fields, header.length)
+    const { entry, paddingSize } = this.#place(fields, header.length, record)
     return { fields, header, entry, paddingSize }
   }
 
   /** The entry alone: its header bytes are measured, not kept (what listing entries needs). */
   readEntry (record: EntryRecord): Entry {
     const fields = this.#decoder.decode(record)
-    return this.#place(fields, headerLengthOf(fields)).entry
+    return this.#place(fields, headerLengthOf(fields), record).entry
   }
 
   /** The entry alone, its header known to be `headerLength` bytes (a description measured them as it read them). */
   readEntryOfHeaderLength (record: EntryRecord, headerLength: number): Entry {
-    return this.#place(this.#decoder.decode(record), headerLength).entry
+    return this.#place(this.#decoder.decode(record), headerLength, record).entry
   }
 
-  #place (fields: EntryFields, headerLength: number): { entry: Entry, paddingSize: number } {
+  #place (fields: EntryFields, headerLength: number, record: EntryRecord): { entry: Entry, paddingSize: number } {
     const headerOffset = this.#offset
     const dataOffset = headerOffset + headerLength
     const r = fields.size % BLOCK_SIZE
@@ -55,8 +56,57 @@ export class TarEntryReader {
       throw new InvalidManifestError(`entry record keeps ${fields.padding.length} padding bytes where its data needs ${paddingSize}`, { offset: headerOffset })
     }
     this.#offset = dataOffset + fields.size + paddingSize
-    return { entry: entryOf(fields, headerOffset, dataOffset), paddingSize }
+    return { entry: entryOf(fields, headerOffset, dataOffset, this.#names.next(fields, record)), paddingSize }
   }
+}
+
+/** Names of an entry that its reader knows without decoding bytes (entryOf's `known`). */
+export interface KnownEntryNames {
+  readonly path?: Name
+  readonly uname?: Name
+  readonly gname?: Name
+}
+
+/**
+ * The names a reader of records in order already has (#16): most entries of a tar share the previous one's
+ * owner names (the record repeats its bytes), and a path's record holds the text of all but the prefix
+ * it keeps, which for an ASCII previous path is as many characters as bytes. Each is exactly what
+ * nameFromBytes gives for the entry's bytes; anything else is left to entryOf to decode.
+ */
+class KnownNames {
+  #path: KnownName | undefined
+  #uname: KnownName | undefined
+  #gname: KnownName | undefined
+
+  /** The names of the next entry's fields (`record` is the one they were decoded from). */
+  next (f: EntryFields, record: EntryRecord): Required<KnownEntryNames> {
+    this.#path = { bytes: f.path, name: this.#pathName(record) ?? nameFromBytes(f.path) }
+    this.#uname = reuse(this.#uname, f.uname)
+    this.#gname = reuse(this.#gname, f.gname)
+    return { path: this.#path.name, uname: this.#uname.name, gname: this.#gname.name }
+  }
+
+  /** The path's Name from the record's text suffix, when that is exact without decoding. */
+  #pathName (record: EntryRecord): Name | undefined {
+    const p = record.p
+    // Surrogates only where a character beyond U+FFFF is: a lone one (never in a string decoded from
+    // UTF-8) would not survive encoding, so any is left to the decoder.
+    if (typeof p !== 'string' || SURROGATE.test(p)) return undefined
+    const kept = record.k ?? 0
+    if (kept === 0) return p
+    const previous = this.#path
+    if (previous === undefined || typeof previous.name !== 'string' || previous.name.length !== previous.bytes.length) return undefined
+    return previous.name.slice(0, kept) + p
+  }
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/
+
+interface KnownName { readonly bytes: Uint8Array, readonly name: Name }
+
+/** `last` again when `bytes` are its bytes (the decoder repeats the previous entry's array), else decoded. */
+function reuse (last: KnownName | undefined, bytes: Uint8Array): KnownName {
+  return last !== undefined && last.bytes === bytes ? last : { bytes, name: nameFromBytes(bytes) }
 }
 
 /** A GNU sparse member ('S' typeflag, or PAX GNU.sparse.* records): its data is not its content. */
@@ -64,11 +114,14 @@ export function isSparse (f: EntryFields): boolean {
   return f.typeflag === 0x53 || (f.paxRecords?.some(([key]) => key.startsWith('GNU.sparse.')) ?? false)
 }
 
-/** The reader's view of an entry, derived from its fields. */
-export function entryOf (f: EntryFields, headerOffset: number, dataOffset: number): Entry {
+/**
+ * The reader's view of an entry, derived from its fields. `known`: names the caller already has for these
+ * fields' bytes (each must be nameFromBytes of them).
+ */
+export function entryOf (f: EntryFields, headerOffset: number, dataOffset: number, known: KnownEntryNames = {}): Entry {
   const sparse = isSparse(f)
   const entry: Entry = {
-    path: nameFromBytes(f.path),
+    path: known.path ?? nameFromBytes(f.path),
     type: sparse ? 'file' : entryTypeOf(f.typeflag, f.path),
     typeflag: f.typeflag,
     mode: f.mode,
@@ -81,8 +134,8 @@ export function entryOf (f: EntryFields, headerOffset: number, dataOffset: numbe
     dataSize: f.size,
     style: f.style
   }
-  if (f.uname.length > 0) entry.uname = nameFromBytes(f.uname)
-  if (f.gname.length > 0) entry.gname = nameFromBytes(f.gname)
+  if (f.uname.length > 0) entry.uname = known.uname ?? nameFromBytes(f.uname)
+  if (f.gname.length > 0) entry.gname = known.gname ?? nameFromBytes(f.gname)
   if (f.mtimeNanos !== 0) entry.mtimeNanos = f.mtimeNanos
   if (f.typeflag === TYPE_LINK || f.typeflag === TYPE_SYMLINK) entry.linkTarget = nameFromBytes(f.linkTarget)
   if (f.typeflag === TYPE_CHAR || f.typeflag === TYPE_BLOCK) {

@@ -7,7 +7,7 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import type { CID } from 'multiformats/cid'
 import { putBlock, type BlockSink } from '../blocks.js'
-import { encodeEntryPage } from '../codec/manifest-codec.js'
+import { encodeEntryPage, entryPageBytes } from '../codec/manifest-codec.js'
 import { LimitExceededError } from '../errors.js'
 import { MAX_BLOCK_BYTES } from '../limits.js'
 
@@ -52,31 +52,41 @@ export class EntryLog {
     this.#replaced.set(index, encoded)
   }
 
-  /** Every entry's encoding, in order (as the pages will hold them). */
-  * encodings (): Generator<Uint8Array> {
-    for (let i = 0; i < this.#count; i++) yield this.#encoded(i)
+  /**
+   * Every entry's value, decoded in order a page at a time: one dag-cbor decode of the page's array costs
+   * a fraction of a decode per entry (#16: measured 14 against 5 µs an entry in a fresh process, 4 against
+   * 0.3 once optimised).
+   */
+  * values<T> (): Generator<T> {
+    for (const page of this.#pages()) yield * dagCbor.decode<T[]>(entryPageBytes(page))
   }
 
   /** Stores the page blocks and returns their CIDs in order. */
   async writePages (sink: BlockSink): Promise<CID[]> {
     const pages: CID[] = []
-    let pending: Uint8Array[] = []
-    let pendingBytes = 0
-    const flush = async (): Promise<void> => {
-      const block = await encodeEntryPage(pending)
+    for (const page of this.#pages()) {
+      const block = await encodeEntryPage(page)
       await putBlock(sink, block.cid, block.bytes)
       pages.push(block.cid)
-      pending = []
-      pendingBytes = 0
     }
+    return pages
+  }
+
+  /** The entries' encodings, in order, grouped as the pages hold them. */
+  * #pages (): Generator<Uint8Array[]> {
+    let pending: Uint8Array[] = []
+    let pendingBytes = 0
     for (let i = 0; i < this.#count; i++) {
       const bytes = this.#encoded(i)
-      if (pending.length > 0 && pendingBytes + bytes.length > ENTRY_PAGE_BYTES) await flush()
+      if (pending.length > 0 && pendingBytes + bytes.length > ENTRY_PAGE_BYTES) {
+        yield pending
+        pending = []
+        pendingBytes = 0
+      }
       pending.push(bytes)
       pendingBytes += bytes.length
     }
-    if (pending.length > 0) await flush()
-    return pages
+    if (pending.length > 0) yield pending
   }
 
   #encoded (index: number): Uint8Array {

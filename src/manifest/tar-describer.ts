@@ -20,7 +20,6 @@ import { encodeBuiltEntryRecord } from '../codec/manifest-codec.js'
 import { InvalidArgumentError } from '../errors.js'
 import type { Limits } from '../limits.js'
 import type { Entry, EntryRecord, Tar, Tree } from '../schema/types.js'
-import * as dagCbor from '@ipld/dag-cbor'
 import { TarEntryReader } from './entries.js'
 import type { DagRef } from '../unixfs/dag-ref.js'
 import { FileDagBuilder } from '../unixfs/file-builder.js'
@@ -223,7 +222,7 @@ class MemberAssembler {
     if (!this.#paddingZero) full.padding = padding
     if (data !== undefined && member.dataSize > 0 && !inTree) full.content = data.cid
     if (placed.excluded !== undefined) full.excluded = placed.excluded
-    this.#log.append(encodeBuiltEntryRecord(this.#records.encode(full)), { offset: member.headerOffset, entry: displayName(name) })
+    this.#log.append(encodeBuiltEntryRecord(this.#records.encode(full, name)), { offset: member.headerOffset, entry: displayName(name) })
     this.#headerLengths.push((this.#memberHeader as Uint8Array).length)
     this.#memberHeader = undefined
   }
@@ -308,7 +307,7 @@ class MemberAssembler {
 function * decodeAll (log: EntryLog, headerLengths: readonly number[]): Generator<Entry> {
   const reader = new TarEntryReader()
   let i = 0
-  for (const bytes of log.encodings()) yield reader.readEntryOfHeaderLength(dagCbor.decode<EntryRecord>(bytes), headerLengths[i++] as number)
+  for (const record of log.values<EntryRecord>()) yield reader.readEntryOfHeaderLength(record, headerLengths[i++] as number)
 }
 
 /** A record whose typeflag is a regular file's ('0', '\0', '7'); sparse files carry no tree content. */

@@ -12,7 +12,6 @@
  * in memory or a RandomAccessSource (`manifestFromFile` passes one over the file). Every byte is read once,
  * in file order, for the digests, the `ipfs add` CID of the file, and the entries' data.
  */
-import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { discardBlocks, putBlock, type BlockSink } from '../blocks.js'
 import { equalBytes } from '../archive/zip/bytes.js'
@@ -299,7 +298,7 @@ function decodedWhenRead (result: ManifestResult<ZipEntry>, log: EntryLog, shift
 /** The entries, decoded from their records one at a time. */
 function * eachZipEntry (log: EntryLog, shift: number): Generator<ZipEntry> {
   const reader = new ZipEntryReader(shift)
-  for (const bytes of log.encodings()) yield reader.read(dagCbor.decode<ZipEntryRecord>(bytes)).entry
+  for (const record of log.values<ZipEntryRecord>()) yield reader.read(record).entry
 }
 
 /** The end records' bytes with the gaps between them, in file order (`start` is where the first record starts). */

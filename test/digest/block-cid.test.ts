@@ -12,7 +12,7 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { blockCid, rawCidOfPieces } from '../../src/digest/block-cid.js'
 import { InvalidArgumentError } from '../../src/errors.js'
 
-const kinds = [[0x55, 1], [0x70, 1], [0x71, 1], [0x70, 0]] as const
+const kinds = [[0x55, 1], [0x70, 1], [0x71, 1], [0x70, 0], [0x0129, 1]] as const
 
 async function reference (bytes: Uint8Array, code: number, version: 0 | 1): Promise<CID> {
   const digest = await sha256.digest(bytes)
@@ -36,6 +36,9 @@ describe('blockCid', () => {
       expect(cid.equals(theirs)).toBe(true)
       expect(CID.asCID(cid)).toBe(cid)
       expect(Buffer.from(dagCbor.encode({ c: cid })).equals(Buffer.from(dagCbor.encode({ c: theirs })))).toBe(true)
+      // Views of plain arrays (no Node Buffer, no shared pool), deeply equal to the CID decoded from its bytes.
+      expect([cid.bytes, cid.multihash.bytes, cid.multihash.digest].some(b => Buffer.isBuffer(b))).toBe(false)
+      expect(cid).toEqual(CID.decode(theirs.bytes))
     }), { numRuns: 200 })
   })
 

@@ -8,12 +8,12 @@ import { packTar } from '../helpers/archives.js'
 
 const MEMBERS = 40
 
-/** A directory of `members - 1` small files. */
-async function tarOfFiles (members = MEMBERS): Promise<Uint8Array> {
+/** A directory of `members - 1` small files (owned by user and group `owner`, when given). */
+async function tarOfFiles (members = MEMBERS, owner?: string): Promise<Uint8Array> {
   return await packTar([
     [{ name: 'pkg/', type: 'directory' }],
     ...Array.from({ length: members - 1 }, (_, i): [{ name: string }, string] => [{ name: `pkg/file-${i}.txt` }, `content ${i}\n`])
-  ])
+  ], owner === undefined ? {} : { uname: owner, gname: owner })
 }
 
 afterEach(() => {
@@ -21,6 +21,7 @@ afterEach(() => {
   vi.doUnmock('../../src/schema/validate.generated.js')
   vi.doUnmock('multiformats/hashes/sha2')
   vi.doUnmock('../../src/digest/node-crypto.js')
+  vi.doUnmock('@ipld/dag-cbor')
   vi.resetModules()
 })
 
@@ -80,11 +81,30 @@ describe('describing a tar', () => {
     expect(shapeChecks).toBe(1)
   })
 
-  it('decodes a member\'s path as UTF-8 twice at most (its name, its record\'s new suffix), not again for the tree or the prefix', async () => {
+  it('decodes a member\'s path as UTF-8 once (its name), not again for its record\'s new suffix, the tree or the prefix', async () => {
     const decodesFor = async (files: number): Promise<number> => await callsWhileDescribing(TextDecoder.prototype, 'decode', files)
     const few = await decodesFor(MEMBERS)
-    // There were four a member.
-    expect(await decodesFor(2 * MEMBERS) - few).toBeLessThanOrEqual(2 * MEMBERS)
+    // There were four a member, then two (the record's suffix of an ASCII path is a slice of the name).
+    expect(await decodesFor(2 * MEMBERS) - few).toBeLessThanOrEqual(MEMBERS)
+  })
+
+  it('lists the entries without decoding an ASCII path or an owner name the entry before had', async () => {
+    const { manifestFromTarball } = await import('../../src/index.js')
+    const decodesFor = async (files: number): Promise<number> => {
+      const result = await manifestFromTarball(await tarOfFiles(files, 'builder'))
+      const original = TextDecoder.prototype.decode
+      let calls = 0
+      TextDecoder.prototype.decode = function (this: TextDecoder, ...args: Parameters<TextDecoder['decode']>) { calls++; return original.apply(this, args) }
+      try {
+        expect(result.entries.map(e => [e.uname, e.gname])).toEqual(Array(files).fill(['builder', 'builder']))
+      } finally {
+        TextDecoder.prototype.decode = original
+      }
+      return calls
+    }
+    const few = await decodesFor(MEMBERS)
+    // There were three a member (path, uname, gname).
+    expect(await decodesFor(2 * MEMBERS) - few).toBe(0)
   })
 
   it('makes each file\'s CID for the tree from the bytes it kept, without decoding them as a CID', async () => {
@@ -93,6 +113,33 @@ describe('describing a tar', () => {
     const few = await decodesFor(MEMBERS)
     // There was one a file (DagRefTable.get, as the tree is built).
     expect(await decodesFor(2 * MEMBERS) - few).toBe(0)
+  })
+
+  it('lists the entries decoding a page of records at a time, not each record alone', async () => {
+    vi.resetModules()
+    let decodes = 0
+    vi.doMock('@ipld/dag-cbor', async (load) => {
+      const real = await load<typeof import('@ipld/dag-cbor')>()
+      return { ...real, decode: (...args: Parameters<typeof real.decode>) => { decodes++; return real.decode(...args) } }
+    })
+    const { manifestFromTarball } = await import('../../src/index.js')
+    const decodesFor = async (files: number): Promise<number> => {
+      const result = await manifestFromTarball(await tarOfFiles(files))
+      const before = decodes
+      expect(result.entries).toHaveLength(files)
+      return decodes - before
+    }
+    const few = await decodesFor(MEMBERS)
+    // There was one a member.
+    expect(await decodesFor(2 * MEMBERS) - few).toBe(0)
+  })
+
+  it('names each block\'s CID from one array of its bytes, not through CID.create (which lays them out again)', async () => {
+    const { CID } = await import('multiformats/cid')
+    const createsFor = async (files: number): Promise<number> => await callsWhileDescribing(CID, 'create', files)
+    const few = await createsFor(MEMBERS)
+    // There were two a file (its leaf and the segment leaf of its header in the tar's view).
+    expect(await createsFor(2 * MEMBERS) - few).toBe(0)
   })
 
   it('hashes each block in one call, with no Hash object a block (Node\'s one-shot hash)', async () => {
