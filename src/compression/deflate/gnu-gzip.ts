@@ -42,7 +42,11 @@ const OUTPUT_HIGH_WATER = 1 << 16
 /** Result of `GnuGzipDeflater.run`: it needs more input, has output to drain, or has finished the stream. */
 export const RunStatus = { NeedInput: 0, OutputReady: 1, Done: 2 } as const
 export type RunStatus = typeof RunStatus[keyof typeof RunStatus]
-const Status = RunStatus
+// Plain constants rather than RunStatus's properties: reading a property in a branch not yet taken when V8
+// compiled `run`'s loop (OutputReady, at the first 64 KiB of output) made that compiled loop bail out (#16).
+const NEED_INPUT = RunStatus.NeedInput
+const OUTPUT_READY = RunStatus.OutputReady
+const DONE = RunStatus.Done
 const Phase = { Start: 0, InitFill: 1, Loop: 2, Finished: 3 } as const
 type Phase = typeof Phase[keyof typeof Phase]
 
@@ -173,7 +177,7 @@ export class GnuGzipDeflater {
   run (): RunStatus {
     if (this.phase === Phase.Start) {
       // lm_init: one read of 2*WSIZE bytes.
-      if (!this.ended && this.queued < WINDOW_SIZE) return Status.NeedInput
+      if (!this.ended && this.queued < WINDOW_SIZE) return NEED_INPUT
       const n = this.read(this.finder.window, 0, WINDOW_SIZE)
       if (n === 0) {
         this.eofile = true
@@ -186,19 +190,21 @@ export class GnuGzipDeflater {
     }
     if (this.phase === Phase.InitFill) {
       while (this.lookahead < MIN_LOOKAHEAD && !this.eofile) {
-        if (!this.fillWindow()) return Status.NeedInput
+        if (!this.fillWindow()) return NEED_INPUT
       }
       this.finder.resetHash(0)
       this.phase = Phase.Loop
     }
     if (this.phase === Phase.Loop) {
+      // Both conditions and the output size are read on every step, though they matter only now and then:
+      // an operation first run after V8 compiled this loop makes the compiled loop bail out (#16).
       for (;;) {
-        while (this.lookahead < MIN_LOOKAHEAD && !this.eofile) {
-          if (!this.fillWindow()) return Status.NeedInput
+        while (!this.eofile && this.lookahead < MIN_LOOKAHEAD) {
+          if (!this.fillWindow()) return NEED_INPUT
         }
         if (this.lookahead === 0) break
         const flushed = this.lazy ? this.stepLazy() : this.stepFast()
-        if (flushed && this.out.pending >= OUTPUT_HIGH_WATER) return Status.OutputReady
+        if (this.out.pos >= OUTPUT_HIGH_WATER && flushed) return OUTPUT_READY
       }
       if (this.lazy && this.matchAvailable) {
         this.blocks.tallyLiteral(this.finder.window[this.strstart - 1]!, this.strstart, this.blockStart)
@@ -206,7 +212,7 @@ export class GnuGzipDeflater {
       this.flushBlock(true)
       this.phase = Phase.Finished
     }
-    return Status.Done
+    return DONE
   }
 
   /** One iteration of gzip's deflate_fast loop (levels 1-3: greedy, no lazy evaluation). */
@@ -218,7 +224,7 @@ export class GnuGzipDeflater {
     if (hashHead !== 0 && strstart - hashHead <= MAX_DIST && strstart <= WINDOW_SIZE - MIN_LOOKAHEAD) {
       // deflate_fast searches with prev_length = MIN_MATCH-1.
       matchLength = f.longestMatch(hashHead, strstart, MIN_MATCH - 1)
-      if (matchLength > this.lookahead) matchLength = this.lookahead
+      matchLength = Math.min(matchLength, this.lookahead) // (no branch first taken at the input's end)
     }
     let flush: boolean
     if (matchLength >= MIN_MATCH) {
@@ -256,9 +262,10 @@ export class GnuGzipDeflater {
     if (hashHead !== 0 && prevLength < this.maxLazy && strstart - hashHead <= MAX_DIST &&
         strstart <= WINDOW_SIZE - MIN_LOOKAHEAD) {
       matchLength = f.longestMatch(hashHead, strstart, prevLength)
-      if (matchLength > this.lookahead) matchLength = this.lookahead
+      matchLength = Math.min(matchLength, this.lookahead) // (no branch first taken at the input's end)
       // Drop a length-3 match that is too far away to be worth it.
-      if (matchLength === MIN_MATCH && strstart - f.matchStart > TOO_FAR) matchLength--
+      // (A constant, not a decrement: that had no type feedback until the first far match, #16.)
+      if (matchLength === MIN_MATCH && strstart - f.matchStart > TOO_FAR) matchLength = MIN_MATCH - 1
     }
     let flush = false
     if (prevLength >= MIN_MATCH && matchLength <= prevLength) {
@@ -303,7 +310,7 @@ export function gnuGzipDeflateSync (bytes: Uint8Array, level: GnuGzipLevel | num
       parts.push(p)
       total += p.length
     }
-    if (status === Status.Done) break
+    if (status === DONE) break
   }
   if (parts.length === 1) return parts[0]!
   const out = new Uint8Array(total)
@@ -333,7 +340,7 @@ export async function * gnuGzipDeflate (
       for (;;) {
         const status = d.run()
         if (d.pendingOutput > 0) yield d.take()
-        if (status === Status.NeedInput) break
+        if (status === NEED_INPUT) break
       }
     }
     d.end()
@@ -341,6 +348,6 @@ export async function * gnuGzipDeflate (
   for (;;) {
     const status = d.run()
     if (d.pendingOutput > 0) yield d.take()
-    if (status === Status.Done) break
+    if (status === DONE) break
   }
 }
