@@ -56,17 +56,17 @@ describe('no bail-out loop on a cold start', () => {
 describe('rare branches have type feedback before the deflate loop is compiled', () => {
   // A branch first taken after V8 compiled the loop around it (the first far match, the first 4096th symbol,
   // the first 64 KiB of output, the search's first position past 32 KiB, ...) threw the compiled loop away:
-  // 7 bail-outs at -1, 12 at -6 and 11 at -9 on this tar before, 2 and 4 after #16's rework; each one made
+  // 7 bail-outs at -1, 12 at -6 and 11 at -9 on this tar before, 2 and 3 after #16's rework; each one made
   // V8 compile the whole loop again.
   const where = /deoptimize at <[^>]*src\/compression\/deflate\/(?!go\/)/g
   for (const level of [1, 6, 9]) {
-    it(`GNU gzip -${level} over a 3.3 MB tar: at most 4 bail-outs in the encoder`, () => {
+    it(`GNU gzip -${level} over a 3.3 MB tar: at most 3 bail-outs in the encoder`, () => {
       const out = traceDeopts(`
         import { readFileSync } from 'node:fs'
         const { gnuGzipDeflateSync } = await import(${moduleUrl('src/compression/deflate/gnu-gzip.ts')})
         gnuGzipDeflateSync(new Uint8Array(readFileSync(${JSON.stringify(hello)})), ${level})
       `, true)
-      expect(out.match(where)?.length ?? 0).toBeLessThanOrEqual(4)
+      expect(out.match(where)?.length ?? 0).toBeLessThanOrEqual(3)
     }, 120_000)
   }
 })

@@ -48,6 +48,8 @@ const NEED_INPUT = RunStatus.NeedInput
 const OUTPUT_READY = RunStatus.OutputReady
 const DONE = RunStatus.Done
 const Phase = { Start: 0, InitFill: 1, Loop: 2, Finished: 3 } as const
+/** What a deflate step returns when no block is to be written (else where the block ends). */
+const NO_FLUSH = -1
 type Phase = typeof Phase[keyof typeof Phase]
 
 /**
@@ -166,11 +168,11 @@ export class GnuGzipDeflater {
     return true
   }
 
-  /** gzip's FLUSH_BLOCK macro followed by block_start = strstart. */
-  private flushBlock (eof: boolean): void {
+  /** gzip's FLUSH_BLOCK macro followed by block_start = strstart, for a block ending at `end`. */
+  private flushBlock (eof: boolean, end: number): void {
     const bs = this.blockStart
-    this.blocks.flushBlock(this.finder.window, bs >= 0 ? bs : -1, this.strstart - bs, eof)
-    this.blockStart = this.strstart
+    this.blocks.flushBlock(this.finder.window, bs >= 0 ? bs : -1, end - bs, eof)
+    this.blockStart = end
   }
 
   /** Advance as far as possible. */
@@ -196,27 +198,35 @@ export class GnuGzipDeflater {
       this.phase = Phase.Loop
     }
     if (this.phase === Phase.Loop) {
-      // Both conditions and the output size are read on every step, though they matter only now and then:
-      // an operation first run after V8 compiled this loop makes the compiled loop bail out (#16).
+      // Both conditions are read on every step, though the second matters only now and then: an operation
+      // first run after V8 compiled this loop makes the compiled loop bail out (#16). For the same reason
+      // the steps only say where a block ends and it is written here: a first block written from within
+      // a step made V8 drop the step's compiled code, then run it unoptimised over some 200 KB at -9.
       for (;;) {
         while (!this.eofile && this.lookahead < MIN_LOOKAHEAD) {
           if (!this.fillWindow()) return NEED_INPUT
         }
         if (this.lookahead === 0) break
-        const flushed = this.lazy ? this.stepLazy() : this.stepFast()
-        if (this.out.pos >= OUTPUT_HIGH_WATER && flushed) return OUTPUT_READY
+        const blockEnd = this.lazy ? this.stepLazy() : this.stepFast()
+        if (blockEnd !== NO_FLUSH) {
+          this.flushBlock(false, blockEnd)
+          if (this.out.pos >= OUTPUT_HIGH_WATER) return OUTPUT_READY
+        }
       }
       if (this.lazy && this.matchAvailable) {
         this.blocks.tallyLiteral(this.finder.window[this.strstart - 1]!, this.strstart, this.blockStart)
       }
-      this.flushBlock(true)
+      this.flushBlock(true, this.strstart)
       this.phase = Phase.Finished
     }
     return DONE
   }
 
-  /** One iteration of gzip's deflate_fast loop (levels 1-3: greedy, no lazy evaluation). */
-  private stepFast (): boolean {
+  /**
+   * One iteration of gzip's deflate_fast loop (levels 1-3: greedy, no lazy evaluation). Returns where the
+   * block ends when it must be flushed now, else NO_FLUSH.
+   */
+  private stepFast (): number {
     const f = this.finder
     let strstart = this.strstart
     let matchLength = this.matchLength
@@ -247,12 +257,11 @@ export class GnuGzipDeflater {
     }
     this.strstart = strstart
     this.matchLength = matchLength
-    if (flush) this.flushBlock(false)
-    return flush
+    return flush ? strstart : NO_FLUSH
   }
 
-  /** One iteration of gzip's lazy deflate loop (levels 4-9). */
-  private stepLazy (): boolean {
+  /** One iteration of gzip's lazy deflate loop (levels 4-9); returns as `stepFast` does. */
+  private stepLazy (): number {
     const f = this.finder
     let strstart = this.strstart
     const hashHead = f.insert(strstart)
@@ -276,15 +285,16 @@ export class GnuGzipDeflater {
       f.insertRange(strstart + 1, strstart + prevLength - 1)
       this.matchAvailable = false
       this.matchLength = MIN_MATCH - 1
-      this.strstart = strstart + prevLength - 1
-      if (flush) this.flushBlock(false)
+      const next = strstart + prevLength - 1
+      this.strstart = next
+      if (flush) return next
     } else if (this.matchAvailable) {
       // The previous position becomes a literal (no match there, or the current match is longer).
       this.matchLength = matchLength
       flush = this.blocks.tallyLiteral(f.window[strstart - 1]!, strstart, this.blockStart)
-      if (flush) this.flushBlock(false) // block boundary at strstart, before advancing
       this.strstart = strstart + 1
       this.lookahead--
+      if (flush) return strstart // the block ends before this step's advance
     } else {
       // Nothing to emit yet: wait one step to compare with the next position.
       this.matchLength = matchLength
@@ -292,7 +302,7 @@ export class GnuGzipDeflater {
       this.strstart = strstart + 1
       this.lookahead--
     }
-    return flush
+    return NO_FLUSH
   }
 }
 
