@@ -10,10 +10,14 @@
  */
 export class BitWriter {
   private buf: Uint8Array
-  private pos = 0
-  /** Pending bits, least significant first. Never holds more than 7 bits between calls. */
-  private acc = 0
-  private nbits = 0
+  /**
+   * Write position, pending bits (least significant first) and their count. Public for block.ts's symbol
+   * loop, which writes with its own locals into room it has reserved and puts these back. Fewer than 8
+   * bits are pending after `sendBits`, fewer than 16 after that loop (then `sendBits` comes before `windup`).
+   */
+  pos = 0
+  acc = 0
+  nbits = 0
 
   constructor (initialCapacity = 1 << 16) {
     this.buf = new Uint8Array(initialCapacity)
@@ -32,7 +36,13 @@ export class BitWriter {
     this.buf = next
   }
 
-  /** Append `length` (0..16) bits of `value`, least significant bit first. */
+  /** Make room for `bytes` more bytes after `pos` and return the buffer to write them into. */
+  reserve (bytes: number): Uint8Array {
+    if (this.pos + bytes > this.buf.length) this.grow(bytes)
+    return this.buf
+  }
+
+  /** Append `length` (0..16) bits of `value`, least significant bit first (fewer than 16 bits pending). */
   sendBits (value: number, length: number): void {
     let acc = this.acc | (value << this.nbits)
     let nbits = this.nbits + length

@@ -36,6 +36,9 @@ const STATIC_DTREE_CODE = new Int32Array(D_CODES)
     for (let n = 0; n < (1 << EXTRA_LBITS[code]!); n++) LENGTH_CODE[length++] = code
   }
   LENGTH_CODE[length - 1] = code
+  // gzip leaves this 0 (it sends no extra bits for code 28); the true base lets sendSymbols add a zero
+  // without a branch.
+  BASE_LENGTH[code] = length - 1
   let dist = 0
   for (code = 0; code < 16; code++) {
     BASE_DIST[code] = dist
@@ -58,6 +61,12 @@ const STATIC_DTREE_CODE = new Int32Array(D_CODES)
     STATIC_DTREE_CODE[n] = reverseBits(n, 5)
   }
 }
+
+/** Where the early-flush guess is also worked out, its result unused (see `shouldFlush`). */
+const WARM_GUESS_AT = 0x100
+
+/** The most bytes one symbol can take (15+5+15+13 bits), for the room `sendSymbols` reserves. */
+const MAX_SYMBOL_BYTES = 6
 
 /** Distance code of (distance - 1) (gzip's d_code macro). */
 function dCode (dist: number): number {
@@ -130,13 +139,18 @@ export class BlockWriter {
     const lastLit = this.lastLit
     // gzip's guess at levels > 2: every 4096 symbols, stop the block if it looks compressible enough and
     // matches are rare (an upper bound on the output: 8 bits per symbol plus 5+extra bits per distance).
-    if (this.heuristic && (lastLit & 0xfff) === 0) {
+    // The guess is also worked out, and ignored, at each block's 256th symbol (not the first: V8 records no
+    // type feedback in a function's first few calls): V8 then has feedback for it when it compiles the
+    // deflate loop, which otherwise bailed out at the first 4096th symbol (#16). Integer shifts, not
+    // Math.floor of a division: a halved odd length made the compiled code bail out too.
+    if (this.heuristic && ((lastLit & 0xfff) === 0 || lastLit === WARM_GUESS_AT)) {
       let outLength = lastLit * 8
       const inLength = strstart - blockStart
       const dfreq = this.dtree.freq
       for (let d = 0; d < D_CODES; d++) outLength += dfreq[d]! * (5 + EXTRA_DBITS[d]!)
-      outLength = Math.floor(outLength / 8)
-      if (this.lastDist < (lastLit >>> 1) && outLength < Math.floor(inLength / 2)) return true
+      if (this.lastDist < (lastLit >>> 1) && (outLength >>> 3) < (inLength >>> 1) && lastLit !== WARM_GUESS_AT) {
+        return true
+      }
     }
     return lastLit === LIT_BUFSIZE - 1 || this.lastDist === DIST_BUFSIZE
   }
@@ -152,11 +166,13 @@ export class BlockWriter {
     this.builder.build(this.dtree, cost)
     const maxBlindex = this.buildBlTree()
 
-    let optLenb = Math.floor((cost.optLen + 3 + 7) / 8)
-    const staticLenb = Math.floor((cost.staticLen + 3 + 7) / 8)
+    let optLenb = (cost.optLen + 3 + 7) >> 3
+    const staticLenb = (cost.staticLen + 3 + 7) >> 3
     if (staticLenb <= optLenb) optLenb = staticLenb
     const last = eof ? 1 : 0
-    this.firstBlockCheck = undefined
+    // Written only when set: a store to a field V8 has seen keep one value makes it drop the code that
+    // relied on that (the tally functions and the deflate step, at the first block's end).
+    if (this.firstBlockCheck !== undefined) this.firstBlockCheck = undefined
 
     // gzip never writes a "stored file" (seekable() is 0), so the choices are stored block, fixed or dynamic.
     if (storedLen + 4 <= optLenb && bufStart >= 0) {
@@ -273,31 +289,49 @@ export class BlockWriter {
   }
 
   /**
-   * The buffered symbols. Nothing follows the loop: the JIT compiles this function while in it (on-stack
-   * replacement), and code after it, which had not run yet, made that compiled loop bail out at the end of
-   * every block, each time it was entered again (#16).
+   * The buffered symbols. Nothing follows the loop, and nothing in it runs only at its ends: the JIT compiles
+   * this function while in it (on-stack replacement), and code that had not run yet then made that compiled
+   * loop bail out, at the end of every block each time it was entered again (#16). The bit writer's state
+   * is kept in locals (up to 15 pending bits, two bytes written at a time) and put back after each symbol,
+   * in room reserved for the whole block beforehand.
    */
   private sendSymbols (lcode: Int32Array, llen: Int32Array, dcode: Int32Array, dlen: Int32Array): void {
     const out = this.out
     const lBuf = this.lBuf
     const dBuf = this.dBuf
     const n = this.lastLit
+    const buf = out.reserve(n * MAX_SYMBOL_BYTES)
+    let pos = out.pos
+    let acc = out.acc
+    let nbits = out.nbits
     for (let i = 0; i < n; i++) {
       const lc = lBuf[i]!
       const dist = dBuf[i]!
       if (dist === 0) {
-        out.sendBits(lcode[lc]!, llen[lc]!)
+        acc |= lcode[lc]! << nbits
+        nbits += llen[lc]!
       } else {
-        let code = LENGTH_CODE[lc]!
-        out.sendBits(lcode[code + LITERALS + 1]!, llen[code + LITERALS + 1]!)
-        let extra = EXTRA_LBITS[code]!
-        if (extra !== 0) out.sendBits(lc - BASE_LENGTH[code]!, extra)
+        let code = LENGTH_CODE[lc]! + LITERALS + 1
+        acc |= lcode[code]! << nbits
+        nbits += llen[code]!
+        if (nbits >= 16) { buf[pos++] = acc; buf[pos++] = acc >>> 8; acc >>>= 16; nbits -= 16 }
+        code -= LITERALS + 1
+        // Codes without extra bits are single lengths, so what is added then is 0 (BASE_LENGTH, BASE_DIST).
+        acc |= (lc - BASE_LENGTH[code]!) << nbits
+        nbits += EXTRA_LBITS[code]!
         const d = dist - 1
         code = dCode(d)
-        out.sendBits(dcode[code]!, dlen[code]!)
-        extra = EXTRA_DBITS[code]!
-        if (extra !== 0) out.sendBits(d - BASE_DIST[code]!, extra)
+        if (nbits >= 16) { buf[pos++] = acc; buf[pos++] = acc >>> 8; acc >>>= 16; nbits -= 16 }
+        acc |= dcode[code]! << nbits
+        nbits += dlen[code]!
+        if (nbits >= 16) { buf[pos++] = acc; buf[pos++] = acc >>> 8; acc >>>= 16; nbits -= 16 }
+        acc |= (d - BASE_DIST[code]!) << nbits
+        nbits += EXTRA_DBITS[code]!
       }
+      if (nbits >= 16) { buf[pos++] = acc; buf[pos++] = acc >>> 8; acc >>>= 16; nbits -= 16 }
+      out.pos = pos
+      out.acc = acc
+      out.nbits = nbits
     }
   }
 }

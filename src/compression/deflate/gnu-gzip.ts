@@ -42,8 +42,14 @@ const OUTPUT_HIGH_WATER = 1 << 16
 /** Result of `GnuGzipDeflater.run`: it needs more input, has output to drain, or has finished the stream. */
 export const RunStatus = { NeedInput: 0, OutputReady: 1, Done: 2 } as const
 export type RunStatus = typeof RunStatus[keyof typeof RunStatus]
-const Status = RunStatus
+// Plain constants rather than RunStatus's properties: reading a property in a branch not yet taken when V8
+// compiled `run`'s loop (OutputReady, at the first 64 KiB of output) made that compiled loop bail out (#16).
+const NEED_INPUT = RunStatus.NeedInput
+const OUTPUT_READY = RunStatus.OutputReady
+const DONE = RunStatus.Done
 const Phase = { Start: 0, InitFill: 1, Loop: 2, Finished: 3 } as const
+/** What a deflate step returns when no block is to be written (else where the block ends). */
+const NO_FLUSH = -1
 type Phase = typeof Phase[keyof typeof Phase]
 
 /**
@@ -162,18 +168,18 @@ export class GnuGzipDeflater {
     return true
   }
 
-  /** gzip's FLUSH_BLOCK macro followed by block_start = strstart. */
-  private flushBlock (eof: boolean): void {
+  /** gzip's FLUSH_BLOCK macro followed by block_start = strstart, for a block ending at `end`. */
+  private flushBlock (eof: boolean, end: number): void {
     const bs = this.blockStart
-    this.blocks.flushBlock(this.finder.window, bs >= 0 ? bs : -1, this.strstart - bs, eof)
-    this.blockStart = this.strstart
+    this.blocks.flushBlock(this.finder.window, bs >= 0 ? bs : -1, end - bs, eof)
+    this.blockStart = end
   }
 
   /** Advance as far as possible. */
   run (): RunStatus {
     if (this.phase === Phase.Start) {
       // lm_init: one read of 2*WSIZE bytes.
-      if (!this.ended && this.queued < WINDOW_SIZE) return Status.NeedInput
+      if (!this.ended && this.queued < WINDOW_SIZE) return NEED_INPUT
       const n = this.read(this.finder.window, 0, WINDOW_SIZE)
       if (n === 0) {
         this.eofile = true
@@ -186,31 +192,41 @@ export class GnuGzipDeflater {
     }
     if (this.phase === Phase.InitFill) {
       while (this.lookahead < MIN_LOOKAHEAD && !this.eofile) {
-        if (!this.fillWindow()) return Status.NeedInput
+        if (!this.fillWindow()) return NEED_INPUT
       }
       this.finder.resetHash(0)
       this.phase = Phase.Loop
     }
     if (this.phase === Phase.Loop) {
+      // Both conditions are read on every step, though the second matters only now and then: an operation
+      // first run after V8 compiled this loop makes the compiled loop bail out (#16). For the same reason
+      // the steps only say where a block ends and it is written here: a first block written from within
+      // a step made V8 drop the step's compiled code, then run it unoptimised over some 200 KB at -9.
       for (;;) {
-        while (this.lookahead < MIN_LOOKAHEAD && !this.eofile) {
-          if (!this.fillWindow()) return Status.NeedInput
+        while (!this.eofile && this.lookahead < MIN_LOOKAHEAD) {
+          if (!this.fillWindow()) return NEED_INPUT
         }
         if (this.lookahead === 0) break
-        const flushed = this.lazy ? this.stepLazy() : this.stepFast()
-        if (flushed && this.out.pending >= OUTPUT_HIGH_WATER) return Status.OutputReady
+        const blockEnd = this.lazy ? this.stepLazy() : this.stepFast()
+        if (blockEnd !== NO_FLUSH) {
+          this.flushBlock(false, blockEnd)
+          if (this.out.pos >= OUTPUT_HIGH_WATER) return OUTPUT_READY
+        }
       }
       if (this.lazy && this.matchAvailable) {
         this.blocks.tallyLiteral(this.finder.window[this.strstart - 1]!, this.strstart, this.blockStart)
       }
-      this.flushBlock(true)
+      this.flushBlock(true, this.strstart)
       this.phase = Phase.Finished
     }
-    return Status.Done
+    return DONE
   }
 
-  /** One iteration of gzip's deflate_fast loop (levels 1-3: greedy, no lazy evaluation). */
-  private stepFast (): boolean {
+  /**
+   * One iteration of gzip's deflate_fast loop (levels 1-3: greedy, no lazy evaluation). Returns where the
+   * block ends when it must be flushed now, else NO_FLUSH.
+   */
+  private stepFast (): number {
     const f = this.finder
     let strstart = this.strstart
     let matchLength = this.matchLength
@@ -218,7 +234,7 @@ export class GnuGzipDeflater {
     if (hashHead !== 0 && strstart - hashHead <= MAX_DIST && strstart <= WINDOW_SIZE - MIN_LOOKAHEAD) {
       // deflate_fast searches with prev_length = MIN_MATCH-1.
       matchLength = f.longestMatch(hashHead, strstart, MIN_MATCH - 1)
-      if (matchLength > this.lookahead) matchLength = this.lookahead
+      matchLength = Math.min(matchLength, this.lookahead) // (no branch first taken at the input's end)
     }
     let flush: boolean
     if (matchLength >= MIN_MATCH) {
@@ -241,12 +257,11 @@ export class GnuGzipDeflater {
     }
     this.strstart = strstart
     this.matchLength = matchLength
-    if (flush) this.flushBlock(false)
-    return flush
+    return flush ? strstart : NO_FLUSH
   }
 
-  /** One iteration of gzip's lazy deflate loop (levels 4-9). */
-  private stepLazy (): boolean {
+  /** One iteration of gzip's lazy deflate loop (levels 4-9); returns as `stepFast` does. */
+  private stepLazy (): number {
     const f = this.finder
     let strstart = this.strstart
     const hashHead = f.insert(strstart)
@@ -256,9 +271,10 @@ export class GnuGzipDeflater {
     if (hashHead !== 0 && prevLength < this.maxLazy && strstart - hashHead <= MAX_DIST &&
         strstart <= WINDOW_SIZE - MIN_LOOKAHEAD) {
       matchLength = f.longestMatch(hashHead, strstart, prevLength)
-      if (matchLength > this.lookahead) matchLength = this.lookahead
+      matchLength = Math.min(matchLength, this.lookahead) // (no branch first taken at the input's end)
       // Drop a length-3 match that is too far away to be worth it.
-      if (matchLength === MIN_MATCH && strstart - f.matchStart > TOO_FAR) matchLength--
+      // (A constant, not a decrement: that had no type feedback until the first far match, #16.)
+      if (matchLength === MIN_MATCH && strstart - f.matchStart > TOO_FAR) matchLength = MIN_MATCH - 1
     }
     let flush = false
     if (prevLength >= MIN_MATCH && matchLength <= prevLength) {
@@ -269,15 +285,16 @@ export class GnuGzipDeflater {
       f.insertRange(strstart + 1, strstart + prevLength - 1)
       this.matchAvailable = false
       this.matchLength = MIN_MATCH - 1
-      this.strstart = strstart + prevLength - 1
-      if (flush) this.flushBlock(false)
+      const next = strstart + prevLength - 1
+      this.strstart = next
+      if (flush) return next
     } else if (this.matchAvailable) {
       // The previous position becomes a literal (no match there, or the current match is longer).
       this.matchLength = matchLength
       flush = this.blocks.tallyLiteral(f.window[strstart - 1]!, strstart, this.blockStart)
-      if (flush) this.flushBlock(false) // block boundary at strstart, before advancing
       this.strstart = strstart + 1
       this.lookahead--
+      if (flush) return strstart // the block ends before this step's advance
     } else {
       // Nothing to emit yet: wait one step to compare with the next position.
       this.matchLength = matchLength
@@ -285,7 +302,7 @@ export class GnuGzipDeflater {
       this.strstart = strstart + 1
       this.lookahead--
     }
-    return flush
+    return NO_FLUSH
   }
 }
 
@@ -303,7 +320,7 @@ export function gnuGzipDeflateSync (bytes: Uint8Array, level: GnuGzipLevel | num
       parts.push(p)
       total += p.length
     }
-    if (status === Status.Done) break
+    if (status === DONE) break
   }
   if (parts.length === 1) return parts[0]!
   const out = new Uint8Array(total)
@@ -333,7 +350,7 @@ export async function * gnuGzipDeflate (
       for (;;) {
         const status = d.run()
         if (d.pendingOutput > 0) yield d.take()
-        if (status === Status.NeedInput) break
+        if (status === NEED_INPUT) break
       }
     }
     d.end()
@@ -341,6 +358,6 @@ export async function * gnuGzipDeflate (
   for (;;) {
     const status = d.run()
     if (d.pendingOutput > 0) yield d.take()
-    if (status === Status.Done) break
+    if (status === DONE) break
   }
 }

@@ -93,7 +93,10 @@ export class MatchFinder {
     const niceMatch = this.niceMatch
     let bestLen = prevLength | 0
     let matchStart = this.matchStart
-    const limit = strstart > MAX_DIST ? strstart - MAX_DIST : 0
+    // gzip's `strstart > MAX_DIST ? strstart - MAX_DIST : NIL` without a branch that stays untaken (and so
+    // without type feedback) for the first 32 KiB: that made the compiled search bail out once it was taken.
+    let limit = strstart - MAX_DIST
+    if (limit < 0) limit = 0
     const strend = strstart + MAX_MATCH
     const w16 = this.window16
     const scanStart = w16.getUint16(strstart, true)
