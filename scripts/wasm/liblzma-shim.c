@@ -38,7 +38,10 @@ typedef struct {
 
 	/* Multi-threaded layout: a block is emitted when complete, as its header holds its sizes. Memory is
 	 * bounded by the block size: its input is kept (a block that does not fit the threaded encoder's
-	 * output buffer is stored uncompressed, from the input) and its compressed form is kept. */
+	 * output buffer is stored uncompressed, from the input) and its compressed form is kept. Both buffers
+	 * are allocated once, at their final sizes, when the first block starts: grown step by step, each
+	 * step's old buffer would stay in the instance's memory (which never shrinks), resident, beside the
+	 * new one. Pages not written yet are not resident, so a short stream costs no more. */
 	int header_sent;
 	lzma_index *index;
 	lzma_block block;
@@ -172,9 +175,11 @@ static int mt_start_block(xz_enc *e)
 	};
 	lzma_ret ret = lzma_block_header_size(&e->block);
 	if (ret != LZMA_OK) return ret;
+	/* Before the block's encoder: it is freed at the block's end, and the next block's takes its place. */
+	if (!grow(&e->bout, &e->bout_cap, e->out_limit, e->out_limit)) return LZMA_MEM_ERROR;
+	if (!grow(&e->bin, &e->bin_cap, e->block_size, e->block_size)) return LZMA_MEM_ERROR;
 	ret = lzma_block_encoder(&e->strm, &e->block);
 	if (ret != LZMA_OK) return ret;
-	if (!grow(&e->bout, &e->bout_cap, e->block.header_size, e->out_limit)) return LZMA_MEM_ERROR;
 	e->bout_len = e->block.header_size;
 	e->bin_len = 0;
 	e->overflow = 0;
@@ -230,7 +235,6 @@ static int32_t mt_pump(xz_enc *e)
 		if (n == 0) break;
 		if (!e->in_block && (ret = mt_start_block(e))) return -ret;
 		if (n > e->block_size - e->bin_len) n = (size_t)(e->block_size - e->bin_len);
-		if (!grow(&e->bin, &e->bin_cap, e->bin_len + n, e->block_size)) return -LZMA_MEM_ERROR;
 		memcpy(e->bin + e->bin_len, e->io_in + e->in_pos, n);
 		if (!e->overflow && (ret = mt_code(e, e->bin + e->bin_len, n, LZMA_RUN))) return -ret;
 		e->bin_len += n;
