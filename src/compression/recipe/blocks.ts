@@ -56,6 +56,14 @@ export interface BlockEncoders {
   prepare?(recipe: Recipe): void
 }
 
+/**
+ * Loads the recipe's encoder in the calling thread and warms it up (EncoderFactory.warmUp), so that the
+ * first piece this thread encodes runs optimised code: a block encoder's job on `prepare`.
+ */
+export async function prepareEncoder (recipe: Recipe): Promise<void> {
+  (await encoderFor(recipe)).warmUp?.()
+}
+
 /** A piece's stream, encoded in the calling thread (a worker's job, or the fallback). */
 export async function encodePiece (recipe: Recipe, piece: Uint8Array): Promise<Uint8Array> {
   const encoder = (await encoderFor(recipe)).create()
