@@ -3,8 +3,8 @@
  * and answers): a worker is given a piece only when it is idle, the others waiting in order for the first
  * worker done (queued behind a busy worker, a piece left another worker idle meanwhile: #16, alsa-lib's
  * restore); and encodeInBlocks starts the workers, loading the recipe's encoder, before its first piece.
- * A caller with nothing left to do encodes the last piece still waiting itself (`encodeWaiting`), a bzip2
- * piece only (an xz encoder would add ~100 MB to this thread).
+ * A caller with nothing left to do (asked with `lastHere`) encodes the last piece still waiting itself
+ * (`encodeWaiting`), a bzip2 piece only (an xz encoder would add ~100 MB to this thread).
  */
 import type { TransferListItem } from 'node:worker_threads'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -74,7 +74,8 @@ describe('worker block encoders: hand-out', () => {
   }, 120_000)
 
   it('encodeWaiting encodes the last waiting bzip2 piece in this thread; the workers get the others in order', async () => {
-    const encoders = createWorkerBlockEncoders(1)
+    expect(createWorkerBlockEncoders(1).encodeWaiting).toBeUndefined() // a server's pool: never in its thread
+    const encoders = createWorkerBlockEncoders(1, { lastHere: true })
     close = encoders.close
     const pieces = [0, 1, 2].map(i => text(i, 3_000))
     const want = await Promise.all(pieces.map(async p => await encodePiece(recipe, p.slice())))
@@ -91,7 +92,7 @@ describe('worker block encoders: hand-out', () => {
   }, 120_000)
 
   it('encodeWaiting leaves an xz piece to the workers', async () => {
-    const encoders = createWorkerBlockEncoders(1)
+    const encoders = createWorkerBlockEncoders(1, { lastHere: true })
     close = encoders.close
     const xz = { encoder: 'xz', params: { level: 0, mt: 1, blockSize: 3 * 256 * 1024 } }
     const got = [0, 1].map(async i => await encoders.encode(xz, text(i, 1_000)))
