@@ -1,11 +1,11 @@
 /**
  * The worker thread of createWorkerBlockEncoders (worker-block-encoders.ts): encodes each piece it is
  * sent with the recipe's own encoder and sends the stream back (its buffer transferred), or the error.
- * Told to prepare, it loads a recipe's encoder (its code and WebAssembly) before the first piece arrives.
+ * Told to prepare, it loads a recipe's encoder (its code and WebAssembly) and warms it up before the
+ * first piece arrives.
  */
 import { parentPort } from 'node:worker_threads'
-import { encodePiece } from '../compression/recipe/blocks.js'
-import { encoderFor } from '../compression/recipe/registry.js'
+import { encodePiece, prepareEncoder } from '../compression/recipe/blocks.js'
 import { errorReply } from './worker-errors.js'
 import type { BlockJob, BlockReply } from './worker-block-encoders.js'
 
@@ -14,7 +14,7 @@ if (port === null) throw new Error('block-worker.js runs as a worker thread')
 
 port.on('message', (job: BlockJob) => {
   // A bad recipe is reported by its first piece, as without this.
-  if (job.kind === 'prepare') { encoderFor(job.recipe).catch(() => {}); return }
+  if (job.kind === 'prepare') { prepareEncoder(job.recipe).catch(() => {}); return }
   encodePiece(job.recipe, new Uint8Array(job.buffer, 0, job.length)).then(
     (stream) => {
       const own = stream.byteOffset === 0 && stream.byteLength === stream.buffer.byteLength ? stream : stream.slice()

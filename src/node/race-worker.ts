@@ -88,8 +88,11 @@ function blockVerifierOf (plan: RacePlan): BlockVerifier | undefined {
   return only?.encoder === 'bzip2' && blockEncoders !== undefined ? BlockVerifier.of(only, blockEncoders) : undefined
 }
 
-/** The plan's race; asked to, for xz's threaded layout a BlockRace, finished on xzBlockEncoders. */
+/**
+ * The plan's race, its first candidate warmed up (this thread encodes its first block next); asked to,
+ * for xz's threaded layout a BlockRace, finished on xzBlockEncoders.
+ */
 async function blockRaceOf (plan: RacePlan): Promise<RecipeRace | BlockRace> {
-  const race = await raceOf(plan)
+  const race = await raceOf(plan, { warmUp: true })
   return xzBlockEncoders !== undefined && hasXzBlocks(plan.recipes) ? new BlockRace(race, xzBlockEncoders) : race
 }

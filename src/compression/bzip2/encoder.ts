@@ -88,6 +88,33 @@ export function bzip2CompressSync (bytes: Uint8Array, level: Bzip2Level | number
   return a.length === 0 ? b : concat([a, b])
 }
 
+/**
+ * Bytes of the warm-up input: over libbz2's 10000, below which a block is sorted by its fallback sort
+ * instead of the main one. Compressed at level 1 (the same code as level 9, over 100 kB blocks instead of
+ * 900 kB), so that its instance's memory, garbage until collected, is ~1 MB rather than ~8.
+ */
+const WARM_UP_BYTES = 32 * 1024
+
+/**
+ * Compresses a small made-up text once, so that the engine optimises libbz2's hot functions before the
+ * first real block. V8 compiles WebAssembly to baseline code first and optimises a function once it has
+ * run enough, for its next call only (no on-stack replacement): a block's sort is one call, most of a
+ * block's ~60 ms at `-9`, so a thread's first block ran wholly in baseline code (alsa-lib's: 79 ms of
+ * thread CPU against 61-64 for the next, ~95 in a lone thread). Optimised code is shared by every thread
+ * of the process that compiled the same module. `loadLibbz2()` must have completed first.
+ */
+export function warmUpBzip2Encoder (): void {
+  const text = new Uint8Array(WARM_UP_BYTES)
+  // Letters, spaces, newlines and digits in a fixed pseudo-random order: sorted like text, not like a run.
+  let x = 12345
+  for (let i = 0; i < text.length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0
+    const r = (x >>> 16) % 40
+    text[i] = r < 26 ? 97 + r : r < 34 ? 32 : r < 36 ? 10 : 48 + r - 36
+  }
+  bzip2CompressSync(text, 1)
+}
+
 /** Streaming compression; memory is bounded by the block size, not the input size. */
 export async function * bzip2Compress (
   input: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,

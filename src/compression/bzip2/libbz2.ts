@@ -38,6 +38,13 @@ interface ShimExports {
 
 const libbz2 = new LazyWasmModule('libbz2', async () => (await import('./libbz2-wasm.generated.js')).LIBBZ2_WASM_BASE64)
 
+let compressorsCreated = 0
+
+/** Compressor streams created in this thread so far (for tests and measurements). */
+export function libbz2CompressorsCreated (): number {
+  return compressorsCreated
+}
+
 /** Loads libbz2 (once); Libbz2Stream, Bzip2Encoder and bzip2CompressSync need it to have completed. */
 export async function loadLibbz2 (): Promise<void> {
   await libbz2.load()
@@ -66,6 +73,7 @@ export class Libbz2Stream {
 
   /** A compressor writing what `bzip2 -<blockSize100k>` writes (blockSize100k 1..9, checked by the caller). */
   static compressor (blockSize100k: number): Libbz2Stream {
+    compressorsCreated++
     return new Libbz2Stream((x) => x.shim_compress_new(blockSize100k))
   }
 

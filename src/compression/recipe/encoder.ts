@@ -59,6 +59,11 @@ export interface EncoderFactory {
    * first call starts (lazy-code.ts). A race calls it only when the candidate is about to run.
    */
   load?(): Promise<void> | undefined
+  /**
+   * Runs the encoder once over a small made-up input, so that the engine has optimised its code before a
+   * thread that is about to encode real input starts (see bzip2's); only where that repays its cost.
+   */
+  warmUp?(): void
   /** A new encoder (its code loaded: see `load`); `real`, when given, lets it find out early that it cannot match (see `diverged`). */
   create(real?: RealStream): StreamEncoder
   /**

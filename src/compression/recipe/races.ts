@@ -32,9 +32,19 @@ export interface RecipeRaces {
   ready(): Promise<void> | undefined
 }
 
-/** The race a plan describes, with its candidates (whose code the race loads as it runs them). */
-export async function raceOf (plan: RacePlan): Promise<RecipeRace> {
+/**
+ * The race a plan describes, with its candidates (whose code the race loads as it runs them). `warmUp`:
+ * warm up the first candidate's encoder (EncoderFactory.warmUp), which the race starts at once, before the
+ * member's bytes: for a thread that runs only races (on Node, the race worker), where its first block
+ * would otherwise be encoded in unoptimised code.
+ */
+export async function raceOf (plan: RacePlan, options: { warmUp?: boolean } = {}): Promise<RecipeRace> {
   const candidates = await Promise.all(plan.recipes.map(async recipe => await candidateFor(recipe, plan.contentSize)))
+  const first = candidates[0]
+  if (options.warmUp === true && first?.warmUp !== undefined) {
+    await first.load?.()
+    first.warmUp()
+  }
   return new RecipeRace(candidates, {
     ...(plan.maxLag === undefined ? {} : { maxLag: plan.maxLag }),
     ...(plan.maxLog === undefined ? {} : { maxLog: plan.maxLog })
