@@ -4,9 +4,8 @@
  * checks its digests. A piece's bytes are transferred to its worker and its stream transferred back (each
  * is a buffer of its own, made for that one hand-over). A worker is given a piece only when it is idle:
  * pieces given while every worker is busy wait here, in order, for the first to be done (a piece queued
- * behind a busy worker would leave another idle meanwhile); asked to (`lastHere`), once the caller has no
- * more input to cut, it encodes the last waiting bzip2 piece itself (`encodeWaiting`). The workers start on
- * `prepare()` or the first piece, so a restore that has none starts none.
+ * behind a busy worker would leave another idle meanwhile). The workers start on `prepare()` or the first
+ * piece, so a restore that has none starts none.
  */
 import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
@@ -31,11 +30,6 @@ export interface WorkerBlockEncodersOptions {
    * on two cores once a race is handed over to block verification.
    */
   here?: boolean
-  /**
-   * The calling thread has nothing else to do once a stream's input has ended (a command's one rebuild,
-   * not a server's): provide `encodeWaiting`, which encodes the last waiting bzip2 piece there.
-   */
-  lastHere?: boolean
 }
 
 /**
@@ -102,21 +96,6 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
     workers[w]!.postMessage(job, [job.buffer])
   }
 
-  /** BlockEncoders.encodeWaiting, given with `lastHere`. */
-  async function encodeWaiting (): Promise<boolean> {
-    // The last: the workers take the waiting pieces from the first on.
-    const last = queue.at(-1)
-    // A bzip2 block's (an ~8 MB encoder here), not an xz block's: its encoder would add ~100 MB to the peak.
-    if (last === undefined || last.job.recipe.encoder !== 'bzip2') return false
-    queue.pop()
-    try {
-      last.resolve(await encodePiece(last.job.recipe, new Uint8Array(last.job.buffer, 0, last.job.length)))
-    } catch (err) {
-      last.reject(err instanceof Error ? err : new Error(String(err)))
-    }
-    return true
-  }
-
   return {
     width: here ? count + 1 : count,
     prepare (recipe) {
@@ -136,7 +115,6 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
         else queue.push({ job, resolve, reject })
       })
     },
-    ...(options.lastHere === true ? { encodeWaiting } : {}),
     async close () {
       // Pieces not encoded yet fail rather than wait forever for workers that are gone (a later piece starts
       // the pool afresh). Exits asked for are no failures; an outside listener still hears them.

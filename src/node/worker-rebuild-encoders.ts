@@ -7,13 +7,9 @@ import type { RebuildEncoders } from '../manifest/restore.js'
 import { createWorkerBlockEncoders } from './worker-block-encoders.js'
 import { createWorkerStreamEncoders } from './worker-stream-encoders.js'
 
-/**
- * Both kinds of worker encoders, as `restoreArchive` takes them; `close()` stops every thread they started.
- * `lastHere`: the calling thread has nothing else to do (a command's one rebuild, not a server's), so it
- * encodes the last bzip2 piece still waiting for a worker itself (WorkerBlockEncodersOptions).
- */
-export function createWorkerRebuildEncoders (options: { lastHere?: boolean } = {}): { encoders: Required<RebuildEncoders>, close(): Promise<void> } {
-  const blockEncoders = createWorkerBlockEncoders(undefined, { lastHere: options.lastHere === true })
+/** Both kinds of worker encoders, as `restoreArchive` takes them; `close()` stops every thread they started. */
+export function createWorkerRebuildEncoders (): { encoders: Required<RebuildEncoders>, close(): Promise<void> } {
+  const blockEncoders = createWorkerBlockEncoders()
   const streamEncoders = createWorkerStreamEncoders()
   return {
     encoders: { blockEncoders, streamEncoders },

@@ -3,13 +3,11 @@
  * and answers): a worker is given a piece only when it is idle, the others waiting in order for the first
  * worker done (queued behind a busy worker, a piece left another worker idle meanwhile: #16, alsa-lib's
  * restore); and encodeInBlocks starts the workers, loading the recipe's encoder, before its first piece.
- * A caller with nothing left to do (asked with `lastHere`) encodes the last piece still waiting itself
- * (`encodeWaiting`), a bzip2 piece only (an xz encoder would add ~100 MB to this thread).
  */
 import type { TransferListItem } from 'node:worker_threads'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
-const seen = vi.hoisted(() => ({ started: 0, inFlight: new Map<unknown, number>(), most: 0, prepared: 0, pieces: 0 }))
+const seen = vi.hoisted(() => ({ started: 0, inFlight: new Map<unknown, number>(), most: 0, prepared: 0 }))
 vi.mock('node:worker_threads', async (original) => {
   const real = await original<typeof import('node:worker_threads')>()
   class CountedWorker extends real.Worker {
@@ -24,7 +22,6 @@ vi.mock('node:worker_threads', async (original) => {
     override postMessage (message: { kind?: string }, transfer?: readonly TransferListItem[]): void {
       if (message.kind === 'prepare') seen.prepared++
       else {
-        seen.pieces++
         const now = seen.inFlight.get(this)! + 1
         seen.inFlight.set(this, now)
         seen.most = Math.max(seen.most, now)
@@ -71,32 +68,5 @@ describe('worker block encoders: hand-out', () => {
     for await (const part of stream) parts.push(part)
     expect(before).toEqual([2, 2])
     expect(Buffer.concat(parts)).toEqual(Buffer.from(await encodePiece(recipe, text(0, 4_000))))
-  }, 120_000)
-
-  it('encodeWaiting encodes the last waiting bzip2 piece in this thread; the workers get the others in order', async () => {
-    expect(createWorkerBlockEncoders(1).encodeWaiting).toBeUndefined() // a server's pool: never in its thread
-    const encoders = createWorkerBlockEncoders(1, { lastHere: true })
-    close = encoders.close
-    const pieces = [0, 1, 2].map(i => text(i, 3_000))
-    const want = await Promise.all(pieces.map(async p => await encodePiece(recipe, p.slice())))
-    seen.pieces = 0
-    // Given at once: the first to the worker, the other two waiting for it.
-    const settled: number[] = []
-    const got = pieces.map(async (p, i) => { const stream = await encoders.encode(recipe, p); settled.push(i); return stream })
-    expect(seen.pieces).toBe(1)
-    expect(await encoders.encodeWaiting!()).toBe(true)
-    expect(await Promise.all(got)).toEqual(want)
-    // The last one encoded here (done first), the other two by the worker, in order.
-    expect([settled, seen.pieces]).toEqual([[2, 0, 1], 2])
-    expect(await encoders.encodeWaiting!()).toBe(false)
-  }, 120_000)
-
-  it('encodeWaiting leaves an xz piece to the workers', async () => {
-    const encoders = createWorkerBlockEncoders(1, { lastHere: true })
-    close = encoders.close
-    const xz = { encoder: 'xz', params: { level: 0, mt: 1, blockSize: 3 * 256 * 1024 } }
-    const got = [0, 1].map(async i => await encoders.encode(xz, text(i, 1_000)))
-    expect(await encoders.encodeWaiting!()).toBe(false)
-    expect((await Promise.all(got)).map(g => g.length > 0)).toEqual([true, true])
   }, 120_000)
 })

@@ -54,12 +54,6 @@ export interface BlockEncoders {
    * caller gathers the first piece's input (the whole block, ~900 KB of tar for bzip2 -9).
    */
   prepare?(recipe: Recipe): void
-  /**
-   * The caller has no more input to cut and would only wait: encode in the calling thread the last piece
-   * still waiting for an encoder, if any (its `encode` promise settles with it). Resolves whether there was
-   * one. Beside encoders busy to the end, the piece would otherwise wait for one while this thread idles.
-   */
-  encodeWaiting?(): Promise<boolean>
 }
 
 /**
@@ -131,7 +125,6 @@ export async function * encodeInBlocks (recipe: Recipe, layout: BlockLayout, inp
   for (const p of parts) rest += p.length
   handOver(taken + rest)
   parts = []
-  while (await encoders.encodeWaiting?.() === true) { /* the next one still waiting, if the encoders are still busy */ }
   for (const entry of held.splice(0)) yield * layout.splicer.add(await entry.stream)
   yield * layout.splicer.end()
 }

@@ -32,9 +32,8 @@ export const restore: Command = {
     const output = outputPath(inv)
     const car = await openCar(inv.args[0])
     // bzip2 and threaded-xz members are encoded a block per core, other members on a thread of their own
-    // (the workers start only if there are any); this thread, idle once the tar is out, takes the last
-    // waiting bzip2 piece.
-    const rebuild = createWorkerRebuildEncoders({ lastHere: true })
+    // (the workers start only if there are any).
+    const rebuild = createWorkerRebuildEncoders()
     try {
       const bytes = restoreArchive(car.root, car, { ...rebuild.encoders, ...(dir === undefined ? {} : { files: directoryFiles(dir), strip }) })
       await writeOutput(output, bytes)

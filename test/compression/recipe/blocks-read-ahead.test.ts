@@ -2,9 +2,7 @@
  * encodeInBlocks takes more input as soon as an encoder is free, not once the oldest piece is encoded:
  * with two encoders, the second piece done before the first, a fourth piece is handed over while the
  * first still encodes (waiting for the oldest left the encoder that finished idle: #16, alsa-lib's
- * restore). The stream is still spliced in order, the same as one encoder's. Once its input has ended,
- * it asks the encoders to encode a piece still waiting for one in this thread (`encodeWaiting`), before
- * it waits for the pieces being encoded.
+ * restore). The stream is still spliced in order, the same as one encoder's.
  */
 import { describe, expect, it } from 'vitest'
 import { blockLayoutOf, encodeInBlocks, encodePiece, type BlockEncoders } from '../../../src/compression/recipe/blocks.js'
@@ -67,33 +65,6 @@ describe('encodeInBlocks: reading ahead', () => {
     expect(out.length).toBe(1) // the stream's header only: the first piece is not done
     encoders.openAll()
     await done
-    expect(Buffer.concat(out)).toEqual(Buffer.from(await encodePiece(recipe, input)))
-  }, 60_000)
-
-  it('once the input has ended, has the encoders encode the waiting pieces here before it waits for the others', async () => {
-    const input = seededBytes('read-ahead', 250_000) // three pieces at bzip2 -1
-    const encoders = gatedEncoders()
-    const events: string[] = []
-    let waiting = 2
-    const withHere = Object.assign(encoders, {
-      async encodeWaiting () {
-        events.push(`encodeWaiting after ${encoders.calls} pieces`)
-        return waiting-- > 0
-      }
-    })
-    const out: Uint8Array[] = []
-    const done = (async () => {
-      for await (const bytes of encodeInBlocks(recipe, blockLayoutOf(recipe)!, chunked(input, 40_000), withHere)) out.push(bytes)
-    })()
-    await settle()
-    await Promise.all(encoders.encoded)
-    await settle()
-    // Every piece handed over, none given back: asked (until it says there is none) before waiting on them.
-    expect(events).toEqual(['encodeWaiting after 3 pieces', 'encodeWaiting after 3 pieces', 'encodeWaiting after 3 pieces'])
-    expect(out.length).toBe(1)
-    encoders.openAll()
-    await done
-    expect(events.length).toBe(3)
     expect(Buffer.concat(out)).toEqual(Buffer.from(await encodePiece(recipe, input)))
   }, 60_000)
 })
