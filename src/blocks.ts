@@ -5,7 +5,7 @@
  */
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { BlockHashMismatchError, BlockNotFoundError, UnsupportedCidError } from './errors.js'
+import { ArchiveManifestError, BlockHashMismatchError, BlockNotFoundError, UnsupportedCidError } from './errors.js'
 
 export interface BlockSink {
   put(cid: CID, bytes: Uint8Array): unknown
@@ -29,7 +29,11 @@ export async function putBlock (sink: BlockSink, cid: CID, bytes: Uint8Array): P
   if (result != null && typeof (result as Promise<unknown>).then === 'function') await result
 }
 
-/** Reads a block and checks that its bytes hash to its CID (only sha2-256 CIDs are read). */
+/**
+ * Reads a block and checks that its bytes hash to its CID (only sha2-256 CIDs are read). A source's own
+ * typed error (a nested getBlock's hash mismatch, a CAR file that changed, a gateway that is unreachable)
+ * says why better than "not in the blockstore" and is passed on; any other failure of `get` is that.
+ */
 export async function getBlock (source: BlockSource, cid: CID): Promise<Uint8Array> {
   if (cid.multihash.code !== sha256.code) {
     throw new UnsupportedCidError(`CID ${cid} uses multihash 0x${cid.multihash.code.toString(16)}; only sha2-256 is read`)
@@ -38,6 +42,7 @@ export async function getBlock (source: BlockSource, cid: CID): Promise<Uint8Arr
   try {
     bytes = await collect(source.get(cid))
   } catch (err) {
+    if (err instanceof ArchiveManifestError) throw err
     throw new BlockNotFoundError(`block ${cid} is not in the blockstore`, { cid: cid.toString() }, { cause: err })
   }
   const digest = await sha256.digest(bytes)

@@ -13,7 +13,7 @@ import type { CID } from 'multiformats/cid'
 import type { BlockSource, Blockstore } from '../blocks.js'
 import { equalBytes, getBlock } from '../blocks.js'
 import { createDigest } from '../digest/incremental.js'
-import { DigestMismatchError, InvalidManifestError, VerifyFailedError, type BlockProblem } from '../errors.js'
+import { BlockNotFoundError, DigestMismatchError, InvalidManifestError, VerifyFailedError, type BlockProblem } from '../errors.js'
 import { defaultLimits, type Limits } from '../limits.js'
 import { manifestFromTarball } from './create.js'
 import { loadTarEntries, loadManifest, loadZipEntries } from './load.js'
@@ -155,8 +155,10 @@ function narOptions (manifest: Manifest, source: BlockSource): { nar?: true, blo
       async get (cid) {
         try {
           return await getBlock(source, cid)
-        } catch {
-          throw new InvalidManifestError(`describing the restored archive gives a tree with block ${cid}, which the manifest's tree does not have`)
+        } catch (err) {
+          // Only an absent block means another tree; a block that no longer hashes to its CID says so itself.
+          if (!(err instanceof BlockNotFoundError)) throw err
+          throw new InvalidManifestError(`describing the restored archive gives a tree with block ${cid}, which the manifest's tree does not have`, {}, { cause: err })
         }
       }
     }

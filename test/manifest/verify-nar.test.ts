@@ -6,6 +6,7 @@
 import { describe, it, expect } from 'vitest'
 import { gzipSync } from 'node:zlib'
 import { zipSync } from 'fflate'
+import type { CID } from 'multiformats/cid'
 import { MemoryBlocks, manifestFromTarball, manifestFromZip, verifyManifest, type Manifest } from '../../src/index.js'
 import { encodeManifest } from '../../src/codec/manifest-codec.js'
 import { packTar, patternBytes } from '../helpers/archives.js'
@@ -43,5 +44,29 @@ describe('verifyManifest of a manifest with NAR hashes (create --nar)', () => {
     const block = await encodeManifest(wrong)
     blocks.put(block.cid, block.bytes)
     await expect(verifyManifest(block.cid, blocks)).rejects.toMatchObject({ code: 'ERR_INVALID_MANIFEST' })
+  })
+
+  it('reports a block that stops hashing to its CID during the NAR walk as such, not as another tree', async () => {
+    const blocks = new MemoryBlocks()
+    const made = await manifestFromTarball(await packTar(members), { nar: true, blockstore: blocks })
+    const root = made.manifest.tree.root
+    // The tree's root is read when every reachable block is checked (step 0) and again by the NAR walk,
+    // its last read: count the reads of a clean run, then corrupt only that last one.
+    const reads = (corruptRead?: number): { get: (cid: CID) => Uint8Array, count: () => number } => {
+      let n = 0
+      return {
+        get (cid: CID) {
+          const bytes = blocks.get(cid)
+          if (!cid.equals(root)) return bytes
+          n++
+          return n === corruptRead ? bytes.map(b => b ^ 0xff) : bytes
+        },
+        count: () => n
+      }
+    }
+    const clean = reads()
+    await verifyManifest(made.cid, clean)
+    expect(clean.count()).toBeGreaterThanOrEqual(2)
+    await expect(verifyManifest(made.cid, reads(clean.count()))).rejects.toMatchObject({ code: 'ERR_BLOCK_HASH_MISMATCH' })
   })
 })
