@@ -30,7 +30,7 @@ export function bzip2BlockLimit (level: number): number {
  */
 export class Bzip2BlockCutter {
   readonly #limit: number
-  /** The pending run (byte, or 256 for none, and its length) and the block's bytes so far. */
+  /** The pending run (byte, or 256 for none, and its length: 0 for none) and the block's bytes so far. */
   #ch = 256
   #len = 0
   #nblock = 0
@@ -43,28 +43,41 @@ export class Bzip2BlockCutter {
   push (bytes: Uint8Array): number[] {
     const cuts: number[] = []
     const limit = this.#limit
+    const n = bytes.length
     let ch = this.#ch
     let len = this.#len
     let nblock = this.#nblock
-    for (let i = 0; i < bytes.length; i++) {
+    let i = 0
+    while (i < n) {
       const c = bytes[i]!
-      if (c !== ch || len === 255) {
-        if (ch < 256) nblock += len < 4 ? len : 5
-        ch = c
-        len = 1
-      } else {
-        len++
-      }
+      if (c === ch && len !== 255) { len++; i++; continue }
+      // The pending run ends (none at the start: len 0); `c` opens the next, and the block if it is full now.
+      nblock += len < 4 ? len : 5
       if (nblock >= limit) {
-        // The block is compressed now; the pending run (its `len` bytes, all in the input) opens the next.
-        cuts.push(this.#offset + i + 1 - len)
+        cuts.push(this.#offset + i)
         nblock = 0
       }
+      // Most of a text is runs of one byte: while each byte differs from the one before, each adds 1 as the
+      // next one ends it. Stopped short of the limit, where the loop above cuts (the main thread scans
+      // every byte of the tar: CPython's 99 MB, ~1.7x faster than a byte at a time).
+      let prev = c
+      let j = i + 1
+      const end = Math.min(n, j + (limit - nblock - 1))
+      while (j < end) {
+        const d = bytes[j]!
+        if (d === prev) break
+        prev = d
+        j++
+      }
+      nblock += j - i - 1
+      ch = prev
+      len = 1
+      i = j
     }
     this.#ch = ch
     this.#len = len
     this.#nblock = nblock
-    this.#offset += bytes.length
+    this.#offset += n
     return cuts
   }
 }

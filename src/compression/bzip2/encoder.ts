@@ -14,7 +14,8 @@ function concat (parts: Uint8Array[]): Uint8Array {
 
 /**
  * Incremental compressor. libbz2 compresses a block as soon as it is full, so output comes out block by
- * block while writing; memory is one WebAssembly instance (about 8 MB at level 9), released by `finish`.
+ * block while writing; memory is one WebAssembly instance (about 8 MB at level 9), given back to the
+ * module's pool by `finish`.
  * Synchronous: `loadLibbz2()` must have completed first.
  */
 export class Bzip2Encoder {
@@ -91,7 +92,7 @@ export function bzip2CompressSync (bytes: Uint8Array, level: Bzip2Level | number
 /**
  * Bytes of the warm-up input: over libbz2's 10000, below which a block is sorted by its fallback sort
  * instead of the main one. Compressed at level 1 (the same code as level 9, over 100 kB blocks instead of
- * 900 kB), so that its instance's memory, garbage until collected, is ~1 MB rather than ~8.
+ * 900 kB), so that its instance's memory is ~1 MB rather than ~8 where nothing reuses it.
  */
 const WARM_UP_BYTES = 32 * 1024
 

@@ -1,10 +1,13 @@
 /**
  * libbz2 (Debian's bzip2 1.0.8 source compiled to WebAssembly by scripts/wasm/build-libbz2.sh) behind a
  * small typed wrapper. The module is loaded and compiled once, by `loadLibbz2()` (the async entry points
- * call it; see wasm-module.ts), and shared; every compressor or decompressor gets its own instance, so its linear memory (up to ~8 MB for `-9` compression) belongs to
- * that one stream and goes away with it. The module imports nothing, so the same code runs in browsers.
+ * call it; see wasm-module.ts), and shared; every compressor or decompressor gets an instance of its own
+ * while it runs, from the module's pool: its linear memory (up to ~8 MB for `-9` compression) serves the
+ * next stream of the thread once released, instead of a new instance growing (and the kernel zeroing) its
+ * memory again for each stream (a rebuild's block worker encodes one piece after another). The module
+ * imports nothing, so the same code runs in browsers.
  */
-import { LazyWasmModule } from '../wasm-module.js'
+import { LazyWasmModule, type WasmInstanceStats } from '../wasm-module.js'
 
 /** Return codes of BZ2_bzCompress / BZ2_bzDecompress (bzlib.h). */
 export const BZ_OK = 0
@@ -45,6 +48,11 @@ export function libbz2CompressorsCreated (): number {
   return compressorsCreated
 }
 
+/** libbz2's instances: created, in use, idle (for tests and measurements). */
+export function libbz2Instances (): WasmInstanceStats {
+  return libbz2.stats
+}
+
 /** Loads libbz2 (once); Libbz2Stream, Bzip2Encoder and bzip2CompressSync need it to have completed. */
 export async function loadLibbz2 (): Promise<void> {
   await libbz2.load()
@@ -59,13 +67,16 @@ export class Libbz2Stream {
   private x: ShimExports | undefined
   private readonly h: number
   readonly inCapacity: number
+  /** A call trapped: the instance (its stack pointer, its heap) is not fit for another stream. */
+  private broken = false
 
   private constructor (create: (x: ShimExports) => number) {
-    const instance = new WebAssembly.Instance(libbz2.module, {})
-    const x = instance.exports as unknown as ShimExports
-    x._initialize?.()
+    const x = libbz2.instantiate() as ShimExports
     const h = create(x)
-    if (h === 0) throw new RangeError('libbz2: stream initialisation failed (out of memory or bad block size)')
+    if (h === 0) {
+      libbz2.recycle(x)
+      throw new RangeError('libbz2: stream initialisation failed (out of memory or bad block size)')
+    }
     this.x = x
     this.h = h
     this.inCapacity = x.shim_in_capacity()
@@ -101,10 +112,21 @@ export class Libbz2Stream {
   get totalIn (): number { return this.exports.shim_total_in(this.h) }
 
   /** One BZ2_bzCompress call (BZ_RUN, or BZ_FINISH); returns libbz2's code. */
-  compress (finish: boolean): number { return this.exports.shim_compress(this.h, finish ? 1 : 0) }
+  compress (finish: boolean): number { return this.guard(x => x.shim_compress(this.h, finish ? 1 : 0)) }
 
   /** One BZ2_bzDecompress call; returns libbz2's code. */
-  decompress (): number { return this.exports.shim_decompress(this.h) }
+  decompress (): number { return this.guard(x => x.shim_decompress(this.h)) }
+
+  /** Runs `call` on the exports; the instance is not reused if it throws (a trap). */
+  private guard (call: (x: ShimExports) => number): number {
+    const x = this.exports
+    try {
+      return call(x)
+    } catch (err) {
+      this.broken = true
+      throw err
+    }
+  }
 
   /** Whether the last step filled the output window (so there may be more output without more input). */
   get outputFull (): boolean { const x = this.exports; return x.shim_produced(this.h) === x.shim_out_capacity() }
@@ -115,12 +137,14 @@ export class Libbz2Stream {
     return new Uint8Array(x.memory.buffer, x.shim_out_buffer(this.h), x.shim_produced(this.h))
   }
 
-  /** Release the stream and drop the instance (and with it its memory). Safe to call twice. */
+  /** Release the stream and give its instance back to the pool (or drop it after a trap). Safe to call twice. */
   release (): void {
     if (this.x === undefined) return
     const x = this.x
     this.x = undefined
-    // After a trap the instance's state is unknown; it is dropped either way.
-    try { x.shim_free(this.h) } catch { /* the instance is discarded below */ }
+    if (this.broken) return
+    // The pool resets the memory anyway; freeing first keeps a released instance's heap consistent.
+    try { x.shim_free(this.h) } catch { return }
+    libbz2.recycle(x)
   }
 }

@@ -97,3 +97,38 @@ describe('bzip2 block by block (fast-check)', () => {
     }), { numRuns: 60, seed: 16 })
   }, 300_000)
 })
+
+/** libbz2's rule one byte at a time (bzlib.c ADD_CHAR_TO_BLOCK and the nblockMAX check), to check the cutter's fast path against. */
+function cutsByteByByte (data: Uint8Array, level: number): number[] {
+  const limit = bzip2BlockLimit(level)
+  const cuts: number[] = []
+  let ch = 256
+  let len = 0
+  let nblock = 0
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] !== ch || len === 255) {
+      nblock += len < 4 ? len : 5
+      ch = data[i]!
+      len = 1
+    } else {
+      len++
+    }
+    if (nblock >= limit) { cuts.push(i + 1 - len); nblock = 0 }
+  }
+  return cuts
+}
+
+describe('Bzip2BlockCutter (fast-check)', () => {
+  it('cuts where libbz2\'s rule, applied byte by byte, does (runs of distinct bytes skipped in bulk), in any chunks', () => {
+    // Level 1 and inputs of several blocks, so that cuts fall inside stretches of distinct bytes, just
+    // after runs, and at the ends of pushed chunks.
+    fc.assert(fc.property(fc.array(piece, { minLength: 4, maxLength: 24 }), fc.integer({ min: 1, max: 150_000 }), (ps, chunk) => {
+      const data = new Uint8Array(Buffer.concat(ps))
+      const cutter = new Bzip2BlockCutter(1)
+      const cuts: number[] = []
+      for (let at = 0; at < data.length; at += chunk) cuts.push(...cutter.push(data.subarray(at, at + chunk)))
+      expect(cuts).toEqual(cutsByteByByte(data, 1))
+    }), { numRuns: 300, seed: 21 })
+  }, 120_000)
+})
+

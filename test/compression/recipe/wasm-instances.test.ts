@@ -10,6 +10,10 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { manifestFromTarball } from '../../../src/index.js'
 import { liblzmaInstances } from '../../../src/compression/xz/liblzma.js'
+import { libbz2Instances } from '../../../src/compression/bzip2/libbz2.js'
+import { bzip2Decompress } from '../../../src/compression/bzip2/decoder.js'
+import { encodePiece, prepareEncoder } from '../../../src/compression/recipe/blocks.js'
+import { joinBytes } from '../../../src/bytes-concat.js'
 import { tool } from '../../manifest/compressed-helpers.js'
 
 const small = new Uint8Array(readFileSync(join(import.meta.dirname, '../../fixtures/real/tar-stream-3.1.7.tar')))
@@ -56,5 +60,37 @@ describe('wasm codec instances are reused, not re-created', () => {
     expect(created).toBeLessThanOrEqual(2)
     // Every instance was given back, and the description's end let the idle ones go.
     expect(liblzmaInstances()).toMatchObject({ inUse: 0, idle: 0 })
+  })
+
+  it('a block worker\'s bzip2 pieces, one after another: one libbz2 instance for all, each piece exact', async () => {
+    // A rebuild's block worker warms libbz2 up, then encodes piece after piece (alsa-lib: 4 each). Before, each
+    // piece (and the warm-up) created an instance whose ~8 MB the kernel zeroed page by page as it grew.
+    const recipe = { encoder: 'bzip2', params: { level: 9 } }
+    const pieces = [hello.subarray(0, 300_000), small, hello.subarray(300_000)]
+    const streams: Uint8Array[] = []
+    const created = await instancesCreated(async () => {
+      await prepareEncoder(recipe)
+      for (const piece of pieces) streams.push(await encodePiece(recipe, piece))
+    })
+    pieces.forEach((piece, i) => { expect(Buffer.compare(streams[i]!, tool('bzip2', ['-9', '-c'], piece))).toBe(0) })
+    expect(created).toBeLessThanOrEqual(1)
+    expect(libbz2Instances()).toMatchObject({ inUse: 0, idle: 1 })
+  })
+
+  it('bzip2 decoders reuse the instance too, and a stream cut short gives it back', async () => {
+    const stream = tool('bzip2', ['-9', '-c'], hello)
+    const decoded: Uint8Array[] = []
+    const created = await instancesCreated(async () => {
+      for (let i = 0; i < 2; i++) {
+        const parts: Uint8Array[] = []
+        for await (const part of bzip2Decompress([stream])) parts.push(part)
+        decoded.push(joinBytes(parts))
+      }
+      // Stopped after its first output: the generator's return() releases the stream.
+      for await (const part of bzip2Decompress([stream])) { expect(part.length).toBeGreaterThan(0); break }
+    })
+    for (const bytes of decoded) expect(Buffer.compare(bytes, hello)).toBe(0)
+    expect(created).toBeLessThanOrEqual(1)
+    expect(libbz2Instances().inUse).toBe(0)
   })
 })
