@@ -141,14 +141,16 @@ function checkZipRecordValues (r: ZipEntryRecord): void {
 
 /** What the schema cannot say about a record: ranges, shapes of lists, one form per absent value (§7.2). */
 function checkRecordValues (r: EntryRecord): void {
-  const naturals = [r.k ?? 1, r.y ?? 0, r.m ?? 0, r.u ?? 0, r.g ?? 0, r.s ?? 1, r.sz ?? 0, ...(r.dv ?? [])]
-  if (naturals.some(n => n < 0) || (r.y ?? 0) > 255 || r.k === 0 || r.s === 0 || r.t === 0 || r.y === 0x30 ||
-      (r.dv !== undefined && r.dv.length !== 2) || (r.hp !== undefined && r.hb !== undefined) ||
+  // No list of the values: this runs for every entry a description writes, and the lists were 1.6% of
+  // what describing CPython's tar allocated (#16). A field most records lack is looked into when present.
+  if ((r.k ?? 1) < 0 || (r.y ?? 0) < 0 || (r.m ?? 0) < 0 || (r.u ?? 0) < 0 || (r.g ?? 0) < 0 || (r.s ?? 1) < 0 || (r.sz ?? 0) < 0 ||
+      (r.y ?? 0) > 255 || r.k === 0 || r.s === 0 || r.t === 0 || r.y === 0x30 ||
+      (r.dv !== undefined && (r.dv.length !== 2 || r.dv.some(n => n < 0))) || (r.hp !== undefined && r.hb !== undefined) ||
       (r.x?.some(record => record.length < 1 || record.length > 2 || typeof record[0] !== 'string') ?? false) ||
       (r.hp?.some(([offset, bytes]) => offset < 0 || bytes.length === 0) ?? false)) {
     throw new InvalidManifestError('entry record has a value out of range, or a default written out')
   }
-  if ([r.p, r.un, r.gn, r.l, ...(r.x ?? []).flat()].some(bomText)) {
+  if (bomText(r.p) || bomText(r.un) || bomText(r.gn) || bomText(r.l) || (r.x?.some(record => record.some(bomText)) ?? false)) {
     throw new InvalidManifestError('entry record has a text name that begins with U+FEFF (§3.7: such a name is bytes)')
   }
 }

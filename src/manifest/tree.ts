@@ -157,7 +157,9 @@ export class UnpackedTree {
   /** The directory that holds `path`'s last component, creating missing ones; undefined on a conflict. */
   #parentOf (path: string[]): DirNode | undefined {
     let dir = this.#root
-    for (const part of path.slice(0, -1)) {
+    // An index, not a loop over path.slice(0, -1): once an entry, no copy and no iterator (#16).
+    for (let i = 0; i < path.length - 1; i++) {
+      const part = path[i] as string
       const next = dir.children.get(part)
       if (next === undefined) {
         const created: DirNode = { kind: 'dir', children: new Map(), entries: [] }

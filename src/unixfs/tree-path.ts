@@ -26,8 +26,14 @@ export function treePath (rawPath: Uint8Array): string[] | TreePathFailure {
 
 /** treePath of a path already decoded (strict UTF-8): a caller that holds the text decodes it once. */
 export function treePathOfText (text: string): string[] | TreePathFailure {
-  const parts = text.split('/').filter(part => part !== '' && part !== '.')
-  // GNU tar refuses members with a '..' component, so the tree never holds them.
-  if (parts.includes('..')) return 'unsafe-path'
-  return parts
+  const parts = text.split('/')
+  let drops = false
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string
+    // GNU tar refuses members with a '..' component, so the tree never holds them.
+    if (part === '..') return 'unsafe-path'
+    if (part === '' || part === '.') drops = true
+  }
+  // Most paths (all but a directory's, with its trailing '/') keep every part: no second list (#16).
+  return drops ? parts.filter(part => part !== '' && part !== '.') : parts
 }

@@ -107,6 +107,15 @@ describe('describing a tar', () => {
     expect(await decodesFor(2 * MEMBERS) - few).toBe(0)
   })
 
+  it('builds no list to check a record\'s values or to place its path in the tree', async () => {
+    for (const method of ['filter', 'flat', 'slice'] as const) {
+      const few = await callsWhileDescribing(Array.prototype, method, MEMBERS)
+      const more = await callsWhileDescribing(Array.prototype, method, 2 * MEMBERS)
+      // There was one of each a member (checkRecordValues' flat, treePathOfText's filter, #parentOf's slice).
+      expect(more - few).toBe(0)
+    }
+  })
+
   it('makes each file\'s CID for the tree from the bytes it kept, without decoding them as a CID', async () => {
     const { CID } = await import('multiformats/cid')
     const decodesFor = async (files: number): Promise<number> => await callsWhileDescribing(CID, 'decode', files)

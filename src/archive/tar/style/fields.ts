@@ -61,7 +61,9 @@ export interface MemberHeaderFields {
  * ```
  */
 export function headerFieldsOf (member: TarMember): MemberHeaderFields {
-  const fields: MemberHeaderFields = {
+  // One literal with every field, set in place after: a spread copy (`{ ...fields, paxRecords }`) got a
+  // map of its own each time, and every read of it then missed V8's inline caches (#16).
+  const fields: { -readonly [K in keyof MemberHeaderFields]: MemberHeaderFields[K] } = {
     typeflag: member.typeflag,
     path: member.path,
     linkTarget: member.linkTarget ?? EMPTY,
@@ -76,12 +78,15 @@ export function headerFieldsOf (member: TarMember): MemberHeaderFields {
     devMajor: member.devMajor ?? 0,
     devMinor: member.devMinor ?? 0,
     atime: member.gnuAtime,
-    ctime: member.gnuCtime
+    ctime: member.gnuCtime,
+    paxRecords: undefined
   }
   const records = member.paxRecords
   if (records === undefined) return fields
-  if (member.typeflag === TYPE_PAX_GLOBAL) return { ...fields, paxRecords: records }
-  return { ...fields, paxRecords: records.map(([key, value]) => [key, sameBytes(derivedPaxValue(key, fields), value) ? null : value]) }
+  fields.paxRecords = member.typeflag === TYPE_PAX_GLOBAL
+    ? records
+    : records.map(([key, value]) => [key, sameBytes(derivedPaxValue(key, fields), value) ? null : value])
+  return fields
 }
 
 function sameBytes (a: Uint8Array | undefined, b: Uint8Array): boolean {
