@@ -61,6 +61,11 @@ export class LazyWasmModule {
     return await this.#loading
   }
 
+  /** Undefined once the module is compiled; else `load()`'s promise (a lazy EncoderFactory.load, which a race awaits only to run). */
+  loading (): Promise<void> | undefined {
+    return this.#module === undefined ? this.load().then(() => undefined) : undefined
+  }
+
   /** The compiled module; `load()` must have completed (a codec's async entry points await it). */
   get module (): WebAssembly.Module {
     if (this.#module === undefined) throw new Error(`${this.#name} used before its WebAssembly module was loaded (await its load function first)`)
