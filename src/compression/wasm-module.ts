@@ -35,8 +35,8 @@ export class LazyWasmModule {
   #loading: Promise<WebAssembly.Module> | undefined
   /** Instances given back, ready to be reset and handed out again. */
   #idle: WasmExports[] = []
-  /** A new instance's memory once initialised: a recycled instance is reset to it. */
-  #fresh: Uint8Array | undefined
+  /** A new instance's memory once initialised, its non-zero pages only: a recycled instance is reset to it. */
+  #fresh: FreshPages | undefined
   #created = 0
   #inUse = 0
 
@@ -61,6 +61,11 @@ export class LazyWasmModule {
     return await this.#loading
   }
 
+  /** Undefined once the module is compiled; else `load()`'s promise (a lazy EncoderFactory.load, which a race awaits only to run). */
+  loading (): Promise<void> | undefined {
+    return this.#module === undefined ? this.load().then(() => undefined) : undefined
+  }
+
   /** The compiled module; `load()` must have completed (a codec's async entry points await it). */
   get module (): WebAssembly.Module {
     if (this.#module === undefined) throw new Error(`${this.#name} used before its WebAssembly module was loaded (await its load function first)`)
@@ -78,12 +83,12 @@ export class LazyWasmModule {
     const reused = this.#idle.pop()
     this.#inUse++
     if (reused !== undefined) {
-      resetMemory(reused.memory, this.#fresh as Uint8Array)
+      resetMemory(reused.memory, this.#fresh as FreshPages)
       return reused
     }
     const exports = new WebAssembly.Instance(this.module, {}).exports as unknown as WasmExports
     exports._initialize?.()
-    this.#fresh ??= new Uint8Array(exports.memory.buffer).slice()
+    this.#fresh ??= freshPages(exports.memory)
     this.#created++
     return exports
   }
@@ -104,27 +109,47 @@ export class LazyWasmModule {
 
   /** Instances created so far, handed out and not given back, and idle (for tests and measurements). */
   get stats (): WasmInstanceStats {
-    return { created: this.#created, inUse: this.#inUse, idle: this.#idle.length }
+    let freshBytes = 0
+    for (const page of this.#fresh?.values() ?? []) freshBytes += page.length
+    return { created: this.#created, inUse: this.#inUse, idle: this.#idle.length, freshBytes }
   }
 }
 
 /** A wasm page. */
 const PAGE = 65536
 
+/** A new instance's memory: its non-zero pages by index (libzstd's 1 MiB stack is zeros: not copied). */
+type FreshPages = ReadonlyMap<number, Uint8Array>
+
+function freshPages (memory: WebAssembly.Memory): FreshPages {
+  const pages = new Map<number, Uint8Array>()
+  const bytes = new Uint8Array(memory.buffer)
+  for (let at = 0; at < bytes.length; at += PAGE) {
+    const page = bytes.subarray(at, at + PAGE)
+    if (!isZero(page)) pages.set(at / PAGE, page.slice())
+  }
+  return pages
+}
+
 /**
- * Makes `memory` what it was when new: `fresh` at its start, zeros beyond. Only pages holding something are
+ * Makes `memory` what it was when new: the fresh pages, zeros elsewhere. Only pages holding something are
  * written: a page never touched reads as zeros without being backed, and writing it would make it resident.
  */
-function resetMemory (memory: WebAssembly.Memory, fresh: Uint8Array): void {
-  new Uint8Array(memory.buffer).set(fresh)
-  const words = new Int32Array(memory.buffer)
-  const pageWords = PAGE / 4
-  for (let page = Math.ceil(fresh.length / PAGE) * pageWords; page < words.length; page += pageWords) {
-    const end = page + pageWords
-    for (let w = page; w < end; w++) {
-      if (words[w] !== 0) { words.fill(0, w, end); break }
-    }
+function resetMemory (memory: WebAssembly.Memory, fresh: FreshPages): void {
+  const bytes = new Uint8Array(memory.buffer)
+  for (let at = 0, index = 0; at < bytes.length; at += PAGE, index++) {
+    const page = bytes.subarray(at, at + PAGE)
+    const was = fresh.get(index)
+    if (was !== undefined) page.set(was)
+    else if (!isZero(page)) page.fill(0)
   }
+}
+
+/** Whether a page is all zeros, read a word at a time. */
+function isZero (page: Uint8Array): boolean {
+  const words = new Int32Array(page.buffer, page.byteOffset, page.length / 4)
+  for (let w = 0; w < words.length; w++) if (words[w] !== 0) return false
+  return true
 }
 
 /** What every module instance exports: its memory and, when it has constructors, `_initialize`. */
@@ -140,6 +165,8 @@ export interface WasmInstanceStats {
   readonly inUse: number
   /** Instances given back, waiting to be reused. */
   readonly idle: number
+  /** Bytes kept to reset a reused instance (a new one's non-zero pages). */
+  readonly freshBytes: number
 }
 
 function decodeBase64 (text: string): Uint8Array<ArrayBuffer> {

@@ -34,16 +34,17 @@ export interface RecipeRaces {
 
 /**
  * The race a plan describes, with its candidates (whose code the race loads as it runs them). `warmUp`:
- * warm up the first candidate's encoder (EncoderFactory.warmUp), which the race starts at once, before the
- * member's bytes: for a thread that runs only races (on Node, the race worker), where its first block
- * would otherwise be encoded in unoptimised code.
+ * load the first candidate's code and warm up its encoder (EncoderFactory.warmUp), which the race starts
+ * at once, before the member's bytes: for a thread that runs only races (on Node, the race worker), where
+ * its first block would otherwise be encoded in unoptimised code, and where the first bytes then wait in
+ * its message queue (shared slots) rather than as copies in the race's log while the code loads.
  */
 export async function raceOf (plan: RacePlan, options: { warmUp?: boolean } = {}): Promise<RecipeRace> {
   const candidates = await Promise.all(plan.recipes.map(async recipe => await candidateFor(recipe, plan.contentSize)))
   const first = candidates[0]
-  if (options.warmUp === true && first?.warmUp !== undefined) {
+  if (options.warmUp === true && first !== undefined) {
     await first.load?.()
-    first.warmUp()
+    first.warmUp?.()
   }
   return new RecipeRace(candidates, {
     ...(plan.maxLag === undefined ? {} : { maxLag: plan.maxLag }),

@@ -20,7 +20,7 @@ const families: Readonly<Record<string, () => Promise<EncoderFamily>>> = {
   'zlib-chromium': async () => (await import('./zlib.js')).zlibEncoder,
   bzip2: async () => await (await import('./bzip2.js')).loadBzip2Encoder(),
   xz: async () => await (await import('./xz.js')).loadXzEncoder(),
-  zstd: async () => await (await import('./zstd.js')).loadZstdEncoder()
+  zstd: async () => (await import('./zstd.js')).zstdEncoder
 }
 
 /**
@@ -84,13 +84,11 @@ export async function xzCandidates (head: Uint8Array): Promise<EncoderFactory[] 
 
 /**
  * A zstd frame header names the checksum flag, whether the size was pledged (and the size) and the
- * window, but not the level: the levels that fit, most likely first (see zstd/candidates.ts, which asks
- * libzstd what header each level writes, so libzstd is loaded first).
+ * window, but not the level: the levels that fit, most likely first (see zstd/candidates.ts). libzstd
+ * is not loaded here: the race loads it when it runs them (`load`), maybe on another thread.
  */
 export async function zstdCandidates (head: Uint8Array, contentSize: number | undefined): Promise<EncoderFactory[] | undefined> {
-  const zstd = await import('./zstd.js')
-  await zstd.loadZstdEncoder()
-  const params = zstd.zstdCandidateParams(head)
+  const params = (await import('../zstd/candidates.js')).zstdCandidateParams(head)
   if (params === undefined) return undefined
-  return await Promise.all(params.map(async p => await encoderFor({ encoder: 'zstd', params: p }, contentSize)))
+  return await Promise.all(params.map(async p => await candidateFor({ encoder: 'zstd', params: p }, contentSize)))
 }

@@ -1,18 +1,20 @@
 /** Recipe encoder "zstd": libzstd 1.5.4 (WebAssembly) as the zstd command line drives it (zstd/encoder.ts). */
 import { createZstdEncoder } from '../zstd/encoder.js'
-import { loadLibzstd, zstdWindowLog } from '../zstd/libzstd.js'
-import type { EncoderFactory, EncoderFamily, Recipe } from './encoder.js'
+import { libzstdLoading } from '../zstd/libzstd.js'
+import { zstdWindowLog } from '../zstd/window-log.js'
+import type { EncoderFactory, Recipe } from './encoder.js'
 
-export { zstdCandidateParams } from '../zstd/candidates.js'
-
-/** Loads libzstd; the factory it returns then creates encoders synchronously (and zstdCandidateParams works). */
-export async function loadZstdEncoder (): Promise<EncoderFamily> {
-  await loadLibzstd()
-  return zstdEncoder
-}
-
-function zstdEncoder (recipe: Recipe, contentSize?: number): EncoderFactory {
-  return { recipe, holdsBack: zstdHoldsBack(recipe.params, contentSize), create: () => createZstdEncoder(recipe.params, contentSize) }
+/**
+ * A factory made without libzstd: its WebAssembly loads (`load`) only when a candidate or recipe is about
+ * to run, so a description that races on another thread never compiles it on its own (#16, memory).
+ */
+export function zstdEncoder (recipe: Recipe, contentSize?: number): EncoderFactory {
+  return {
+    recipe,
+    holdsBack: zstdHoldsBack(recipe.params, contentSize),
+    load: libzstdLoading,
+    create: () => createZstdEncoder(recipe.params, contentSize)
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * The header tells the checksum flag, whether a content size was pledged (a file argument) and its value,
  * and the window: either a window log or, in a single-segment frame, that the window covers the whole
  * content. libzstd derives the window from the level, the pledged size and --long, so for each level the
- * exact header it would write is predicted (by the same libzstd, see zstdWindowLog) and compared byte for
+ * exact header it would write is predicted (as that libzstd does, see window-log.ts) and compared byte for
  * byte; levels whose header differs are left out. The level itself is not in the header, so several
  * levels usually remain, most likely first:
  *   3 (the CLI's default: `tar --zstd`, `tar -I zstd`), 19 (the highest without --ultra, usual for
@@ -18,7 +18,7 @@
  * (measured on a 50 MiB tar: test/compression/zstd-encoder/measure.ts).
  */
 import { parseZstdFrameHeader, zstdFrameHeaderSize, zstdMagicKind } from '../container/zstd.js'
-import { zstdWindowLog } from './libzstd.js'
+import { zstdWindowLog } from './window-log.js'
 
 export const ZSTD_LEVELS_BY_LIKELIHOOD: readonly number[] = Object.freeze([
   3, 19, 1, 9, 6, 12, 22, 10, 15, 2, 4, 5, 7, 8, 11, 13, 14, 16, 17, 18, 20, 21, -1, -2, -3, -4, -5

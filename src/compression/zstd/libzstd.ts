@@ -9,13 +9,23 @@
  * module's pool, where the next encoder reuses that memory.
  */
 import { ArchiveManifestError, LimitExceededError } from '../../errors.js'
-import { LazyWasmModule, type WasmExports } from '../wasm-module.js'
+import { LazyWasmModule, type WasmExports, type WasmInstanceStats } from '../wasm-module.js'
 
 const libzstd = new LazyWasmModule('libzstd', async () => (await import('./libzstd-wasm.generated.js')).libzstdWasmBase64)
 
-/** Loads libzstd (once); LibzstdStream and zstdWindowLog need it to have completed. */
+/** Loads libzstd (once); LibzstdStream and libzstdWindowLog need it to have completed. */
 export async function loadLibzstd (): Promise<void> {
   await libzstd.load()
+}
+
+/** Undefined once libzstd is loaded, else the promise of `loadLibzstd()` (for EncoderFactory.load). */
+export function libzstdLoading (): Promise<void> | undefined {
+  return libzstd.loading()
+}
+
+/** libzstd's instances: created, in use, idle (what holds its memory; for tests and measurements). */
+export function libzstdInstances (): WasmInstanceStats {
+  return libzstd.stats
 }
 
 /** ZSTD_EndDirective. */
@@ -138,9 +148,10 @@ let query: ShimExports | undefined
 
 /**
  * The window log libzstd 1.5.4 chooses for a frame at `level`, for a pledged `size` (undefined: unknown)
- * and a --long window log (0: off). One small shared instance answers these; it allocates only briefly.
+ * and a --long window log (0: off), as libzstd itself answers: the reference that window-log.ts, which
+ * the library uses, is tested against. One small shared instance answers these; it allocates only briefly.
  */
-export function zstdWindowLog (level: number, size: number | undefined, longWindowLog = 0): number {
+export function libzstdWindowLog (level: number, size: number | undefined, longWindowLog = 0): number {
   query ??= instantiate()
   return query.zw_window_log(level, size ?? -1, longWindowLog)
 }
