@@ -108,7 +108,7 @@ sources=(
 )
 cp "$here/liblzma-shim.c" "$here/liblzma-decoder-shim.c" "$work/"
 exports=(xz_create xz_input xz_input_size xz_output xz_write xz_finish xz_pump xz_done
-  xz_block_output xz_block_output_size xz_block_header_size
+  xz_block_output xz_block_output_size xz_block_header_size xz_block_input_kept
   xzd_create xzd_input xzd_output xzd_write xzd_finish xzd_pump xzd_done xzd_total_in)
 
 cd "$work"

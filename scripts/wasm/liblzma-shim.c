@@ -37,18 +37,20 @@ typedef struct {
 	const uint8_t *out_ptr; /* where the last xz_pump left its output */
 
 	/* Multi-threaded layout: a block is emitted when complete, as its header holds its sizes. Memory is
-	 * bounded by the block size: its input is kept (a block that does not fit the threaded encoder's
-	 * output buffer is stored uncompressed, from the input) and its compressed form is kept. Both buffers
-	 * are allocated once, at their final sizes, when the first block starts: grown step by step, each
-	 * step's old buffer would stay in the instance's memory (which never shrinks), resident, beside the
-	 * new one. Pages not written yet are not resident, so a short stream costs no more. */
+	 * bounded by the block size: its compressed form is kept, and its input while the block may still
+	 * not fit the threaded encoder's output buffer (it is then stored uncompressed, from the input; see
+	 * mt_may_overflow). Both buffers are allocated once, at their final sizes, when the first block
+	 * starts: grown step by step, each step's old buffer would stay in the instance's memory (which never
+	 * shrinks), resident, beside the new one. Pages not written are not resident: a short stream, or a
+	 * block whose input is let go early, costs no more than what was written. */
 	int header_sent;
 	lzma_index *index;
 	lzma_block block;
 	int in_block;
 	int overflow;          /* the block's encoder output passed out_limit: store it uncompressed */
+	int keep_input;        /* the block's input is copied to bin (it may yet overflow) */
 	uint64_t out_limit;    /* the threaded encoder's per-block output buffer size */
-	uint8_t *bin; size_t bin_len, bin_cap;
+	uint8_t *bin; size_t bin_len, bin_cap; /* bin_len: the block's input so far (kept or not) */
 	uint8_t *bout; size_t bout_len, bout_cap;
 
 	uint8_t io_in[IO_SIZE];
@@ -183,8 +185,27 @@ static int mt_start_block(xz_enc *e)
 	e->bout_len = e->block.header_size;
 	e->bin_len = 0;
 	e->overflow = 0;
+	e->keep_input = 1;
 	e->in_block = 1;
 	return 0;
+}
+
+/* Bytes of a block's input that LZMA2 may have taken but not written out yet: the chunk being built (at
+ * most 2 MiB of input; lzma2_encoder.h) and the LZ encoder's look-ahead (a few KiB: the encoder runs until
+ * only its keep_size_after bytes are left unencoded). */
+#define LZMA2_PENDING_MAX ((2u << 20) + (64u << 10))
+
+/*
+ * Whether the block's output may still reach out_limit, after the input given so far: a bound on the
+ * rest of LZMA2's output. Each chunk costs at most 6 bytes more than its input (a chunk that does not
+ * compress is stored, with a 3-byte header; a compressed one has a header of 5 or 6), and chunks other
+ * than the last hold at least ~60 KiB of input, so 1/4096 per byte is ample. Once this is false it stays
+ * false, and the block's input need not be kept: a compressible block lets go of it after a few MiB.
+ */
+static int mt_may_overflow(const xz_enc *e)
+{
+	uint64_t rest = e->block_size - e->bin_len + LZMA2_PENDING_MAX;
+	return e->bout_len + rest + rest / 4096 + 64 >= e->out_limit;
 }
 
 static int mt_end_block(xz_enc *e)
@@ -199,6 +220,7 @@ static int mt_end_block(xz_enc *e)
 		if (ret != LZMA_OK) return ret;
 	} else {
 		/* Incompressible: uncompressed LZMA2 chunks, with a header of their own. */
+		if (!e->keep_input) return LZMA_PROG_ERROR; /* mt_may_overflow's bound was wrong */
 		uint64_t need = lzma_block_buffer_bound64(e->bin_len);
 		if (!grow(&e->bout, &e->bout_cap, need, need)) return LZMA_MEM_ERROR;
 		size_t pos = 0;
@@ -235,10 +257,12 @@ static int32_t mt_pump(xz_enc *e)
 		if (n == 0) break;
 		if (!e->in_block && (ret = mt_start_block(e))) return -ret;
 		if (n > e->block_size - e->bin_len) n = (size_t)(e->block_size - e->bin_len);
-		memcpy(e->bin + e->bin_len, e->io_in + e->in_pos, n);
-		if (!e->overflow && (ret = mt_code(e, e->bin + e->bin_len, n, LZMA_RUN))) return -ret;
+		const uint8_t *in = e->io_in + e->in_pos;
+		if (e->keep_input) memcpy(e->bin + e->bin_len, in, n);
+		if (!e->overflow && (ret = mt_code(e, in, n, LZMA_RUN))) return -ret;
 		e->bin_len += n;
 		e->in_pos += n;
+		if (e->keep_input && !e->overflow && !mt_may_overflow(e)) e->keep_input = 0;
 	}
 	if (!e->finishing) return 0;
 	/* Index and stream footer. */
@@ -261,6 +285,9 @@ static int32_t mt_pump(xz_enc *e)
 const uint8_t *xz_block_output(xz_enc *e) { return e->bout; }
 uint32_t xz_block_output_size(xz_enc *e) { return e->mt && e->in_block && !e->overflow ? (uint32_t)e->bout_len : 0; }
 uint32_t xz_block_header_size(xz_enc *e) { return e->mt && e->in_block ? e->block.header_size : 0; }
+
+/* Multi-threaded layout: whether the current block's input is still kept (0 outside a block; for tests). */
+int xz_block_input_kept(xz_enc *e) { return e->mt && e->in_block && e->keep_input; }
 
 /* Returns how many bytes it left at xz_output (call again until 0), or a negated lzma_ret on error. */
 int32_t xz_pump(xz_enc *e)

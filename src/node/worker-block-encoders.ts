@@ -4,24 +4,29 @@
  * checks its digests. A piece's bytes are transferred to its worker and its stream transferred back (each
  * is a buffer of its own, made for that one hand-over). A worker is given a piece only when it is idle:
  * pieces given while every worker is busy wait here, in order, for the first to be done (a piece queued
- * behind a busy worker would leave another idle meanwhile). The workers start on `prepare()` or the first
- * piece, so a restore that has none starts none.
+ * behind a busy worker would leave another idle meanwhile). A piece begun (`begin`) has its worker chosen
+ * the same way, its input posted to it as it arrives (kept here only while it waits for one). The workers
+ * start on `prepare()` or the first piece, so a restore that has none starts none.
  */
 import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
-import { encodePiece, type BlockEncoders } from '../compression/recipe/blocks.js'
+import { encodePiece, PieceEncoder, type BlockEncoders, type PieceSink } from '../compression/recipe/blocks.js'
 import type { Recipe } from '../compression/recipe/encoder.js'
 import { startScriptWorker } from './script-worker.js'
 import { type ErrorReply, rebuiltError, workerFailure } from './worker-errors.js'
 
-/** To a worker: a piece to encode (its bytes in `buffer`, transferred), or a recipe whose encoder to load now. */
+/**
+ * To a worker: a piece to encode (its bytes in `buffer`, transferred), or a recipe whose encoder to load now;
+ * or a piece begun ('begin'), its input in 'write's (transferred), answered once its 'end' is encoded.
+ */
 export type BlockJob = { kind: 'piece', id: number, recipe: Recipe, buffer: ArrayBuffer, length: number } | { kind: 'prepare', recipe: Recipe }
+  | { kind: 'begin', id: number, recipe: Recipe } | { kind: 'write', id: number, buffer: ArrayBuffer, length: number } | { kind: 'end', id: number }
 /** From a worker: the piece's stream, or the error that stopped it. */
 export type BlockReply = { kind: 'done', id: number, buffer: ArrayBuffer, length: number } | (ErrorReply & { id: number })
 
 interface Pending { resolve: (stream: Uint8Array) => void, reject: (err: Error) => void, worker: number }
-/** A piece waiting for an idle worker. */
-interface Queued { job: BlockJob & { kind: 'piece' }, resolve: Pending['resolve'], reject: Pending['reject'] }
+/** A piece waiting for an idle worker: `give` gives it the worker. */
+interface Queued { give: (worker: number) => void, reject: Pending['reject'] }
 
 export interface WorkerBlockEncodersOptions {
   /**
@@ -75,8 +80,7 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
         if (p === undefined) return
         pending.delete(reply.id)
         busy[p.worker] = false
-        const next = queue.shift()
-        if (next !== undefined) send(p.worker, next)
+        queue.shift()?.give(p.worker)
         if (reply.kind === 'done') p.resolve(new Uint8Array(reply.buffer, 0, reply.length))
         else p.reject(rebuiltError(reply))
       }
@@ -90,11 +94,28 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
     }
   }
 
-  function send (w: number, { job, resolve, reject }: Queued): void {
+  /** Gives worker `w` the piece `id`, answered through `resolve` or `reject`. */
+  function take (w: number, id: number, resolve: Pending['resolve'], reject: Pending['reject']): void {
     busy[w] = true
-    pending.set(job.id, { resolve, reject, worker: w })
-    workers[w]!.postMessage(job, [job.buffer])
+    pending.set(id, { resolve, reject, worker: w })
   }
+
+  /** Starts the workers if need be, and calls `give` with an idle worker's index now or once one is. */
+  function withWorker (give: Queued['give'], reject: Queued['reject']): void {
+    if (workers.length === 0) start()
+    const idle = busy.indexOf(false)
+    if (idle >= 0) give(idle)
+    else queue.push({ give, reject })
+  }
+
+  /** Posts to piece `id`'s worker (nothing once the piece failed: its worker is gone). */
+  function post (id: number, job: BlockJob, transfer: ArrayBuffer[] = []): void {
+    const p = pending.get(id)
+    if (p !== undefined) workers[p.worker]!.postMessage(job, transfer)
+  }
+
+  /** Whether every worker is busy, so that a piece is encoded in this thread instead (`here`). */
+  const hereNow = (): boolean => here && busy.length === count && busy.every(b => b)
 
   return {
     width: here ? count + 1 : count,
@@ -104,16 +125,40 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
     },
     async encode (recipe, piece) {
       // The first pieces go to the workers, so that this thread takes the input of the next one meanwhile.
-      if (here && busy.length === count && busy.every(b => b)) return await encodePiece(recipe, piece)
-      if (workers.length === 0) start()
-      // A copy unless the piece is all of an ArrayBuffer (not slice(): on a Node Buffer that is a view of the caller's memory).
-      const own = piece.byteOffset === 0 && piece.byteLength === piece.buffer.byteLength && piece.buffer instanceof ArrayBuffer ? piece : new Uint8Array(piece)
+      if (hereNow()) return await encodePiece(recipe, piece)
+      const own = ownBytes(piece)
       const job = { kind: 'piece', id: nextId++, recipe, buffer: own.buffer as ArrayBuffer, length: own.length } satisfies BlockJob
       return await new Promise<Uint8Array>((resolve, reject) => {
-        const idle = busy.indexOf(false)
-        if (idle >= 0) send(idle, { job, resolve, reject })
-        else queue.push({ job, resolve, reject })
+        withWorker(w => { take(w, job.id, resolve, reject); workers[w]!.postMessage(job, [job.buffer]) }, reject)
       })
+    },
+    begin (recipe): PieceSink {
+      if (hereNow()) return new PieceEncoder(recipe)
+      const id = nextId++
+      /** Input given while the piece waits for a worker; undefined once it has one. */
+      let waiting: Uint8Array[] | undefined = []
+      let ended = false
+      const write = (bytes: Uint8Array): void => {
+        const own = ownBytes(bytes)
+        post(id, { kind: 'write', id, buffer: own.buffer as ArrayBuffer, length: own.length }, [own.buffer as ArrayBuffer])
+      }
+      const stream = new Promise<Uint8Array>((resolve, reject) => {
+        withWorker(w => {
+          take(w, id, resolve, reject)
+          workers[w]!.postMessage({ kind: 'begin', id, recipe } satisfies BlockJob)
+          for (const bytes of waiting ?? []) write(bytes)
+          waiting = undefined
+          if (ended) post(id, { kind: 'end', id })
+        }, (err) => { waiting = undefined; reject(err) }) // failed while waiting: later input is dropped, not kept
+      })
+      return {
+        write (bytes) { if (waiting !== undefined) waiting.push(bytes); else write(bytes) },
+        async end () {
+          ended = true
+          if (waiting === undefined) post(id, { kind: 'end', id })
+          return await stream
+        }
+      }
     },
     async close () {
       // Pieces not encoded yet fail rather than wait forever for workers that are gone (a later piece starts
@@ -121,4 +166,9 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
       await Promise.all(stop('closed').map(async worker => await worker.terminate()))
     }
   }
+}
+
+/** `bytes` as all of an ArrayBuffer of their own, to transfer: a copy unless they are (not slice(): on a Node Buffer that is a view of the caller's memory). */
+function ownBytes (bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : new Uint8Array(bytes)
 }

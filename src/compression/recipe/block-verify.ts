@@ -3,9 +3,11 @@
  * is the only candidate), verified block by block: the input is cut where the encoder starts a block,
  * the pieces are encoded by `BlockEncoders` (on Node, worker threads: several at once), and the spliced
  * stream is compared with the real bytes as the pieces come back, in order. The verdict is the one
- * RecipeRace gives: the candidate's recipe exactly when its whole stream equals the real body.
+ * RecipeRace gives: the candidate's recipe exactly when its whole stream equals the real body. A piece's
+ * input goes to its encoder as it arrives, when the encoders take it so (`begin`): an xz piece is 24 MiB
+ * at -6, which would otherwise be held whole here and again by its encoder.
  */
-import { blockLayoutOf, takeBytes, type BlockEncoders, type BlockLayout } from './blocks.js'
+import { blockLayoutOf, takeBytes, type BlockEncoders, type BlockLayout, type PieceSink } from './blocks.js'
 import type { Recipe } from './encoder.js'
 import type { RaceResult } from './race.js'
 
@@ -17,9 +19,10 @@ export class BlockVerifier {
   readonly #encoding: Array<Promise<Uint8Array>> = []
   /** Splices and compares the pieces' streams in order, one after the other. */
   #compared: Promise<void> = Promise.resolve()
-  /** Input not yet handed over, from offset #held on. */
-  #parts: Uint8Array[] = []
-  #held = 0
+  /** The piece whose input is being given, if any. */
+  #piece: PieceSink | undefined
+  /** Input so far. */
+  #offset = 0
   /** Spliced output and real bytes not yet compared (one of the two is empty between steps). */
   #out: Uint8Array[] = []
   #real: Uint8Array[] = []
@@ -40,7 +43,7 @@ export class BlockVerifier {
     this.#output(layout.splicer.start())
   }
 
-  /** Input is kept until its piece is handed over: give it bytes that are not reused. */
+  /** Input is given up to the encoders (or kept until its piece is handed over): give it bytes that are not reused. */
   get logging (): boolean { return true }
 
   /** The next real compressed bytes. */
@@ -54,8 +57,16 @@ export class BlockVerifier {
   /** The next uncompressed bytes. */
   input (bytes: Uint8Array): void {
     if (this.#failed || bytes.length === 0) return
-    this.#parts.push(bytes)
-    for (const cut of this.#layout.cutter.push(bytes)) this.#handOver(cut)
+    const start = this.#offset
+    this.#offset += bytes.length
+    // No view of `bytes` after its last part is written: that part may have been transferred, `bytes` with it.
+    let from = 0
+    for (const cut of this.#layout.cutter.push(bytes)) {
+      this.#write(bytes.subarray(from, cut - start))
+      from = cut - start
+      this.#handOver()
+    }
+    if (from < bytes.length) this.#write(bytes.subarray(from))
   }
 
   /** A promise while more pieces are encoding than the encoders take at once (wait for it), else undefined. */
@@ -66,11 +77,7 @@ export class BlockVerifier {
 
   /** The input ended, and the real body is the first `length` real bytes: the recipe, if its stream is that. */
   async end (length: number): Promise<RaceResult> {
-    if (!this.#failed) {
-      let rest = 0
-      for (const p of this.#parts) rest += p.length
-      this.#handOver(this.#held + rest)
-    }
+    if (!this.#failed) this.#handOver()
     await this.#compared
     if (!this.#failed) this.#output(this.#layout.splicer.end())
     // Output not compared is output beyond the real bytes received.
@@ -87,11 +94,18 @@ export class BlockVerifier {
    */
   dispose (): void { this.#fail() }
 
-  #handOver (end: number): void {
-    const piece = takeBytes(this.#parts, end - this.#held)
-    this.#held = end
-    if (piece.length === 0) return
-    const encoded = this.#encoders.encode(this.#recipe, piece)
+  #write (bytes: Uint8Array): void {
+    if (bytes.length === 0) return
+    this.#piece ??= this.#encoders.begin?.(this.#recipe) ?? heldPiece(this.#recipe, this.#encoders)
+    this.#piece.write(bytes)
+  }
+
+  /** Ends the piece being given its input (none without input). */
+  #handOver (): void {
+    const piece = this.#piece
+    this.#piece = undefined
+    if (piece === undefined) return
+    const encoded = piece.end()
     encoded.catch(() => {}) // thrown where it is awaited, in order
     this.#encoding.push(encoded)
     this.#compared = this.#compared.then(async () => {
@@ -124,6 +138,18 @@ export class BlockVerifier {
     this.#failed = true
     this.#out = []
     this.#real = []
-    this.#parts = []
+    // Ended unheard: its encoder is free for the next one.
+    this.#piece?.end().catch(() => {})
+    this.#piece = undefined
+  }
+}
+
+/** A piece held whole until its input ends, then handed over (encoders without `begin`). */
+function heldPiece (recipe: Recipe, encoders: BlockEncoders): PieceSink {
+  const parts: Uint8Array[] = []
+  let length = 0
+  return {
+    write (bytes) { parts.push(bytes); length += bytes.length },
+    async end () { return await encoders.encode(recipe, takeBytes(parts, length)) }
   }
 }

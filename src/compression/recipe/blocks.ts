@@ -9,7 +9,7 @@
 import { joinBytes } from '../../bytes-concat.js'
 import { Bzip2BlockCutter, Bzip2BlockSplicer } from '../bzip2/blocks.js'
 import { XzBlockCutter, XzBlockSplicer, xzBlockBytes } from '../xz/blocks.js'
-import type { Recipe } from './encoder.js'
+import type { Recipe, StreamEncoder } from './encoder.js'
 import { checkRecipe } from './params.js'
 import { encoderFor } from './registry.js'
 
@@ -50,6 +50,11 @@ export interface BlockEncoders {
   /** The recipe's stream for `piece`, which the caller gives up (it may be transferred to another thread). */
   encode(recipe: Recipe, piece: Uint8Array): Promise<Uint8Array>
   /**
+   * A piece whose input is given as it arrives, so that neither side holds all of it: its encoder is
+   * chosen now (or it waits for one, its input kept meanwhile). Optional: `encode` serves otherwise.
+   */
+  begin?(recipe: Recipe): PieceSink
+  /**
    * Pieces of `recipe` are coming: get ready for them now (start threads, load the encoder), while the
    * caller gathers the first piece's input (the whole block, ~900 KB of tar for bzip2 -9).
    */
@@ -64,14 +69,63 @@ export async function prepareEncoder (recipe: Recipe): Promise<void> {
   (await encoderFor(recipe)).warmUp?.()
 }
 
+/** A piece being encoded as its input arrives. */
+export interface PieceSink {
+  /** The piece's next input, which the caller gives up (it may be transferred to another thread). */
+  write(bytes: Uint8Array): void
+  /** The input ended: the piece's stream. Call it once, also to abandon the piece. */
+  end(): Promise<Uint8Array>
+}
+
 /** A piece's stream, encoded in the calling thread (a worker's job, or the fallback). */
 export async function encodePiece (recipe: Recipe, piece: Uint8Array): Promise<Uint8Array> {
-  const encoder = (await encoderFor(recipe)).create()
-  try {
-    return joinBytes([...encoder.write(piece), ...encoder.end()])
-  } finally {
-    // Its wasm instance goes back to the pool for the next piece.
-    encoder.dispose?.()
+  const encoder = new PieceEncoder(recipe)
+  encoder.write(piece)
+  return await encoder.end()
+}
+
+/**
+ * A piece encoded in the calling thread as its input arrives: each write is encoded at once (input given
+ * before the recipe's encoder has loaded waits for it), so only the encoder holds the input.
+ */
+export class PieceEncoder implements PieceSink {
+  #encoder: StreamEncoder | undefined
+  /** Input given before the encoder loaded; undefined once it has. */
+  #waiting: Uint8Array[] | undefined = []
+  readonly #out: Uint8Array[] = []
+  #failure: { error: unknown } | undefined
+  readonly #loaded: Promise<void>
+
+  constructor (recipe: Recipe) {
+    this.#loaded = encoderFor(recipe).then(factory => {
+      this.#encoder = factory.create()
+      const waiting = this.#waiting as Uint8Array[]
+      this.#waiting = undefined
+      for (const bytes of waiting) this.write(bytes)
+    })
+    this.#loaded.catch(() => {}) // thrown by end()
+  }
+
+  write (bytes: Uint8Array): void {
+    if (this.#failure !== undefined) return
+    if (this.#waiting !== undefined) { this.#waiting.push(bytes); return }
+    try {
+      this.#out.push(...(this.#encoder as StreamEncoder).write(bytes))
+    } catch (error) {
+      this.#failure = { error }
+    }
+  }
+
+  async end (): Promise<Uint8Array> {
+    await this.#loaded
+    const encoder = this.#encoder as StreamEncoder
+    try {
+      if (this.#failure !== undefined) throw this.#failure.error
+      return joinBytes([...this.#out.splice(0), ...encoder.end()])
+    } finally {
+      // Its wasm instance goes back to the pool for the next piece.
+      encoder.dispose?.()
+    }
   }
 }
 

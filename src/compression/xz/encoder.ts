@@ -14,10 +14,11 @@
  *    omitted rather than written. xz --block-list is not expressible with integer parameters.
  *
  * Memory: the preset's encoder (preset 6 ~94 MiB, 9 ~674 MiB). With mt = 1 a block is emitted only once
- * complete, as its header holds its compressed size; the block's input and output are kept until then, so
- * memory is bounded by about twice the block size (48 MiB at -6, 384 MiB at -9), never by the stream size
- * (both buffers are allocated at their full sizes when the first block starts; pages not written stay
- * unbacked).
+ * complete, as its header holds its compressed size; its output is kept until then, and its input only
+ * while the output may still outgrow the block (stored uncompressed then): a compressible block lets go of
+ * it after a few MiB. Memory is thus bounded by about twice the block size (48 MiB at -6, 384 MiB at -9),
+ * never by the stream size, and is near the block's compressed size for compressible data (both buffers
+ * are allocated at their full sizes when the first block starts; pages not written stay unbacked).
  * With mt = 0 output streams as it is produced. With mt = 1 a race need not wait for a whole block: the
  * encoder compares the block's data with the real bytes as it is encoded (`diverged`, block-probe.ts).
  */

@@ -22,6 +22,7 @@ interface ShimExports extends WasmExports {
   xz_block_output: (e: number) => number
   xz_block_output_size: (e: number) => number
   xz_block_header_size: (e: number) => number
+  xz_block_input_kept: (e: number) => number
   xzd_create: () => number
   xzd_input: (d: number) => number
   xzd_output: (d: number) => number
@@ -168,6 +169,15 @@ export class LiblzmaEncoder {
     const n = this.#x.xz_block_output_size(this.#e) >>> 0
     if (n === 0) return undefined
     return { bytes: new Uint8Array(this.#x.memory.buffer, this.#x.xz_block_output(this.#e) >>> 0, n), headerSize: this.#x.xz_block_header_size(this.#e) >>> 0 }
+  }
+
+  /**
+   * Threaded layout: whether the current block's input is still kept, for the uncompressed fallback (a
+   * compressible block lets go of it once its output cannot reach the fallback's limit any more).
+   */
+  get blockInputKept (): boolean {
+    this.#i.use()
+    return this.#x.xz_block_input_kept(this.#e) === 1
   }
 
   /** Gives the encoder's instance back for reuse (after the stream, or to abandon it); no call after this. */

@@ -3,11 +3,14 @@
  * input and its compressed form until the block is whole. A wasm instance's memory never shrinks, so buffers
  * grown step by step (doubling) would leave each step's old buffer in it, resident, beside the new one (#16:
  * ~26 MB more for git's .tar.xz at -6). The shim allocates both at their final sizes when the first block
- * starts, so the memory does not grow again while the blocks fill, however many there are.
+ * starts, so the memory does not grow again while the blocks fill, however many there are. The input is
+ * kept only while the block may still overflow into the uncompressed fallback (#16: ~21 MB per encoder on
+ * git's .tar.xz at -6e): a compressible block lets go of it after a few MiB, an incompressible one keeps it.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { createXzEncoder } from '../../../src/compression/xz/encoder.js'
-import { expectSame, textBytes, xz } from './helpers.js'
+import { LiblzmaEncoder } from '../../../src/compression/xz/liblzma.js'
+import { expectSame, randomBytes, textBytes, xz } from './helpers.js'
 
 const RealInstance = WebAssembly.Instance
 let memories: WebAssembly.Memory[] = []
@@ -45,5 +48,28 @@ describe('xz threaded layout: block buffers', () => {
     enc.dispose?.()
     expect([...sizes]).toEqual([started])
     expectSame(new Uint8Array(Buffer.concat(parts)), xz(['-1', '-T2'], input), 'xz -1 -T2')
+  })
+
+  it('a block\'s input is let go once its output cannot reach the fallback\'s limit; an incompressible one is kept', () => {
+    const blockSize = 8 << 20
+    const text = textBytes(blockSize + 4321, 5)
+    const random = randomBytes(blockSize, 6)
+    for (const [input, keptAfter] of [[text, 4 << 20], [random, blockSize]] as const) {
+      const enc = new LiblzmaEncoder({ preset: 1, extreme: false, check: 4, mt: true, blockSize })
+      const parts: Uint8Array[] = []
+      const piece = 1 << 17
+      // Input through the last piece after which the block's input was still kept (the block ends, and
+      // with it the keeping, with its last piece).
+      let kept = 0
+      for (let at = 0; at < input.length; at += piece) {
+        parts.push(...enc.write(input.subarray(at, at + piece)))
+        if (at < blockSize && enc.blockInputKept) kept = at + piece
+      }
+      parts.push(...enc.end())
+      enc.dispose()
+      expect(kept).toBeLessThanOrEqual(keptAfter)
+      if (input === random) expect(kept).toBe(blockSize - piece)
+      expectSame(new Uint8Array(Buffer.concat(parts)), xz(['-1', '-T2', `--block-size=${blockSize}`], input), 'xz -1 -T2')
+    }
   })
 })
