@@ -53,6 +53,9 @@ export class Bzip2Encoder {
     return code
   }
 
+  /** Gives the instance back without finishing (a race's rejected candidate); safe after finish. */
+  dispose (): void { this.abandon() }
+
   private abandon (): void {
     this.stream?.release()
     this.stream = undefined

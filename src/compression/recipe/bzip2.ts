@@ -17,7 +17,7 @@ function bzip2Encoder (recipe: Recipe): EncoderFactory {
     create (): StreamEncoder {
       const e = new Bzip2Encoder(level)
       const some = (b: Uint8Array): Uint8Array[] => b.length > 0 ? [b] : []
-      return { write: (bytes) => some(e.write(bytes)), end: () => some(e.finish()) }
+      return { write: (bytes) => some(e.write(bytes)), end: () => some(e.finish()), dispose: () => { e.dispose() } }
     }
   }
 }

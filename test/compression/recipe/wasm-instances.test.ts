@@ -13,6 +13,7 @@ import { liblzmaInstances } from '../../../src/compression/xz/liblzma.js'
 import { libbz2Instances } from '../../../src/compression/bzip2/libbz2.js'
 import { bzip2Decompress } from '../../../src/compression/bzip2/decoder.js'
 import { encodePiece, prepareEncoder } from '../../../src/compression/recipe/blocks.js'
+import { encoderFor } from '../../../src/compression/recipe/registry.js'
 import { joinBytes } from '../../../src/bytes-concat.js'
 import { tool } from '../../manifest/compressed-helpers.js'
 
@@ -75,6 +76,18 @@ describe('wasm codec instances are reused, not re-created', () => {
     pieces.forEach((piece, i) => { expect(Buffer.compare(streams[i]!, tool('bzip2', ['-9', '-c'], piece))).toBe(0) })
     expect(created).toBeLessThanOrEqual(1)
     expect(libbz2Instances()).toMatchObject({ inUse: 0, idle: 1 })
+  })
+
+  it('a bzip2 candidate disposed of midway (a rejected one) gives its instance back', async () => {
+    const factory = await encoderFor({ encoder: 'bzip2', params: { level: 9 } })
+    const inUse = libbz2Instances().inUse
+    const encoder = factory.create()
+    encoder.write(hello.subarray(0, 1_000_000)) // past a 900 kB block: libbz2 is midway
+    expect(libbz2Instances().inUse).toBe(inUse + 1)
+    encoder.dispose?.()
+    expect(libbz2Instances().inUse).toBe(inUse)
+    encoder.dispose?.() // twice is harmless
+    expect(libbz2Instances().inUse).toBe(inUse)
   })
 
   it('bzip2 decoders reuse the instance too, and a stream cut short gives it back', async () => {
