@@ -1,11 +1,22 @@
 /**
- * GNU gzip's lazy deflate (levels 4-9) on more than one core, with no hint from the manifest. Its LZ77 parse
- * does not depend on where blocks end, and at a position where a match has just been emitted the encoder's
- * whole state is a function of the input (every position is in the hash chains, nothing is pending): two
- * parses that both end a match at the same position go on identically from there. So segments of the input
- * are parsed from restarts (anywhere, on any thread), each until it meets the next segment's parse, and one
- * writer replays the tokens in order and writes the blocks exactly as the sequential encoder does.
+ * GNU gzip's lazy deflate (levels 4-9) on more than one core, with no hint from the manifest.
+ *
+ * Why it holds (deflate.c's lazy loop, gnu-gzip.ts): the LZ77 parse never depends on where blocks end (a
+ * flush changes no state the parse reads), and right after a match is emitted nothing is pending (no lazy
+ * literal, the match length reset) while the hash chains hold every position from the window's start on,
+ * each inserted once in order, the window's start itself fixed by the offset (windowBaseAt). So at such a
+ * point the deflater's whole state is a function of the input and the offset: a parse restarted anywhere
+ * (`GnuGzipDeflater.restartAt`) and the sequential parse go on identically from the first offset where both
+ * have just emitted a match. Segments of the input are therefore parsed from restarts, on any thread, each
+ * until it meets the parse restarted at the next segment's start; one writer, the sequential deflater
+ * replaying the tokens instead of searching (`replayParse`), takes each segment from where the one before
+ * met it and writes the blocks: the stream is byte for byte the sequential one. A segment that never meets
+ * the next (a long run of one pattern keeps two parses out of step) leaves the writer to search on alone.
+ * Levels 1-3 (deflate_fast) skip inserting the strings of long matches, so their chains are not a function
+ * of the input: they are not segmented.
  */
+import { GnuGzipDeflater, RunStatus, type SymbolSink, windowBaseAt } from './gnu-gzip.js'
+import { WINDOW_SIZE } from './match-finder.js'
 
 /** A segment to parse: from a restart at `from` until it meets the parse restarted at `next`. */
 export interface DeflateSegmentJob {
@@ -24,14 +35,246 @@ export interface DeflateSegmentJob {
 /** A segment's parse: tokens (first-block.ts's form) from `from` to `end`, where the next parse was met. */
 export interface DeflateSegment {
   readonly tokens: Uint32Array
-  /** Offset after the last token: a match ends there. */
+  /** Offset after the last token: a match ends there (or the input does, for the last segment). */
   readonly end: number
-  /** Whether the parse restarted at the job's `next` ends a match at `end` too (else the writer parses on). */
+  /** Whether the parse restarted at the job's `next` has just emitted a match at `end` too (else the writer searches on). */
   readonly converged: boolean
+}
+
+/** Input a segment covers (a restart every this many bytes): about 0.1 s of work at -9, a token log of 1-4 MB. */
+export const SEGMENT_BYTES = 1 << 20
+/** How far past the next restart a segment's parse may go to meet the next one's (input given beyond it). */
+export const MEET_BYTES = 1 << 20
+
+/** Input bytes a token stands for. */
+const tokenLength = (t: number): number => t < 256 ? 1 : (t & 0xff) + 3
+
+/** The parse's symbols as tokens; a flush tells the deflater to pause once the parse has reached `pauseAt`. */
+class TokenLog implements SymbolSink {
+  tokens = new Uint32Array(1 << 16)
+  count = 0
+  pauseAt = Infinity
+  /** Input offset after the last token. */
+  constructor (public pos: number) {}
+
+  private add (token: number): void {
+    if (this.count === this.tokens.length) {
+      const grown = new Uint32Array(this.tokens.length * 2)
+      grown.set(this.tokens)
+      this.tokens = grown
+    }
+    this.tokens[this.count++] = token
+  }
+
+  tallyLiteral (c: number): boolean {
+    this.add(c)
+    return ++this.pos >= this.pauseAt
+  }
+
+  tallyMatch (dist: number, length: number): boolean {
+    this.add(dist * 256 + length - 3)
+    return (this.pos += length) >= this.pauseAt
+  }
+
+  flushBlock (): void {}
+}
+
+/** A restarted parse and how far its tokens have been looked at. */
+class Parse {
+  readonly log: TokenLog
+  readonly deflater: GnuGzipDeflater
+  /** Tokens looked at, the offset after them, and whether the last of them is a match. */
+  seen = 0
+  pos: number
+  clean = true
+
+  constructor (job: DeflateSegmentJob, at: number) {
+    this.log = new TokenLog(at)
+    this.deflater = GnuGzipDeflater.restartAt(job.level, job.data, job.dataStart, at, job.ends, this.log)
+    this.pos = at
+  }
+
+  /** Runs until the parse has reached `offset`; false when the input given runs out first. */
+  runTo (offset: number): boolean {
+    this.log.pauseAt = offset
+    for (;;) {
+      if (this.log.pos >= offset) return true
+      const status = this.deflater.run()
+      if (status === RunStatus.NeedInput || status === RunStatus.Done) return this.log.pos >= offset
+    }
+  }
+
+  /** Looks at the next token (parsing on if need be); false when the input given runs out first. */
+  step (): boolean {
+    if (this.seen === this.log.count && !this.runTo(this.log.pos + 4096)) {
+      if (this.seen === this.log.count) return false
+    }
+    const t = this.log.tokens[this.seen++]!
+    this.pos += tokenLength(t)
+    this.clean = t >= 256
+    return true
+  }
 }
 
 /** Parses one segment (a block encoder's job, in any thread). */
 export function parseDeflateSegment (job: DeflateSegmentJob): DeflateSegment {
-  void job
-  throw new Error('not yet')
+  const a = new Parse(job, job.from)
+  if (job.next === undefined) {
+    if (!job.ends) throw new RangeError('the last deflate segment must be given the rest of the input')
+    a.runTo(Infinity)
+    return { tokens: a.log.tokens.slice(0, a.log.count), end: a.log.pos, converged: true }
+  }
+  const next = job.next
+  a.clean = false
+  while (a.pos < next) {
+    if (!a.step()) throw new RangeError(`deflate segment input ends before ${next}`)
+  }
+  // The next segment's parse, from its restart (where nothing is pending), until the two meet.
+  const b = new Parse(job, next)
+  for (;;) {
+    if (a.pos === b.pos && a.clean && b.clean) {
+      return { tokens: a.log.tokens.slice(0, a.seen), end: a.pos, converged: true }
+    }
+    if (!(a.pos <= b.pos ? a.step() : b.step())) break
+  }
+  // Not met within the input given: the parse up to its last match, from where the writer searches on.
+  let end = a.log.count
+  while (end > 0 && a.log.tokens[end - 1]! < 256) end--
+  let pos = job.from
+  for (let i = 0; i < end; i++) pos += tokenLength(a.log.tokens[i]!)
+  return { tokens: a.log.tokens.slice(0, end), end: pos, converged: false }
+}
+
+/** Where each segment's parse restarts: every `segmentBytes`, while a full window of input follows (restartAt). */
+export function segmentStarts (total: number, segmentBytes = SEGMENT_BYTES): number[] {
+  const starts = [0]
+  for (let at = segmentBytes; at + 2 * WINDOW_SIZE <= total; at += segmentBytes) starts.push(at)
+  return starts
+}
+
+export interface DeflateInSegmentsOptions {
+  /** Parses a segment, anywhere (a worker thread); the job's data is given up. */
+  parse: (job: DeflateSegmentJob) => Promise<DeflateSegment>
+  /** Segments parsed or waiting to be, beyond the one being written (the parsing threads, plus one). */
+  ahead: number
+  segmentBytes?: number
+  meetBytes?: number
+}
+
+/**
+ * The raw deflate stream of GNU gzip 1.12 at `level` (4-9) over `input` (`total` bytes), byte for byte
+ * gnuGzipDeflate's, its parse done in segments by `parse` while this thread writes the blocks. Input is read
+ * only as far as the segments under way need (about `ahead` + 2 segments beyond the one being written).
+ */
+export async function * gnuGzipDeflateInSegments (level: number, total: number, input: AsyncIterable<Uint8Array>, options: DeflateInSegmentsOptions): AsyncGenerator<Uint8Array> {
+  const segmentBytes = options.segmentBytes ?? SEGMENT_BYTES
+  const meetBytes = options.meetBytes ?? MEET_BYTES
+  const starts = segmentStarts(total, segmentBytes)
+  const count = starts.length
+  const dataEnd = (k: number): number => k + 1 < count ? Math.min(starts[k + 1]! + meetBytes + WINDOW_SIZE, total) : total
+
+  /** Segments handed out, in order: settled once parsed. */
+  const segments: Array<{ done: Promise<void>, result?: DeflateSegment, error?: { cause: unknown } }> = []
+  /** Input kept for segments not yet handed out, from offset `keptFrom` on. */
+  let kept: Uint8Array[] = []
+  let keptFrom = 0
+  let read = 0
+
+  const writer = new GnuGzipDeflater(level)
+  writer.replayParse()
+  /** The segment whose tokens the writer replays (or is about to); whether they were given to it. */
+  let current = 0
+  let entered = false
+  /** Whether the writer searches on by itself (a segment did not meet the next). */
+  let searching = false
+
+  function handOut (): void {
+    while (!searching && segments.length < count && segments.length - current <= options.ahead && read >= dataEnd(segments.length)) {
+      const k = segments.length
+      const dataStart = windowBaseAt(starts[k]!)
+      const data = sliceKept(dataStart, dataEnd(k))
+      const job: DeflateSegmentJob = { level, data, dataStart, from: starts[k]!, next: starts[k + 1], ends: dataEnd(k) === total }
+      const entry: (typeof segments)[number] = { done: Promise.resolve() }
+      entry.done = options.parse(job).then(r => { entry.result = r }, (cause: unknown) => { entry.error = { cause } })
+      segments.push(entry)
+      // Input before the next segment's window is needed by none.
+      const keepFrom = k + 1 < count ? windowBaseAt(starts[k + 1]!) : read
+      while (kept.length > 0 && keptFrom + kept[0]!.length <= keepFrom) keptFrom += kept.shift()!.length
+    }
+  }
+
+  /** A copy of input offsets [from, to), all kept. */
+  function sliceKept (from: number, to: number): Uint8Array {
+    const out = new Uint8Array(to - from)
+    let at = keptFrom
+    for (const part of kept) {
+      const lo = Math.max(from, at)
+      const hi = Math.min(to, at + part.length)
+      if (lo < hi) out.set(part.subarray(lo - at, hi - at), lo - from)
+      at += part.length
+      if (at >= to) break
+    }
+    return out
+  }
+
+  /**
+   * Gives the writer its next tokens at the clean offset it stopped at: the current segment's from that
+   * offset on, or the next segment's once the current one is used up where it met it; or lets it search on.
+   * False when the segment needed is not parsed yet.
+   */
+  function giveTokens (): boolean {
+    const at = writer.position
+    for (;;) {
+      const segment = segments[current]
+      if (segment === undefined || (segment.result === undefined && segment.error === undefined)) return false
+      if (segment.error !== undefined) throw segment.error.cause
+      const { tokens, end, converged } = segment.result!
+      if (entered || at >= end) {
+        if (at === end && converged && current + 1 < count) { current++; entered = false; continue }
+        writer.parseOnward()
+        searching = true
+        kept = []
+        return true
+      }
+      // This segment's tokens from `at` on: `at` is where the one before met it, so a token starts there.
+      let i = 0
+      let pos = starts[current]!
+      while (pos < at) pos += tokenLength(tokens[i++]!)
+      if (pos !== at) throw new Error(`deflate segment ${current} has no token at ${at}`)
+      writer.replay(tokens, i)
+      entered = true
+      return true
+    }
+  }
+
+  /** Runs the writer as far as it can go; with `wait`, waiting for the segments it needs. */
+  async function * write (wait: boolean): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const status = writer.run()
+      if (writer.pendingOutput > 0) yield writer.take()
+      if (status === RunStatus.Done || status === RunStatus.NeedInput) return
+      if (status !== RunStatus.NeedTokens) continue
+      const given = giveTokens()
+      // The writer may have moved on to the next segment: one more can be handed out.
+      handOut()
+      if (given) continue
+      // Reading on hands out another segment, unless enough are under way: then wait for the one needed.
+      if (!wait && segments.length - current <= options.ahead) return
+      await segments[current]!.done
+    }
+  }
+
+  for await (const chunk of input) {
+    if (chunk.length === 0) continue
+    // Copied: the caller may reuse its buffer, and the writer keeps the chunk until it has read it.
+    const own = new Uint8Array(chunk)
+    writer.push(own)
+    if (!searching) kept.push(own)
+    read += own.length
+    handOut()
+    yield * write(false)
+  }
+  if (read !== total) throw new RangeError(`deflate input is ${read} bytes, not ${total}`)
+  writer.end()
+  yield * write(true)
 }

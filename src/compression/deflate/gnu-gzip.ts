@@ -39,18 +39,44 @@ const CONFIG: ReadonlyArray<readonly [good: number, lazy: number, nice: number, 
 /** Output is handed back once this much is pending (checked after each block). */
 const OUTPUT_HIGH_WATER = 1 << 16
 
-/** Result of `GnuGzipDeflater.run`: it needs more input, has output to drain, or has finished the stream. */
-export const RunStatus = { NeedInput: 0, OutputReady: 1, Done: 2 } as const
+/**
+ * Result of `GnuGzipDeflater.run`: it needs more input, has output to drain (or, parsing for a token log,
+ * paused where the log asked), has finished the stream, or (replaying) has used up its tokens at a clean point.
+ */
+export const RunStatus = { NeedInput: 0, OutputReady: 1, Done: 2, NeedTokens: 3 } as const
 export type RunStatus = typeof RunStatus[keyof typeof RunStatus]
 // Plain constants rather than RunStatus's properties: reading a property in a branch not yet taken when V8
 // compiled `run`'s loop (OutputReady, at the first 64 KiB of output) made that compiled loop bail out (#16).
 const NEED_INPUT = RunStatus.NeedInput
 const OUTPUT_READY = RunStatus.OutputReady
 const DONE = RunStatus.Done
+const NEED_TOKENS = RunStatus.NeedTokens
 const Phase = { Start: 0, InitFill: 1, Loop: 2, Finished: 3 } as const
 /** What a deflate step returns when no block is to be written (else where the block ends). */
 const NO_FLUSH = -1
+/** What a replay step returns when its tokens are used up. */
+const TOKENS_OUT = -2
 type Phase = typeof Phase[keyof typeof Phase]
+
+/**
+ * Where the steps put each symbol they decide: a BlockWriter writing blocks, or a token log recording the parse
+ * (gnu-gzip-segments.ts), for which a flush is a request to pause the loop.
+ */
+export interface SymbolSink {
+  tallyLiteral(c: number, strstart: number, blockStart: number): boolean
+  tallyMatch(dist: number, length: number, strstart: number, blockStart: number): boolean
+  flushBlock(window: Uint8Array, bufStart: number, storedLen: number, eof: boolean): void
+}
+
+/**
+ * Where gzip's window starts (the input offset of window[0]) when it steps at input offset `at`, as long as
+ * the input goes on for a full window after it: gzip slides by WSIZE at the first step more than
+ * WSIZE + MAX_DIST past the window's start (its lookahead then falls under MIN_LOOKAHEAD), so from the first
+ * slide on the step is always more than MAX_DIST and at most WSIZE + MAX_DIST past the start, a span of WSIZE.
+ */
+export function windowBaseAt (at: number): number {
+  return at <= WSIZE + MAX_DIST ? 0 : WSIZE * Math.floor((at - MAX_DIST - 1) / WSIZE)
+}
 
 /**
  * Resumable GNU-gzip-compatible deflater. Push input with `push`, mark its end with `end`, call `run` until it
@@ -58,10 +84,12 @@ type Phase = typeof Phase[keyof typeof Phase]
  */
 export class GnuGzipDeflater {
   private readonly finder: MatchFinder
-  private readonly blocks: BlockWriter
+  private readonly blocks: SymbolSink
   private readonly out = new BitWriter()
   private readonly lazy: boolean
   private readonly maxLazy: number
+  /** Whether a "flush" ends run() (a token log's pause) rather than writing a block. */
+  private readonly pauseOnFlush: boolean
 
   // deflate.c state
   private strstart = 0
@@ -71,6 +99,13 @@ export class GnuGzipDeflater {
   private matchLength: number
   private matchAvailable = false
   private phase: Phase = Phase.Start
+  /** Input offset of window[0]. */
+  private base = 0
+
+  // replaying another parse's tokens (gnu-gzip-segments.ts) instead of searching for matches
+  private replaying = false
+  private replayTokens: Uint32Array = new Uint32Array(0)
+  private replayAt = 0
 
   // pending input (what the next read_buf calls will return)
   private readonly chunks: Uint8Array[] = []
@@ -78,7 +113,8 @@ export class GnuGzipDeflater {
   private queued = 0
   private ended = false
 
-  constructor (level: number) {
+  /** `log`: record the parse's symbols there instead of writing blocks (gnu-gzip-segments.ts). */
+  constructor (level: number, log?: SymbolSink) {
     if (!Number.isInteger(level) || level < 1 || level > 9) {
       throw new RangeError(`GNU gzip level must be an integer 1..9, got ${String(level)}`)
     }
@@ -86,7 +122,8 @@ export class GnuGzipDeflater {
     this.finder = new MatchFinder(chain, good, nice)
     this.maxLazy = lazy
     this.lazy = level > 3
-    this.blocks = new BlockWriter(level, this.out)
+    this.blocks = log ?? new BlockWriter(level, this.out)
+    this.pauseOnFlush = log !== undefined
     // deflate_fast starts with 0, lazy deflate with MIN_MATCH-1.
     this.matchLength = this.lazy ? MIN_MATCH - 1 : 0
   }
@@ -109,7 +146,72 @@ export class GnuGzipDeflater {
    * first-block.ts's form), until that block is written; `check` may throw, abandoning the stream.
    */
   checkFirstBlock (check: (index: number, token: number) => void): void {
-    this.blocks.firstBlockCheck = check
+    if (this.blocks instanceof BlockWriter) this.blocks.firstBlockCheck = check
+  }
+
+  /**
+   * A lazy deflater (levels 4-9) parsing for `log` from input offset `at` as though it had run from the
+   * start: `data` holds the input from offset `dataStart`, at least from windowBaseAt(at) to a full window
+   * beyond; `ends`: it holds the rest of the input. At a step where the sequential deflater has just emitted
+   * a match, the two are then in the same state and go on identically (gnu-gzip-segments.ts says why).
+   */
+  static restartAt (level: number, data: Uint8Array, dataStart: number, at: number, ends: boolean, log: SymbolSink): GnuGzipDeflater {
+    const d = new GnuGzipDeflater(level, log)
+    const base = windowBaseAt(at)
+    const from = base - dataStart
+    if (!d.lazy || from < 0 || from + WINDOW_SIZE > data.length) {
+      throw new RangeError(`cannot restart GNU gzip level ${level} at ${at} with input ${dataStart}..${dataStart + data.length}`)
+    }
+    d.finder.window.set(data.subarray(from, from + WINDOW_SIZE))
+    d.base = base
+    d.strstart = d.blockStart = at - base
+    d.lookahead = WINDOW_SIZE - d.strstart
+    d.rebuildChains()
+    d.phase = Phase.Loop
+    d.push(data.subarray(from + WINDOW_SIZE))
+    if (ends) d.end()
+    return d
+  }
+
+  /** Input offset of the next step. */
+  get position (): number {
+    return this.base + this.strstart
+  }
+
+  /**
+   * From now on take the parse from tokens (first-block.ts's form) given by `replay`, instead of searching:
+   * the blocks written are the same when the tokens are this deflater's own parse. `run` returns NeedTokens
+   * whenever they are used up at a step with nothing pending (a match has just been emitted, or at the start).
+   */
+  replayParse (): void {
+    if (!this.lazy) throw new RangeError('only a lazy deflater (levels 4-9) replays a parse')
+    this.replaying = true
+  }
+
+  /** The tokens to replay next, `tokens[at..]`, starting at the next step's position. */
+  replay (tokens: Uint32Array, at: number): void {
+    this.replayTokens = tokens
+    this.replayAt = at
+  }
+
+  /** Stop replaying and search for matches again, from a step with nothing pending (after NeedTokens). */
+  parseOnward (): void {
+    this.replaying = false
+    this.replayTokens = new Uint32Array(0)
+    this.rebuildChains()
+    this.matchLength = MIN_MATCH - 1
+  }
+
+  /**
+   * The hash chains as the sequential deflater has them before its step at strstart: every position from
+   * the window's start on inserted in order (positions before it have left the chains in slides).
+   */
+  private rebuildChains (): void {
+    const f = this.finder
+    f.head.fill(0)
+    f.prev.fill(0)
+    f.resetHash(0)
+    f.insertRange(0, this.strstart)
   }
 
   /** Bytes of compressed output ready to take. */
@@ -153,6 +255,7 @@ export class GnuGzipDeflater {
       this.finder.slide()
       this.strstart -= WSIZE
       this.blockStart -= WSIZE
+      this.base += WSIZE
     }
     if (!this.eofile) {
       const at = this.strstart + this.lookahead
@@ -207,14 +310,20 @@ export class GnuGzipDeflater {
           if (!this.fillWindow()) return NEED_INPUT
         }
         if (this.lookahead === 0) break
-        const blockEnd = this.lazy ? this.stepLazy() : this.stepFast()
+        const blockEnd = this.lazy ? (this.replaying ? this.stepReplay() : this.stepLazy()) : this.stepFast()
         if (blockEnd !== NO_FLUSH) {
+          if (blockEnd === TOKENS_OUT) return NEED_TOKENS
           this.flushBlock(false, blockEnd)
-          if (this.out.pos >= OUTPUT_HIGH_WATER) return OUTPUT_READY
+          if (this.out.pos >= OUTPUT_HIGH_WATER || this.pauseOnFlush) return OUTPUT_READY
         }
       }
       if (this.lazy && this.matchAvailable) {
-        this.blocks.tallyLiteral(this.finder.window[this.strstart - 1]!, this.strstart, this.blockStart)
+        const c = this.finder.window[this.strstart - 1]!
+        // A replayed parse ends with that literal, pending at the end of input.
+        if (this.replaying && (this.replayAt !== this.replayTokens.length - 1 || this.replayTokens[this.replayAt] !== c)) {
+          throw new Error(`replayed deflate tokens do not end with the input (offset ${this.position})`)
+        }
+        this.blocks.tallyLiteral(c, this.strstart, this.blockStart)
       }
       this.flushBlock(true, this.strstart)
       this.phase = Phase.Finished
@@ -258,6 +367,39 @@ export class GnuGzipDeflater {
     this.strstart = strstart
     this.matchLength = matchLength
     return flush ? strstart : NO_FLUSH
+  }
+
+  /**
+   * One iteration of gzip's lazy deflate loop (levels 4-9) taking its decision from the replayed tokens:
+   * the same symbols, positions and state as `stepLazy` when they are its parse, without the search.
+   * Returns as `stepFast` does, or TOKENS_OUT.
+   */
+  private stepReplay (): number {
+    const strstart = this.strstart
+    if (!this.matchAvailable) {
+      if (this.replayAt === this.replayTokens.length) return TOKENS_OUT
+      this.matchAvailable = true
+      this.strstart = strstart + 1
+      this.lookahead--
+      return NO_FLUSH
+    }
+    const t = this.replayTokens[this.replayAt++]
+    if (t === undefined) throw new Error(`replayed deflate tokens end inside a step (offset ${this.position})`)
+    if (t < 256) {
+      if (t !== this.finder.window[strstart - 1]) throw new Error(`replayed deflate literal differs from the input (offset ${this.position - 1})`)
+      const flush = this.blocks.tallyLiteral(t, strstart, this.blockStart)
+      this.strstart = strstart + 1
+      this.lookahead--
+      return flush ? strstart : NO_FLUSH
+    }
+    const length = (t & 0xff) + MIN_MATCH
+    if (length - 1 > this.lookahead) throw new Error(`replayed deflate match runs past the input (offset ${this.position - 1})`)
+    const flush = this.blocks.tallyMatch(t >>> 8, length, strstart, this.blockStart)
+    this.lookahead -= length - 1
+    this.matchAvailable = false
+    const next = strstart + length - 1
+    this.strstart = next
+    return flush ? next : NO_FLUSH
   }
 
   /** One iteration of gzip's lazy deflate loop (levels 4-9); returns as `stepFast` does. */
