@@ -3,9 +3,11 @@
  * sent (whole, or begun and written to as its input arrives) with the recipe's own encoder and sends the
  * stream back (its buffer transferred), or the error.
  * Told to prepare, it loads a recipe's encoder (its code and WebAssembly) and warms it up before the
- * first piece arrives.
+ * first piece arrives. A deflate segment it is sent is parsed (parseDeflateSegment) and its tokens sent
+ * back the same way.
  */
 import { parentPort } from 'node:worker_threads'
+import { parseDeflateSegment, type DeflateSegment } from '../compression/deflate/gnu-gzip-segments.js'
 import { encodePiece, PieceEncoder, prepareEncoder } from '../compression/recipe/blocks.js'
 import { errorReply } from './worker-errors.js'
 import type { BlockJob, BlockReply } from './worker-block-encoders.js'
@@ -27,6 +29,20 @@ port.on('message', (job: BlockJob) => {
       const piece = begun.get(job.id)
       begun.delete(job.id)
       if (piece !== undefined) answer(job.id, piece.end())
+      return
+    }
+    case 'deflate-segment': {
+      const { id, level, dataStart, from, next, ends } = job
+      let segment: DeflateSegment
+      try {
+        segment = parseDeflateSegment({ level, data: new Uint8Array(job.buffer, 0, job.length), dataStart, from, next, ends })
+      } catch (err) {
+        port.postMessage({ ...errorReply(err), id } satisfies BlockReply)
+        return
+      }
+      const { end, converged } = segment
+      const tokens = ownBuffer(segment.tokens)
+      port.postMessage({ kind: 'segment', id, buffer: tokens.buffer, length: tokens.length, end, converged } satisfies BlockReply, [tokens.buffer])
     }
   }
 })
@@ -35,9 +51,18 @@ port.on('message', (job: BlockJob) => {
 function answer (id: number, stream: Promise<Uint8Array>): void {
   stream.then(
     (bytes) => {
-      const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()
-      port!.postMessage({ kind: 'done', id, buffer: own.buffer as ArrayBuffer, length: own.length } satisfies BlockReply, [own.buffer as ArrayBuffer])
+      const own = ownBuffer(bytes)
+      port!.postMessage({ kind: 'done', id, buffer: own.buffer, length: own.length } satisfies BlockReply, [own.buffer])
     },
     (err: unknown) => { port!.postMessage({ ...errorReply(err), id } satisfies BlockReply) }
   )
+}
+
+/**
+ * `array` as all of an ArrayBuffer of its own, to transfer: a copy unless it is (a view of a larger buffer
+ * would send all of it). Copied by its constructor, not slice(): on a Node Buffer that is a view.
+ */
+function ownBuffer<T extends Uint8Array | Uint32Array> (array: T): T & { buffer: ArrayBuffer } {
+  const whole = array.byteOffset === 0 && array.byteLength === array.buffer.byteLength && array.buffer instanceof ArrayBuffer
+  return (whole ? array : array instanceof Uint32Array ? new Uint32Array(array) : new Uint8Array(array)) as T & { buffer: ArrayBuffer }
 }

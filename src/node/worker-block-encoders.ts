@@ -5,11 +5,14 @@
  * is a buffer of its own, made for that one hand-over). A worker is given a piece only when it is idle:
  * pieces given while every worker is busy wait here, in order, for the first to be done (a piece queued
  * behind a busy worker would leave another idle meanwhile). A piece begun (`begin`) has its worker chosen
- * the same way, its input posted to it as it arrives (kept here only while it waits for one). The workers
- * start on `prepare()` or the first piece, so a restore that has none starts none.
+ * the same way, its input posted to it as it arrives (kept here only while it waits for one). A deflate
+ * segment to parse (`parseDeflate`) is a job like a piece: its input transferred, given to an idle worker
+ * or waiting in the same queue, its tokens transferred back. The workers start on `prepare()` or the first
+ * job, so a restore that has none starts none.
  */
 import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
+import { parseDeflateSegment, type DeflateSegment } from '../compression/deflate/gnu-gzip-segments.js'
 import { encodePiece, PieceEncoder, type BlockEncoders, type PieceSink } from '../compression/recipe/blocks.js'
 import type { Recipe } from '../compression/recipe/encoder.js'
 import { startScriptWorker } from './script-worker.js'
@@ -17,14 +20,23 @@ import { type ErrorReply, rebuiltError, workerFailure } from './worker-errors.js
 
 /**
  * To a worker: a piece to encode (its bytes in `buffer`, transferred), or a recipe whose encoder to load now;
- * or a piece begun ('begin'), its input in 'write's (transferred), answered once its 'end' is encoded.
+ * or a piece begun ('begin'), its input in 'write's (transferred), answered once its 'end' is encoded; or a
+ * deflate segment to parse (a DeflateSegmentJob, its `data` in `buffer`, transferred).
  */
 export type BlockJob = { kind: 'piece', id: number, recipe: Recipe, buffer: ArrayBuffer, length: number } | { kind: 'prepare', recipe: Recipe }
   | { kind: 'begin', id: number, recipe: Recipe } | { kind: 'write', id: number, buffer: ArrayBuffer, length: number } | { kind: 'end', id: number }
-/** From a worker: the piece's stream, or the error that stopped it. */
-export type BlockReply = { kind: 'done', id: number, buffer: ArrayBuffer, length: number } | (ErrorReply & { id: number })
+  | { kind: 'deflate-segment', id: number, level: number, dataStart: number, from: number, next: number | undefined, ends: boolean, buffer: ArrayBuffer, length: number }
+/**
+ * From a worker: the piece's stream ('done'), or the segment's parse ('segment': its tokens in `buffer`,
+ * `length` of them, transferred), or the error that stopped either.
+ */
+export type BlockReply = { kind: 'done', id: number, buffer: ArrayBuffer, length: number }
+  | { kind: 'segment', id: number, buffer: ArrayBuffer, length: number, end: number, converged: boolean }
+  | (ErrorReply & { id: number })
+/** A job's answer, as a worker sends it. */
+type AnswerReply = Exclude<BlockReply, { kind: 'error' }>
 
-interface Pending { resolve: (stream: Uint8Array) => void, reject: (err: Error) => void, worker: number }
+interface Pending { resolve: (reply: AnswerReply) => void, reject: (err: Error) => void, worker: number }
 /** A piece waiting for an idle worker: `give` gives it the worker. */
 interface Queued { give: (worker: number) => void, reject: Pending['reject'] }
 
@@ -81,8 +93,8 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
         pending.delete(reply.id)
         busy[p.worker] = false
         queue.shift()?.give(p.worker)
-        if (reply.kind === 'done') p.resolve(new Uint8Array(reply.buffer, 0, reply.length))
-        else p.reject(rebuiltError(reply))
+        if (reply.kind === 'error') p.reject(rebuiltError(reply))
+        else p.resolve(reply)
       }
       const onExit = (code: number): void => { fail(`exit code ${code}`) }
       worker.on('message', onMessage)
@@ -94,11 +106,15 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
     }
   }
 
-  /** Gives worker `w` the piece `id`, answered through `resolve` or `reject`. */
+  /** Gives worker `w` the job `id`, answered through `resolve` or `reject`. */
   function take (w: number, id: number, resolve: Pending['resolve'], reject: Pending['reject']): void {
     busy[w] = true
     pending.set(id, { resolve, reject, worker: w })
   }
+
+  /** Resolves a piece with its stream. */
+  const streamTo = (resolve: (stream: Uint8Array) => void, reject: Pending['reject']): Pending['resolve'] =>
+    expecting('done', reply => { resolve(new Uint8Array(reply.buffer, 0, reply.length)) }, reject)
 
   /** Starts the workers if need be, and calls `give` with an idle worker's index now or once one is. */
   function withWorker (give: Queued['give'], reject: Queued['reject']): void {
@@ -129,7 +145,7 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
       const own = ownBytes(piece)
       const job = { kind: 'piece', id: nextId++, recipe, buffer: own.buffer as ArrayBuffer, length: own.length } satisfies BlockJob
       return await new Promise<Uint8Array>((resolve, reject) => {
-        withWorker(w => { take(w, job.id, resolve, reject); workers[w]!.postMessage(job, [job.buffer]) }, reject)
+        withWorker(w => { take(w, job.id, streamTo(resolve, reject), reject); workers[w]!.postMessage(job, [job.buffer]) }, reject)
       })
     },
     begin (recipe): PieceSink {
@@ -144,7 +160,7 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
       }
       const stream = new Promise<Uint8Array>((resolve, reject) => {
         withWorker(w => {
-          take(w, id, resolve, reject)
+          take(w, id, streamTo(resolve, reject), reject)
           workers[w]!.postMessage({ kind: 'begin', id, recipe } satisfies BlockJob)
           for (const bytes of waiting ?? []) write(bytes)
           waiting = undefined
@@ -160,11 +176,33 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
         }
       }
     },
+    async parseDeflate (segment) {
+      // In this thread only while every worker is busy, as a piece (it blocks this thread meanwhile).
+      if (hereNow()) return parseDeflateSegment(segment)
+      const own = ownBytes(segment.data)
+      const { level, dataStart, from, next, ends } = segment
+      const job = { kind: 'deflate-segment', id: nextId++, level, dataStart, from, next, ends, buffer: own.buffer as ArrayBuffer, length: own.length } satisfies BlockJob
+      return await new Promise<DeflateSegment>((resolve, reject) => {
+        const parsed = expecting('segment', reply => { resolve({ tokens: new Uint32Array(reply.buffer, 0, reply.length), end: reply.end, converged: reply.converged }) }, reject)
+        withWorker(w => { take(w, job.id, parsed, reject); workers[w]!.postMessage(job, [job.buffer]) }, reject)
+      })
+    },
     async close () {
       // Pieces not encoded yet fail rather than wait forever for workers that are gone (a later piece starts
       // the pool afresh). Exits asked for are no failures; an outside listener still hears them.
       await Promise.all(stop('closed').map(async worker => await worker.terminate()))
     }
+  }
+}
+
+/**
+ * Settles a job whose answer is a `kind` reply through `settle`; another kind (a worker out of step with
+ * this module) fails it, typed, rather than being read as the wrong thing.
+ */
+function expecting<K extends AnswerReply['kind']> (kind: K, settle: (reply: Extract<AnswerReply, { kind: K }>) => void, reject: Pending['reject']): Pending['resolve'] {
+  return reply => {
+    if (reply.kind === kind) settle(reply as Extract<AnswerReply, { kind: K }>)
+    else reject(workerFailure('block encoder', `a '${reply.kind}' reply to a job awaiting '${kind}'`))
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import { joinBytes } from '../../bytes-concat.js'
 import { Bzip2BlockCutter, Bzip2BlockSplicer } from '../bzip2/blocks.js'
+import type { DeflateSegment, DeflateSegmentJob } from '../deflate/gnu-gzip-segments.js'
 import { XzBlockCutter, XzBlockSplicer, xzBlockBytes } from '../xz/blocks.js'
 import type { Recipe, StreamEncoder } from './encoder.js'
 import { checkRecipe } from './params.js'
@@ -59,6 +60,12 @@ export interface BlockEncoders {
    * caller gathers the first piece's input (the whole block, ~900 KB of tar for bzip2 -9).
    */
   prepare?(recipe: Recipe): void
+  /**
+   * Parses a deflate segment (parseDeflateSegment, deflate/gnu-gzip-segments.ts): a CPU-heavy job run
+   * where the pieces are, beside them. The caller gives up `job.data` (it may be transferred to another
+   * thread). Optional: without it, the caller parses in its own thread.
+   */
+  parseDeflate?(job: DeflateSegmentJob): Promise<DeflateSegment>
 }
 
 /**
