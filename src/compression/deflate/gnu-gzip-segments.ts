@@ -145,60 +145,64 @@ export function parseDeflateSegment (job: DeflateSegmentJob): DeflateSegment {
   return { tokens: a.log.tokens.slice(0, end), end: pos, converged: false }
 }
 
-/** Where each segment's parse restarts: every `segmentBytes`, while a full window of input follows (restartAt). */
-export function segmentStarts (total: number, segmentBytes = SEGMENT_BYTES): number[] {
-  const starts = [0]
-  for (let at = segmentBytes; at + 2 * WINDOW_SIZE <= total; at += segmentBytes) starts.push(at)
-  return starts
-}
-
 export interface DeflateInSegmentsOptions {
   /** Parses a segment, anywhere (a worker thread); the job's data is given up. */
   parse: (job: DeflateSegmentJob) => Promise<DeflateSegment>
   /** Segments parsed or waiting to be, beyond the one being written (the parsing threads, plus one). */
   ahead: number
+  /** A restart every this many bytes (default SEGMENT_BYTES). */
   segmentBytes?: number
+  /** Input given to a segment past the next one's restart (default MEET_BYTES; at least a window, WINDOW_SIZE). */
   meetBytes?: number
 }
 
 /**
- * The raw deflate stream of GNU gzip 1.12 at `level` (4-9) over `input` (`total` bytes), byte for byte
- * gnuGzipDeflate's, its parse done in segments by `parse` while this thread writes the blocks. Input is read
- * only as far as the segments under way need (about `ahead` + 2 segments beyond the one being written).
+ * The raw deflate stream of GNU gzip 1.12 at `level` (4-9) over `input`, byte for byte gnuGzipDeflate's, its
+ * parse done in segments by `parse` while this thread writes the blocks. A segment is handed out once its
+ * input is read (through the next restart and `meetBytes` beyond, so a full window follows every restart);
+ * input is read only as far as the `ahead` segments under way need.
  */
-export async function * gnuGzipDeflateInSegments (level: number, total: number, input: AsyncIterable<Uint8Array>, options: DeflateInSegmentsOptions): AsyncGenerator<Uint8Array> {
+export async function * gnuGzipDeflateInSegments (level: number, input: AsyncIterable<Uint8Array>, options: DeflateInSegmentsOptions): AsyncGenerator<Uint8Array> {
   const segmentBytes = options.segmentBytes ?? SEGMENT_BYTES
   const meetBytes = options.meetBytes ?? MEET_BYTES
-  const starts = segmentStarts(total, segmentBytes)
-  const count = starts.length
-  const dataEnd = (k: number): number => k + 1 < count ? Math.min(starts[k + 1]! + meetBytes + WINDOW_SIZE, total) : total
+  if (!(segmentBytes > 0) || !(meetBytes >= WINDOW_SIZE)) throw new RangeError(`deflate segments of ${segmentBytes} bytes meeting within ${meetBytes}`)
+  /** Input a segment with a successor needs: through the successor's restart and meetBytes beyond. */
+  const dataEnd = (k: number): number => (k + 1) * segmentBytes + meetBytes + WINDOW_SIZE
 
   /** Segments handed out, in order: settled once parsed. */
-  const segments: Array<{ done: Promise<void>, result?: DeflateSegment, error?: { cause: unknown } }> = []
+  const segments: Array<{ done: Promise<void>, last: boolean, result?: DeflateSegment, error?: { cause: unknown } }> = []
   /** Input kept for segments not yet handed out, from offset `keptFrom` on. */
   let kept: Uint8Array[] = []
   let keptFrom = 0
   let read = 0
+  let ended = false
 
   const writer = new GnuGzipDeflater(level)
   writer.replayParse()
   /** The segment whose tokens the writer replays (or is about to); whether they were given to it. */
   let current = 0
   let entered = false
-  /** Whether the writer searches on by itself (a segment did not meet the next). */
+  /** Whether the writer searches on by itself (a segment did not meet the next, or the input is under a window). */
   let searching = false
+  /** Whether the last segment (parsed to the end of input) was handed out. */
+  let lastOut = false
 
   function handOut (): void {
-    while (!searching && segments.length < count && segments.length - current <= options.ahead && read >= dataEnd(segments.length)) {
+    while (!searching && !lastOut && segments.length - current <= options.ahead) {
       const k = segments.length
-      const dataStart = windowBaseAt(starts[k]!)
-      const data = sliceKept(dataStart, dataEnd(k))
-      const job: DeflateSegmentJob = { level, data, dataStart, from: starts[k]!, next: starts[k + 1], ends: dataEnd(k) === total }
-      const entry: (typeof segments)[number] = { done: Promise.resolve() }
+      const from = k * segmentBytes
+      const last = read < dataEnd(k)
+      if (last && !ended) return
+      if (last && from + WINDOW_SIZE > read) return // (only k = 0: the input is under a window; the writer searches)
+      const dataStart = windowBaseAt(from)
+      const end = last ? read : dataEnd(k)
+      const job: DeflateSegmentJob = { level, data: sliceKept(dataStart, end), dataStart, from, next: last ? undefined : from + segmentBytes, ends: end === read && ended }
+      const entry: (typeof segments)[number] = { done: Promise.resolve(), last }
       entry.done = options.parse(job).then(r => { entry.result = r }, (cause: unknown) => { entry.error = { cause } })
       segments.push(entry)
+      lastOut = last
       // Input before the next segment's window is needed by none.
-      const keepFrom = k + 1 < count ? windowBaseAt(starts[k + 1]!) : read
+      const keepFrom = last ? read : windowBaseAt(from + segmentBytes)
       while (kept.length > 0 && keptFrom + kept[0]!.length <= keepFrom) keptFrom += kept.shift()!.length
     }
   }
@@ -217,28 +221,34 @@ export async function * gnuGzipDeflateInSegments (level: number, total: number, 
     return out
   }
 
+  /** Lets the writer search on by itself from here (a clean step). */
+  function searchOn (): boolean {
+    writer.parseOnward()
+    searching = true
+    kept = []
+    return true
+  }
+
   /**
    * Gives the writer its next tokens at the clean offset it stopped at: the current segment's from that
    * offset on, or the next segment's once the current one is used up where it met it; or lets it search on.
-   * False when the segment needed is not parsed yet.
+   * False when the segment needed is not parsed (or not handed out) yet.
    */
   function giveTokens (): boolean {
     const at = writer.position
     for (;;) {
       const segment = segments[current]
-      if (segment === undefined || (segment.result === undefined && segment.error === undefined)) return false
+      if (segment === undefined) return ended && segments.length === 0 && read < WINDOW_SIZE ? searchOn() : false
       if (segment.error !== undefined) throw segment.error.cause
-      const { tokens, end, converged } = segment.result!
+      if (segment.result === undefined) return false
+      const { tokens, end, converged } = segment.result
       if (entered || at >= end) {
-        if (at === end && converged && current + 1 < count) { current++; entered = false; continue }
-        writer.parseOnward()
-        searching = true
-        kept = []
-        return true
+        if (at === end && converged && !segment.last) { current++; entered = false; continue }
+        return searchOn()
       }
       // This segment's tokens from `at` on: `at` is where the one before met it, so a token starts there.
       let i = 0
-      let pos = starts[current]!
+      let pos = current * segmentBytes
       while (pos < at) pos += tokenLength(tokens[i++]!)
       if (pos !== at) throw new Error(`deflate segment ${current} has no token at ${at}`)
       writer.replay(tokens, i)
@@ -247,8 +257,8 @@ export async function * gnuGzipDeflateInSegments (level: number, total: number, 
     }
   }
 
-  /** Runs the writer as far as it can go; with `wait`, waiting for the segments it needs. */
-  async function * write (wait: boolean): AsyncGenerator<Uint8Array> {
+  /** Runs the writer as far as it can go; once the input has ended, waiting for the segments it needs. */
+  async function * write (): AsyncGenerator<Uint8Array> {
     for (;;) {
       const status = writer.run()
       if (writer.pendingOutput > 0) yield writer.take()
@@ -259,8 +269,12 @@ export async function * gnuGzipDeflateInSegments (level: number, total: number, 
       handOut()
       if (given) continue
       // Reading on hands out another segment, unless enough are under way: then wait for the one needed.
-      if (!wait && segments.length - current <= options.ahead) return
-      await segments[current]!.done
+      const needed = segments[current]
+      if (needed === undefined || (!ended && segments.length - current <= options.ahead)) {
+        if (ended && needed === undefined) throw new Error('unreachable: no deflate segment to wait for')
+        return
+      }
+      await needed.done
     }
   }
 
@@ -272,9 +286,10 @@ export async function * gnuGzipDeflateInSegments (level: number, total: number, 
     if (!searching) kept.push(own)
     read += own.length
     handOut()
-    yield * write(false)
+    yield * write()
   }
-  if (read !== total) throw new RangeError(`deflate input is ${read} bytes, not ${total}`)
+  ended = true
   writer.end()
-  yield * write(true)
+  handOut()
+  yield * write()
 }
