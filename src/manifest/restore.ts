@@ -169,8 +169,14 @@ async function * rebuild (manifest: Manifest, source: BlockSource, tree: TreeCon
       // Loaded for compressed members only: restoring a plain tar loads no codec code (#16, start-up).
       const blocks = blockEncoders === undefined ? undefined : await import('../compression/recipe/blocks.js')
       const layout = blocks?.blockLayoutOf(member.recipe)
+      // A gzip body's parse on the block encoders' threads, its blocks written here (whole members only, as below).
+      const segmented = layout === undefined && blocks !== undefined && blockEncoders !== undefined && member.offset + member.size <= stopAt
+        ? blocks.deflateInSegments(member.recipe, member.tarSize, range(member), blockEncoders)
+        : undefined
       yield * (layout !== undefined && blocks !== undefined && blockEncoders !== undefined
         ? blocks.encodeInBlocks(member.recipe, layout, range(member), blockEncoders)
+        : segmented !== undefined
+          ? segmented
         // A member the range ends inside is encoded here: a stream stopped midway costs its worker (its
         // encoder's state cannot be reused) and the input in flight, more than a range's prefix is worth.
         : streamEncoders !== undefined && member.offset + member.size <= stopAt

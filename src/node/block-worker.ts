@@ -35,14 +35,16 @@ port.on('message', (job: BlockJob) => {
       const { id, level, dataStart, from, next, ends } = job
       let segment: DeflateSegment
       try {
-        segment = parseDeflateSegment({ level, data: new Uint8Array(job.buffer, 0, job.length), dataStart, from, next, ends })
+        const tokens = job.tokens === undefined ? undefined : new Uint32Array(job.tokens)
+        segment = parseDeflateSegment({ level, data: new Uint8Array(job.buffer, 0, job.length), dataStart, from, next, ends, tokens })
       } catch (err) {
         port.postMessage({ ...errorReply(err), id } satisfies BlockReply)
         return
       }
-      const { end, converged } = segment
-      const tokens = ownBuffer(segment.tokens)
-      port.postMessage({ kind: 'segment', id, buffer: tokens.buffer, length: tokens.length, end, converged } satisfies BlockReply, [tokens.buffer])
+      // The tokens are a view of the parse's own buffer (the room it was given, unless it outgrew it): sent whole.
+      const { end, converged, tokens } = segment
+      const buffer = tokens.byteOffset === 0 && tokens.buffer instanceof ArrayBuffer ? tokens.buffer : new Uint32Array(tokens).buffer
+      port.postMessage({ kind: 'segment', id, buffer, length: tokens.length, end, converged, data: job.buffer } satisfies BlockReply, [buffer, job.buffer])
     }
   }
 })
@@ -59,10 +61,10 @@ function answer (id: number, stream: Promise<Uint8Array>): void {
 }
 
 /**
- * `array` as all of an ArrayBuffer of its own, to transfer: a copy unless it is (a view of a larger buffer
+ * `bytes` as all of an ArrayBuffer of its own, to transfer: a copy unless it is (a view of a larger buffer
  * would send all of it). Copied by its constructor, not slice(): on a Node Buffer that is a view.
  */
-function ownBuffer<T extends Uint8Array | Uint32Array> (array: T): T & { buffer: ArrayBuffer } {
-  const whole = array.byteOffset === 0 && array.byteLength === array.buffer.byteLength && array.buffer instanceof ArrayBuffer
-  return (whole ? array : array instanceof Uint32Array ? new Uint32Array(array) : new Uint8Array(array)) as T & { buffer: ArrayBuffer }
+function ownBuffer (bytes: Uint8Array): Uint8Array & { buffer: ArrayBuffer } {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
+  return (whole ? bytes : new Uint8Array(bytes)) as Uint8Array & { buffer: ArrayBuffer }
 }

@@ -21,17 +21,18 @@ import { type ErrorReply, rebuiltError, workerFailure } from './worker-errors.js
 /**
  * To a worker: a piece to encode (its bytes in `buffer`, transferred), or a recipe whose encoder to load now;
  * or a piece begun ('begin'), its input in 'write's (transferred), answered once its 'end' is encoded; or a
- * deflate segment to parse (a DeflateSegmentJob, its `data` in `buffer`, transferred).
+ * deflate segment to parse (a DeflateSegmentJob, its `data` in `buffer` and the room for its tokens in `tokens`, both
+ * transferred whole).
  */
 export type BlockJob = { kind: 'piece', id: number, recipe: Recipe, buffer: ArrayBuffer, length: number } | { kind: 'prepare', recipe: Recipe }
   | { kind: 'begin', id: number, recipe: Recipe } | { kind: 'write', id: number, buffer: ArrayBuffer, length: number } | { kind: 'end', id: number }
-  | { kind: 'deflate-segment', id: number, level: number, dataStart: number, from: number, next: number | undefined, ends: boolean, buffer: ArrayBuffer, length: number }
+  | { kind: 'deflate-segment', id: number, level: number, dataStart: number, from: number, next: number | undefined, ends: boolean, buffer: ArrayBuffer, length: number, tokens: ArrayBuffer | undefined }
 /**
- * From a worker: the piece's stream ('done'), or the segment's parse ('segment': its tokens in `buffer`,
- * `length` of them, transferred), or the error that stopped either.
+ * From a worker: the piece's stream ('done'), or the segment's parse ('segment': `length` tokens at the start
+ * of `buffer`, and the job's data given back in `data`, both transferred), or the error that stopped either.
  */
 export type BlockReply = { kind: 'done', id: number, buffer: ArrayBuffer, length: number }
-  | { kind: 'segment', id: number, buffer: ArrayBuffer, length: number, end: number, converged: boolean }
+  | { kind: 'segment', id: number, buffer: ArrayBuffer, length: number, end: number, converged: boolean, data: ArrayBuffer }
   | (ErrorReply & { id: number })
 /** A job's answer, as a worker sends it. */
 type AnswerReply = Exclude<BlockReply, { kind: 'error' }>
@@ -179,12 +180,16 @@ export function createWorkerBlockEncoders (threads = Math.min(4, availableParall
     async parseDeflate (segment) {
       // In this thread only while every worker is busy, as a piece (it blocks this thread meanwhile).
       if (hereNow()) return parseDeflateSegment(segment)
-      const own = ownBytes(segment.data)
+      // The data and the room for tokens go over whole (the caller gave up the buffers they view) and come back.
+      const data = segment.data.byteOffset === 0 && segment.data.buffer instanceof ArrayBuffer ? segment.data : new Uint8Array(segment.data)
+      const room = segment.tokens !== undefined && segment.tokens.byteOffset === 0 && segment.tokens.buffer instanceof ArrayBuffer ? segment.tokens.buffer : undefined
       const { level, dataStart, from, next, ends } = segment
-      const job = { kind: 'deflate-segment', id: nextId++, level, dataStart, from, next, ends, buffer: own.buffer as ArrayBuffer, length: own.length } satisfies BlockJob
+      const job = { kind: 'deflate-segment', id: nextId++, level, dataStart, from, next, ends, buffer: data.buffer as ArrayBuffer, length: data.length, tokens: room } satisfies BlockJob
       return await new Promise<DeflateSegment>((resolve, reject) => {
-        const parsed = expecting('segment', reply => { resolve({ tokens: new Uint32Array(reply.buffer, 0, reply.length), end: reply.end, converged: reply.converged }) }, reject)
-        withWorker(w => { take(w, job.id, parsed, reject); workers[w]!.postMessage(job, [job.buffer]) }, reject)
+        const parsed = expecting('segment', reply => {
+          resolve({ tokens: new Uint32Array(reply.buffer, 0, reply.length), end: reply.end, converged: reply.converged, data: new Uint8Array(reply.data, 0, job.length) })
+        }, reject)
+        withWorker(w => { take(w, job.id, parsed, reject); workers[w]!.postMessage(job, room === undefined ? [job.buffer] : [job.buffer, room]) }, reject)
       })
     },
     async close () {

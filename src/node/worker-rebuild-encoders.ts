@@ -1,7 +1,8 @@
 /**
  * Where a rebuild's encoders run on Node (restore.ts `RebuildEncoders`): the blocks of a bzip2 or threaded
- * xz member on worker threads (worker-block-encoders.ts), any other member's stream on a worker of its own
- * (worker-stream-encoders.ts). No thread starts before a rebuild hands one a block or a stream.
+ * xz member, and the parse of a large GNU gzip body's segments, on worker threads (worker-block-encoders.ts),
+ * any other member's stream on a worker of its own (worker-stream-encoders.ts). No thread starts before a
+ * rebuild hands one a block, a segment or a stream.
  */
 import type { RebuildEncoders } from '../manifest/restore.js'
 import { createWorkerBlockEncoders } from './worker-block-encoders.js'

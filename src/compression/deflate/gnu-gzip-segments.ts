@@ -30,6 +30,8 @@ export interface DeflateSegmentJob {
   readonly next: number | undefined
   /** Whether `data` reaches the end of the input. */
   readonly ends: boolean
+  /** Room for the tokens, used while they fit (the result's tokens are then a view of it). */
+  readonly tokens?: Uint32Array
 }
 
 /** A segment's parse: tokens (first-block.ts's form) from `from` to `end`, where the next parse was met. */
@@ -39,23 +41,30 @@ export interface DeflateSegment {
   readonly end: number
   /** Whether the parse restarted at the job's `next` has just emitted a match at `end` too (else the writer searches on). */
   readonly converged: boolean
+  /** The job's data, given back for another job (a worker's transfer returns it). */
+  readonly data?: Uint8Array
 }
 
-/** Input a segment covers (a restart every this many bytes): about 0.1 s of work at -9, a token log of 1-4 MB. */
+/** Input a segment covers (a restart every this many bytes): about 0.1 s of work at -9, ~0.4 M tokens of text. */
 export const SEGMENT_BYTES = 1 << 20
-/** How far past the next restart a segment's parse may go to meet the next one's (input given beyond it). */
-export const MEET_BYTES = 1 << 20
+/**
+ * How far past the next restart a segment's parse may go to meet the next one's (input given beyond it).
+ * Parses meet within a few hundred bytes on real data; only a run of one pattern longer than this keeps them apart.
+ */
+export const MEET_BYTES = 1 << 18
+/** Input copied in pieces of this size, each reused once both the writer and the segments are past it. */
+const SLAB_BYTES = 1 << 18
+const NO_TOKENS = new Uint32Array(0)
 
 /** Input bytes a token stands for. */
 const tokenLength = (t: number): number => t < 256 ? 1 : (t & 0xff) + 3
 
 /** The parse's symbols as tokens; a flush tells the deflater to pause once the parse has reached `pauseAt`. */
 class TokenLog implements SymbolSink {
-  tokens = new Uint32Array(1 << 16)
   count = 0
   pauseAt = Infinity
-  /** Input offset after the last token. */
-  constructor (public pos: number) {}
+  /** Input offset after the last token; room to start with (it grows by doubling). */
+  constructor (public pos: number, public tokens: Uint32Array) {}
 
   private add (token: number): void {
     if (this.count === this.tokens.length) {
@@ -88,8 +97,8 @@ class Parse {
   pos: number
   clean = true
 
-  constructor (job: DeflateSegmentJob, at: number) {
-    this.log = new TokenLog(at)
+  constructor (job: DeflateSegmentJob, at: number, room: Uint32Array) {
+    this.log = new TokenLog(at, room.length > 0 ? room : new Uint32Array(1 << 12))
     this.deflater = GnuGzipDeflater.restartAt(job.level, job.data, job.dataStart, at, job.ends, this.log)
     this.pos = at
   }
@@ -118,11 +127,11 @@ class Parse {
 
 /** Parses one segment (a block encoder's job, in any thread). */
 export function parseDeflateSegment (job: DeflateSegmentJob): DeflateSegment {
-  const a = new Parse(job, job.from)
+  const a = new Parse(job, job.from, job.tokens ?? NO_TOKENS)
   if (job.next === undefined) {
     if (!job.ends) throw new RangeError('the last deflate segment must be given the rest of the input')
     a.runTo(Infinity)
-    return { tokens: a.log.tokens.slice(0, a.log.count), end: a.log.pos, converged: true }
+    return { tokens: a.log.tokens.subarray(0, a.log.count), end: a.log.pos, converged: true, data: job.data }
   }
   const next = job.next
   a.clean = false
@@ -130,10 +139,10 @@ export function parseDeflateSegment (job: DeflateSegmentJob): DeflateSegment {
     if (!a.step()) throw new RangeError(`deflate segment input ends before ${next}`)
   }
   // The next segment's parse, from its restart (where nothing is pending), until the two meet.
-  const b = new Parse(job, next)
+  const b = new Parse(job, next, NO_TOKENS)
   for (;;) {
     if (a.pos === b.pos && a.clean && b.clean) {
-      return { tokens: a.log.tokens.slice(0, a.seen), end: a.pos, converged: true }
+      return { tokens: a.log.tokens.subarray(0, a.seen), end: a.pos, converged: true, data: job.data }
     }
     if (!(a.pos <= b.pos ? a.step() : b.step())) break
   }
@@ -142,7 +151,7 @@ export function parseDeflateSegment (job: DeflateSegmentJob): DeflateSegment {
   while (end > 0 && a.log.tokens[end - 1]! < 256) end--
   let pos = job.from
   for (let i = 0; i < end; i++) pos += tokenLength(a.log.tokens[i]!)
-  return { tokens: a.log.tokens.slice(0, end), end: pos, converged: false }
+  return { tokens: a.log.tokens.subarray(0, end), end: pos, converged: false, data: job.data }
 }
 
 export interface DeflateInSegmentsOptions {
@@ -160,7 +169,8 @@ export interface DeflateInSegmentsOptions {
  * The raw deflate stream of GNU gzip 1.12 at `level` (4-9) over `input`, byte for byte gnuGzipDeflate's, its
  * parse done in segments by `parse` while this thread writes the blocks. A segment is handed out once its
  * input is read (through the next restart and `meetBytes` beyond, so a full window follows every restart);
- * input is read only as far as the `ahead` segments under way need.
+ * input is read only as far as the `ahead` segments under way need. Memory is bounded and reused: input in
+ * slabs, each segment's data and token room from pools (a worker's transfer brings them back).
  */
 export async function * gnuGzipDeflateInSegments (level: number, input: AsyncIterable<Uint8Array>, options: DeflateInSegmentsOptions): AsyncGenerator<Uint8Array> {
   const segmentBytes = options.segmentBytes ?? SEGMENT_BYTES
@@ -168,14 +178,23 @@ export async function * gnuGzipDeflateInSegments (level: number, input: AsyncIte
   if (!(segmentBytes > 0) || !(meetBytes >= WINDOW_SIZE)) throw new RangeError(`deflate segments of ${segmentBytes} bytes meeting within ${meetBytes}`)
   /** Input a segment with a successor needs: through the successor's restart and meetBytes beyond. */
   const dataEnd = (k: number): number => (k + 1) * segmentBytes + meetBytes + WINDOW_SIZE
+  /** A segment's data at most: the last one's, which may reach a window before its start and a window beyond dataEnd. */
+  const dataRoom = segmentBytes + meetBytes + 3 * WINDOW_SIZE
+  /** Token room given: text makes ~0.4 tokens a byte; a segment that needs more grows its own. */
+  const tokenRoom = segmentBytes >>> 1
+  const dataPool: Uint8Array[] = []
+  const tokenPool: Uint32Array[] = []
 
   /** Segments handed out, in order: settled once parsed. */
   const segments: Array<{ done: Promise<void>, last: boolean, result?: DeflateSegment, error?: { cause: unknown } }> = []
-  /** Input kept for segments not yet handed out, from offset `keptFrom` on. */
-  let kept: Uint8Array[] = []
-  let keptFrom = 0
+  /** The input read, in slabs (the first at offset `slabsFrom`), until the writer and the segments are past them. */
+  const slabs: Uint8Array[] = []
+  const freeSlabs: Uint8Array[] = []
+  let slabsFrom = 0
   let read = 0
   let ended = false
+  /** Input before this offset is needed by no segment still to be handed out. */
+  let neededFrom = 0
 
   const writer = new GnuGzipDeflater(level)
   writer.replayParse()
@@ -196,36 +215,56 @@ export async function * gnuGzipDeflateInSegments (level: number, input: AsyncIte
       if (last && from + WINDOW_SIZE > read) return // (only k = 0: the input is under a window; the writer searches)
       const dataStart = windowBaseAt(from)
       const end = last ? read : dataEnd(k)
-      const job: DeflateSegmentJob = { level, data: sliceKept(dataStart, end), dataStart, from, next: last ? undefined : from + segmentBytes, ends: end === read && ended }
+      const data = (dataPool.pop() ?? new Uint8Array(dataRoom)).subarray(0, end - dataStart)
+      copyRead(dataStart, data)
+      const tokens = tokenPool.pop() ?? new Uint32Array(tokenRoom)
+      const job: DeflateSegmentJob = { level, data, dataStart, from, next: last ? undefined : from + segmentBytes, ends: end === read && ended, tokens }
       const entry: (typeof segments)[number] = { done: Promise.resolve(), last }
-      entry.done = options.parse(job).then(r => { entry.result = r }, (cause: unknown) => { entry.error = { cause } })
+      entry.done = options.parse(job).then(r => {
+        entry.result = r
+        if (r.data !== undefined && r.data.buffer.byteLength === dataRoom) dataPool.push(new Uint8Array(r.data.buffer))
+      }, (cause: unknown) => { entry.error = { cause } })
       segments.push(entry)
       lastOut = last
-      // Input before the next segment's window is needed by none.
-      const keepFrom = last ? read : windowBaseAt(from + segmentBytes)
-      while (kept.length > 0 && keptFrom + kept[0]!.length <= keepFrom) keptFrom += kept.shift()!.length
+      neededFrom = last ? read : windowBaseAt(from + segmentBytes)
     }
   }
 
-  /** A copy of input offsets [from, to), all kept. */
-  function sliceKept (from: number, to: number): Uint8Array {
-    const out = new Uint8Array(to - from)
-    let at = keptFrom
-    for (const part of kept) {
-      const lo = Math.max(from, at)
-      const hi = Math.min(to, at + part.length)
-      if (lo < hi) out.set(part.subarray(lo - at, hi - at), lo - from)
-      at += part.length
-      if (at >= to) break
+  /** Copies the input from offset `from` into `into`, all of it still in slabs. */
+  function copyRead (from: number, into: Uint8Array): void {
+    for (let at = from; at < from + into.length;) {
+      const slab = slabs[Math.floor((at - slabsFrom) / SLAB_BYTES)]!
+      const inSlab = (at - slabsFrom) % SLAB_BYTES
+      const n = Math.min(SLAB_BYTES - inSlab, from + into.length - at)
+      into.set(slab.subarray(inSlab, inSlab + n), at - from)
+      at += n
     }
-    return out
+  }
+
+  /** Copies a chunk of input into slabs, giving the writer its copy, and reuses the slabs nothing needs now. */
+  function take (chunk: Uint8Array): void {
+    for (let at = 0; at < chunk.length;) {
+      const inSlab = read % SLAB_BYTES
+      if (inSlab === 0) slabs.push(freeSlabs.pop() ?? new Uint8Array(SLAB_BYTES))
+      const slab = slabs[slabs.length - 1]!
+      const n = Math.min(SLAB_BYTES - inSlab, chunk.length - at)
+      slab.set(chunk.subarray(at, at + n), inSlab)
+      writer.push(slab.subarray(inSlab, inSlab + n))
+      at += n
+      read += n
+    }
+    // The writer has read all but its queued input into its window.
+    const free = Math.min(read - writer.queuedInput, searching ? read : neededFrom)
+    while (slabs.length > 1 && slabsFrom + SLAB_BYTES <= free) {
+      freeSlabs.push(slabs.shift()!)
+      slabsFrom += SLAB_BYTES
+    }
   }
 
   /** Lets the writer search on by itself from here (a clean step). */
   function searchOn (): boolean {
     writer.parseOnward()
     searching = true
-    kept = []
     return true
   }
 
@@ -243,6 +282,10 @@ export async function * gnuGzipDeflateInSegments (level: number, input: AsyncIte
       if (segment.result === undefined) return false
       const { tokens, end, converged } = segment.result
       if (entered || at >= end) {
+        // Used up: its token room goes back to the pool (the writer let go of it first).
+        writer.replay(NO_TOKENS, 0)
+        segment.result = undefined
+        if (tokens.byteOffset === 0 && tokens.buffer.byteLength >= tokenRoom * 4) tokenPool.push(new Uint32Array(tokens.buffer as ArrayBuffer))
         if (at === end && converged && !segment.last) { current++; entered = false; continue }
         return searchOn()
       }
@@ -281,10 +324,7 @@ export async function * gnuGzipDeflateInSegments (level: number, input: AsyncIte
   for await (const chunk of input) {
     if (chunk.length === 0) continue
     // Copied: the caller may reuse its buffer, and the writer keeps the chunk until it has read it.
-    const own = new Uint8Array(chunk)
-    writer.push(own)
-    if (!searching) kept.push(own)
-    read += own.length
+    take(chunk)
     handOut()
     yield * write()
   }

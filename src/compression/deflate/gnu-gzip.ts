@@ -214,6 +214,11 @@ export class GnuGzipDeflater {
     f.insertRange(0, this.strstart)
   }
 
+  /** Input bytes pushed and not yet read into the window. */
+  get queuedInput (): number {
+    return this.queued
+  }
+
   /** Bytes of compressed output ready to take. */
   get pendingOutput (): number {
     return this.out.pending

@@ -8,7 +8,7 @@
  */
 import { joinBytes } from '../../bytes-concat.js'
 import { Bzip2BlockCutter, Bzip2BlockSplicer } from '../bzip2/blocks.js'
-import type { DeflateSegment, DeflateSegmentJob } from '../deflate/gnu-gzip-segments.js'
+import { gnuGzipDeflateInSegments, SEGMENT_BYTES, type DeflateSegment, type DeflateSegmentJob } from '../deflate/gnu-gzip-segments.js'
 import { XzBlockCutter, XzBlockSplicer, xzBlockBytes } from '../xz/blocks.js'
 import type { Recipe, StreamEncoder } from './encoder.js'
 import { checkRecipe } from './params.js'
@@ -42,6 +42,25 @@ export function blockLayoutOf (recipe: Recipe): BlockLayout | undefined {
     return { cutter: new XzBlockCutter(bytes), splicer: new XzBlockSplicer(recipe.params) }
   }
   return undefined
+}
+
+/**
+ * Input under which a gzip body is not parsed in segments: the parsing threads start cold (their first segment
+ * runs before V8 has optimised the parse) and the two cores only share what is beyond the first segments.
+ */
+export const MIN_SEGMENTED_BYTES = 8 * SEGMENT_BYTES
+
+/**
+ * A gnu-gzip recipe's stream (levels 4-9) over `input` with its parse done in segments by
+ * `encoders.parseDeflate` while this thread writes the blocks (deflate/gnu-gzip-segments.ts); undefined
+ * where that does not apply: another encoder or level, encoders that do not parse, input under MIN_SEGMENTED_BYTES.
+ */
+export function deflateInSegments (recipe: Recipe, tarSize: number, input: AsyncIterable<Uint8Array>, encoders: BlockEncoders): AsyncGenerator<Uint8Array> | undefined {
+  checkRecipe(recipe)
+  const level = recipe.params.level ?? 6
+  const parse = encoders.parseDeflate
+  if (recipe.encoder !== 'gnu-gzip' || level < 4 || parse === undefined || tarSize < MIN_SEGMENTED_BYTES) return undefined
+  return gnuGzipDeflateInSegments(level, input, { parse: job => parse.call(encoders, job), ahead: encoders.width + 1 })
 }
 
 /** Encodes pieces: each piece's whole stream, as the recipe's encoder writes it. */
