@@ -10,8 +10,10 @@
  * have just emitted a match. Segments of the input are therefore parsed from restarts, on any thread, each
  * until it meets the parse restarted at the next segment's start; one writer, the sequential deflater
  * replaying the tokens instead of searching (`replayParse`), takes each segment from where the one before
- * met it and writes the blocks: the stream is byte for byte the sequential one. A segment that never meets
- * the next (a long run of one pattern keeps two parses out of step) leaves the writer to search on alone.
+ * met it and writes the blocks: the stream is byte for byte the sequential one. Where a segment does not meet
+ * the next (a long run of one pattern keeps two parses out of step), the writer searches by itself from the
+ * segment's last match, pausing at each offset where a later segment's parse has just emitted a match, and
+ * replays that segment's parse from the first one where its own has too (usually where the run ends).
  * Levels 1-3 (deflate_fast) skip inserting the strings of long matches, so their chains are not a function
  * of the input: they are not segmented.
  */
@@ -198,16 +200,26 @@ export async function * gnuGzipDeflateInSegments (level: number, input: AsyncIte
 
   const writer = new GnuGzipDeflater(level)
   writer.replayParse()
-  /** The segment whose tokens the writer replays (or is about to); whether they were given to it. */
+  /**
+   * The segment whose tokens the writer replays (or is about to), or, searching, the one it looks to meet;
+   * whether its tokens were given to the writer.
+   */
   let current = 0
   let entered = false
-  /** Whether the writer searches on by itself (a segment did not meet the next, or the input is under a window). */
+  /**
+   * Whether the writer searches by itself (a segment did not meet the next, or the input is under a window),
+   * until its parse meets a later segment's; and, then, how far the current segment's tokens have been looked
+   * at: `meetIndex` of them, up to offset `meetAt`, the last of them a match or none (`meetClean`).
+   */
   let searching = false
+  let meetIndex = 0
+  let meetAt = 0
+  let meetClean = true
   /** Whether the last segment (parsed to the end of input) was handed out. */
   let lastOut = false
 
   function handOut (): void {
-    while (!searching && !lastOut && segments.length - current <= options.ahead) {
+    while (!lastOut && segments.length - current <= options.ahead) {
       const k = segments.length
       const from = k * segmentBytes
       const last = read < dataEnd(k)
@@ -254,7 +266,7 @@ export async function * gnuGzipDeflateInSegments (level: number, input: AsyncIte
       read += n
     }
     // The writer has read all but its queued input into its window.
-    const free = Math.min(read - writer.queuedInput, searching ? read : neededFrom)
+    const free = Math.min(read - writer.queuedInput, neededFrom)
     while (slabs.length > 1 && slabsFrom + SLAB_BYTES <= free) {
       freeSlabs.push(slabs.shift()!)
       slabsFrom += SLAB_BYTES
@@ -265,7 +277,60 @@ export async function * gnuGzipDeflateInSegments (level: number, input: AsyncIte
   function searchOn (): boolean {
     writer.parseOnward()
     searching = true
-    return true
+    nextToMeet(current + 1)
+    return meet()
+  }
+
+  /** Lets go of the current segment's tokens (their room goes back to the pool) and looks to meet segment `k`. */
+  function nextToMeet (k: number): void {
+    const result = segments[current]?.result
+    if (result !== undefined) {
+      segments[current]!.result = undefined
+      const tokens = result.tokens
+      if (tokens.byteOffset === 0 && tokens.buffer.byteLength >= tokenRoom * 4) tokenPool.push(new Uint32Array(tokens.buffer as ArrayBuffer))
+    }
+    current = k
+    entered = false
+    meetIndex = 0
+    meetAt = k * segmentBytes
+    meetClean = true
+  }
+
+  /**
+   * Searching, at a step of the writer's with nothing pending (it paused there): where its parse and the
+   * current segment's meet (both have just emitted a match at one offset; from there on they are the same
+   * parse), the writer replays the segment's. Else it is told where to pause next: the segment's next such
+   * step, or its start while it is not parsed; segments passed without meeting are let go. False when the
+   * writer must wait (paused where it is) for the segment to be parsed or handed out.
+   */
+  function meet (): boolean {
+    const at = writer.position
+    for (;;) {
+      const segment = segments[current]
+      if (segment?.error !== undefined) throw segment.error.cause
+      const tokens = segment?.result?.tokens
+      if (tokens === undefined) {
+        const start = current * segmentBytes
+        writer.watch(Math.max(start, at))
+        return at < start
+      }
+      while (meetIndex < tokens.length && (meetAt < at || !meetClean)) {
+        const t = tokens[meetIndex++]!
+        meetAt += tokenLength(t)
+        meetClean = t >= 256
+      }
+      if (meetAt < at || !meetClean) { nextToMeet(current + 1); continue }
+      if (meetAt === at) {
+        writer.watch(Infinity)
+        writer.replayParse()
+        writer.replay(tokens, meetIndex)
+        searching = false
+        entered = true
+        return true
+      }
+      writer.watch(meetAt)
+      return true
+    }
   }
 
   /**
@@ -282,11 +347,9 @@ export async function * gnuGzipDeflateInSegments (level: number, input: AsyncIte
       if (segment.result === undefined) return false
       const { tokens, end, converged } = segment.result
       if (entered || at >= end) {
-        // Used up: its token room goes back to the pool (the writer let go of it first).
+        // Used up (the writer lets go of its tokens first: their room goes back to the pool).
         writer.replay(NO_TOKENS, 0)
-        segment.result = undefined
-        if (tokens.byteOffset === 0 && tokens.buffer.byteLength >= tokenRoom * 4) tokenPool.push(new Uint32Array(tokens.buffer as ArrayBuffer))
-        if (at === end && converged && !segment.last) { current++; entered = false; continue }
+        if (at === end && converged && !segment.last) { nextToMeet(current + 1); continue }
         return searchOn()
       }
       // This segment's tokens from `at` on: `at` is where the one before met it, so a token starts there.
@@ -307,7 +370,8 @@ export async function * gnuGzipDeflateInSegments (level: number, input: AsyncIte
       if (writer.pendingOutput > 0) yield writer.take()
       if (status === RunStatus.Done || status === RunStatus.NeedInput) return
       if (status !== RunStatus.NeedTokens) continue
-      const given = giveTokens()
+      // Replaying, its tokens are used up; searching, it paused where it may meet a segment's parse.
+      const given = searching ? meet() : giveTokens()
       // The writer may have moved on to the next segment: one more can be handed out.
       handOut()
       if (given) continue

@@ -106,6 +106,8 @@ export class GnuGzipDeflater {
   private replaying = false
   private replayTokens: Uint32Array = new Uint32Array(0)
   private replayAt = 0
+  /** Searching, the first offset (window-relative) at or after which a step with nothing pending pauses run(). */
+  private watchRel = Infinity
 
   // pending input (what the next read_buf calls will return)
   private readonly chunks: Uint8Array[] = []
@@ -194,6 +196,14 @@ export class GnuGzipDeflater {
     this.replayAt = at
   }
 
+  /**
+   * Searching, pause (`run` returns NeedTokens) at the first step from input offset `at` on with nothing
+   * pending: where another parse may be met (gnu-gzip-segments.ts). Infinity: never.
+   */
+  watch (at: number): void {
+    this.watchRel = at - this.base
+  }
+
   /** Stop replaying and search for matches again, from a step with nothing pending (after NeedTokens). */
   parseOnward (): void {
     this.replaying = false
@@ -261,6 +271,7 @@ export class GnuGzipDeflater {
       this.strstart -= WSIZE
       this.blockStart -= WSIZE
       this.base += WSIZE
+      this.watchRel -= WSIZE
     }
     if (!this.eofile) {
       const at = this.strstart + this.lookahead
@@ -315,6 +326,7 @@ export class GnuGzipDeflater {
           if (!this.fillWindow()) return NEED_INPUT
         }
         if (this.lookahead === 0) break
+        if (this.strstart >= this.watchRel && !this.matchAvailable) return NEED_TOKENS
         const blockEnd = this.lazy ? (this.replaying ? this.stepReplay() : this.stepLazy()) : this.stepFast()
         if (blockEnd !== NO_FLUSH) {
           if (blockEnd === TOKENS_OUT) return NEED_TOKENS
