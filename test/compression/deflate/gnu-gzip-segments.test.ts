@@ -378,6 +378,25 @@ describe('GNU gzip deflate in segments: byte for byte the sequential stream', ()
       }
     })
 
+    // Fails on d8aa030: the writer, searching after a segment that did not meet the next, pauses at a clean
+    // step of its own past the last segment's last match (the two parses out of step in a zero run, the
+    // last segment's parse ending the run with 1-2 zero literals, the writer's with a match) and at or past
+    // where a segment after the last would start; meet() then looks for that segment, which is never
+    // handed out, and the stream fails: "unreachable: no deflate segment to wait for".
+    it('the writer searching past the last segment\'s last match, at or past where no further segment starts', async () => {
+      // Smallest found: 131,581 zero bytes and an "x", segments of 258 bytes.
+      const zeros = new Uint8Array(131_582).fill(0x78, 131_581)
+      await expectSequential('zeros then x', 9, zeros, { segmentBytes: 258, meetBytes: WINDOW_SIZE })
+    })
+
+    it('the same with two segments of 200 KB', async () => {
+      // Two segments of 200 KB: text, zeros to 401,241, 200 random bytes.
+      const two = new Uint8Array(401_441)
+      two.set(lines(150_000, 1), 0)
+      two.set(randomBytes(200, 7), 401_241)
+      await expectSequential('text, zeros, random', 9, two, { segmentBytes: 200_000, meetBytes: WINDOW_SIZE })
+    })
+
     it('random data (stored blocks), at every lazy level', async () => {
       const data = randomBytes(600_000, 8)
       for (const level of [4, 5, 6, 7, 8, 9]) {
