@@ -308,6 +308,8 @@ export async function * gnuGzipDeflateInSegments (level: number, input: AsyncIte
     for (;;) {
       const segment = segments[current]
       if (segment?.error !== undefined) throw segment.error.cause
+      // Past the last segment: the writer searches to the end.
+      if (segment === undefined && lastOut) { writer.watch(Infinity); return true }
       const tokens = segment?.result?.tokens
       if (tokens === undefined) {
         const start = current * segmentBytes
