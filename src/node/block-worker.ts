@@ -7,7 +7,7 @@
  * back the same way.
  */
 import { parentPort } from 'node:worker_threads'
-import { parseDeflateSegment, type DeflateSegment } from '../compression/deflate/gnu-gzip-segments.js'
+import { DeflateSegmentParser, type DeflateSegment } from '../compression/deflate/gnu-gzip-segments.js'
 import { encodePiece, PieceEncoder, prepareEncoder } from '../compression/recipe/blocks.js'
 import { errorReply } from './worker-errors.js'
 import type { BlockJob, BlockReply } from './worker-block-encoders.js'
@@ -15,6 +15,8 @@ import type { BlockJob, BlockReply } from './worker-block-encoders.js'
 const port = parentPort
 if (port === null) throw new Error('block-worker.js runs as a worker thread')
 
+/** This thread's deflate segment parser: its deflaters' buffers serve segment after segment. */
+const segmentParser = new DeflateSegmentParser()
 /** Pieces begun and not ended, encoded as their input arrives. */
 const begun = new Map<number, PieceEncoder>()
 
@@ -36,7 +38,7 @@ port.on('message', (job: BlockJob) => {
       let segment: DeflateSegment
       try {
         const tokens = job.tokens === undefined ? undefined : new Uint32Array(job.tokens)
-        segment = parseDeflateSegment({ level, data: new Uint8Array(job.buffer, 0, job.length), dataStart, from, next, ends, tokens })
+        segment = segmentParser.parse({ level, data: new Uint8Array(job.buffer, 0, job.length), dataStart, from, next, ends, tokens })
       } catch (err) {
         port.postMessage({ ...errorReply(err), id } satisfies BlockReply)
         return

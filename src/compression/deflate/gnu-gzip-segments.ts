@@ -48,7 +48,7 @@ export interface DeflateSegment {
 }
 
 /** Input a segment covers (a restart every this many bytes): about 0.1 s of work at -9, ~0.4 M tokens of text. */
-export const SEGMENT_BYTES = 1 << 20
+export const SEGMENT_BYTES = 1 << 19
 /**
  * How far past the next restart a segment's parse may go to meet the next one's (input given beyond it).
  * Parses meet within a few hundred bytes on real data; only a run of one pattern longer than this keeps them apart.
@@ -99,9 +99,9 @@ class Parse {
   pos: number
   clean = true
 
-  constructor (job: DeflateSegmentJob, at: number, room: Uint32Array) {
+  constructor (job: DeflateSegmentJob, at: number, room: Uint32Array, deflater: GnuGzipDeflater) {
     this.log = new TokenLog(at, room.length > 0 ? room : new Uint32Array(1 << 12))
-    this.deflater = GnuGzipDeflater.restartAt(job.level, job.data, job.dataStart, at, job.ends, this.log)
+    this.deflater = deflater.restart(job.data, job.dataStart, at, job.ends, this.log)
     this.pos = at
   }
 
@@ -129,7 +129,28 @@ class Parse {
 
 /** Parses one segment (a block encoder's job, in any thread). */
 export function parseDeflateSegment (job: DeflateSegmentJob): DeflateSegment {
-  const a = new Parse(job, job.from, job.tokens ?? NO_TOKENS)
+  return new DeflateSegmentParser().parse(job)
+}
+
+/** Parses segment after segment with the same two deflaters (a thread's: their buffers are reused). */
+export class DeflateSegmentParser {
+  /** Per level: the segment's parse and the next one's. */
+  readonly #deflaters = new Map<number, [GnuGzipDeflater, GnuGzipDeflater]>()
+
+  parse (job: DeflateSegmentJob): DeflateSegment {
+    let pair = this.#deflaters.get(job.level)
+    if (pair === undefined) {
+      // Built with a log, so in the parsing mode restart() wants; each restart gives it the segment's own.
+      const idle = new TokenLog(0, NO_TOKENS)
+      pair = [new GnuGzipDeflater(job.level, idle), new GnuGzipDeflater(job.level, idle)]
+      this.#deflaters.set(job.level, pair)
+    }
+    return parseWith(job, pair[0], pair[1])
+  }
+}
+
+function parseWith (job: DeflateSegmentJob, first: GnuGzipDeflater, second: GnuGzipDeflater): DeflateSegment {
+  const a = new Parse(job, job.from, job.tokens ?? NO_TOKENS, first)
   if (job.next === undefined) {
     if (!job.ends) throw new RangeError('the last deflate segment must be given the rest of the input')
     a.runTo(Infinity)
@@ -141,7 +162,7 @@ export function parseDeflateSegment (job: DeflateSegmentJob): DeflateSegment {
     if (!a.step()) throw new RangeError(`deflate segment input ends before ${next}`)
   }
   // The next segment's parse, from its restart (where nothing is pending), until the two meet.
-  const b = new Parse(job, next, NO_TOKENS)
+  const b = new Parse(job, next, NO_TOKENS, second)
   for (;;) {
     if (a.pos === b.pos && a.clean && b.clean) {
       return { tokens: a.log.tokens.subarray(0, a.seen), end: a.pos, converged: true, data: job.data }

@@ -84,7 +84,7 @@ export function windowBaseAt (at: number): number {
  */
 export class GnuGzipDeflater {
   private readonly finder: MatchFinder
-  private readonly blocks: SymbolSink
+  private blocks: SymbolSink
   private readonly out = new BitWriter()
   private readonly lazy: boolean
   private readonly maxLazy: number
@@ -110,7 +110,7 @@ export class GnuGzipDeflater {
   private watchRel = Infinity
 
   // pending input (what the next read_buf calls will return)
-  private readonly chunks: Uint8Array[] = []
+  private chunks: Uint8Array[] = []
   private chunkOffset = 0
   private queued = 0
   private ended = false
@@ -158,21 +158,37 @@ export class GnuGzipDeflater {
    * a match, the two are then in the same state and go on identically (gnu-gzip-segments.ts says why).
    */
   static restartAt (level: number, data: Uint8Array, dataStart: number, at: number, ends: boolean, log: SymbolSink): GnuGzipDeflater {
-    const d = new GnuGzipDeflater(level, log)
+    return new GnuGzipDeflater(level, log).restart(data, dataStart, at, ends, log)
+  }
+
+  /**
+   * Makes this deflater, built with a log, `restartAt`'s for a new parse, its earlier one forgotten: a thread
+   * parsing segment after segment reuses its buffers rather than leaving ~0.5 MB a segment to the collector.
+   */
+  restart (data: Uint8Array, dataStart: number, at: number, ends: boolean, log: SymbolSink): this {
     const base = windowBaseAt(at)
     const from = base - dataStart
-    if (!d.lazy || from < 0 || from + WINDOW_SIZE > data.length) {
-      throw new RangeError(`cannot restart GNU gzip level ${level} at ${at} with input ${dataStart}..${dataStart + data.length}`)
+    if (!this.lazy || !this.pauseOnFlush || from < 0 || from + WINDOW_SIZE > data.length) {
+      throw new RangeError(`cannot restart GNU gzip at ${at} with input ${dataStart}..${dataStart + data.length}${this.lazy ? '' : ' (levels 1-3)'}`)
     }
-    d.finder.window.set(data.subarray(from, from + WINDOW_SIZE))
-    d.base = base
-    d.strstart = d.blockStart = at - base
-    d.lookahead = WINDOW_SIZE - d.strstart
-    d.rebuildChains()
-    d.phase = Phase.Loop
-    d.push(data.subarray(from + WINDOW_SIZE))
-    if (ends) d.end()
-    return d
+    this.blocks = log
+    this.finder.window.set(data.subarray(from, from + WINDOW_SIZE))
+    this.base = base
+    this.strstart = this.blockStart = at - base
+    this.lookahead = WINDOW_SIZE - this.strstart
+    this.eofile = false
+    this.matchAvailable = false
+    this.watchRel = Infinity
+    this.rebuildChains()
+    this.matchLength = MIN_MATCH - 1
+    this.phase = Phase.Loop
+    this.chunks = []
+    this.chunkOffset = 0
+    this.queued = 0
+    this.ended = false
+    this.push(data.subarray(from + WINDOW_SIZE))
+    if (ends) this.end()
+    return this
   }
 
   /** Input offset of the next step. */

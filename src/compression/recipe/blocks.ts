@@ -8,7 +8,7 @@
  */
 import { joinBytes } from '../../bytes-concat.js'
 import { Bzip2BlockCutter, Bzip2BlockSplicer } from '../bzip2/blocks.js'
-import { gnuGzipDeflateInSegments, SEGMENT_BYTES, type DeflateSegment, type DeflateSegmentJob } from '../deflate/gnu-gzip-segments.js'
+import { gnuGzipDeflateInSegments, type DeflateSegment, type DeflateSegmentJob } from '../deflate/gnu-gzip-segments.js'
 import { XzBlockCutter, XzBlockSplicer, xzBlockBytes } from '../xz/blocks.js'
 import type { Recipe, StreamEncoder } from './encoder.js'
 import { checkRecipe } from './params.js'
@@ -48,7 +48,7 @@ export function blockLayoutOf (recipe: Recipe): BlockLayout | undefined {
  * Input under which a gzip body is not parsed in segments: the parsing threads start cold (their first segment
  * runs before V8 has optimised the parse) and the two cores only share what is beyond the first segments.
  */
-export const MIN_SEGMENTED_BYTES = 8 * SEGMENT_BYTES
+export const MIN_SEGMENTED_BYTES = 8 << 20
 
 /**
  * A gnu-gzip recipe's stream (levels 4-9) over `input` with its parse done in segments by
