@@ -47,7 +47,7 @@ export interface DeflateSegment {
   readonly data?: Uint8Array
 }
 
-/** Input a segment covers (a restart every this many bytes): about 0.1 s of work at -9, ~0.4 M tokens of text. */
+/** Input a segment covers (a restart every this many bytes): ~50 ms of work at -9, ~0.2 M tokens of text. */
 export const SEGMENT_BYTES = 1 << 19
 /**
  * How far past the next restart a segment's parse may go to meet the next one's (input given beyond it).
