@@ -81,8 +81,9 @@ export interface BlockEncoders {
   prepare?(recipe: Recipe): void
   /**
    * Parses a deflate segment (parseDeflateSegment, deflate/gnu-gzip-segments.ts): a CPU-heavy job run
-   * where the pieces are, beside them. The caller gives up `job.data` (it may be transferred to another
-   * thread). Optional: without it, the caller parses in its own thread.
+   * where the pieces are, beside them. The caller gives up `job.data` and `job.tokens` with the whole
+   * buffers they view (a view from offset 0 may take its buffer to another thread, and the answer's `data`
+   * and `tokens` bring them back). Optional: without it, the caller parses in its own thread.
    */
   parseDeflate?(job: DeflateSegmentJob): Promise<DeflateSegment>
 }
