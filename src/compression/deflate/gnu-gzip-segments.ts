@@ -186,6 +186,8 @@ export interface DeflateInSegmentsOptions {
   segmentBytes?: number
   /** Input given to a segment past the next one's restart (default MEET_BYTES; at least a window, WINDOW_SIZE). */
   meetBytes?: number
+  /** Told each stretch of input the writer parsed itself, `from` up to `to` (where it met a segment, or the end). */
+  onSearched?: (from: number, to: number) => void
 }
 
 /**
@@ -233,6 +235,7 @@ export async function * gnuGzipDeflateInSegments (level: number, input: AsyncIte
    * at: `meetIndex` of them, up to offset `meetAt`, the last of them a match or none (`meetClean`).
    */
   let searching = false
+  let searchedFrom = 0
   let meetIndex = 0
   let meetAt = 0
   let meetClean = true
@@ -298,6 +301,7 @@ export async function * gnuGzipDeflateInSegments (level: number, input: AsyncIte
   function searchOn (): boolean {
     writer.parseOnward()
     searching = true
+    searchedFrom = writer.position
     nextToMeet(current + 1)
     return meet()
   }
@@ -348,6 +352,7 @@ export async function * gnuGzipDeflateInSegments (level: number, input: AsyncIte
         writer.replayParse()
         writer.replay(tokens, meetIndex)
         searching = false
+        options.onSearched?.(searchedFrom, at)
         entered = true
         return true
       }
@@ -419,4 +424,5 @@ export async function * gnuGzipDeflateInSegments (level: number, input: AsyncIte
   writer.end()
   handOut()
   yield * write()
+  if (searching) options.onSearched?.(searchedFrom, read)
 }

@@ -41,6 +41,8 @@ interface SegmentsRun {
   readonly bytes: Uint8Array
   /** The parses, in the order they were asked for. */
   readonly parsed: Parsed[]
+  /** The stretches the writer parsed itself (onSearched), in order. */
+  readonly searched: Array<[from: number, to: number]>
 }
 
 interface SegmentsOptions {
@@ -84,9 +86,11 @@ async function inSegments (level: number, input: Uint8Array, options: SegmentsOp
     return segment
   }
   const parts: Uint8Array[] = []
-  const stream = gnuGzipDeflateInSegments(level, chunks(), { parse, ahead: options.ahead ?? 2, segmentBytes: options.segmentBytes, meetBytes: options.meetBytes })
+  const searched: Array<[number, number]> = []
+  const onSearched = (from: number, to: number): void => { searched.push([from, to]) }
+  const stream = gnuGzipDeflateInSegments(level, chunks(), { parse, ahead: options.ahead ?? 2, segmentBytes: options.segmentBytes, meetBytes: options.meetBytes, onSearched })
   for await (const part of stream) parts.push(part)
-  return { bytes: concat(...parts), parsed }
+  return { bytes: concat(...parts), parsed, searched }
 }
 
 /**
@@ -375,6 +379,13 @@ describe('GNU gzip deflate in segments: byte for byte the sequential stream', ()
         const unmet = run.parsed.findIndex(p => !p.converged)
         expect(unmet, JSON.stringify(run.parsed)).toBeGreaterThanOrEqual(0)
         expect(run.parsed[unmet]!.next).not.toBe(undefined)
+        // It searches only through the run (zeros from 200,000 to 800,000), then replays a later segment's parse:
+        // once, from inside the run to just past its end.
+        expect(run.searched.length, JSON.stringify(run.searched)).toBe(1)
+        const [from, to] = run.searched[0]!
+        expect(from).toBeGreaterThan(200_000)
+        expect(to).toBeGreaterThanOrEqual(800_000)
+        expect(to).toBeLessThan(800_000 + 4096)
       }
     })
 
