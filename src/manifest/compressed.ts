@@ -12,7 +12,7 @@
 import type { CID } from 'multiformats/cid'
 import { discardBlocks, type BlockSink } from '../blocks.js'
 import { isGzipMemberStart, parseGzipHeader } from '../compression/container/gzip.js'
-import { decompressorFor } from '../compression/decompress/index.js'
+import { decompressorFor, lendsOutput } from '../compression/decompress/index.js'
 import { dropIdleWasmInstances } from '../compression/wasm-module.js'
 import type { DecompressEvent } from '../compression/decompress/events.js'
 import type { CompressionFormat } from '../compression/container/detect.js'
@@ -59,7 +59,10 @@ async function describe (format: CompressionFormat, chunks: AsyncIterable<Uint8A
   const limits = resolveLimits(options.limits)
   const digests = options.digester ?? new ArchiveDigests()
   const fileDag = new FileDagBuilder(profile, options.reread === undefined ? sink : discardBlocks)
-  const tar = new TarDescriber(profile, sink, limits)
+  // The xz and bzip2 decompressors lend their output (views of their memory, LendOptions): the describer
+  // and the races copy what they keep.
+  const lent = lendsOutput(format)
+  const tar = new TarDescriber(profile, sink, limits, lent)
   const tarHash = createDigest('sha256')
   const members = new MemberRecipes(format, options.recipeRaces ?? new InThreadRaces())
   let tarSize = 0
@@ -84,11 +87,11 @@ async function describe (format: CompressionFormat, chunks: AsyncIterable<Uint8A
   })()
 
   let trailing: { offset: number, length: number } = { offset: 0, length: 0 }
-  for await (const event of decompressorFor(format)(tapped)) {
+  for await (const event of decompressorFor(format, { lend: true })(tapped)) {
     if (event.kind === 'data') {
       tarHash.update(event.bytes)
       tarSize += event.bytes.length
-      await members.input(event.bytes)
+      await members.input(event.bytes, lent)
       await tar.push(event.bytes)
       // Races elsewhere that fell behind: wait, so that the bytes in flight stay bounded.
       await members.ready()
@@ -214,9 +217,13 @@ class MemberRecipes {
     }
   }
 
-  async input (bytes: Uint8Array): Promise<void> {
+  /** The member's next tar bytes; `lent`: valid during the call only. */
+  async input (bytes: Uint8Array, lent: boolean): Promise<void> {
     await this.#feed()
-    if (this.#racing) this.#races.input(bytes)
+    if (!this.#racing) return
+    if (!lent) this.#races.input(bytes)
+    else if (this.#races.inputLent !== undefined) this.#races.inputLent(bytes)
+    else this.#races.input(bytes.slice())
   }
 
   async unitEnded (event: Exclude<DecompressEvent, { kind: 'data' | 'end' }>): Promise<void> {

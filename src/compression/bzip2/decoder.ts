@@ -72,8 +72,11 @@ class ChunkReader {
   untake (n: number): void { this.pos -= n }
 }
 
-/** Decompress a bzip2 stream (or several concatenated), yielding the data in pieces as libbz2 produces it. */
-export async function * bzip2Decompress (input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncIterable<Uint8Array> {
+/**
+ * Decompress a bzip2 stream (or several concatenated), yielding the data in pieces as libbz2 produces it.
+ * `lend`: each piece is a view of libbz2's memory, valid until the next piece is asked for (no copy).
+ */
+export async function * bzip2Decompress (input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: { lend?: boolean } = {}): AsyncIterable<Uint8Array> {
   const r = new ChunkReader(input)
   const truncated = (): TruncatedCompressedDataError => {
     const end = r.offset + r.available
@@ -116,8 +119,8 @@ export async function * bzip2Decompress (input: AsyncIterable<Uint8Array> | Iter
         }
         const out = s.output()
         pending = s.outputFull
-        // Copy: the view is into instance memory, which the next call overwrites.
-        if (out.length > 0) yield out.slice()
+        // A view of the instance's memory, which the next call overwrites: a copy unless lent.
+        if (out.length > 0) yield options.lend === true ? out : out.slice()
         if (code === BZ_STREAM_END) {
           r.untake(s.availIn) // bytes after the end-of-stream marker belong to what follows
           break

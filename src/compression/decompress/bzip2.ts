@@ -13,7 +13,7 @@
 import { bzip2Decompress } from '../bzip2/index.js'
 import { CorruptCompressedDataError, TruncatedCompressedDataError, UnsupportedFormatError } from '../../errors.js'
 import { isBzip2BlockOrEndMagic } from '../container/detect.js'
-import type { DecompressEvent } from './events.js'
+import type { DecompressEvent, LendOptions } from './events.js'
 import { ByteReader, type ByteInput } from './reader.js'
 
 const EOS_HI = 0x177245
@@ -98,7 +98,7 @@ async function * streamSegment (r: ByteReader, st: SegmentState): AsyncGenerator
 }
 
 /** Decompress bzip2 data (one stream or several concatenated), yielding data and one `bzip2-stream` event per stream, then `end`. */
-export async function * bunzip2 (input: ByteInput): AsyncGenerator<DecompressEvent, void, undefined> {
+export async function * bunzip2 (input: ByteInput, options: LendOptions = {}): AsyncGenerator<DecompressEvent, void, undefined> {
   const r = new ByteReader(input, 'bzip2')
   let uncompressedTotal = 0
   let streams = 0
@@ -126,7 +126,7 @@ export async function * bunzip2 (input: ByteInput): AsyncGenerator<DecompressEve
       const segment = streamSegment(r, st)
       let trailingAt: number | undefined
       try {
-        for await (const bytes of bzip2Decompress(segment)) {
+        for await (const bytes of bzip2Decompress(segment, options)) {
           uncompressedTotal += bytes.length
           yield { kind: 'data', bytes }
         }

@@ -7,7 +7,7 @@
  */
 import { UnsupportedFormatError } from '../../errors.js'
 import { DETECT_BYTES, detectCompression, type CompressionFormat } from '../container/detect.js'
-import type { DecompressEvent } from './events.js'
+import type { DecompressEvent, LendOptions } from './events.js'
 import type { GunzipOptions } from './gzip.js'
 import { ByteReader, type ByteInput } from './reader.js'
 
@@ -15,7 +15,7 @@ export type * from './events.js'
 export type { GunzipOptions } from './gzip.js'
 export type { ByteInput } from './reader.js'
 
-export interface DecompressOptions extends GunzipOptions {
+export interface DecompressOptions extends GunzipOptions, LendOptions {
   /** Skip detection and use this format. */
   format?: CompressionFormat
 }
@@ -24,10 +24,15 @@ export interface DecompressOptions extends GunzipOptions {
 export function decompressorFor (format: CompressionFormat, options: DecompressOptions = {}): (input: ByteInput) => AsyncGenerator<DecompressEvent, void, undefined> {
   switch (format) {
     case 'gzip': return async function * (input) { yield * (await import('./gzip.js')).gunzip(input, options) }
-    case 'bzip2': return async function * (input) { yield * (await import('./bzip2.js')).bunzip2(input) }
-    case 'xz': return async function * (input) { yield * (await import('./xz.js')).unxz(input) }
+    case 'bzip2': return async function * (input) { yield * (await import('./bzip2.js')).bunzip2(input, options) }
+    case 'xz': return async function * (input) { yield * (await import('./xz.js')).unxz(input, options) }
     case 'zstd': return async function * (input) { yield * (await import('./zstd.js')).unzstd(input) }
   }
+}
+
+/** Whether the format's decompressor lends its output when asked to (LendOptions): xz and bzip2. */
+export function lendsOutput (format: CompressionFormat): boolean {
+  return format === 'xz' || format === 'bzip2'
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   parseXzStreamHeader, readXzVli, xzCheckSize, type XzBlockInfo
 } from '../container/xz.js'
 import { LiblzmaDecodeError, LiblzmaDecoder, loadLiblzma } from '../xz/liblzma.js'
-import type { DecompressEvent, XzStreamEvent } from './events.js'
+import type { DecompressEvent, LendOptions, XzStreamEvent } from './events.js'
 import { ByteReader, type ByteInput } from './reader.js'
 
 function corrupt (reason: string, offset: number): CorruptCompressedDataError {
@@ -137,7 +137,7 @@ async function * streamBytes (r: ByteReader, info: XzStreamEvent): AsyncGenerato
 }
 
 /** Decompress xz data (one stream or several, with stream padding), yielding data and one `xz-stream` event per stream, then `end`. */
-export async function * unxz (input: ByteInput): AsyncGenerator<DecompressEvent, void, undefined> {
+export async function * unxz (input: ByteInput, options: LendOptions = {}): AsyncGenerator<DecompressEvent, void, undefined> {
   const r = new ByteReader(input, 'xz')
   let uncompressedTotal = 0
   let streams = 0
@@ -187,16 +187,19 @@ export async function * unxz (input: ByteInput): AsyncGenerator<DecompressEvent,
       }
       for (;;) {
         const n = await gen.next()
-        let out: Uint8Array[]
-        try {
-          out = n.done === true ? decoder.end() : decoder.write(n.value)
-        } catch (e) {
-          await gen.return()
-          throw decodeError(e)
-        }
-        for (const bytes of out) {
-          uncompressedTotal += bytes.length
-          yield { kind: 'data', bytes }
+        const pieces = n.done === true ? decoder.lendEnd() : decoder.lend(n.value)
+        for (;;) {
+          let piece: IteratorResult<Uint8Array, void>
+          try {
+            piece = pieces.next()
+          } catch (e) {
+            await gen.return()
+            throw decodeError(e)
+          }
+          if (piece.done === true) break
+          uncompressedTotal += piece.value.length
+          // Lent: a view of the decoder's memory, which its next step overwrites.
+          yield { kind: 'data', bytes: options.lend === true ? piece.value : piece.value.slice() }
         }
         if (n.done === true) break
       }

@@ -26,6 +26,11 @@ export interface RecipeRaces {
   expected(bytes: Uint8Array): void
   /** The next uncompressed bytes (not modified afterwards). */
   input(bytes: Uint8Array): void
+  /**
+   * Optional: the next uncompressed bytes, valid during the call only (memory the caller reuses, such as
+   * a decompressor's): the races copy what they keep. Without it, the caller gives `input` a copy.
+   */
+  inputLent?(bytes: Uint8Array): void
   /** The current member ended, its body the first `length` real bytes: its recipe, if any, when known. */
   end(length: number): Promise<Recipe | undefined>
   /** A promise while the races are too far behind the caller (wait for it), else undefined. */
@@ -59,6 +64,8 @@ export class InThreadRaces implements RecipeRaces {
   async start (plan: RacePlan): Promise<void> { this.#race = await raceOf(plan) }
   expected (bytes: Uint8Array): void { this.#race?.expected(bytes) }
   input (bytes: Uint8Array): void { this.#race?.input(bytes) }
+  // A race keeps the bytes it is given only while it logs them for candidates not started (RecipeRace.logging).
+  inputLent (bytes: Uint8Array): void { this.#race?.input(this.#race.logging ? bytes.slice() : bytes) }
 
   async end (length: number): Promise<Recipe | undefined> {
     const race = this.#race

@@ -239,44 +239,64 @@ export class LiblzmaDecoder {
 
   /** Decodes `bytes` (the next bytes of the stream); returns the output that became ready (copies). */
   write (bytes: Uint8Array): Uint8Array[] {
-    if (this.#ended) throw new InvalidArgumentError('xz decoder: write after end')
-    this.#i.use()
-    return this.#i.guard(() => {
-      const out: Uint8Array[] = []
-      for (let p = 0; p < bytes.length; p += SHIM_IO_SIZE) {
-        const piece = bytes.subarray(p, Math.min(bytes.length, p + SHIM_IO_SIZE))
-        new Uint8Array(this.#x.memory.buffer, this.#inPtr, piece.length).set(piece)
-        this.#x.xzd_write(this.#d, piece.length)
-        this.#pump(out)
-      }
-      return out
-    })
+    return copies(this.lend(bytes))
   }
 
   /** Ends the input; returns the rest of the output. Throws 'truncated' if the stream has not ended. */
   end (): Uint8Array[] {
+    return copies(this.lendEnd())
+  }
+
+  /**
+   * Decodes `bytes` (the next bytes of the stream), yielding the output as it is made, each piece a view
+   * of the instance's memory that the next step overwrites: valid until the generator is resumed. No copy
+   * is made; the caller copies what it keeps.
+   */
+  * lend (bytes: Uint8Array): Generator<Uint8Array, void, undefined> {
+    if (this.#ended) throw new InvalidArgumentError('xz decoder: write after end')
+    for (let p = 0; p < bytes.length; p += SHIM_IO_SIZE) {
+      const piece = bytes.subarray(p, Math.min(bytes.length, p + SHIM_IO_SIZE))
+      this.#i.use()
+      this.#i.guard(() => {
+        new Uint8Array(this.#x.memory.buffer, this.#inPtr, piece.length).set(piece)
+        this.#x.xzd_write(this.#d, piece.length)
+      })
+      yield * this.#pump()
+    }
+  }
+
+  /** Ends the input, yielding the rest of the output as `lend` does. Throws 'truncated' if the stream has not ended. */
+  * lendEnd (): Generator<Uint8Array, void, undefined> {
     if (this.#ended) throw new InvalidArgumentError('xz decoder: end called twice')
     this.#ended = true
     this.#i.use()
-    const out: Uint8Array[] = []
-    this.#i.guard(() => { this.#x.xzd_finish(this.#d); this.#pump(out) })
+    this.#i.guard(() => { this.#x.xzd_finish(this.#d) })
+    yield * this.#pump()
     if (!this.done) throw new LiblzmaDecodeError('truncated', this.consumed, LZMA_BUF_ERROR)
-    return out
   }
 
-  #pump (out: Uint8Array[]): void {
+  * #pump (): Generator<Uint8Array, void, undefined> {
     for (;;) {
-      const n = this.#x.xzd_pump(this.#d)
-      if (n === 0) return
-      if (n < 0) {
+      this.#i.use()
+      const n = this.#i.guard(() => {
+        const n = this.#x.xzd_pump(this.#d)
+        if (n >= 0) return n
         const ret = -n
         const failure: LiblzmaDecodeFailure = ret === LZMA_MEM_ERROR
           ? 'memory'
           : ret === LZMA_OPTIONS_ERROR ? 'unsupported' : ret === LZMA_BUF_ERROR ? 'truncated' : 'corrupt'
         throw new LiblzmaDecodeError(failure, this.consumed, ret)
-      }
+      })
+      if (n === 0) return
       // The memory may have grown (detaching older views): take a fresh view for each read.
-      out.push(new Uint8Array(this.#x.memory.buffer, this.#x.xzd_output(this.#d) >>> 0, n).slice())
+      yield new Uint8Array(this.#x.memory.buffer, this.#x.xzd_output(this.#d) >>> 0, n)
     }
   }
+}
+
+/** Each lent piece copied before the next is made. */
+function copies (pieces: Iterable<Uint8Array>): Uint8Array[] {
+  const out: Uint8Array[] = []
+  for (const piece of pieces) out.push(piece.slice())
+  return out
 }
