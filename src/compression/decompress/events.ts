@@ -12,7 +12,7 @@ export interface LendOptions {
    * The xz and bzip2 decompressors hand on their output as views of their own memory, which they reuse
    * once the consumer asks for the next event: no buffer is made per piece (the consumer copies what it
    * keeps). A long decompression otherwise leaves its output behind as dead buffers, which a thread that
-   * allocates little else collects late (#16: ~100 MB of them at the peak of a 150 MB .tar.xz). The other
+   * allocates little else collects late (#16: ~100 MB of them at the peak of a 155 MB .tar.xz). The other
    * decompressors' output is always the consumer's.
    */
   lend?: boolean
