@@ -16,14 +16,16 @@ const gzip = new Uint8Array(execFileSync('gzip', ['-n', '-6', '-c'], { input: te
 // The deflate body: after the 10-byte header (no name, -n), before the 8-byte trailer.
 const body = gzip.subarray(10, gzip.length - 8)
 
-async function verdict (races: RecipeRaces & { inputLent?: (bytes: Uint8Array) => void }): Promise<Recipe | undefined> {
+async function verdict (races: RecipeRaces): Promise<Recipe | undefined> {
+  const inputLent = races.inputLent?.bind(races)
+  if (inputLent === undefined) throw new Error('these races take no lent input')
   await races.start({ recipes: gzipCandidateRecipes() })
   races.expected(body.slice())
   const lent = new Uint8Array(20_000)
   for (let at = 0; at < text.length; at += lent.length) {
     const piece = text.subarray(at, at + lent.length)
     lent.set(piece)
-    races.inputLent?.(lent.subarray(0, piece.length))
+    inputLent(lent.subarray(0, piece.length))
     lent.fill(0xaa) // the caller reuses its memory at once
     await races.ready()
   }
