@@ -6,6 +6,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { execFileSync } from 'node:child_process'
+import { createCipheriv } from 'node:crypto'
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { createRequire } from 'node:module'
@@ -34,6 +35,8 @@ beforeAll(() => {
   copyFileSync(join(repo, 'test/fixtures/real/is-number-7.0.0.tar'), join(dir, 'a.tar'))
   writeFileSync(join(dir, 'a.tgz'), gzipSync(readFileSync(join(dir, 'a.tar')), { level: 9 }))
   writeFileSync(join(dir, 'gnu.tgz'), execFileSync('gzip', ['-n', '-9', '-c', join(dir, 'a.tar')]))
+  // 9 MB that do not compress (a seeded keystream), for an archive big enough to start workers.
+  writeFileSync(join(dir, 'noise'), createCipheriv('chacha20', Buffer.alloc(32), Buffer.alloc(16)).update(Buffer.alloc(9_000_000)))
 })
 afterAll(() => { removeDir(dir) })
 
@@ -68,6 +71,21 @@ describe('CLI start-up loads only what the command uses (#16)', () => {
     const deflaters = (loaded: string[]): string[] => loaded.filter(m => ['package pako-chromium', 'src/compression/deflate/go/go-flate.ts'].includes(m))
     expect(deflaters(cliModules('create', join(dir, 'gnu.tgz'), '--json'))).toEqual([])
     expect(deflaters(cliModules('create', join(dir, 'a.tgz'), '--json'))).toEqual(['package pako-chromium'])
+  }, 60_000)
+
+  it('a description that starts workers starts them before loading the describer, which then loads while they boot', () => {
+    // Big enough for a race worker (a .tar.gz of 128 KiB or more) and for digest workers (a tar of 8 MiB or more).
+    const big = join(dir, 'big.tar')
+    execFileSync('tar', ['-cf', big, '-C', dir, 'noise'])
+    writeFileSync(join(dir, 'big.tar.gz'), execFileSync('gzip', ['-n', '-9', '-c', big], { maxBuffer: 1 << 26 }))
+    const cases: Array<[string, string]> = [['big.tar.gz', 'src/node/worker-races.ts'], ['big.tar', 'src/node/worker-digester.ts']]
+    for (const [archive, worker] of cases) {
+      const loaded = cliModules('create', join(dir, archive), '--json')
+      const describer = loaded.indexOf('src/manifest/create.ts')
+      expect(describer, archive).toBeGreaterThan(0)
+      expect(loaded.indexOf(worker), archive).toBeGreaterThan(0)
+      expect(loaded.indexOf(worker), archive).toBeLessThan(describer)
+    }
   }, 60_000)
 
   it('--help still lists every command (loading them all)', () => {

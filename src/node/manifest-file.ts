@@ -2,7 +2,7 @@
  * manifestFromFile and manifestFromStream: the Node ways to describe an archive on disk or one arriving
  * through a pipe, with the digests (and a compressed archive's recipe races) on other cores.
  */
-import { manifestFromTarball, type ManifestOptions, type ManifestResult } from '../manifest/create.js'
+import type { ManifestOptions, ManifestResult } from '../manifest/create.js'
 import { formatFromHead, formatOf, HEAD_BYTES } from '../manifest/detect.js'
 import type { RecipeRaces } from '../compression/recipe/races.js'
 import type { createWorkerDigester } from './worker-digester.js'
@@ -76,12 +76,12 @@ async function describeFile (path: string, options: FileManifestOptions): Promis
     // Each later open of the path must find the file whose format was found (FileChangedError).
     if (format === 'tar' && digester !== undefined) {
       const { chunks } = await lendArchiveFile(path, digester.pool, file.file)
-      return await manifestFromTarball(chunks, { ...options, digester, lentChunks: true })
+      return await (await describer())(chunks, { ...options, digester, lentChunks: true })
     }
     const { chunks } = readRegularFile(path, file.file)
     // A second read, only if a compressed archive turns out to need its own blocks stored.
     const reread = async function * (): AsyncGenerator<Uint8Array> { yield * readRegularFile(path, file.file).chunks }
-    return await manifestFromTarball(chunks, { ...options, reread, ...(digester === undefined ? {} : { digester }), ...(races === undefined ? {} : { recipeRaces: races }) })
+    return await (await describer())(chunks, { ...options, reread, ...(digester === undefined ? {} : { digester }), ...(races === undefined ? {} : { recipeRaces: races }) })
   })
 }
 
@@ -102,7 +102,7 @@ export async function manifestFromStream (source: ByteSource, options: FileManif
     const format = formatFromHead(head)
     if (format === 'tar') {
       const digester = await resources.use(workerDigester())
-      return await manifestFromTarball(chunks, { ...options, digester })
+      return await (await describer())(chunks, { ...options, digester })
     }
     const { createSpool, spoolAll } = await import('./spool.js')
     if (format === undefined || format === 'zip') {
@@ -114,7 +114,7 @@ export async function manifestFromStream (source: ByteSource, options: FileManif
     resources.defer(spool.remove)
     const races = options.recipeRaces === undefined ? await resources.use(workerRaces(options.xzBlocks)) : undefined
     const reread = async function * (): AsyncGenerator<Uint8Array> { yield * (await openArchiveFile(spool.path)).chunks }
-    return await manifestFromTarball(spool.copy(chunks), { ...options, reread, ...(races === undefined ? {} : { recipeRaces: races }) })
+    return await (await describer())(spool.copy(chunks), { ...options, reread, ...(races === undefined ? {} : { recipeRaces: races }) })
   })
 }
 
@@ -127,6 +127,15 @@ export async function manifestFromStream (source: ByteSource, options: FileManif
  */
 function digestsOnWorkers (format: string | undefined): boolean {
   return format === 'tar' || format === 'zip'
+}
+
+/**
+ * manifestFromTarball, imported once the workers have been started: most of the describer's code (its
+ * codecs, the schema, the tree) then loads in this thread while they boot on the other core, instead of
+ * before they are even started (#16).
+ */
+async function describer (): Promise<typeof import('../manifest/create.js').manifestFromTarball> {
+  return (await import('../manifest/create.js')).manifestFromTarball
 }
 
 // The worker modules (and node:worker_threads) load only when a worker starts: a small archive needs none.
