@@ -131,8 +131,8 @@ function digestsOnWorkers (format: string | undefined): boolean {
 
 /**
  * manifestFromTarball, imported once the workers have been started: most of the describer's code (its
- * codecs, the schema, the tree) then loads in this thread while they boot on the other core, instead of
- * before they are even started (#16).
+ * IPLD codecs, the schema validator, the tree) then loads in this thread while they boot on the other
+ * core, instead of before they are even started (#16).
  */
 async function describer (): Promise<typeof import('../manifest/create.js').manifestFromTarball> {
   return (await import('../manifest/create.js')).manifestFromTarball
