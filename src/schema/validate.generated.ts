@@ -141,7 +141,8 @@
  * ## when not at their defaults). Encoders: "gnu-gzip" (GNU gzip 1.x's own deflate; level 1-9), "go-flate"
  * ## (Go's compress/flate as compress/gzip and io.Copy drive it, Go 1.19; level 1-9), "zlib"
  * ## (zlib 1.2.x deflate, as pako 2.1.0; level 1-9, memLevel 1-9 (default 8), strategy 0-4 (default 0),
- * ## windowBits 9-15 (default 15)), "zlib-chromium" (Node's zlib, as pako 3.0.3; the same), "bzip2"
+ * ## windowBits 9-15 (default 15)), "zlib-chromium" (Node's zlib, as pako 3.0.3; the same),
+ * ## "zlib-chromium-crc32c" (the zlib of Node.js 12.17-20.6, which hashes with CRC-32C; level 1-9), "bzip2"
  * ## (bzip2 1.0.x; level 1-9), "xz" (the whole .xz stream xz 5.4.1 writes; level 0-9, extreme 0-1 (0),
  * ## check 0/1/4/10 (4), mt 0-1 (0), blockSize), "zstd" (the whole frame the zstd 1.5.4 CLI writes;
  * ## level -131072..22 but not 0, checksum 0-1 (1), pledged 0-1 (0), workers 0-1 (1), long 10-30).

@@ -1,6 +1,7 @@
 /**
  * Symbol buffering and block emission as GNU gzip 1.12 does it (trees.c: ct_tally, flush_block, build_bl_tree,
- * scan_tree/send_tree, send_all_trees, compress_block).
+ * scan_tree/send_tree, send_all_trees, compress_block). zlib's trees.c descends from it and writes the same
+ * blocks from the same symbols; only when a block ends differs (`FlushRule`).
  */
 import { BitWriter } from './bit-writer.js'
 import {
@@ -11,6 +12,19 @@ import {
 /** gzip's literal/distance buffer size: a block is flushed when it holds LIT_BUFSIZE-1 symbols. */
 export const LIT_BUFSIZE = 0x8000
 export const DIST_BUFSIZE = 0x8000
+
+/** When a block is full: after `maxSymbols` symbols or `maxMatches` matches, and whether gzip's early guess runs. */
+export interface FlushRule {
+  readonly maxSymbols: number
+  readonly maxMatches: number
+  /** gzip's guess at levels > 2 (ct_tally): every 4096 symbols, end a block that looks compressible enough. */
+  readonly guess: boolean
+}
+
+/** GNU gzip's rule at `level`. */
+export function gnuGzipFlushRule (level: number): FlushRule {
+  return { maxSymbols: LIT_BUFSIZE - 1, maxMatches: DIST_BUFSIZE, guess: level > 2 }
+}
 
 const STORED_BLOCK = 0
 const STATIC_TREES = 1
@@ -91,14 +105,18 @@ export class BlockWriter {
   private readonly cost: BlockCost = { optLen: 0, staticLen: 0 }
   /** gzip's `level > 2` test in ct_tally enables the early-flush heuristic. */
   private readonly heuristic: boolean
+  private readonly maxSymbols: number
+  private readonly maxMatches: number
   /**
    * Given each symbol of the first block as it is tallied (its number and its token, first-block.ts's
    * form), until that block is flushed; it may throw to abandon the stream (recipe/gnu-gzip.ts).
    */
   firstBlockCheck: ((index: number, token: number) => void) | undefined
 
-  constructor (level: number, out: BitWriter) {
-    this.heuristic = level > 2
+  constructor (rule: FlushRule, out: BitWriter) {
+    this.heuristic = rule.guess
+    this.maxSymbols = rule.maxSymbols
+    this.maxMatches = rule.maxMatches
     this.out = out
     this.initBlock()
   }
@@ -152,7 +170,7 @@ export class BlockWriter {
         return true
       }
     }
-    return lastLit === LIT_BUFSIZE - 1 || this.lastDist === DIST_BUFSIZE
+    return lastLit === this.maxSymbols || this.lastDist === this.maxMatches
   }
 
   /**

@@ -15,26 +15,13 @@
  */
 import { joinBytes } from '../../bytes-concat.js'
 import { BitWriter } from './bit-writer.js'
-import { BlockWriter } from './block.js'
+import { BlockWriter, gnuGzipFlushRule } from './block.js'
+import { DEFLATE_CONFIG } from './config.js'
 import {
   MAX_DIST, MIN_LOOKAHEAD, MIN_MATCH, MatchFinder, TOO_FAR, WINDOW_SIZE, WSIZE
 } from './match-finder.js'
 
 export type GnuGzipLevel = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
-
-/** gzip's configuration_table: good_length, max_lazy, nice_length, max_chain for levels 1..9. */
-const CONFIG: ReadonlyArray<readonly [good: number, lazy: number, nice: number, chain: number]> = [
-  [0, 0, 0, 0],
-  [4, 4, 8, 4],
-  [4, 5, 16, 8],
-  [4, 6, 32, 32],
-  [4, 4, 16, 16],
-  [8, 16, 32, 32],
-  [8, 16, 128, 128],
-  [8, 32, 128, 256],
-  [32, 128, 258, 1024],
-  [32, 258, 258, 4096]
-]
 
 /** Output is handed back once this much is pending (checked after each block). */
 const OUTPUT_HIGH_WATER = 1 << 16
@@ -120,11 +107,11 @@ export class GnuGzipDeflater {
     if (!Number.isInteger(level) || level < 1 || level > 9) {
       throw new RangeError(`GNU gzip level must be an integer 1..9, got ${String(level)}`)
     }
-    const [good, lazy, nice, chain] = CONFIG[level]!
+    const [good, lazy, nice, chain] = DEFLATE_CONFIG[level]!
     this.finder = new MatchFinder(chain, good, nice)
     this.maxLazy = lazy
     this.lazy = level > 3
-    this.blocks = log ?? new BlockWriter(level, this.out)
+    this.blocks = log ?? new BlockWriter(gnuGzipFlushRule(level), this.out)
     this.pauseOnFlush = log !== undefined
     // deflate_fast starts with 0, lazy deflate with MIN_MATCH-1.
     this.matchLength = this.lazy ? MIN_MATCH - 1 : 0

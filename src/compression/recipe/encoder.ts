@@ -5,7 +5,7 @@
  * one stream and each can be dropped at its first wrong byte (see race.ts).
  */
 export interface Recipe {
-  /** Encoder name, e.g. "zlib" (vanilla zlib 1.2.x), "zlib-chromium" (Node's zlib), "gnu-gzip", "bzip2". */
+  /** Encoder name, e.g. "zlib" (vanilla zlib 1.2.x), "zlib-chromium" (Node's zlib), "gnu-gzip", "bzip2" (docs/spec.md §17.3). */
   readonly encoder: string
   /** Its parameters, all integers (e.g. level, memLevel, strategy). */
   readonly params: Readonly<Record<string, number>>

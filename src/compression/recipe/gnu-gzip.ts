@@ -1,11 +1,7 @@
 /** Recipe encoder "gnu-gzip": GNU gzip 1.12's own deflate (deflate/gnu-gzip.ts) as a push-based encoder. */
 import { GnuGzipDeflater, RunStatus } from '../deflate/gnu-gzip.js'
-import type { FirstBlock } from '../deflate/first-block.js'
-import { firstDeflateBlock } from './real-deflate.js'
+import { DIVERGED, firstBlockCheck } from './first-block-check.js'
 import type { EncoderFactory, RealStream, Recipe, StreamEncoder } from './encoder.js'
-
-/** Thrown from the first block's check to abandon a deflater whose output provably differs. */
-const DIVERGED = Symbol('diverged')
 
 export function gnuGzipEncoder (recipe: Recipe): EncoderFactory {
   const level = recipe.params.level ?? 6
@@ -41,22 +37,5 @@ export function gnuGzipEncoder (recipe: Recipe): EncoderFactory {
         get diverged () { return diverged }
       }
     }
-  }
-}
-
-/**
- * Compares each symbol of the deflater's first block with the real first block's token of that number:
- * two equal streams have equal first blocks, so a differing token, or more tokens than a complete real
- * block holds, proves the output differs (and abandons the deflater, which is not used again).
- */
-function firstBlockCheck (real: RealStream): (index: number, token: number) => void {
-  let block: FirstBlock | undefined
-  return (index, token) => {
-    block ??= firstDeflateBlock(real)
-    if (block === undefined || block.type === 'stored') return
-    const tokens = block.tokens
-    if (index < tokens.length ? tokens[index] !== token : block.complete) throw DIVERGED
-    // An incomplete block's later tokens may be decoded once more real bytes arrived.
-    if (index >= tokens.length) block = undefined
   }
 }

@@ -24,6 +24,7 @@ export const encoderParams: Readonly<Record<string, Record<string, ParamRule>>> 
   'go-flate': { level },
   zlib: zlibParams,
   'zlib-chromium': zlibParams,
+  'zlib-chromium-crc32c': { level },
   bzip2: { level },
   xz: XZ_PARAM_RULES,
   zstd: ZSTD_PARAM_RULES

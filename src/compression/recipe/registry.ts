@@ -18,6 +18,7 @@ const families: Readonly<Record<string, () => Promise<EncoderFamily>>> = {
   'go-flate': async () => (await import('./go-flate.js')).goFlateEncoder,
   zlib: async () => (await import('./zlib.js')).zlibEncoder,
   'zlib-chromium': async () => (await import('./zlib.js')).zlibEncoder,
+  'zlib-chromium-crc32c': async () => (await import('./zlib-chromium-crc32c.js')).zlibChromiumCrc32cEncoder,
   bzip2: async () => await (await import('./bzip2.js')).loadBzip2Encoder(),
   xz: async () => await (await import('./xz.js')).loadXzEncoder(),
   zstd: async () => (await import('./zstd.js')).zstdEncoder
@@ -47,10 +48,15 @@ const LEVELS_BY_LIKELIHOOD = [9, 6, 1, 2, 3, 4, 5, 7, 8]
 /**
  * The candidates for a gzip member body, most likely first (NOTES §5: GNU gzip -9/-6 for GNU and Debian
  * release tarballs, zlib 6 for git archive and Python, Node's zlib 9/6 for npm, Go's compress/gzip for Go
- * releases): for each level in LEVELS_BY_LIKELIHOOD, GNU gzip, zlib, zlib-chromium, then go-flate.
+ * releases): for each level in LEVELS_BY_LIKELIHOOD, GNU gzip, zlib, zlib-chromium, then go-flate; then
+ * zlib-chromium-crc32c at each level (npm packages published with Node.js 12.17-20.6), after all of those so
+ * that it changes no recipe an earlier version of this list found.
  */
 export function gzipCandidateRecipes (): Recipe[] {
-  return LEVELS_BY_LIKELIHOOD.flatMap(level => ['gnu-gzip', 'zlib', 'zlib-chromium', 'go-flate'].map(encoder => ({ encoder, params: { level } })))
+  return [
+    ...LEVELS_BY_LIKELIHOOD.flatMap(level => ['gnu-gzip', 'zlib', 'zlib-chromium', 'go-flate'].map(encoder => ({ encoder, params: { level } }))),
+    ...LEVELS_BY_LIKELIHOOD.map(level => ({ encoder: 'zlib-chromium-crc32c', params: { level } }))
+  ]
 }
 
 /** The factories of gzipCandidateRecipes, every one's code loaded. */

@@ -3,6 +3,7 @@
  *   - "zlib": vanilla zlib 1.2.x, reproduced by pako 2.1.0 (Python's zlib and tarfile, git archive, older
  *     npm, Java's java.util.zip);
  *   - "zlib-chromium": the Chromium fork built into Node.js, reproduced by pako 3.0.3 (recent npm).
+ * The fork as Node.js 12.17-20.6 bundle it hashes differently and has no pako: zlib-chromium-crc32c.ts.
  * Both are pure JavaScript, so a recipe rebuilds in browsers too. Versions are pinned exactly in
  * package.json: a different version may produce other bytes.
  */

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { inflateRawSync } from 'node:zlib'
 import fc from 'fast-check'
-import { alphabetBytes, prng, randomBytes, text } from '../../helpers/corpus.js'
+import { alphabetBytes, fibonacci, prng, randomBytes, runs, text, words } from '../../helpers/corpus.js'
 import { afterAll, describe, expect, it } from 'vitest'
 import { GnuGzipDeflater, gnuGzipDeflate, gnuGzipDeflateSync } from '../../../src/compression/deflate/gnu-gzip.js'
 import { cleanupOracle, firstDifference, gzipRawDeflate, gzipRawDeflateFile, gzipVersion } from './gnu-gzip-oracle.js'
@@ -19,48 +19,6 @@ function concat (...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
   let at = 0
   for (const p of parts) { out.set(p, at); at += p.length }
-  return out
-}
-
-function words (n: number, seed: number): Uint8Array {
-  const r = prng(seed)
-  const vocab = Array.from({ length: 400 }, () => Array.from({ length: 1 + Math.floor(r() * 9) }, () => String.fromCharCode(97 + Math.floor(r() * 26))).join(''))
-  let s = ''
-  while (s.length < n) s += vocab[Math.floor(r() ** 3 * vocab.length)]! + (r() < 0.08 ? '\n' : ' ')
-  return text(s.slice(0, n))
-}
-
-/** Runs of a few byte values with lengths from 1 to thousands (max-length matches, lazy evaluation). */
-function runs (n: number, seed: number): Uint8Array {
-  const r = prng(seed)
-  const out = new Uint8Array(n)
-  let i = 0
-  while (i < n) {
-    const c = Math.floor(r() * 4)
-    const len = 1 + Math.floor(r() < 0.1 ? r() * 3000 : r() * 20)
-    for (let j = 0; j < len && i < n; j++) out[i++] = c
-  }
-  return out
-}
-
-/** Symbol counts along the Fibonacci sequence, shuffled: optimal codes exceed 15 bits (gen_bitlen overflow). */
-function fibonacci (n: number, seed: number): Uint8Array {
-  const r = prng(seed)
-  const out = new Uint8Array(n)
-  let i = 0
-  let a = 1
-  let b = 1
-  let sym = 0
-  while (i < n) {
-    for (let j = 0; j < a && i < n; j++) out[i++] = (sym * 37) & 0xff
-    ;[a, b] = [b, a + b]
-    sym++
-    if (a > 20000) { a = 1; b = 1 }
-  }
-  for (let k = n - 1; k > 0; k--) {
-    const j = Math.floor(r() * (k + 1))
-    const t = out[k]!; out[k] = out[j]!; out[j] = t
-  }
   return out
 }
 

@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { deflateRawSync } from 'node:zlib'
 import fc from 'fast-check'
 import { gzipCandidates } from '../../../src/compression/recipe/registry.js'
+import { node16DeflateRaw } from '../../helpers/node16.js'
 import type { EncoderFactory } from '../../../src/compression/recipe/encoder.js'
 import { parseGzipHeader } from '../../../src/compression/container/gzip.js'
 import { readFirstBlock } from '../../../src/compression/deflate/first-block.js'
@@ -79,13 +80,14 @@ describe('recipe race: candidates dropped on proofs get the verdict running them
   // Sizes around the encoders' buffers: empty, one byte, a tar header, left-pad's tar, past a 64 KiB window.
   const slices = [[0, 0], [0, 1], [0, 512], [0, 17_920], [300_000, 70_000]] as const
 
-  it.each(slices)('GNU gzip, Python\'s zlib, Node\'s zlib and Go streams at every level (tar bytes from %i, %i long)', (from, length) => {
+  it.each(slices)('GNU gzip, Python\'s zlib, Node\'s zlib (20 and 16) and Go streams at every level (tar bytes from %i, %i long)', (from, length) => {
     const input = tar.subarray(from, from + length)
     const python = (level: number): Uint8Array => new Uint8Array(execFileSync('python3', ['-c', `import sys,zlib; c=zlib.compressobj(${level},zlib.DEFLATED,-15); d=sys.stdin.buffer.read(); sys.stdout.buffer.write(c.compress(d)+c.flush())`], { input }))
     const bodies = [
       ...LEVELS.map(level => gzipRawDeflate(input, level)),
       ...LEVELS.map(python),
       ...LEVELS.map(level => new Uint8Array(deflateRawSync(input, { level }))),
+      ...node16DeflateRaw([input], LEVELS)[0]!,
       ...goFlateBatch(LEVELS.map(level => ({ data: input, level, writeSize: 32768 })))
     ]
     const proved = expectSameVerdicts(input, bodies)
@@ -112,9 +114,10 @@ describe('recipe race: candidates dropped on proofs get the verdict running them
       (d: Uint8Array, l: number) => gnuGzipDeflateSync(d, l),
       (d: Uint8Array, l: number) => new Uint8Array(deflateRawSync(d, { level: l })),
       (d: Uint8Array, l: number) => goFlateDeflateSync(d, l),
-      (d: Uint8Array, l: number) => outputOf(candidates.find(c => c.recipe.encoder === 'zlib' && c.recipe.params.level === l)!, d)
+      (d: Uint8Array, l: number) => outputOf(candidates.find(c => c.recipe.encoder === 'zlib' && c.recipe.params.level === l)!, d),
+      (d: Uint8Array, l: number) => outputOf(candidates.find(c => c.recipe.encoder === 'zlib-chromium-crc32c' && c.recipe.params.level === l)!, d)
     ]
-    fc.assert(fc.property(inputs, fc.integer({ min: 0, max: 3 }), fc.constantFrom(...LEVELS), fc.constantFrom(1 << 30, 1000, 100), (input, maker, level, piece) => {
+    fc.assert(fc.property(inputs, fc.integer({ min: 0, max: 4 }), fc.constantFrom(...LEVELS), fc.constantFrom(1 << 30, 1000, 100), (input, maker, level, piece) => {
       expectSameVerdicts(input, [makers[maker]!(input, level)], piece)
     }), { seed: 1616, numRuns: 40 })
   }, 600_000)
