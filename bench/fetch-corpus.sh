@@ -2,7 +2,8 @@
 # Fetches the varied real-archive corpus of `npm run bench` (issue #3) into .cache/corpus/ (idempotent):
 #   debian/  upstream tarballs as Debian ships them (apt-get source): GNU, GnuPG, GitHub and crate releases
 #   deb/     data.tar.* of binary .debs (apt-get download; dpkg-deb's own compressor settings)
-#   npm/     package tarballs (npm pack), published by npm clients of many years
+#   npm/     package tarballs (npm pack), published by npm clients of many years (the last five with
+#            Node.js 12.17-20.6, whose zlib is the recipe encoder zlib-chromium-crc32c)
 #   git/     `git archive` of this repository's HEAD: its own gzip, and piped through the CLI compressors
 # hello, python3.11 and lodash are the archives issue #12 measures side data on.
 set -euo pipefail
@@ -12,7 +13,7 @@ mkdir -p "$out"/{debian,deb,npm,git}
 exec 9>"$out/.lock"
 flock 9
 # The marker names the corpus version, so that a corpus fetched from an older list is completed.
-version=2
+version=3
 [ "$(cat "$out/.done" 2>/dev/null)" = "$version" ] && exit 0
 bash "$root/test/setup/enable-deb-src.sh"
 
@@ -39,7 +40,7 @@ done
 cd "$out/npm"
 for spec in typescript@5.9.3 multiformats@14.0.5 fflate@0.8.3 lodash@4.17.21 react@18.3.1 express@4.21.2 \
             chalk@5.3.0 left-pad@1.3.0 debug@2.6.9 semver@7.6.3 uuid@9.0.1 tar-stream@3.1.7 minimist@1.2.8 \
-            ms@2.1.3 commander@2.20.3; do
+            ms@2.1.3 commander@2.20.3 chalk@4.1.2 react@17.0.2 eslint@8.35.0 uuid@8.3.2 moment@2.29.4; do
   npm pack --silent "$spec" >/dev/null 2>&1 || echo "npm pack $spec failed; skipped" >&2
 done
 
