@@ -18,7 +18,7 @@ version=3
 bash "$root/test/setup/enable-deb-src.sh"
 
 cd "$out/debian"
-for pkg in coreutils grep gzip tar less nano patch diffutils bzip2 curl rsync tmux flex bison libzstd xz-utils \
+for pkg in coreutils grep gzip tar less nano patch diffutils bzip2 curl rsync tmux flex bison libzstd xz-utils libidn2 \
            libpng1.6 jq gawk m4 libffi file lz4 libgpg-error libassuan libgcrypt20 libyaml htop \
            golang-github-spf13-cobra golang-github-pkg-errors golang-github-google-uuid fzf \
            rust-ripgrep git-lfs hello python3.11; do

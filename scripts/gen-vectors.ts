@@ -759,6 +759,10 @@ function compressedCases (): CaseDef[] {
           commands: [`cp ${gnuGnu} gnu-gnu.tar`, `touch -d @${MTIME} gnu-gnu.tar`, 'gzip -9 -c gnu-gnu.tar > OUT', toolVersion('gzip', ['--version'])]
         }
       }),
+    compressedCase('gzip-9-rsyncable', 'tar.gz', 'gnu-gnu',
+      `GNU gzip -n -9 --rsyncable of ${basicOf}: a block also ends, padded to a byte with an empty stored block, after each position where the sum of the last 4096 input bytes is a multiple of 4096 (here in the tar's runs of zeros); the parse is gzip -9's. Recipe gnu-gzip {level 9, rsyncable 1}.`,
+      ['gzip', 'recipe', 'gnu-gzip', 'gzip-rsyncable'], 'GNU gzip 1.12',
+      () => ({ bytes: runOn('gzip', ['-n', '-9', '--rsyncable', '-c', gnuGnu]), commands: [`gzip -n -9 --rsyncable -c ${gnuGnu} > OUT`, toolVersion('gzip', ['--version'])] })),
     compressedCase('gzip-python-zlib-9', 'tar.gz', 'gnu-gnu',
       `Python's gzip module (vanilla zlib) at compresslevel 9, mtime ${MTIME}, of ${basicOf}: header XFL 2, OS 255. On this small input zlib level 9 and GNU gzip -9 make the same deflate bytes, so the recipe is gnu-gzip level 9: the first matching candidate in the normative order, not zlib.`,
       ['gzip', 'recipe', 'gnu-gzip', 'zlib', 'gzip-mtime', 'candidate-order'], 'Python 3 gzip module (zlib 1.2.13)',

@@ -32,7 +32,7 @@ describe.each(files.map(f => [f.slice(dir.length + 1), f]))('%s', (name, path) =
     const members = result.manifest.compression?.members ?? []
     const recipes = members.map(m => m.recipe === undefined ? 'none' : `${m.recipe.encoder} ${JSON.stringify(m.recipe.params)}`)
     found.push(`  ${name}: ${result.manifest.archive.format}, ${recipes.join(', ')}; side data ${(100 * result.counts.segmentBytes / result.manifest.tar!.size).toFixed(2)}% of the tar`)
-    // Every archive sampled here was made by a producer we reproduce (NOTES §5): GNU gzip, zlib, Node's
+    // Every archive sampled here was made by a producer we reproduce (NOTES §5): GNU gzip (also --rsyncable), zlib, Node's
     // zlib of today and of Node.js 12.17-20.6, bzip2, and xz 5.4 (sed's tarball is xz -6e -T1, the .deb's
     // data.tar.xz xz -6 -T2).
     expect(result.manifest.archive.root).toBeUndefined()
@@ -40,5 +40,6 @@ describe.each(files.map(f => [f.slice(dir.length + 1), f]))('%s', (name, path) =
     if (name === 'deb/data.tar.xz') expect(recipes).toEqual(['xz {"level":6,"mt":1}'])
     if (name === 'chalk-4.1.2.tgz') expect(recipes).toEqual(['zlib-chromium-crc32c {"level":6}'])
     if (name === 'zod-3.20.6.tgz') expect(recipes).toEqual(['zlib-chromium-crc32c {"level":9}'])
+    if (name === 'libtasn1-6_4.19.0.orig.tar.gz') expect(recipes).toEqual(['gnu-gzip {"level":9,"rsyncable":1}'])
   })
 })

@@ -138,7 +138,8 @@
  * }
  *
  * ## A deterministic encoder and its integer parameters, in canonical form (`level` always, others only
- * ## when not at their defaults). Encoders: "gnu-gzip" (GNU gzip 1.x's own deflate; level 1-9), "go-flate"
+ * ## when not at their defaults). Encoders: "gnu-gzip" (GNU gzip 1.x's own deflate; level 1-9,
+ * ## rsyncable 0-1 (default 0): --rsyncable), "go-flate"
  * ## (Go's compress/flate as compress/gzip and io.Copy drive it, Go 1.19; level 1-9), "zlib"
  * ## (zlib 1.2.x deflate, as pako 2.1.0; level 1-9, memLevel 1-9 (default 8), strategy 0-4 (default 0),
  * ## windowBits 9-15 (default 15)), "zlib-chromium" (Node's zlib, as pako 3.0.3; the same),

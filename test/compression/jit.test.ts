@@ -22,10 +22,21 @@ function traceDeopts (script: string, verbose = false): string {
   return r.stdout
 }
 
-/** The functions that bailed out more than `most` times while `script` ran (a few are branches' first runs). */
+/**
+ * The functions that bailed out more than `most` times while `script` ran (a few are branches' first runs).
+ * Node's own code is left out: its module loader's source-map code (tsx gives every module a source map)
+ * bails out about once per module loaded, which says how many modules the script imports, not how our
+ * loops run.
+ */
 function bailingOften (script: string, most = 8): Array<[string, number]> {
   const counts = new Map<string, number>()
-  for (const m of traceDeopts(script).matchAll(/^\[bailout .*?deoptimizing \S+ <JSFunction (\S+)/gm)) counts.set(m[1] as string, (counts.get(m[1] as string) ?? 0) + 1)
+  for (const bailout of traceDeopts(script, true).split(/^(?=\[bailout \()/m)) {
+    const name = /^\[bailout .*?deoptimizing \S+ <JSFunction (\S+)/.exec(bailout)?.[1]
+    if (name === undefined) continue
+    // An eager bail-out names where it happened; a lazy one does not, and is counted.
+    if (/^\s*;;; deoptimize at <node:/m.test(bailout)) continue
+    counts.set(name, (counts.get(name) ?? 0) + 1)
+  }
   return [...counts].filter(([, n]) => n > most)
 }
 

@@ -31,6 +31,12 @@ describe('gzip', () => {
     expect(result.manifest.compression?.members.map(m => m.recipe)).toEqual([{ encoder: 'gnu-gzip', params: { level } }])
   })
 
+  it.each([9, 6, 1])('GNU gzip -n -%i --rsyncable (some GNU releases): recipe gnu-gzip with rsyncable 1', async (level) => {
+    const { result } = await check(tool('gzip', ['-n', `-${level}`, '--rsyncable', '-c'], tar), tar)
+    expect(result.manifest.archive.root).toBeUndefined()
+    expect(result.manifest.compression?.members.map(m => m.recipe)).toEqual([{ encoder: 'gnu-gzip', params: { level, rsyncable: 1 } }])
+  })
+
   it('GNU gzip with a name and mtime in the header (no -n): the header is kept verbatim', async () => {
     const dir = tempDir()
     try {

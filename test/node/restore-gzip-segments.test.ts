@@ -67,6 +67,19 @@ describe('a large GNU gzip member restored with its parse in segments', () => {
     expect(parses.every(p => p.converged)).toBe(true)
   }, 180_000)
 
+  it('is byte for byte gzip -9 --rsyncable (the writer ends and pads the rsync blocks; the parse is the same)', async () => {
+    const tar = await packTar([
+      [{ name: 'src/a.c' }, text(5 << 20, 'seg-r')],
+      [{ name: 'data/noise.bin' }, seededBytes('seg-r-noise', 200_000)],
+      [{ name: 'src/b.c' }, text(4 << 20, 'seg-s')]
+    ])
+    expect(tar.length).toBeGreaterThan(MIN_SEGMENTED_BYTES)
+    const gz = new Uint8Array(execFileSync('gzip', ['-n', '-9', '--rsyncable', '-c'], { input: tar, maxBuffer: 64 << 20 }))
+    const { bytes, parses } = await restoreThroughSegments(gz)
+    expect(sha256(bytes)).toBe(sha256(gz))
+    expect(parses.length).toBeGreaterThan(8)
+  }, 180_000)
+
   it('is byte for byte gzip -6 where a run of zeros keeps two parses apart (the writer searches on)', async () => {
     const tar = await packTar([
       [{ name: 'src/a.c' }, text(17 << 19, 'seg-c')],

@@ -176,8 +176,10 @@ export class BlockWriter {
   /**
    * Emit the current block (gzip's flush_block). `window`/`bufStart` locate its input bytes, or bufStart < 0 when
    * they have left the window (no stored block possible then). `storedLen` is the input length of the block.
+   * `pad` (gzip --rsyncable's block ends): a block that is not the last and ends inside a byte is followed
+   * by an empty stored block, which ends on a byte boundary.
    */
-  flushBlock (window: Uint8Array, bufStart: number, storedLen: number, eof: boolean): void {
+  flushBlock (window: Uint8Array, bufStart: number, storedLen: number, eof: boolean, pad = false): void {
     const cost = this.cost
     const out = this.out
     this.builder.build(this.ltree, cost)
@@ -209,6 +211,12 @@ export class BlockWriter {
     }
     this.initBlock()
     if (eof) out.windup()
+    else if (pad && out.nbits !== 0) {
+      out.sendBits(STORED_BLOCK << 1, 3)
+      out.windup()
+      out.writeShortLE(0)
+      out.writeShortLE(0xffff)
+    }
   }
 
   /** Count bit-length code usage of a tree's run-length encoding (gzip's scan_tree). */

@@ -188,6 +188,8 @@ export interface DeflateInSegmentsOptions {
   meetBytes?: number
   /** Told each stretch of input the writer parsed itself, `from` up to `to` (where it met a segment, or the end). */
   onSearched?: (from: number, to: number) => void
+  /** Write the blocks as `gzip --rsyncable` does (the parse is the same: only the writer needs it). */
+  rsyncable?: boolean
 }
 
 /**
@@ -221,7 +223,7 @@ export async function * gnuGzipDeflateInSegments (level: number, input: AsyncIte
   /** Input before this offset is needed by no segment still to be handed out. */
   let neededFrom = 0
 
-  const writer = new GnuGzipDeflater(level)
+  const writer = new GnuGzipDeflater(level, undefined, { rsyncable: options.rsyncable })
   writer.replayParse()
   /**
    * The segment whose tokens the writer replays (or is about to), or, searching, the one it looks to meet;

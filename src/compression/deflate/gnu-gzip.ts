@@ -17,6 +17,7 @@ import { joinBytes } from '../../bytes-concat.js'
 import { BitWriter } from './bit-writer.js'
 import { BlockWriter, gnuGzipFlushRule } from './block.js'
 import { DEFLATE_CONFIG } from './config.js'
+import { RsyncChunks } from './rsyncable.js'
 import {
   MAX_DIST, MIN_LOOKAHEAD, MIN_MATCH, MatchFinder, TOO_FAR, WINDOW_SIZE, WSIZE
 } from './match-finder.js'
@@ -52,7 +53,7 @@ type Phase = typeof Phase[keyof typeof Phase]
 export interface SymbolSink {
   tallyLiteral(c: number, strstart: number, blockStart: number): boolean
   tallyMatch(dist: number, length: number, strstart: number, blockStart: number): boolean
-  flushBlock(window: Uint8Array, bufStart: number, storedLen: number, eof: boolean): void
+  flushBlock(window: Uint8Array, bufStart: number, storedLen: number, eof: boolean, pad?: boolean): void
 }
 
 /**
@@ -77,6 +78,8 @@ export class GnuGzipDeflater {
   private readonly maxLazy: number
   /** Whether a "flush" ends run() (a token log's pause) rather than writing a block. */
   private readonly pauseOnFlush: boolean
+  /** gzip --rsyncable's block ends, when writing blocks with it (a parse is the same without). */
+  private readonly rsync: RsyncChunks | undefined
 
   // deflate.c state
   private strstart = 0
@@ -102,8 +105,11 @@ export class GnuGzipDeflater {
   private queued = 0
   private ended = false
 
-  /** `log`: record the parse's symbols there instead of writing blocks (gnu-gzip-segments.ts). */
-  constructor (level: number, log?: SymbolSink) {
+  /**
+   * `log`: record the parse's symbols there instead of writing blocks (gnu-gzip-segments.ts). `rsyncable`:
+   * write blocks as `gzip --rsyncable` does (rsyncable.ts).
+   */
+  constructor (level: number, log?: SymbolSink, options: { rsyncable?: boolean } = {}) {
     if (!Number.isInteger(level) || level < 1 || level > 9) {
       throw new RangeError(`GNU gzip level must be an integer 1..9, got ${String(level)}`)
     }
@@ -113,6 +119,7 @@ export class GnuGzipDeflater {
     this.lazy = level > 3
     this.blocks = log ?? new BlockWriter(gnuGzipFlushRule(level), this.out)
     this.pauseOnFlush = log !== undefined
+    this.rsync = options.rsyncable === true && log === undefined ? new RsyncChunks() : undefined
     // deflate_fast starts with 0, lazy deflate with MIN_MATCH-1.
     this.matchLength = this.lazy ? MIN_MATCH - 1 : 0
   }
@@ -271,6 +278,7 @@ export class GnuGzipDeflater {
     if (!this.ended && this.queued < more) return false
     if (slide) {
       this.finder.slide()
+      this.rsync?.slide()
       this.strstart -= WSIZE
       this.blockStart -= WSIZE
       this.base += WSIZE
@@ -291,9 +299,9 @@ export class GnuGzipDeflater {
   }
 
   /** gzip's FLUSH_BLOCK macro followed by block_start = strstart, for a block ending at `end`. */
-  private flushBlock (eof: boolean, end: number): void {
+  private flushBlock (eof: boolean, end: number, pad = false): void {
     const bs = this.blockStart
-    this.blocks.flushBlock(this.finder.window, bs >= 0 ? bs : -1, end - bs, eof)
+    this.blocks.flushBlock(this.finder.window, bs >= 0 ? bs : -1, end - bs, eof, pad)
     this.blockStart = end
   }
 
@@ -330,10 +338,19 @@ export class GnuGzipDeflater {
         }
         if (this.lookahead === 0) break
         if (this.strstart >= this.watchRel && !this.matchAvailable) return NEED_TOKENS
-        const blockEnd = this.lazy ? (this.replaying ? this.stepReplay() : this.stepLazy()) : this.stepFast()
+        const before = this.strstart
+        let blockEnd = this.lazy ? (this.replaying ? this.stepReplay() : this.stepLazy()) : this.stepFast()
+        let pad = false
+        if (this.rsync !== undefined && blockEnd !== TOKENS_OUT) {
+          // gzip --rsyncable checks after each step (deflate.c): after a step that emitted a match (at levels
+          // 1-3, any symbol) at the position after it, else at the one before it, where a lazy step emitting a
+          // literal or holding a match ends its block. When gzip's own end is due too, it is the same one.
+          const at = this.lazy && this.matchAvailable ? before : this.strstart
+          if (this.rsync.due(this.finder.window, at)) { blockEnd = at; pad = true }
+        }
         if (blockEnd !== NO_FLUSH) {
           if (blockEnd === TOKENS_OUT) return NEED_TOKENS
-          this.flushBlock(false, blockEnd)
+          this.flushBlock(false, blockEnd, pad)
           if (this.out.pos >= OUTPUT_HIGH_WATER || this.pauseOnFlush) return OUTPUT_READY
         }
       }
@@ -468,9 +485,12 @@ export class GnuGzipDeflater {
   }
 }
 
-/** Compress `bytes` to a raw deflate stream identical to GNU gzip 1.12 `gzip -<level>` (header/trailer excluded). */
-export function gnuGzipDeflateSync (bytes: Uint8Array, level: GnuGzipLevel | number): Uint8Array {
-  const d = new GnuGzipDeflater(level)
+/**
+ * Compress `bytes` to a raw deflate stream identical to GNU gzip 1.12 `gzip -<level>` (header/trailer
+ * excluded); `rsyncable`: `gzip --rsyncable -<level>`.
+ */
+export function gnuGzipDeflateSync (bytes: Uint8Array, level: GnuGzipLevel | number, options: { rsyncable?: boolean } = {}): Uint8Array {
+  const d = new GnuGzipDeflater(level, undefined, options)
   d.push(bytes)
   d.end()
   const parts: Uint8Array[] = []

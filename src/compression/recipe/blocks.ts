@@ -60,7 +60,7 @@ export function deflateInSegments (recipe: Recipe, tarSize: number, input: Async
   const level = recipe.params.level ?? 6
   const parse = encoders.parseDeflate
   if (recipe.encoder !== 'gnu-gzip' || level < 4 || parse === undefined || tarSize < MIN_SEGMENTED_BYTES) return undefined
-  return gnuGzipDeflateInSegments(level, input, { parse: job => parse.call(encoders, job), ahead: encoders.width + 1 })
+  return gnuGzipDeflateInSegments(level, input, { parse: job => parse.call(encoders, job), ahead: encoders.width + 1, rsyncable: recipe.params.rsyncable === 1 })
 }
 
 /** Encodes pieces: each piece's whole stream, as the recipe's encoder writes it. */

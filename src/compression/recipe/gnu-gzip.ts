@@ -1,4 +1,7 @@
-/** Recipe encoder "gnu-gzip": GNU gzip 1.12's own deflate (deflate/gnu-gzip.ts) as a push-based encoder. */
+/**
+ * Recipe encoder "gnu-gzip": GNU gzip 1.12's own deflate (deflate/gnu-gzip.ts) as a push-based encoder;
+ * `rsyncable` 1 is `gzip --rsyncable`.
+ */
 import { GnuGzipDeflater, RunStatus } from '../deflate/gnu-gzip.js'
 import { DIVERGED, firstBlockCheck } from './first-block-check.js'
 import type { EncoderFactory, RealStream, Recipe, StreamEncoder } from './encoder.js'
@@ -8,7 +11,7 @@ export function gnuGzipEncoder (recipe: Recipe): EncoderFactory {
   return {
     recipe,
     create (real?: RealStream): StreamEncoder {
-      const d = new GnuGzipDeflater(level)
+      const d = new GnuGzipDeflater(level, undefined, { rsyncable: recipe.params.rsyncable === 1 })
       let diverged = false
       if (real !== undefined) d.checkFirstBlock(firstBlockCheck(real))
       const drain = (until: RunStatus): Uint8Array[] => {

@@ -20,7 +20,7 @@ const zlibParams: Record<string, ParamRule> = {
 }
 
 export const encoderParams: Readonly<Record<string, Record<string, ParamRule>>> = Object.freeze({
-  'gnu-gzip': { level },
+  'gnu-gzip': { level, rsyncable: { min: 0, max: 1, default: 0 } },
   'go-flate': { level },
   zlib: zlibParams,
   'zlib-chromium': zlibParams,

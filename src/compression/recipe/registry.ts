@@ -49,13 +49,15 @@ const LEVELS_BY_LIKELIHOOD = [9, 6, 1, 2, 3, 4, 5, 7, 8]
  * The candidates for a gzip member body, most likely first (NOTES §5: GNU gzip -9/-6 for GNU and Debian
  * release tarballs, zlib 6 for git archive and Python, Node's zlib 9/6 for npm, Go's compress/gzip for Go
  * releases): for each level in LEVELS_BY_LIKELIHOOD, GNU gzip, zlib, zlib-chromium, then go-flate; then
- * zlib-chromium-crc32c at each level (npm packages published with Node.js 12.17-20.6), after all of those so
- * that it changes no recipe an earlier version of this list found.
+ * zlib-chromium-crc32c at each level (npm packages published with Node.js 12.17-20.6), then `gzip
+ * --rsyncable` at each level (some GNU releases), after all of those so that they change no recipe an
+ * earlier version of this list found.
  */
 export function gzipCandidateRecipes (): Recipe[] {
   return [
     ...LEVELS_BY_LIKELIHOOD.flatMap(level => ['gnu-gzip', 'zlib', 'zlib-chromium', 'go-flate'].map(encoder => ({ encoder, params: { level } }))),
-    ...LEVELS_BY_LIKELIHOOD.map(level => ({ encoder: 'zlib-chromium-crc32c', params: { level } }))
+    ...LEVELS_BY_LIKELIHOOD.map(level => ({ encoder: 'zlib-chromium-crc32c', params: { level } })),
+    ...LEVELS_BY_LIKELIHOOD.map(level => ({ encoder: 'gnu-gzip', params: { level, rsyncable: 1 } }))
   ]
 }
 

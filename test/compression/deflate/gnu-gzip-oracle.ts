@@ -16,16 +16,19 @@ export function gzipVersion (): string {
 
 let dir: string | undefined
 
-/** Raw deflate stream of `gzip -n -<level> -c FILE` where FILE holds `data` (a regular file, as in releases). */
-export function gzipRawDeflate (data: Uint8Array, level: number): Uint8Array {
+/**
+ * Raw deflate stream of `gzip -n -<level> [options] -c FILE` where FILE holds `data` (a regular file, as in
+ * releases); `options`: e.g. `--rsyncable`.
+ */
+export function gzipRawDeflate (data: Uint8Array, level: number, options: string[] = []): Uint8Array {
   dir ??= mkdtempSync(join(tmpdir(), 'iam-gnu-gzip-'))
   const file = join(dir, 'input')
   writeFileSync(file, data)
-  return gzipRawDeflateFile(file, level)
+  return gzipRawDeflateFile(file, level, options)
 }
 
-export function gzipRawDeflateFile (file: string, level: number): Uint8Array {
-  const gz = execFileSync(GZIP, ['-n', `-${level}`, '-c', file], { maxBuffer: 1 << 30 })
+export function gzipRawDeflateFile (file: string, level: number, options: string[] = []): Uint8Array {
+  const gz = execFileSync(GZIP, ['-n', `-${level}`, ...options, '-c', file], { maxBuffer: 1 << 30 })
   // -n: no name, no time stamp, so the header is exactly 10 bytes (FLG must be 0).
   if (gz[0] !== 0x1f || gz[1] !== 0x8b || gz[2] !== 8 || gz[3] !== 0) throw new Error('unexpected gzip header')
   return new Uint8Array(gz.subarray(10, gz.length - 8))

@@ -131,6 +131,48 @@ describe('gnuGzipDeflateSync reproduces GNU gzip 1.12', () => {
   })
 })
 
+describe('gnuGzipDeflateSync with rsyncable reproduces gzip --rsyncable', () => {
+  const rsyncable = (data: Uint8Array, level: number, label: string): void => {
+    const want = gzipRawDeflate(data, level, ['--rsyncable'])
+    const got = gnuGzipDeflateSync(data, level, { rsyncable: true })
+    const at = firstDifference(want, got)
+    expect(at, `${label} -${level} --rsyncable: first difference at byte ${at} (gzip ${want.length} B, ours ${got.length} B)`).toBe(-1)
+  }
+
+  for (const [name, data] of corpus.filter(([, d]) => d.length > 20_000)) {
+    it(`${name} (${data.length} B), levels 1-9`, () => {
+      for (const level of LEVELS) rsyncable(data, level, name)
+      expect(new Uint8Array(inflateRawSync(gnuGzipDeflateSync(data, 9, { rsyncable: true })))).toEqual(data)
+    })
+  }
+
+  it('real tar hello-2.10.tar, levels 1-9: blocks end where the content says, so its padded empty stored blocks are there', () => {
+    const data = new Uint8Array(readFileSync(join(root, 'test/fixtures/real/hello-2.10.tar')))
+    for (const level of LEVELS) rsyncable(data, level, 'hello-2.10.tar')
+    // The rsync block ends are many (a sum over 4 KiB that is a multiple of 4096: about one in 4096 positions),
+    // each padded with an empty stored block (00 00 ff ff) when it ends inside a byte.
+    const plain = gnuGzipDeflateSync(data, 9)
+    const synced = gnuGzipDeflateSync(data, 9, { rsyncable: true })
+    const markers = (b: Uint8Array): number => { let n = 0; for (let i = 3; i < b.length; i++) if (b[i - 3] === 0 && b[i - 2] === 0 && b[i - 1] === 0xff && b[i] === 0xff) n++; return n }
+    expect(markers(synced)).toBeGreaterThan(markers(plain) + 100)
+  })
+
+  it('property: structured inputs at random levels', () => {
+    fc.assert(fc.property(fc.array(fc.oneof(
+      fc.record({ k: fc.integer({ min: 2, max: 256 }), len: fc.integer({ min: 1, max: 30_000 }), seed: fc.integer() }),
+      fc.record({ run: fc.integer({ min: 0, max: 255 }), len: fc.integer({ min: 1, max: 10_000 }) })
+    ), { maxLength: 12 }), fc.integer({ min: 1, max: 9 }), (parts, level) => {
+      const out: number[] = []
+      for (const p of parts) {
+        if ('run' in p) for (let i = 0; i < p.len; i++) out.push(p.run)
+        else { const r = prng(p.seed); for (let i = 0; i < p.len; i++) out.push(Math.floor(r() * p.k)) }
+      }
+      const data = Uint8Array.from(out)
+      return firstDifference(gzipRawDeflate(data, level, ['--rsyncable']), gnuGzipDeflateSync(data, level, { rsyncable: true })) === -1
+    }), { numRuns: 30, seed: 4096 })
+  })
+})
+
 async function collect (it: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {
   const parts: Uint8Array[] = []
   for await (const p of it) parts.push(p)
