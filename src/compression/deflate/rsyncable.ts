@@ -8,7 +8,7 @@
 import { WSIZE } from './match-finder.js'
 
 /** The rolling sum's width, and its modulus. */
-export const RSYNC_WIN = 4096
+const RSYNC_WIN = 4096
 /** gzip's 0xFFFFFFFF: no position has matched since the last rsync block end. */
 const UNSET = -1
 

@@ -1,13 +1,13 @@
 /**
- * Recipe encoder "zlib-chromium-crc32c": the Chromium fork of zlib that Node.js 12.17-20.6 bundle, hashing with
- * CRC-32C (deflate/zlib-deflate.ts), as a push-based encoder. npm packages published with those Node.js
- * versions were compressed by it; neither pako reproduces them.
+ * Recipe encoder "zlib-chromium-crc32c": the Chromium fork of zlib that Node.js 12.17-20.6 bundle, hashing
+ * with CRC-32C (deflate/zlib-deflate.ts), as a push-based encoder. npm packages published with those
+ * Node.js versions were compressed by it; neither pako reproduces them.
  */
 import { DIVERGED, firstBlockCheck } from './first-block-check.js'
 import { lazyCode } from './lazy-code.js'
 import type { EncoderFactory, RealStream, Recipe, StreamEncoder } from './encoder.js'
 
-/** The deflater, loaded when a candidate or recipe first runs it: the race tries it last. */
+/** The deflater, loaded when a candidate or recipe first runs it: a race tries it after the common encoders. */
 const code = lazyCode(async () => await import('../deflate/zlib-deflate.js'))
 
 export function zlibChromiumCrc32cEncoder (recipe: Recipe): EncoderFactory {
