@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The tests compare against real peers: GNU tar, bsdtar, nix-store --dump, zip tools and the compressors,
-# rebuild the bundled WebAssembly codecs (libbz2, liblzma, libzstd) from Debian's source with clang, and
-# run the bundled core in headless Chromium. Installs the Debian packages that provide whichever of them
-# is missing (as root, or with sudo), and says which and why before it does.
+# The tests (and npm run bench) compare against real peers: GNU tar, bsdtar, nix-store --dump, zip tools,
+# the compressors and tar-split, rebuild the bundled WebAssembly codecs (libbz2, liblzma, libzstd) from
+# Debian's source with clang, and run the bundled core in headless Chromium. Installs the Debian packages
+# that provide whichever of them is missing (as root, or with sudo), and says which and why before it does.
 set -euo pipefail
 need=()
 why=()
@@ -32,6 +32,7 @@ has wasm-ld-14 || has wasm-ld || want lld-14 "links the WebAssembly codecs (rebu
 [ -e /usr/lib/wasm32-wasi/libc.a ] || want wasi-libc "the C library of the WebAssembly codecs (rebuild tests)"
 compgen -G '/usr/lib/llvm-14/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a' >/dev/null || want libclang-rt-14-dev-wasm32 "compiler builtins of the WebAssembly codecs (rebuild tests)"
 has chromium || want chromium "the browser test runs the esbuild bundle of the core in headless Chromium (test/browser.test.ts)"
+has tar-split || want tar-split "npm run bench compares side data with tar-split's metadata (bench/tar-split.ts)"
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""; if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 { echo "installing test peers (Debian packages):"; printf '%s\n' "${why[@]}"; } >&2
